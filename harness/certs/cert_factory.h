@@ -1,0 +1,51 @@
+// Turns certificate specs into real X509 certificates and keys with the OpenSSL 3 API.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "harness/certs/cert_spec.h"
+#include "harness/certs/key_pool.h"
+#include "harness/ossl/ossl_ptr.h"
+
+namespace tlsmatrix {
+
+struct GeneratedCert {
+  std::string name;
+  ossl::X509Ptr cert;     // null when spec.garbage
+  ossl::EvpPkeyPtr key;
+  std::string cert_pem;   // exactly what NAME.pem holds (garbage bytes when spec.garbage)
+  std::string key_pem;    // PKCS#8, unencrypted
+};
+
+// A set of certificates generated together, looked up by name.
+class CertSet {
+ public:
+  // Throws std::out_of_range naming the missing certificate.
+  const GeneratedCert& get(const std::string& name) const;
+  bool contains(const std::string& name) const { return by_name_.count(name) != 0; }
+  const std::vector<std::string>& names() const { return order_; }  // issuers before subjects
+  void add(GeneratedCert cert);
+
+ private:
+  std::map<std::string, GeneratedCert> by_name_;
+  std::vector<std::string> order_;
+};
+
+// Generates every spec, issuers first. Specs must already be valid (names unique, issuers exist,
+// no cycles: the scenario loader checks that with line numbers); violations throw
+// std::invalid_argument. Keys come from `pool` (slot = index among the set's certs of one type).
+CertSet build_cert_set(const std::vector<CertSpec>& specs, KeyPool& pool = KeyPool::shared(),
+                       std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
+// Writes NAME.pem (0644) and NAME.key (0600) for every cert into `dir` (created if missing).
+void write_cert_set(const CertSet& set, const std::filesystem::path& dir);
+
+// PEM encodings.
+std::string to_pem(const X509* cert);
+std::string to_pem(const EVP_PKEY* key);  // private key, PKCS#8
+
+}  // namespace tlsmatrix

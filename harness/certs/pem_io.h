@@ -1,0 +1,25 @@
+// Loading certificates and keys that users hand us: PEM (one or many certificates) or DER.
+// Every failure is an InputError naming the file and what is wrong with it.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/ossl/ossl_ptr.h"
+
+namespace tlsmatrix {
+
+// Parses every certificate in `data` (PEM blocks, or a single DER certificate). `origin` names
+// the source in errors. Throws InputError("ORIGIN: ...") when there is no certificate or a block
+// does not parse.
+std::vector<ossl::X509Ptr> parse_certs(std::string_view data, std::string_view origin);
+std::vector<ossl::X509Ptr> load_certs(const std::filesystem::path& path);
+
+// Parses one private key (PEM: PKCS#8, PKCS#1, SEC1; or DER). Encrypted keys are refused with
+// "encrypted key: no passphrase support".
+ossl::EvpPkeyPtr parse_private_key(std::string_view data, std::string_view origin);
+ossl::EvpPkeyPtr load_private_key(const std::filesystem::path& path);
+
+}  // namespace tlsmatrix

@@ -1,0 +1,11 @@
+#include "harness/cli/commands.h"
+
+namespace tlsmatrix::cli {
+
+// Placeholder until the command is built; see the issue tracker.
+void add_serve_command(CLI::App& app, Action& action) {
+  auto* cmd = app.add_subcommand("serve", "(not built yet)");
+  cmd->callback([&action] { action = [] { return kExitBadInput; }; });
+}
+
+}  // namespace tlsmatrix::cli

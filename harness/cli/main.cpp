@@ -1,0 +1,41 @@
+// tlsmatrix: TLS handshake conformance harness for gRPC services secured the way Milvus does it.
+#include <iostream>
+
+#include "harness/cli/commands.h"
+#include "harness/io/input_error.h"
+
+int main(int argc, char** argv) {
+  using namespace tlsmatrix::cli;
+  CLI::App app{
+      "tlsmatrix: checks gRPC TLS setups (Milvus tlsMode 0/1/2) with real handshakes.\n"
+      "Exit codes: 0 all as expected, 1 a mismatch or failed check, 2 usage error or bad input."};
+  app.set_version_flag("--version", std::string("tlsmatrix ") + TLSMATRIX_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  Action action;
+  add_run_command(app, action);
+  add_certs_command(app, action);
+  add_validate_command(app, action);
+  add_probe_command(app, action);
+  add_serve_command(app, action);
+  add_bench_command(app, action);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    // CLI11 uses 0 for --help/--version and 100+ for parse errors; ours is 2.
+    return code == 0 ? kExitOk : kExitBadInput;
+  }
+  if (!action) return kExitBadInput;
+  try {
+    return action();
+  } catch (const tlsmatrix::InputError& e) {
+    std::cerr << "tlsmatrix: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "tlsmatrix: internal error: " << e.what() << "\n";
+    return kExitBadInput;
+  }
+}

@@ -1,0 +1,27 @@
+// Reading user files with a size limit and writing files atomically (temporary file in the same
+// folder, then rename), so an interrupted run never leaves half a report or half a key behind.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace tlsmatrix::io {
+
+// Inputs larger than this are refused before they are read (certificates, keys, YAML).
+inline constexpr std::size_t kMaxInputBytes = 8 * 1024 * 1024;
+
+// Reads a whole regular file. Throws InputError("PATH: why") when it is missing, not a regular
+// file, unreadable, or larger than max_bytes.
+std::string read_file(const std::filesystem::path& path, std::size_t max_bytes = kMaxInputBytes);
+
+// Writes `content` to `path` via a temporary file and rename. `perms` applies from creation on,
+// so a private key is never readable by others, not even for a moment. Creates no folders.
+// Throws std::runtime_error naming the path on failure.
+void write_file_atomic(const std::filesystem::path& path, std::string_view content,
+                       std::filesystem::perms perms = std::filesystem::perms(0644));
+
+inline constexpr std::filesystem::perms kPrivateKeyPerms = std::filesystem::perms(0600);
+
+}  // namespace tlsmatrix::io

@@ -1,0 +1,23 @@
+#include "harness/runner/cell_result.h"
+
+#include <algorithm>
+
+namespace tlsmatrix {
+
+std::string CellResult::mismatch_text() const {
+  if (match) return "";
+  if (actual.outcome == Outcome::pass) return "unexpected success";
+  if (expected.outcome == Outcome::pass) {
+    return "unexpected failure: " + std::string(to_string(actual.reason));
+  }
+  return "wrong failure: want " + std::string(to_string(expected.reason)) + ", got " +
+         std::string(to_string(actual.reason));
+}
+
+int RunResult::matched() const {
+  return static_cast<int>(std::count_if(cells.begin(), cells.end(), [](const CellResult& c) { return c.match; }));
+}
+
+int RunResult::mismatched() const { return static_cast<int>(cells.size()) - matched(); }
+
+}  // namespace tlsmatrix

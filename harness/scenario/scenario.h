@@ -1,0 +1,67 @@
+// The scenario model: one certificate set, one server configuration (Milvus's tls.* keys), one
+// client configuration (pymilvus's connect() arguments), and what should happen in each tlsMode,
+// optionally per client profile. Loaded from YAML by scenario_loader.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/certs/cert_spec.h"
+#include "harness/verdict/reason.h"
+
+namespace tlsmatrix {
+
+// Where something was written, for error messages: "FILE:LINE:COL".
+struct SourcePos {
+  std::string file;
+  int line = 0;  // 1-based; 0 = unknown
+  int col = 0;
+  std::string str() const;
+};
+
+// Milvus's proxy configuration. Values are certificate names from the scenario's set; the files
+// are NAME.pem / NAME.key. Empty = not configured.
+struct ServerConfig {
+  std::string cert;                // tls.serverPemPath: the leaf ...
+  std::vector<std::string> chain;  // ... followed in the same file by these certificates
+  std::string key;                 // tls.serverKeyPath: the key of this cert (default: `cert`)
+  std::string ca;                  // tls.caPemPath
+};
+
+// pymilvus's connect() arguments (DESIGN.md: the client follows pymilvus's rules).
+struct ClientConfig {
+  std::string server_pem_path;  // a cert name: its .pem is the only trust root
+  std::string ca_pem_path;      // a cert name
+  std::string client_pem_path;  // a cert name: its .pem (plus client_chain) is presented
+  std::vector<std::string> client_chain;
+  std::string client_key_path;  // a cert name whose key is used (default: client_pem_path)
+  std::string server_name;      // SSL target-name override; empty = the address's host
+  std::optional<bool> secure;   // nullopt = follows the mode (secure iff mode is 1 or 2)
+};
+
+inline constexpr int kModes[] = {0, 1, 2};
+
+struct Expectation {
+  Verdict verdict;
+  SourcePos pos;
+};
+
+struct Scenario {
+  std::string name;
+  std::string summary;
+  std::string file;  // path it was loaded from
+  std::string family;  // the folder under scenarios/ (e.g. "expiry"); empty when loose
+  std::vector<CertSpec> certs;  // issuers before subjects
+  ServerConfig server;
+  ClientConfig client;
+  std::map<int, Expectation> expect;  // by mode: 0, 1, 2 (all three present)
+  // Per-profile overrides: profile name -> mode -> expectation.
+  std::map<std::string, std::map<int, Expectation>> profile_expect;
+
+  // The expectation for a cell: the profile's override if there is one, else the default.
+  const Expectation& expectation(int mode, const std::string& profile) const;
+};
+
+}  // namespace tlsmatrix

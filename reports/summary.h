@@ -1,0 +1,13 @@
+// The one-line summary every report format shares, so the terminal, Markdown and HTML agree.
+#pragma once
+
+#include <string>
+
+#include "harness/runner/cell_result.h"
+
+namespace tlsmatrix::reports {
+
+// "90 cells: 90 matched, 0 mismatched (31 scenarios, modes 0,1,2, profiles grpc-core) in 2.1 s"
+std::string summary_line(const RunResult& run);
+
+}  // namespace tlsmatrix::reports

@@ -1,5 +1,6 @@
 #include "harness/probe/probe.h"
 
+#include <algorithm>
 #include <csignal>
 
 #include "harness/certs/cert_factory.h"
@@ -67,10 +68,21 @@ ClientIdentity unrelated_identity() {
 }
 
 // Why the server turned our own client away, as a fix to try.
-std::string client_rejection_hint(const TlsAttempt& a, const std::string& pem) {
+std::string client_rejection_hint(const TlsAttempt& a, const ClientIdentity& client,
+                                  const std::string& pem) {
   if (!a.cert_requested) {
     return "the server never asked for a certificate; it may reject the client for another "
            "reason (see its log)";
+  }
+  // Servers that close without an alert (gRPC does) still said in their CertificateRequest
+  // which issuers they accept.
+  std::string issuer = name_text(X509_get_issuer_name(client.chain.front().get()));
+  const auto& accepted = a.acceptable_ca_names;
+  if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), issuer) == accepted.end()) {
+    std::string list;
+    for (const auto& n : accepted) list += (list.empty() ? "" : "; ") + n;
+    return pem + " is issued by " + issuer + ", but the server accepts client certificates from: " +
+           list + ". Use a client certificate signed by the server's CA (caPemPath), or add its CA there";
   }
   switch (a.alert.value_or(-1)) {
     case SSL_AD_UNKNOWN_CA:
@@ -83,7 +95,10 @@ std::string client_rejection_hint(const TlsAttempt& a, const std::string& pem) {
              " itself: check its extendedKeyUsage (clientAuth must be allowed) and keyUsage";
     case SSL_AD_DECRYPT_ERROR:
       return "the client's signature did not verify: does --client-key belong to " + pem + "?";
-    default: return "see the server's log for why it rejected the client certificate";
+    default:
+      return "the server did not say why (gRPC servers just close): check that " + pem +
+             " is signed by the CA in the server's caPemPath, is valid now and allows clientAuth; "
+             "the server's log names the cause";
   }
 }
 
@@ -277,7 +292,7 @@ class Prober {
           a.summary());
     } else {
       add("client_cert_accepted", CheckStatus::fail, title + " (" + o_.client_pem_file + ")",
-          a.summary(), a.rejected() ? client_rejection_hint(a, o_.client_pem_file)
+          a.summary(), a.rejected() ? client_rejection_hint(a, *o_.client, o_.client_pem_file)
                                     : "the server stopped answering: check its log",
           a.rejected() ? client_reason(a) : Reason::timeout);
     }

@@ -31,6 +31,7 @@ std::string probe_json(const probe::ProbeReport& r) {
       .member("version", TLSMATRIX_VERSION)
       .member("command", "probe")
       .member("endpoint", r.endpoint)
+      .member("address", r.address)
       .member("server_name", r.server_name)
       .member("timeout_s", static_cast<double>(r.timeout.count()) / 1000.0)
       .member("alive_wait_s", static_cast<double>(r.alive_wait.count()) / 1000.0);

@@ -65,7 +65,7 @@ int run_probe_command(const ProbeFlags& f) {
     o.client_pem_file = f.client_pem;
   }
 
-  probe::ProbeReport report = probe::run_probe(o);
+  probe::ProbeReport report = probe::run_probe(std::move(o));
   bool color = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
   std::cout << probe::render_text(report, color) << std::flush;
   if (!f.json.empty()) {

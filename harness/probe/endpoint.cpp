@@ -85,19 +85,18 @@ std::string errno_text(int err) {
 }
 }  // namespace
 
-ConnectResult connect_tcp(const Endpoint& endpoint, const Deadline& deadline) {
+namespace {
+
+std::string numeric_address(const sockaddr* sa, socklen_t len) {
+  char host[NI_MAXHOST];
+  if (getnameinfo(sa, len, host, sizeof host, nullptr, 0, NI_NUMERICHOST) != 0) return "";
+  return host;
+}
+
+// One non-blocking connect to one address.
+ConnectResult connect_one(const addrinfo* a, const Deadline& deadline) {
   ConnectResult out;
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* raw = nullptr;
-  std::string port = std::to_string(endpoint.port);
-  if (int rc = getaddrinfo(endpoint.host.c_str(), port.c_str(), &hints, &raw); rc != 0) {
-    out.error = "cannot resolve " + endpoint.host + ": " + gai_strerror(rc);
-    return out;
-  }
-  std::unique_ptr<addrinfo, AddrInfoDeleter> addrs(raw);
-  const addrinfo* a = addrs.get();
+  out.address = numeric_address(a->ai_addr, a->ai_addrlen);
   Socket s(::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
   if (!s) {
     out.error = std::string("socket: ") + std::strerror(errno);
@@ -127,6 +126,32 @@ ConnectResult connect_tcp(const Endpoint& endpoint, const Deadline& deadline) {
     }
   }
   out.socket = std::move(s);
+  return out;
+}
+
+}  // namespace
+
+ConnectResult connect_tcp(const Endpoint& endpoint, const Deadline& deadline) {
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_NUMERICSERV | (endpoint.pinned.empty() ? 0 : AI_NUMERICHOST);
+  addrinfo* raw = nullptr;
+  const std::string& host = endpoint.pinned.empty() ? endpoint.host : endpoint.pinned;
+  std::string port = std::to_string(endpoint.port);
+  if (int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &raw); rc != 0) {
+    ConnectResult out;
+    out.error = "cannot resolve " + host + ": " + gai_strerror(rc);
+    return out;
+  }
+  std::unique_ptr<addrinfo, AddrInfoDeleter> addrs(raw);
+  ConnectResult out;
+  std::string errors;
+  for (const addrinfo* a = addrs.get(); a != nullptr; a = a->ai_next) {
+    out = connect_one(a, deadline);
+    if (out.socket || out.timed_out) return out;
+    errors += (errors.empty() ? "" : "; ") + out.address + ": " + out.error;
+  }
+  if (addrs->ai_next != nullptr) out.error = errors;  // several addresses: say what each said
   return out;
 }
 

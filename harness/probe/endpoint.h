@@ -11,6 +11,9 @@ namespace tlsmatrix::probe {
 struct Endpoint {
   std::string host;  // as given, without IPv6 brackets
   int port = 0;
+  // The numeric address the first connection reached; later connections go there only, so every
+  // check of one probe talks to the same server even when the name resolves to several.
+  std::string pinned;
   std::string text() const;  // "host:port" or "[v6]:port"
 };
 
@@ -43,13 +46,14 @@ class Socket {
 };
 
 struct ConnectResult {
-  Socket socket;       // valid when connected
+  Socket socket;        // valid when connected
+  std::string address;  // the numeric address connected to
   bool timed_out = false;
-  std::string error;   // why it failed, e.g. "connection refused"
+  std::string error;    // why it failed, e.g. "connection refused"
 };
 
-// Resolves the host and connects to its first address only (the probe contacts nothing else),
-// with a non-blocking connect bounded by `deadline`.
+// Connects to the pinned address, or else to the host's addresses in resolver order (localhost
+// may be ::1 and 127.0.0.1) until one accepts: non-blocking connects bounded by `deadline`.
 ConnectResult connect_tcp(const Endpoint& endpoint, const Deadline& deadline);
 
 // What a read with a deadline saw.

@@ -12,6 +12,7 @@ PlaintextResult check_plaintext_h2(const Endpoint& endpoint, std::chrono::millis
     out.summary = "could not connect: " + conn.error;
     return out;
   }
+  out.address = conn.address;
   // Reads get the full timeout of their own, as the connect may have used part of the budget.
   Deadline read_deadline(timeout);
   std::string write_error;

@@ -22,6 +22,7 @@ struct PlaintextResult {
   bool connect_timed_out = false;
   ReplyKind kind = ReplyKind::other;  // when status == reply
   std::string error;
+  std::string address;  // the numeric address that accepted the connection
   std::string summary;  // one line for humans: "answered with an HTTP/2 SETTINGS frame"
 
   bool is_plaintext_h2() const { return status == Status::reply && kind == ReplyKind::h2_settings; }

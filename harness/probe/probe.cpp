@@ -133,7 +133,7 @@ std::string chain_hint(const ProfileVerdict& v, const ProbeOptions& o, const std
 
 class Prober {
  public:
-  explicit Prober(const ProbeOptions& o) : o_(o) {
+  explicit Prober(ProbeOptions& o) : o_(o) {
     r_.endpoint = o.endpoint.text();
     r_.server_name = o.server_name.empty() ? o.endpoint.host : o.server_name;
     r_.timeout = o.timeout;
@@ -149,7 +149,10 @@ class Prober {
           pt.connect_timed_out ? std::optional(Reason::timeout) : std::nullopt);
       return finish();
     }
-    add("tcp_connect", CheckStatus::pass, "TCP connection to " + r_.endpoint, "");
+    o_.endpoint.pinned = pt.address;
+    r_.address = pt.address;
+    add("tcp_connect", CheckStatus::pass, "TCP connection to " + r_.endpoint,
+        pt.address == o_.endpoint.host ? "" : "connected to " + pt.address);
     if (pt.status == PlaintextResult::Status::timeout) {
       add("answers", CheckStatus::fail, "the endpoint answers",
           "it accepted the TCP connection but sent nothing back within " +
@@ -383,14 +386,14 @@ class Prober {
     return std::move(r_);
   }
 
-  const ProbeOptions& o_;
+  ProbeOptions& o_;
   ProbeReport r_;
   std::vector<ossl::X509Ptr> chain_;
 };
 
 }  // namespace
 
-ProbeReport run_probe(const ProbeOptions& options) {
+ProbeReport run_probe(ProbeOptions options) {
   // A server that drops the connection while OpenSSL writes must not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
   return Prober(options).run();

@@ -45,6 +45,7 @@ struct Check {
 
 struct ProbeReport {
   std::string endpoint;     // "127.0.0.1:19530"
+  std::string address;      // the numeric address every connection went to
   std::string server_name;
   std::chrono::milliseconds timeout{0};
   std::chrono::milliseconds alive_wait{0};  // how long silence after a handshake counts as alive
@@ -70,6 +71,7 @@ struct ProbeReport {
 // "plaintext gRPC", "TLS, no client certificate", "TLS, client certificate required".
 std::string mode_description(int mode);
 
-ProbeReport run_probe(const ProbeOptions& options);
+// `options` is taken by value: the endpoint gets pinned to the first address that answers.
+ProbeReport run_probe(ProbeOptions options);
 
 }  // namespace tlsmatrix::probe

@@ -220,7 +220,7 @@ TEST(ProbeRun, InfersModeTwoWhenTheServerRequiresACertificate) {
   id.key = ossl::up_ref(set.get("client").key.get());
   o.client = std::move(id);
   o.client_pem_file = "client.pem";
-  ProbeReport r = run_probe(o);
+  ProbeReport r = run_probe(std::move(o));
   ASSERT_TRUE(r.inferred_mode.has_value());
   EXPECT_EQ(*r.inferred_mode, 2);
   for (const char* id : {"client_cert_required", "unrelated_ca_rejected", "client_cert_accepted"}) {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "harness/io/input_error.h"
@@ -442,8 +443,9 @@ TEST(Catalogue, LoadsAndCoversEveryFamily) {
     EXPECT_EQ(s.expect.size(), 3u) << s.name;
     EXPECT_FALSE(s.summary.empty()) << s.name;
   }
-  EXPECT_EQ(families, (std::set<std::string>{"valid", "name", "trust", "expiry", "mode2", "broken",
-                                             "milvus", "pymilvus"}));
+  for (const char* f : {"valid", "name", "trust", "expiry", "mode2", "broken", "milvus", "pymilvus"}) {
+    EXPECT_TRUE(families.count(f)) << "no scenario in family " << f;
+  }
   int rsa4096 = 0;
   for (const auto& s : all) {
     for (const auto& c : s.certs) rsa4096 += c.key_type == KeyType::rsa4096;

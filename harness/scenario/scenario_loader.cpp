@@ -455,6 +455,10 @@ std::vector<CertSpec> order_certs(const Reader& r, std::vector<CertEntry>& entri
       r.fail(*e.issuer_node, path + ": no cert named '" + e.spec.issuer +
                                  "'; the certs are: " + join(all_names));
     }
+    if (entries[index.at(e.spec.issuer)].spec.garbage) {
+      r.fail(*e.issuer_node, path + ": '" + e.spec.issuer +
+                                 "' is a garbage certificate (garbage: true) and cannot sign");
+    }
   }
 
   enum class State { todo, visiting, done };

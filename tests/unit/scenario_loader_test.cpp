@@ -259,6 +259,8 @@ const std::vector<ErrorCase>& error_cases() {
        "duplicate key 'cn' (first at line 8)"},
       {"dangling issuer", replace_line(8, "    issuer: nope"), 8,
        "certs.server.issuer: no cert named 'nope'; the certs are: ca, server"},
+      {"garbage issuer", replace_line(6, "    ca: true\n    garbage: true"), 9,
+       "certs.server.issuer: 'ca' is a garbage certificate"},
       {"self issuer", replace_line(8, "    issuer: server"), 8, "cannot name itself as issuer"},
       {"issuer cycle", replace_line(5, "    issuer: server"), 8,
        "issuer cycle ca -> server -> ca"},

@@ -208,11 +208,22 @@ class Prober {
           bare.stage == TlsAttempt::Stage::timeout ? std::optional(Reason::timeout) : std::nullopt);
       return;
     }
-    if (!bare.server_hello) {
+    // A TLS alert in answer to either greeting shows a TLS server, even without a ServerHello.
+    const bool speaks_tls = bare.server_hello || bare.alert ||
+                            (pt.status == PlaintextResult::Status::reply &&
+                             (pt.kind == ReplyKind::tls_alert || pt.kind == ReplyKind::tls_other));
+    if (!speaks_tls) {
       add("protocol", CheckStatus::fail, "speaks plaintext HTTP/2 or TLS",
           "neither: to the HTTP/2 preface " + pt.summary + "; to a TLS ClientHello: " +
               bare.summary(),
           "this port does not serve gRPC: check the address");
+      return;
+    }
+    if (!bare.server_hello) {
+      add("tls_handshake", CheckStatus::fail, "TLS handshake", bare.summary(),
+          "no common TLS version or cipher suite: the probe offers TLS 1.2 and 1.3 with "
+          "OpenSSL's default suites",
+          Reason::protocol_mismatch);
       return;
     }
     r_.asks_for_client_cert = bare.cert_requested;
@@ -342,7 +353,15 @@ class Prober {
   void validity_checks() {
     if (r_.chain.empty()) return;
     const CertInfo& leaf = r_.chain.front();
-    if (!leaf.expired && !leaf.not_yet_valid && leaf.days_left < 30) {
+    const std::string title = "the server certificate is valid now";
+    if (leaf.expired) {
+      add("leaf_validity", CheckStatus::fail, title,
+          "expired " + std::to_string(-leaf.days_left) + " days ago (" + leaf.not_after + ")",
+          "renew the server certificate", Reason::server_cert_expired);
+    } else if (leaf.not_yet_valid) {
+      add("leaf_validity", CheckStatus::fail, title, "valid only from " + leaf.not_before,
+          "check the server's and this machine's clocks", Reason::server_cert_not_yet_valid);
+    } else if (leaf.days_left < 30) {
       add("leaf_expiry", CheckStatus::warn, "the server certificate has 30 days or more left",
           std::to_string(leaf.days_left) + " days left (until " + leaf.not_after + ")",
           "renew it soon");

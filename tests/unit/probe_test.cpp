@@ -129,10 +129,10 @@ TEST(ProbeProfiles, JudgeChainsLikeTheClientStacks) {
 // is handshaken and then held until the client closes (or 5 s pass).
 class TinyTlsServer {
  public:
-  TinyTlsServer(const CertSet& set, int verify_mode) {
+  TinyTlsServer(const CertSet& set, int verify_mode, const std::string& leaf = "server") {
     ctx_.reset(SSL_CTX_new(TLS_server_method()));
-    SSL_CTX_use_certificate(ctx_.get(), set.get("server").cert.get());
-    SSL_CTX_use_PrivateKey(ctx_.get(), set.get("server").key.get());
+    SSL_CTX_use_certificate(ctx_.get(), set.get(leaf).cert.get());
+    SSL_CTX_use_PrivateKey(ctx_.get(), set.get(leaf).key.get());
     X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx_.get()), set.get("ca").cert.get());
     SSL_CTX_set_verify(ctx_.get(), verify_mode, nullptr);
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -239,6 +239,22 @@ TEST(ProbeRun, FlagsAServerThatAsksButDoesNotRequire) {
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->status, CheckStatus::fail);
   EXPECT_NE(c->detail.find("not safe as mode 2: accepts unauthenticated clients"), std::string::npos);
+  EXPECT_FALSE(r.passed());
+}
+
+TEST(ProbeRun, ReportsAnExpiredServerCertificate) {
+  CertSet set = test_certs();
+  TinyTlsServer server(set, SSL_VERIFY_NONE, "expired");
+  ProbeReport r = run_probe(options_for(server, set));
+  const Check* validity = find_check(r, "leaf_validity");
+  ASSERT_NE(validity, nullptr);
+  EXPECT_EQ(validity->status, CheckStatus::fail);
+  EXPECT_EQ(validity->reason, Reason::server_cert_expired);
+  for (const auto& profile : probe_profiles()) {
+    const Check* c = find_check(r, "chain." + profile);
+    ASSERT_NE(c, nullptr) << profile;
+    EXPECT_EQ(c->reason, Reason::server_cert_expired) << profile;
+  }
   EXPECT_FALSE(r.passed());
 }
 

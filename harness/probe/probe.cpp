@@ -187,16 +187,30 @@ class Prober {
     r_.inferred_mode = 0;
     add("plaintext_h2", CheckStatus::pass, "speaks plaintext HTTP/2 (gRPC)",
         "sent the HTTP/2 preface in plaintext: " + pt.summary);
-    if (!o_.trust.empty() || o_.client) {
+    const bool tls_expected = (o_.expected_mode && *o_.expected_mode > 0) || !o_.trust.empty() ||
+                              o_.client.has_value();
+    if (tls_expected) {
+      // Some servers take TLS and plaintext on one port (a connection multiplexer): then TLS
+      // protects nothing, since a client can simply skip it.
+      TlsAttempt tls = attempt(nullptr);
+      if (tls.server_hello) {
+        take_session(tls);
+        r_.asks_for_client_cert = tls.cert_requested;
+        add("rejects_plaintext", CheckStatus::fail, "a plaintext client is turned away",
+            "the endpoint speaks TLS (" + tls.summary() + ") and also plaintext gRPC",
+            "serve TLS only on this port: plaintext clients bypass TLS and any client "
+            "certificate check",
+            Reason::plaintext_to_tls);
+        return;
+      }
       add("tls_files_unused", CheckStatus::warn, "your TLS files are not used",
-          "the endpoint is plaintext",
+          "the endpoint is plaintext only",
           "clients must connect with secure=False (or the server's tlsMode is not what you think)");
+      return;
     }
-    if (!o_.expected_mode) {
-      add("plaintext_exposure", CheckStatus::warn, "plaintext: nothing is encrypted",
-          "anyone on the network path can read and call this endpoint",
-          "use tlsMode 1 or 2 unless the network itself is trusted");
-    }
+    add("plaintext_exposure", CheckStatus::warn, "plaintext: nothing is encrypted",
+        "anyone on the network path can read and call this endpoint",
+        "use tlsMode 1 or 2 unless the network itself is trusted");
   }
 
   void tls_endpoint(const PlaintextResult& pt) {

@@ -129,7 +129,11 @@ TEST(ProbeProfiles, JudgeChainsLikeTheClientStacks) {
 // is handshaken and then held until the client closes (or 5 s pass).
 class TinyTlsServer {
  public:
-  TinyTlsServer(const CertSet& set, int verify_mode, const std::string& leaf = "server") {
+  // `plaintext_too`: a connection whose first byte is not a TLS handshake record gets an
+  // HTTP/2 SETTINGS frame instead, as a multiplexer serving both on one port would.
+  TinyTlsServer(const CertSet& set, int verify_mode, const std::string& leaf = "server",
+                bool plaintext_too = false)
+      : plaintext_too_(plaintext_too) {
     ctx_.reset(SSL_CTX_new(TLS_server_method()));
     SSL_CTX_use_certificate(ctx_.get(), set.get(leaf).cert.get());
     SSL_CTX_use_PrivateKey(ctx_.get(), set.get(leaf).key.get());
@@ -161,6 +165,16 @@ class TinyTlsServer {
       if (fd < 0) return;
       timeval tv{5, 0};
       ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      unsigned char first = 0;
+      if (plaintext_too_ && ::recv(fd, &first, 1, MSG_PEEK) == 1 && first != 0x16) {
+        static const char kSettings[] = {0, 0, 0, 4, 0, 0, 0, 0, 0};
+        ::send(fd, kSettings, sizeof kSettings, MSG_NOSIGNAL);
+        char buf[256];
+        while (::recv(fd, buf, sizeof buf, 0) > 0) {
+        }
+        ::close(fd);
+        continue;
+      }
       ossl::SslPtr ssl(SSL_new(ctx_.get()));
       SSL_set_fd(ssl.get(), fd);
       if (SSL_accept(ssl.get()) == 1) {
@@ -173,6 +187,7 @@ class TinyTlsServer {
     }
   }
 
+  bool plaintext_too_ = false;
   ossl::SslCtxPtr ctx_;
   int listen_fd_ = -1;
   int port_ = 0;
@@ -255,6 +270,22 @@ TEST(ProbeRun, ReportsAnExpiredServerCertificate) {
     ASSERT_NE(c, nullptr) << profile;
     EXPECT_EQ(c->reason, Reason::server_cert_expired) << profile;
   }
+  EXPECT_FALSE(r.passed());
+}
+
+// TLS and plaintext on one port: TLS there protects nothing, so "rejects plaintext" must fail.
+TEST(ProbeRun, FailsAPortThatTakesTlsAndPlaintext) {
+  CertSet set = test_certs();
+  TinyTlsServer server(set, SSL_VERIFY_NONE, "server", /*plaintext_too=*/true);
+  ProbeOptions o = options_for(server, set);
+  o.expected_mode = 1;
+  ProbeReport r = run_probe(std::move(o));
+  ASSERT_TRUE(r.inferred_mode.has_value());
+  EXPECT_EQ(*r.inferred_mode, 0);
+  const Check* c = find_check(r, "rejects_plaintext");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->status, CheckStatus::fail);
+  EXPECT_FALSE(r.chain.empty());
   EXPECT_FALSE(r.passed());
 }
 

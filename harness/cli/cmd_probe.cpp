@@ -89,6 +89,8 @@ void add_probe_command(CLI::App& app, Action& action) {
       "server's chain and whether it verifies with --trust under each client profile, and checks\n"
       "that a mode-2 endpoint turns away clients without a certificate or with one from an\n"
       "unrelated CA, and that a TLS endpoint turns away plaintext. Only HOST:PORT is contacted.\n"
+      "A client counts as let in when the server answers HTTP/2 over TLS (gRPC does) or stays\n"
+      "silent for min(timeout, 1 s) after the handshake (a short wait, said so in the output).\n"
       "Exit 0: works in its mode with the given client files and passes the negative checks;\n"
       "1: a check failed; 2: bad input.");
   cmd->add_option("endpoint", flags->endpoint, "HOST:PORT (IPv6 as [::1]:PORT)")->required();
@@ -107,7 +109,9 @@ void add_probe_command(CLI::App& app, Action& action) {
   cmd->add_option("--timeout", flags->timeout_s,
                   "seconds for each connect + handshake and each read (default 5)")
       ->check(CLI::Range(0.01, 600.0));
-  cmd->add_option("--json", flags->json, "also write the report as JSON to this file");
+  cmd->add_option("--json", flags->json,
+                  "also write the report as JSON: tls_mode (the inferred mode, null when it cannot "
+                  "be told), the chain, each check's id, status and reason");
   cmd->callback([flags, &action] { action = [flags] { return run_probe_command(*flags); }; });
 }
 

@@ -14,7 +14,7 @@
 #include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
 #include "harness/probe/probe.h"
-#include "harness/probe/probe_text.h"
+#include "reports/probe_console.h"
 #include "reports/probe_json.h"
 
 namespace tlsmatrix::cli {
@@ -66,8 +66,8 @@ int run_probe_command(const ProbeFlags& f) {
   }
 
   probe::ProbeReport report = probe::run_probe(std::move(o));
-  bool color = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
-  std::cout << probe::render_text(report, color) << std::flush;
+  std::cout << reports::render_probe_console(report, reports::detect_console_options(STDOUT_FILENO))
+            << std::flush;
   if (!f.json.empty()) {
     try {
       io::write_file_atomic(f.json, reports::probe_json(report));

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <sstream>
 #include <thread>
 
 #include "harness/certs/cert_factory.h"
@@ -18,6 +19,9 @@
 #include "harness/probe/probe.h"
 #include "harness/probe/profile_check.h"
 #include "harness/probe/tls_attempt.h"
+#include "reports/probe_console.h"
+#include "reports/probe_json.h"
+#include "reports/text_util.h"
 
 namespace tlsmatrix::probe {
 namespace {
@@ -287,6 +291,42 @@ TEST(ProbeRun, FailsAPortThatTakesTlsAndPlaintext) {
   EXPECT_EQ(c->status, CheckStatus::fail);
   EXPECT_FALSE(r.chain.empty());
   EXPECT_FALSE(r.passed());
+}
+
+// The terminal report: marks, fixes beneath, long text wrapped within the width, and nothing
+// from the peer can reach the terminal as a control sequence.
+TEST(ProbeReportText, WrapsAndNeutralisesPeerText) {
+  ProbeReport r;
+  r.endpoint = "127.0.0.1:19530";
+  r.server_name = "localhost";
+  r.timeout = std::chrono::milliseconds(5000);
+  r.inferred_mode = 1;
+  CertInfo leaf;
+  leaf.subject = "CN=evil\033[2J";
+  leaf.sans = {"DNS:bad\x1b[31mname"};
+  leaf.sans[0][7] = '\x1b';  // a raw ESC as a hostile SAN would carry it
+  r.chain.push_back(leaf);
+  std::string long_text;
+  for (int i = 0; i < 40; ++i) long_text += "word" + std::to_string(i) + " ";
+  r.checks.push_back(Check{"client_cert_required", CheckStatus::fail, "a client without a certificate is turned away",
+                           long_text,
+                           "make the server require client certificates", Reason::client_cert_missing});
+  r.checks.push_back(Check{"chain", CheckStatus::warn, "the chain verifies", "not checked", "pass --trust", {}});
+  reports::ConsoleOptions o;
+  o.width = 80;
+  std::string text = reports::render_probe_console(r, o);
+  EXPECT_NE(text.find("✗ a client without a certificate is turned away"), std::string::npos) << text;
+  EXPECT_NE(text.find("fix: make the server require client certificates"), std::string::npos);
+  EXPECT_NE(text.find("! the chain verifies"), std::string::npos);
+  EXPECT_NE(text.find("result: 1 check failed, 1 warning"), std::string::npos);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << "an escape byte reached the terminal";
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_LE(reports::display_width(line), 80u) << line;
+  }
+  std::string json = reports::probe_json(r);
+  EXPECT_NE(json.find("\"tls_mode\": 1"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"reason\": \"client_cert_missing\""), std::string::npos) << json;
 }
 
 }  // namespace

@@ -105,10 +105,14 @@ void check_validity(const CertFile& file, std::chrono::system_clock::time_point 
   }
 }
 
-void check_strength(const CertFile& file, Findings& out) {
+void check_strength(const CertFile& file, std::vector<const X509*>& seen, Findings& out) {
   bool bad = false;
   std::vector<std::string> seen_labels;
   for (X509* cert : file.all()) {
+    bool dup = false;
+    for (const X509* s : seen) dup = dup || same_cert(s, cert);
+    if (dup) continue;
+    seen.push_back(cert);
     EVP_PKEY* pub = X509_get0_pubkey(cert);
     if (pub != nullptr && key_security_bits(pub) < 112) {
       out.error("strength", file.name(),
@@ -128,7 +132,7 @@ void check_strength(const CertFile& file, Findings& out) {
     }
     if (pub != nullptr) seen_labels.push_back(key_label(pub) + (sig.digest == "none" ? "" : "/" + sig.digest));
   }
-  if (!bad) {
+  if (!bad && !seen_labels.empty()) {
     out.ok("strength", file.name(), "key and signature strength acceptable (" + join(seen_labels) + ")");
   }
 }

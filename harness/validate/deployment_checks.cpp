@@ -69,20 +69,21 @@ std::vector<CheckResult> run_static_checks(const DeploymentInput& in, const Load
 
   const std::vector<std::string>& profiles = in.profiles.empty() ? profile_names() : in.profiles;
   const std::string ca_setting = in.setting_name("tls.caPemPath", "--ca-pem");
-  std::vector<const X509*> seen;
+  std::vector<const X509*> seen;           // validity reported once per certificate
+  std::vector<const X509*> seen_strength;  // strength likewise
 
   // The server's own files.
   if (f.server_pem) {
     const CertFile& server = *f.server_pem;
     if (f.server_key) check_key_matches(server, *f.server_key, Role::server, out);
     check_validity(server, in.now, in.warn_days, seen, out);
-    check_strength(server, out);
+    check_strength(server, seen_strength, out);
     check_leaf_role(server, Role::server, out);
   }
   if (f.ca_pem) {
     check_is_ca(*f.ca_pem, Role::ca, nullptr, out);
     check_validity(*f.ca_pem, in.now, in.warn_days, seen, out);
-    check_strength(*f.ca_pem, out);
+    check_strength(*f.ca_pem, seen_strength, out);
   }
 
   // What clients trust, and whether the server's chain leads there.
@@ -91,7 +92,7 @@ std::vector<CheckResult> run_static_checks(const DeploymentInput& in, const Load
     const X509* pinned = f.server_pem ? f.server_pem->leaf() : nullptr;
     check_is_ca(*f.trust, Role::trust, pinned, out);
     check_validity(*f.trust, in.now, in.warn_days, seen, out);
-    check_strength(*f.trust, out);
+    check_strength(*f.trust, seen_strength, out);
   }
   if (f.server_pem) {
     const CertFile& server = *f.server_pem;
@@ -131,7 +132,7 @@ std::vector<CheckResult> run_static_checks(const DeploymentInput& in, const Load
                   "pass --client-key with the key of " + client.name());
       }
       check_validity(client, in.now, in.warn_days, seen, out);
-      check_strength(client, out);
+      check_strength(client, seen_strength, out);
       check_leaf_role(client, Role::client, out);
       if (f.ca_pem) check_client_chain_to_ca(client, *f.ca_pem, ca_setting, out);
     }

@@ -53,7 +53,10 @@ void check_server_name(const CertFile& server, const std::string& server_name,
         break;
       case NameMatch::rejected: {
         c.severity = Severity::error;
-        const bool cn_only = common_name(server.leaf()) == server_name;
+        // Only without any subjectAltName does a profile's reason differ (go's legacy-CN
+        // refusal); otherwise every client simply finds the name missing.
+        const bool cn_only = common_name(server.leaf()) == server_name &&
+                             subject_alt_names(server.leaf()).empty();
         if (cn_only) {
           c.message = quoted + " appears only in the subject CN: rejected (" + j.detail + ")";
           c.fix = add_san;

@@ -25,8 +25,9 @@ void check_validity(const CertFile& file, std::chrono::system_clock::time_point 
 
 // Keys of at least 112 security bits and no MD5/SHA-1 signatures (OpenSSL 3 at Debian's
 // security level 2 refuses both). A self-signed root's own signature is not checked: verifiers
-// trust it by its presence, not by its signature.
-void check_strength(const CertFile& file, Findings& out);
+// trust it by its presence, not by its signature. Certificates in `seen` are skipped, as in
+// check_validity.
+void check_strength(const CertFile& file, std::vector<const X509*>& seen, Findings& out);
 
 // The leaf is fit for its role: EKU (if present) names serverAuth / clientAuth, keyUsage (if
 // present) has digitalSignature. Certificates after the leaf must be CAs.

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <set>
+#include <thread>
 
 #include "harness/certs/milvus_layout.h"
 #include "harness/certs/pem_io.h"
@@ -365,6 +366,27 @@ TEST(KeyPool, SameSlotSameKeyDistinctSlotsDistinctKeys) {
   EXPECT_NE(EVP_PKEY_eq(a0.get(), b0.get()), 1);
   // Handed-out references outlive the pool's own.
   EXPECT_GE(EVP_PKEY_get_bits(a1.get()), 256);
+}
+
+// warm() fills slots on worker threads; later get() calls hand out exactly those keys, and
+// threads racing for one slot all end up with the same key.
+TEST(KeyPool, WarmAndConcurrentGetAgree) {
+  KeyPool pool;
+  pool.warm({{KeyType::ec_p256, 0}, {KeyType::ec_p256, 1}, {KeyType::ed25519, 0},
+             {KeyType::ec_p256, 0}});
+  auto a = pool.get(KeyType::ec_p256, 0);
+  auto b = pool.get(KeyType::ec_p256, 1);
+  EXPECT_NE(EVP_PKEY_eq(a.get(), b.get()), 1);
+  pool.warm({{KeyType::ec_p256, 0}});  // already there: must not replace it
+  EXPECT_EQ(pool.get(KeyType::ec_p256, 0).get(), a.get());
+
+  std::vector<ossl::EvpPkeyPtr> got(4);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    threads.emplace_back([&, i] { got[i] = pool.get(KeyType::ec_p384, 7); });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& k : got) EXPECT_EQ(k.get(), got[0].get());
 }
 
 // Keys are distinct within a set and shared by the same position across sets.

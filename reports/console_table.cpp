@@ -164,6 +164,15 @@ void write_mismatches(std::ostringstream& out, const RunResult& run, const Conso
   }
 }
 
+// Prose (notes) wraps at the table width with a hanging indent; server messages in details do
+// not, so they stay greppable in CI logs.
+void write_wrapped(std::ostringstream& out, std::string_view first, std::string_view rest,
+                   const std::string& text, std::size_t width) {
+  std::size_t room = width > first.size() + 20 ? width - first.size() : 20;
+  auto lines = wrap_words(text, room);
+  for (std::size_t i = 0; i < lines.size(); ++i) out << (i == 0 ? first : rest) << lines[i] << "\n";
+}
+
 }  // namespace
 
 std::string render_console_report(const RunResult& run, const ConsoleOptions& options) {
@@ -175,13 +184,17 @@ std::string render_console_report(const RunResult& run, const ConsoleOptions& op
   if (!run.portability.empty()) {
     out << "\n" << p.paint(kBold, "Portability:") << "\n";
     for (const auto& note : run.portability) {
-      out << "  " << safe(note.scenario, options.ascii) << "  mode " << note.mode << ": "
-          << safe(note.text, options.ascii) << "\n";
+      write_wrapped(out, "  ", "    ",
+                    safe(note.scenario, options.ascii) + " (mode " + std::to_string(note.mode) +
+                        "): " + safe(note.text, options.ascii),
+                    options.width);
     }
   }
   if (!run.notes.empty()) {
     out << "\n" << p.paint(kBold, "Notes:") << "\n";
-    for (const auto& note : run.notes) out << "  - " << safe(note, options.ascii) << "\n";
+    for (const auto& note : run.notes) {
+      write_wrapped(out, "  - ", "    ", safe(note, options.ascii), options.width);
+    }
   }
   out << "\n"
       << p.paint(run.mismatched() == 0 ? kGreen : kBoldRed, safe(summary_line(run), options.ascii))

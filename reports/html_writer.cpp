@@ -41,10 +41,13 @@ table.grid tbody th { text-align: left; font-weight: normal; white-space: nowrap
 table.grid tbody tr:nth-child(even) th { background: #fafbfc; }
 table.grid td { text-align: center; min-width: 44px; font-size: 15px; }
 table.grid .first { border-left: 2px solid #818b98; }
-td.ok { background: var(--ok-bg); color: var(--ok); }
-td.ok.fail { background: #f1f9f3; }
-td.bad { background: var(--bad-bg); font-weight: bold; }
-td.bad a { color: var(--bad); text-decoration: none; display: block; }
+td.ok.pass { background: #d5f2dc; color: var(--ok); }
+td.ok.fail { background: #f3faf5; color: var(--ok); }
+td.bad { background: var(--bad); font-weight: bold; }
+td.bad a { color: #fff; text-decoration: none; display: block; }
+table.grid tbody tr:hover th, table.grid tbody tr:hover td { filter: brightness(0.94); }
+.swatch { display: inline-block; width: 12px; height: 12px; border: 1px solid var(--border);
+          vertical-align: -1px; margin: 0 3px 0 10px; }
 td.none { color: var(--muted); background: #fff; }
 .mismatch { border: 1px solid #ffc1bc; border-left: 4px solid var(--bad); border-radius: 6px;
             padding: 8px 12px; margin: 10px 0; }
@@ -92,9 +95,12 @@ std::string anchor(const RunResult& run, const CellResult& cell) {
 void write_grid(std::ostringstream& out, const RunResult& run, const Grid& grid) {
   const auto& profiles = grid.profiles();
   const bool sub_columns = profiles.size() > 1;
-  out << "<h2>Results</h2>\n<p class=\"legend\">✓ as expected, ✗ mismatch, – not run. "
-         "Hover a cell for the expected and actual verdicts and what both ends said; "
-         "a ✗ links to its details.</p>\n<div class=\"scroll\"><table class=\"grid\">\n<thead><tr>"
+  out << "<h2>Results</h2>\n<p class=\"legend\">"
+         "<span class=\"swatch\" style=\"background:#d5f2dc\"></span>✓ passed, as expected"
+         "<span class=\"swatch\" style=\"background:#f3faf5\"></span>✓ failed for the "
+         "expected reason<span class=\"swatch\" style=\"background:#cf222e\"></span>✗ "
+         "mismatch (links to its details) · – not run. Hover a cell for the expected and "
+         "actual verdicts and what both ends said.</p>\n<div class=\"scroll\"><table class=\"grid\">\n<thead><tr>"
       << "<th class=\"scenario\"" << (sub_columns ? " rowspan=\"2\"" : "") << ">scenario</th>";
   for (int mode : grid.modes()) {
     out << "<th class=\"first\" colspan=\"" << profiles.size() << "\">mode " << mode << "</th>";

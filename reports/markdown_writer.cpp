@@ -11,9 +11,33 @@ namespace tlsmatrix::reports {
 namespace {
 // GitHub caps a step summary at 1 MiB; a run where everything fails should still fit.
 constexpr std::size_t kMaxMismatchRows = 200;
-constexpr std::size_t kDetailWidth = 160;
+constexpr std::size_t kDetailWidth = 300;
 
 std::string code(std::string_view text) { return "`" + std::string(text) + "`"; }
+
+// The detail's lines, shortened as a whole, escaped one by one and joined with <br> (which GitHub
+// renders inside a table cell, where a newline would end the row).
+std::string detail_cell(std::string_view detail) {
+  std::string joined;
+  std::size_t start = 0;
+  while (start <= detail.size()) {
+    std::size_t end = detail.find('\n', start);
+    if (end == std::string_view::npos) end = detail.size();
+    std::string line = one_line(detail.substr(start, end - start));
+    if (!line.empty()) joined += (joined.empty() ? "" : "\n") + line;
+    start = end + 1;
+  }
+  joined = truncate_to_width(joined, kDetailWidth);
+  std::string out;
+  start = 0;
+  while (start <= joined.size()) {
+    std::size_t end = joined.find('\n', start);
+    if (end == std::string::npos) end = joined.size();
+    out += (start == 0 ? "" : "<br>") + escape_markdown(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
 }  // namespace
 
 std::string escape_markdown(std::string_view text) {
@@ -77,7 +101,7 @@ std::string render_markdown_report(const RunResult& run) {
       out << "| " << escape_markdown(cell.scenario) << " | " << cell.mode << " | "
           << escape_markdown(cell.profile) << " | " << code(describe(cell.expected)) << " | "
           << code(describe(cell.actual)) << " | " << escape_markdown(cell.mismatch_text())
-          << " | " << escape_markdown(truncate_to_width(one_line(cell.detail), kDetailWidth))
+          << " | " << detail_cell(cell.detail)
           << " |\n";
     }
     if (rows > kMaxMismatchRows) {

@@ -143,6 +143,31 @@ std::string pad_to_width(std::string_view text, std::size_t width) {
   return out;
 }
 
+std::vector<std::string> wrap_words(std::string_view text, std::size_t width) {
+  std::vector<std::string> lines;
+  std::string line;
+  std::size_t line_width = 0;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view word = text.substr(start, end - start);
+    start = end + 1;
+    if (word.empty()) continue;
+    std::size_t w = display_width(word);
+    if (!line.empty() && line_width + 1 + w > width) {
+      lines.push_back(std::move(line));
+      line.clear();
+      line_width = 0;
+    }
+    if (!line.empty()) line += ' ', ++line_width;
+    line += word;
+    line_width += w;
+  }
+  if (!line.empty()) lines.push_back(std::move(line));
+  return lines;
+}
+
 std::string format_fixed(double value, int decimals) {
   if (!std::isfinite(value)) value = 0;
   char buf[64];

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tlsmatrix::reports {
 
@@ -36,6 +37,10 @@ std::string truncate_to_width(std::string_view text, std::size_t width,
 
 // `text` followed by spaces up to `width` columns (never cut).
 std::string pad_to_width(std::string_view text, std::size_t width);
+
+// `text` (one line) broken at spaces into lines of at most `width` columns; a word longer than
+// `width` gets a line of its own rather than being split.
+std::vector<std::string> wrap_words(std::string_view text, std::size_t width);
 
 // A fixed-point number without locale influence: format_fixed(0.01234, 3) == "0.012".
 std::string format_fixed(double value, int decimals);

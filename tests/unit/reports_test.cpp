@@ -89,6 +89,8 @@ TEST(TextUtil, Utf8AndWidth) {
   EXPECT_EQ(truncate_to_width("abcdef", 5, "..."), "ab...");
   EXPECT_EQ(pad_to_width("✓", 3), "✓  ");
   EXPECT_EQ(format_fixed(0.01234, 3), "0.012");
+  EXPECT_EQ(wrap_words("aa bb cc dddddd e", 5),
+            (std::vector<std::string>{"aa bb", "cc", "dddddd", "e"}));
 }
 
 TEST(JsonOut, EscapesAndNests) {
@@ -195,6 +197,8 @@ TEST(Markdown, HeadingReflectsStatus) {
   EXPECT_NE(md.find("| scenario | mode | profile | expected | actual |"), std::string::npos);
   EXPECT_NE(md.find("`fail client_cert_missing` | `fail unknown_ca`"), std::string::npos) << md;
   EXPECT_NE(md.find("valid \"rsa\" \\& \\<ec\\> 'set'"), std::string::npos) << md;
+  EXPECT_NE(md.find("| client: Socket closed<br>server: certificate verify failed \\<\\&\\> \"x\" |"),
+            std::string::npos) << md;
   EXPECT_NE(md.find("### Portability"), std::string::npos);
   for (auto& c : run.cells) c.match = true;
   md = render_markdown_report(run);

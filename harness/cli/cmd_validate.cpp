@@ -7,7 +7,9 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/validate_json.h"
 #include "harness/io/file_io.h"
+#include "harness/runner/runner.h"
 #include "harness/validate/deployment_checks.h"
+#include "harness/validate/dynamic_check.h"
 #include "harness/validate/milvus_config.h"
 #include "harness/validate/profile_rules.h"
 #include "harness/validate/report_text.h"
@@ -15,6 +17,9 @@
 namespace tlsmatrix::cli {
 
 namespace {
+
+// Per profile, for the local server and client of the dynamic check (loopback: ample).
+constexpr std::chrono::milliseconds kHandshakeTimeout{5000};
 
 struct ValidateOptions {
   std::string milvus_yaml;
@@ -71,6 +76,10 @@ int run_validate(const ValidateOptions& o) {
   validate::DeploymentInput input = build_input(o);
   validate::LoadedDeployment files = validate::load_deployment(input);
   std::vector<validate::CheckResult> results = validate::run_static_checks(input, files);
+  silence_grpc_logging();
+  for (auto& r : validate::run_dynamic_check(input, files, kHandshakeTimeout)) {
+    results.push_back(std::move(r));
+  }
 
   const validate::Summary summary = validate::summarize(results);
   const int code = summary.errors > 0 ? kExitMismatch : kExitOk;

@@ -1,6 +1,7 @@
 #include "harness/cli/validate_json.h"
 
-#include "harness/validate/cert_inspect.h"
+#include <ctime>
+
 #include "harness/validate/profile_rules.h"
 #include "reports/json_out.h"
 
@@ -9,6 +10,15 @@ namespace tlsmatrix::cli {
 using reports::JsonWriter;
 
 namespace {
+std::string iso8601(std::chrono::system_clock::time_point t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 void optional_path(JsonWriter& w, const char* key, const std::optional<std::filesystem::path>& p) {
   w.key(key);
   if (p) {
@@ -27,7 +37,7 @@ std::string validate_json(const validate::DeploymentInput& input,
       .member("tool", "tlsmatrix")
       .member("version", TLSMATRIX_VERSION)
       .member("command", "validate")
-      .member("started", validate::format_utc(input.now));
+      .member("started", iso8601(input.now));
   w.key("input").begin_object().member("tls_mode", input.tls_mode);
   w.key("config");
   if (input.config_file.empty()) {

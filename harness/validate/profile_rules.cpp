@@ -1,48 +1,28 @@
+// Answers from the runner's client-profile engine (harness/verdict), so validate and run judge
+// a certificate the same way.
 #include "harness/validate/profile_rules.h"
 
-#include <arpa/inet.h>
-#include <openssl/x509v3.h>
-#include <strings.h>
-
-#include "harness/validate/cert_inspect.h"
+#include "harness/verdict/hostname_match.h"
+#include "harness/verdict/profile.h"
 
 namespace tlsmatrix::validate {
 
 const std::vector<std::string>& profile_names() {
-  static const std::vector<std::string> names{"grpc-core", "go", "node"};
+  static const std::vector<std::string> names = client_profile_names();
   return names;
 }
 
-bool accepts_partial_chain(std::string_view profile) {
-  // grpc-core sets X509_V_FLAG_PARTIAL_CHAIN for explicit roots; Go stops at any certificate in
-  // its root pool; grpc-js (node) builds to a self-signed root and fails with
-  // UNABLE_TO_VERIFY_LEAF_SIGNATURE.
-  return profile != "node";
-}
-
 namespace {
-
-bool is_ip_literal(std::string_view name) {
-  std::string s(name);
-  unsigned char buf[16];
-  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+const ClientProfile& profile_or_throw(std::string_view name) {
+  const ClientProfile* p = find_profile(name);
+  if (p == nullptr) throw std::invalid_argument("unknown client profile: " + std::string(name));
+  return *p;
 }
-
-bool san_covers(X509* leaf, std::string_view name, bool ip) {
-  std::string s(name);
-  if (ip) return X509_check_ip_asc(leaf, s.c_str(), 0) == 1;
-  // Every profile takes a wildcard only as the whole leftmost label.
-  unsigned flags = X509_CHECK_FLAG_NEVER_CHECK_SUBJECT | X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS;
-  return X509_check_host(leaf, s.data(), s.size(), flags, nullptr) == 1;
-}
-
-bool cn_equals(X509* leaf, std::string_view name) {
-  std::string cn = common_name(leaf);
-  return !cn.empty() && cn.size() == name.size() &&
-         strncasecmp(cn.data(), name.data(), name.size()) == 0;
-}
-
 }  // namespace
+
+bool accepts_partial_chain(std::string_view profile) {
+  return profile_or_throw(profile).partial_chain;
+}
 
 std::string profile_cn_rejection(std::string_view profile) {
   if (profile == "go") return "x509: certificate relies on legacy Common Name field, use SANs instead";
@@ -51,26 +31,22 @@ std::string profile_cn_rejection(std::string_view profile) {
 
 NameJudgement judge_server_name(std::string_view profile, X509* leaf,
                                 std::string_view server_name) {
-  const bool ip = is_ip_literal(server_name);
-  if (san_covers(leaf, server_name, ip)) return {NameMatch::san, "covered by a subjectAltName"};
-
-  const std::vector<std::string> sans = subject_alt_names(leaf);
-  bool any_dns = false;
-  for (const auto& s : sans) any_dns = any_dns || s.rfind("DNS:", 0) == 0;
-
-  if (!cn_equals(leaf, server_name)) return {NameMatch::rejected, "not in the certificate"};
-  if (ip) return {NameMatch::rejected, "an IP address is matched against IP SANs only"};
-  if (profile == "go") return {NameMatch::rejected, profile_cn_rejection(profile)};
-  if (profile == "grpc-core") {
-    // grpc-core reads the CN only when the certificate has no SAN of any type.
-    if (has_san_extension(leaf) && !sans.empty()) {
-      return {NameMatch::rejected, "grpc-core ignores the CN when any subjectAltName is present"};
-    }
-    return {NameMatch::cn_fallback, "grpc-core falls back to the CN (no subjectAltName at all)"};
+  const ClientProfile& p = profile_or_throw(profile);
+  const CertNames names = cert_names(leaf);
+  const std::string why = name_mismatch(names, server_name, p.names);
+  // The same rules without the CN fallback tell a SAN match from a CN-only one.
+  NameRules san_only = p.names;
+  san_only.cn_fallback = CnFallback::never;
+  const bool by_san = name_mismatch(names, server_name, san_only).empty();
+  if (why.empty()) {
+    if (by_san) return {NameMatch::san, "covered by a subjectAltName"};
+    return {NameMatch::cn_fallback, p.name + " falls back to the subject CN"};
   }
-  // node (and java) fall back to the CN when there is no DNS SAN.
-  if (any_dns) return {NameMatch::rejected, "the CN is ignored when DNS subjectAltNames exist"};
-  return {NameMatch::cn_fallback, std::string(profile) + " falls back to the CN (no DNS subjectAltName)"};
+  if (p.names.cn_fallback == CnFallback::never && !names.any_san() &&
+      !is_ip_literal(server_name)) {
+    return {NameMatch::rejected, profile_cn_rejection(profile)};
+  }
+  return {NameMatch::rejected, why};
 }
 
 }  // namespace tlsmatrix::validate

@@ -125,7 +125,7 @@ fs::path resolve_config_path(const std::string& value, std::string_view key,
   }
   std::error_code ec;
   for (const auto& c : candidates) {
-    if (fs::exists(c, ec)) return c;
+    if (fs::exists(c, ec)) return c.lexically_normal();
   }
   std::string tried;
   for (const auto& c : candidates) tried += (tried.empty() ? "" : " or ") + c.string();

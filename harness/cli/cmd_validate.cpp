@@ -7,6 +7,7 @@
 #include "harness/cli/commands.h"
 #include "harness/cli/validate_json.h"
 #include "harness/io/file_io.h"
+#include "harness/io/input_error.h"
 #include "harness/runner/runner.h"
 #include "harness/validate/deployment_checks.h"
 #include "harness/validate/dynamic_check.h"
@@ -86,7 +87,11 @@ int run_validate(const ValidateOptions& o) {
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (!o.json.empty()) {
-    io::write_file_atomic(o.json, validate_json(input, results, code, ms) + "\n");
+    try {
+      io::write_file_atomic(o.json, validate_json(input, results, code, ms) + "\n");
+    } catch (const std::runtime_error& e) {
+      throw InputError(e.what());  // "F: cannot write: ..." names the --json file
+    }
   }
   std::cout << header(input) << "\n"
             << validate::render_text(results) << validate::summary_line(summary) << " ("
@@ -103,6 +108,13 @@ void add_validate_command(CLI::App& app, Action& action) {
       "Check a Milvus deployment's TLS files before you start it: will these certificates work "
       "with every client, in the configured tlsMode, and for how long?");
   cmd->footer(
+      "Static checks: files readable (PEM or DER), keys match certificates, the server chain\n"
+      "verifies to --trust and to caPemPath, what server.pem sends, --server-name in a\n"
+      "subjectAltName under each profile's rules, validity (--warn-days), key strength and\n"
+      "digest, keyUsage/extendedKeyUsage per role, CAs are CAs, and in mode 2 the client chain\n"
+      "to caPemPath. Then a dynamic check: a local gRPC server on 127.0.0.1 with exactly these\n"
+      "files in this mode, and one client per profile trusting --trust (else caPemPath),\n"
+      "presenting --client-pem in mode 2.\n"
       "Each check prints ✓ (ok), ! (warning) or ✗ (error) with the file and, unless ok, a fix.\n"
       "Exit codes: 0 no errors (warnings allowed), 1 at least one error, 2 a file that cannot be\n"
       "read or parsed (the message names it) or a usage error.\n"

@@ -105,8 +105,9 @@ std::vector<CheckResult> run_static_checks(const DeploymentInput& in, const Load
                   "ca_pem_path in mode 2)");
     }
     if (f.ca_pem && !trust_is_ca) {
-      // Without a client trust file, caPemPath is the best guess at what clients trust.
-      Severity sev = f.trust ? Severity::warning : Severity::error;
+      // Without a client trust file, caPemPath is the best guess at what mutual-TLS clients
+      // trust (the pages give them ca.pem); in mode 1 the server does not use it at all.
+      Severity sev = (!f.trust && in.tls_mode == 2) ? Severity::error : Severity::warning;
       check_server_chain_to_ca(server, *f.ca_pem, sev, ca_setting, out);
     }
     std::vector<const CertFile*> anchors;

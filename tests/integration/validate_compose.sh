@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib/validate_lib.bash"
 
 cp -r "$TLSMATRIX_SOURCE_DIR/fixtures/compose" "$tmp/compose"
 c=$tmp/compose
-"$TLSMATRIX" certs gen --out "$c/tls" >/dev/null
+"$TLSMATRIX" certs gen --key ec-p256 --out "$c/tls" >/dev/null
 
 (cd "$c" && "$TLSMATRIX" validate --milvus-yaml milvus.yaml --root . --trust tls/ca.pem \
   --client-pem tls/client.pem --client-key tls/client.key --server-name localhost >"$tmp/out" 2>"$tmp/err") \

@@ -20,6 +20,7 @@ CertSpec ca_spec(std::string name = "ca") {
   s.name = std::move(name);
   s.cn = "Test CA " + s.name;
   s.ca = true;
+  s.key_type = KeyType::ec_p256;  // fast to generate; RSA only where a test is about RSA
   return s;
 }
 
@@ -31,6 +32,7 @@ CertSpec leaf_spec(std::string name, std::string issuer, std::string cn,
   s.cn = std::move(cn);
   s.sans = std::move(sans);
   s.ext_key_usage = std::move(eku);
+  s.key_type = KeyType::ec_p256;
   return s;
 }
 

@@ -43,6 +43,7 @@ CertSet make_set(std::vector<std::string> server_sans) {
   client.issuer = "ca";
   client.cn = "client";
   client.ext_key_usage = {"clientAuth"};
+  for (CertSpec* s : {&ca, &server, &client}) s->key_type = KeyType::ec_p256;  // fast
   return build_cert_set({ca, server, client});
 }
 

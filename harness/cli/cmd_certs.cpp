@@ -179,7 +179,14 @@ void add_scenario(CLI::App& certs, Action& action) {
   cmd->callback([opt, &action] {
     action = [opt] {
       Scenario scenario = load_scenario(opt->file);
-      CertSet set = build_cert_set(scenario.certs);
+      CertSet set;
+      try {
+        set = build_cert_set(scenario.certs);
+      } catch (const std::invalid_argument& e) {
+        // The loader checks the set's structure; what is left (a SAN that is not an address, a
+        // keyUsage name OpenSSL does not know) is still the file's fault.
+        throw InputError(opt->file.string() + ": " + e.what());
+      }
       write_checked(set, opt->out, opt->force);
       return kExitOk;
     };

@@ -65,8 +65,9 @@ std::string expiry_text(const X509* cert) {
     // Rounded to whole days, so a fresh 825-day certificate says 825, not 824.
     long total = static_cast<long>(days) * 86400 + secs;
     long rounded = (total >= 0 ? total + 43200 : total - 43200) / 86400;
-    rel = total >= 0 ? " (in " + std::to_string(rounded) + " days)"
-                     : " (expired " + std::to_string(-rounded) + " days ago)";
+    long n = rounded < 0 ? -rounded : rounded;
+    std::string count = std::to_string(n) + (n == 1 ? " day" : " days");
+    rel = total >= 0 ? " (in " + count + ")" : " (expired " + count + " ago)";
   }
   return buf + rel;
 }

@@ -7,24 +7,12 @@
 #include <ctime>
 
 #include "harness/ossl/ossl_ptr.h"
+#include "harness/verdict/hostname_match.h"
 
 namespace tlsmatrix::validate {
 
-std::string common_name(const X509* cert) {
-  const X509_NAME* name = X509_get_subject_name(cert);
-  int idx = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-  if (idx < 0) return "";
-  const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx));
-  unsigned char* utf8 = nullptr;
-  int len = ASN1_STRING_to_UTF8(&utf8, data);
-  if (len < 0) return "";
-  std::string out(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(len));
-  OPENSSL_free(utf8);
-  return out;
-}
-
-std::string subject_label(const X509* cert) {
-  std::string cn = common_name(cert);
+std::string subject_label(X509* cert) {
+  std::string cn = cert_names(cert).cn;
   if (!cn.empty()) return "CN=" + cn;
   ossl::BioPtr bio(BIO_new(BIO_s_mem()));
   ossl::check(bio != nullptr, "allocating a memory BIO");
@@ -33,43 +21,6 @@ std::string subject_label(const X509* cert) {
   long len = BIO_get_mem_data(bio.get(), &data);
   std::string out(data, static_cast<std::size_t>(len));
   return out.empty() ? "(empty subject)" : out;
-}
-
-bool has_san_extension(const X509* cert) {
-  return X509_get_ext_by_NID(cert, NID_subject_alt_name, -1) >= 0;
-}
-
-std::vector<std::string> subject_alt_names(const X509* cert) {
-  std::vector<std::string> out;
-  ossl::GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
-  if (!names) return out;
-  for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
-    const GENERAL_NAME* gn = sk_GENERAL_NAME_value(names.get(), i);
-    auto ia5 = [](const ASN1_IA5STRING* s) {
-      return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
-                         static_cast<std::size_t>(ASN1_STRING_length(s)));
-    };
-    switch (gn->type) {
-      case GEN_DNS: out.push_back("DNS:" + ia5(gn->d.dNSName)); break;
-      case GEN_URI: out.push_back("URI:" + ia5(gn->d.uniformResourceIdentifier)); break;
-      case GEN_EMAIL: out.push_back("email:" + ia5(gn->d.rfc822Name)); break;
-      case GEN_IPADD: {
-        char* text = nullptr;
-        ossl::BioPtr bio(BIO_new(BIO_s_mem()));
-        // i2v_GENERAL_NAME would do it too, but printing one name is simpler this way.
-        GENERAL_NAME_print(bio.get(), const_cast<GENERAL_NAME*>(gn));
-        long len = BIO_get_mem_data(bio.get(), &text);
-        std::string s(text, static_cast<std::size_t>(len));
-        // GENERAL_NAME_print writes "IP Address:1.2.3.4".
-        auto colon = s.find(':');
-        out.push_back("IP:" + (colon == std::string::npos ? s : s.substr(colon + 1)));
-        break;
-      }
-      default: out.push_back("other"); break;
-    }
-  }
-  return out;
 }
 
 namespace {

@@ -9,13 +9,9 @@
 
 namespace tlsmatrix::validate {
 
-// The subject's CN, or "" when there is none.
-std::string common_name(const X509* cert);
-// "CN=localhost" when there is a CN, else the whole subject in RFC 2253 form.
-std::string subject_label(const X509* cert);
-// subjectAltName entries as "DNS:localhost", "IP:127.0.0.1", "URI:...", "email:...".
-std::vector<std::string> subject_alt_names(const X509* cert);
-bool has_san_extension(const X509* cert);
+// "CN=localhost" when there is a CN, else the whole subject in RFC 2253 form. (The names a
+// certificate carries, SANs and CN, come from cert_names in harness/verdict/hostname_match.h.)
+std::string subject_label(X509* cert);
 
 std::chrono::system_clock::time_point not_before(const X509* cert);
 std::chrono::system_clock::time_point not_after(const X509* cert);

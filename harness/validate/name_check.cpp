@@ -1,6 +1,7 @@
 // Whether the name clients connect with (pymilvus server_name) is in the server certificate,
 // under each profile's hostname rules.
 #include "harness/validate/cert_inspect.h"
+#include "harness/verdict/hostname_match.h"
 #include "harness/validate/profile_rules.h"
 #include "harness/validate/static_checks.h"
 
@@ -8,9 +9,12 @@ namespace tlsmatrix::validate {
 
 namespace {
 std::string names_in(X509* leaf) {
+  const CertNames names = cert_names(leaf);
   std::string sans;
-  for (const auto& s : subject_alt_names(leaf)) sans += (sans.empty() ? "" : ", ") + s;
-  std::string cn = common_name(leaf);
+  for (const auto& s : names.dns) sans += (sans.empty() ? "DNS:" : ", DNS:") + s;
+  for (const auto& s : names.ip) sans += (sans.empty() ? "IP:" : ", IP:") + s;
+  for (const auto& s : names.other) sans += (sans.empty() ? "" : ", ") + s;
+  const std::string& cn = names.cn;
   return "subjectAltName: " + (sans.empty() ? std::string("none") : sans) +
          "; CN: " + (cn.empty() ? std::string("none") : cn);
 }
@@ -55,8 +59,8 @@ void check_server_name(const CertFile& server, const std::string& server_name,
         c.severity = Severity::error;
         // Only without any subjectAltName does a profile's reason differ (go's legacy-CN
         // refusal); otherwise every client simply finds the name missing.
-        const bool cn_only = common_name(server.leaf()) == server_name &&
-                             subject_alt_names(server.leaf()).empty();
+        const CertNames names = cert_names(server.leaf());
+        const bool cn_only = names.cn == server_name && !names.any_san();
         if (cn_only) {
           c.message = quoted + " appears only in the subject CN: rejected (" + j.detail + ")";
           c.fix = add_san;

@@ -156,11 +156,12 @@ void add_validate_command(CLI::App& app, Action& action) {
                     ->check(CLI::ExistingFile)
                     ->excludes(yaml);
   for (auto* o : {spem, skey, capem}) o->needs(mode);
-  cmd->add_option("--client-pem", opts->client_pem,
-                  "client certificate (pymilvus client_pem_path; used in mode 2)")
-      ->check(CLI::ExistingFile);
+  auto* cpem = cmd->add_option("--client-pem", opts->client_pem,
+                               "client certificate (pymilvus client_pem_path; used in mode 2)")
+                   ->check(CLI::ExistingFile);
   cmd->add_option("--client-key", opts->client_key, "client private key (client_key_path)")
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile)
+      ->needs(cpem);
   cmd->add_option("--trust", opts->trust,
                   "what clients trust: server_pem_path in mode 1 (the pages use server.pem), "
                   "ca_pem_path in mode 2")

@@ -117,6 +117,17 @@ std::vector<CheckResult> run_static_checks(const DeploymentInput& in, const Load
     check_server_name(server, in.server_name, profiles, out);
   }
 
+  // pymilvus rule 2 (DESIGN.md 1): with server_pem_path set it sends no client certificate, so
+  // the pages' one-way recipe (trust server.pem itself) cannot work against a mode-2 server.
+  if (in.tls_mode == 2 && f.trust && f.server_pem && f.trust->contains(f.server_pem->leaf())) {
+    out.warning("client.pymilvus_trust", f.trust->name(),
+                "is the server certificate itself: a pymilvus client given it as "
+                "server_pem_path sends no client certificate (even with client_pem_path set), so "
+                "this mode-2 server refuses it",
+                "in mode 2 give pymilvus ca_pem_path (the CA), client_pem_path and "
+                "client_key_path, and no server_pem_path");
+  }
+
   // The client's certificate, which only a mode-2 server asks for.
   if (f.client_pem) {
     const CertFile& client = *f.client_pem;

@@ -232,6 +232,21 @@ TEST(ValidateChecks, ServerUsageFaults) {
   EXPECT_NE(out.results()[1].message.find("digitalSignature"), std::string::npos);
 }
 
+// pymilvus sends no client certificate when server_pem_path is set: trusting server.pem itself
+// in mode 2 is a trap worth a warning.
+TEST(ValidateChecks, PinnedServerPemInModeTwo) {
+  CertSet set = build_cert_set(good_specs());
+  Deployment d = mode2(set);
+  d.files.trust = cert_file(set, {"server"});
+  auto rs = run_static_checks(d.input, d.files);
+  const CheckResult* r = find(rs, "client.pymilvus_trust", Severity::warning);
+  ASSERT_NE(r, nullptr) << dump(rs);
+  EXPECT_NE(r->fix.find("ca_pem_path"), std::string::npos);
+  d.input.tls_mode = 1;
+  rs = run_static_checks(d.input, d.files);
+  EXPECT_EQ(find(rs, "client.pymilvus_trust", Severity::warning), nullptr) << dump(rs);
+}
+
 TEST(ValidateChecks, CaFileMustHoldCas) {
   CertSet set = build_cert_set(good_specs());
   Findings out;

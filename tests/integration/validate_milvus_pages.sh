@@ -12,7 +12,7 @@ done
 
 # shellcheck disable=SC2046
 validate 0 $(mutual_flags "$tmp/page-older-san")
-expect_line "0 errors: passed"
+expect_line "0 warnings, 0 errors: passed"
 expect_line "'localhost' is covered by the subjectAltName"
 
 # shellcheck disable=SC2046

@@ -1,11 +1,13 @@
 // `tlsmatrix validate`: will these certificates work, with every client, in the configured
-// mode, and for how long? Static checks on the files (harness/validate), then a report.
+// mode, and for how long? Static checks on the files, then a dynamic check with a real local
+// server and clients (harness/validate), then the report.
 #include <chrono>
 #include <iostream>
 #include <memory>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/validate_json.h"
+#include "harness/endpoints/tls_server.h"
 #include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
 #include "harness/runner/runner.h"
@@ -82,20 +84,33 @@ int run_validate(const ValidateOptions& o) {
     results.push_back(std::move(r));
   }
 
+  // Where the dynamic check's server differs from Milvus's proxy, so a reader can weigh it.
+  const std::vector<std::string> notes =
+      validate::uses_tls(input.tls_mode) && files.server_pem ? server_caveats()
+                                                             : std::vector<std::string>{};
+
   const validate::Summary summary = validate::summarize(results);
   const int code = summary.errors > 0 ? kExitMismatch : kExitOk;
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (!o.json.empty()) {
     try {
-      io::write_file_atomic(o.json, validate_json(input, results, code, ms) + "\n");
+      io::write_file_atomic(o.json, validate_json(input, results, notes, code, ms) + "\n");
     } catch (const std::runtime_error& e) {
       throw InputError(e.what());  // "F: cannot write: ..." names the --json file
     }
   }
-  std::cout << header(input) << "\n"
-            << validate::render_text(results) << validate::summary_line(summary) << " ("
-            << static_cast<long>(ms) << " ms)\n";
+  std::cout << header(input) << "\n" << validate::render_text(results);
+  // In the terminal only when a handshake failed, where the differences may be the cause; the
+  // JSON always carries them.
+  bool handshake_failed = false;
+  for (const auto& r : results) {
+    handshake_failed |= r.check == "handshake" && r.severity != validate::Severity::ok;
+  }
+  if (handshake_failed) {
+    for (const auto& n : notes) std::cout << "  note: " << n << "\n";
+  }
+  std::cout << validate::summary_line(summary) << " (" << static_cast<long>(ms) << " ms)\n";
   return code;
 }
 

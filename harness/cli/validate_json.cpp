@@ -30,7 +30,8 @@ void optional_path(JsonWriter& w, const char* key, const std::optional<std::file
 }  // namespace
 
 std::string validate_json(const validate::DeploymentInput& input,
-                          const std::vector<validate::CheckResult>& results, int exit_code,
+                          const std::vector<validate::CheckResult>& results,
+                          const std::vector<std::string>& notes, int exit_code,
                           double duration_ms) {
   JsonWriter w;
   w.begin_object()
@@ -70,6 +71,9 @@ std::string validate_json(const validate::DeploymentInput& input,
     for (const auto& p : r.profiles) w.value(p);
     w.end_array().end_object();
   }
+  w.end_array();
+  w.key("notes").begin_array();
+  for (const auto& n : notes) w.value(n);
   w.end_array();
   const validate::Summary s = validate::summarize(results);
   w.key("summary")

@@ -10,10 +10,11 @@
 namespace tlsmatrix::cli {
 
 // {"tool","version","command":"validate","started","input":{...},"checks":[{"check","severity",
-//  "file","message","fix","profiles"}],"summary":{"ok","warnings","errors"},"exit_code",
-//  "duration_ms"}
+//  "file","message","fix","profiles"}],"notes":[...],"summary":{"ok","warnings","errors"},
+//  "exit_code","duration_ms"}
 std::string validate_json(const validate::DeploymentInput& input,
-                          const std::vector<validate::CheckResult>& results, int exit_code,
+                          const std::vector<validate::CheckResult>& results,
+                          const std::vector<std::string>& notes, int exit_code,
                           double duration_ms);
 
 }  // namespace tlsmatrix::cli

@@ -26,9 +26,11 @@ const char* role_noun(Role role) {
   return "";
 }
 
-// Whole days from `now` to `t`, rounded towards zero.
-long days_between(std::chrono::system_clock::time_point now, std::chrono::system_clock::time_point t) {
-  return static_cast<long>(std::chrono::duration_cast<std::chrono::hours>(t - now).count() / 24);
+// "3 days", or "5 hours" under two days, where whole days would round to a misleading 0 or 1.
+std::string span(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) {
+  const long hours = static_cast<long>(std::chrono::duration_cast<std::chrono::hours>(to - from).count());
+  if (hours < 48) return std::to_string(hours) + (hours == 1 ? " hour" : " hours");
+  return std::to_string(hours / 24) + " days";
 }
 
 // In multi-certificate files the message says which certificate; a lone one needs no label.
@@ -74,21 +76,18 @@ void check_validity(const CertFile& file, std::chrono::system_clock::time_point 
     const std::string label = subject_label(cert);
     if (nb > now) {
       out.error("validity", file.name(),
-                label + " is not valid until " + format_utc(nb) + " (in " +
-                    std::to_string(days_between(now, nb)) + " days)",
+                label + " is not valid until " + format_utc(nb) + " (in " + span(now, nb) + ")",
                 "check the clock of the machine that issued it, or reissue it with a notBefore "
                 "in the past");
       reported_any = true;
     } else if (na < now) {
       out.error("validity", file.name(),
-                label + " expired on " + format_utc(na) + " (" +
-                    std::to_string(days_between(na, now)) + " days ago)",
+                label + " expired on " + format_utc(na) + " (" + span(na, now) + " ago)",
                 "reissue " + file.name() + " with a new validity period and restart what uses it");
       reported_any = true;
     } else if (na < now + std::chrono::hours(24) * warn_days) {
       out.warning("validity", file.name(),
-                  label + " expires on " + format_utc(na) + " (" +
-                      std::to_string(days_between(now, na)) + " days left)",
+                  label + " expires on " + format_utc(na) + " (" + span(now, na) + " left)",
                   "reissue " + file.name() + " before " + format_utc(na));
       reported_any = true;
     }
@@ -100,8 +99,7 @@ void check_validity(const CertFile& file, std::chrono::system_clock::time_point 
   if (!reported_any && checked > 0) {
     out.ok("validity", file.name(),
            "valid now; " + (checked > 1 ? "first expiry " + first_label + " on " : "expires on ") +
-               format_utc(first_expiry) + " (" + std::to_string(days_between(now, first_expiry)) +
-               " days)");
+               format_utc(first_expiry) + " (" + span(now, first_expiry) + ")");
   }
 }
 

@@ -153,7 +153,7 @@ TEST(ValidateChecks, ValidityWindow) {
   auto specs = good_specs();
   specs[1].not_before = -hours(48);
   specs[1].not_after = -hours(24);  // server expired yesterday
-  specs[2].not_before = hours(48);  // client not valid for two more days
+  specs[2].not_before = hours(36);  // client not valid for a day and a half
   specs.push_back(leaf_spec("soon", "ca", "soon", {"DNS:soon"}, {}));
   specs.back().not_after = hours(24 * 10);
   const auto now = std::chrono::system_clock::now();
@@ -172,6 +172,7 @@ TEST(ValidateChecks, ValidityWindow) {
             std::string::npos) << rs[0].message;
   EXPECT_EQ(rs[1].severity, Severity::error);
   EXPECT_NE(rs[1].message.find("not valid until"), std::string::npos) << rs[1].message;
+  EXPECT_NE(rs[1].message.find(" hours)"), std::string::npos) << "under two days in hours: " << rs[1].message;
   EXPECT_EQ(rs[2].severity, Severity::warning);
   EXPECT_NE(rs[2].message.find("(9 days left)"), std::string::npos) << rs[2].message;
 

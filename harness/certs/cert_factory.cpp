@@ -313,7 +313,12 @@ CertSet build_cert_set(const std::vector<CertSpec>& specs, KeyPool& pool,
   // key when the file lists issuers later.
   std::map<const CertSpec*, int> slot;
   std::map<KeyType, int> per_type;
-  for (const auto& spec : specs) slot[&spec] = per_type[spec.key_type]++;
+  std::vector<std::pair<KeyType, int>> wanted;
+  for (const auto& spec : specs) {
+    slot[&spec] = per_type[spec.key_type]++;
+    wanted.emplace_back(spec.key_type, slot[&spec]);
+  }
+  pool.warm(wanted);
 
   for (const CertSpec* spec : issuers_first(specs)) {
     GeneratedCert out;

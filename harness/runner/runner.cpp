@@ -243,9 +243,11 @@ std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scen
       std::string text;
       if (!accepted.empty()) text = "accepted by " + join_names(accepted);
       std::string hints;
+      bool first = true;
       for (const auto& [reason, names] : rejected) {
-        text += (text.empty() ? "rejected by " : accepted.empty() ? "; rejected by " : ", rejected by ") +
-                join_names(names) + " (" + std::string(to_string(reason)) + ")";
+        text += first ? (text.empty() ? "rejected by " : ", rejected by ") : ", ";
+        text += join_names(names) + " (" + std::string(to_string(reason)) + ")";
+        first = false;
         auto it = by_name.find(cells[i].scenario);
         std::string hint = it == by_name.end() ? "" : fix_hint(reason, *it->second);
         if (!hint.empty() && hints.find(hint) == std::string::npos) hints += (hints.empty() ? "" : "; ") + hint;

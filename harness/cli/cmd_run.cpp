@@ -4,6 +4,7 @@
 #include <fnmatch.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -79,6 +80,8 @@ int do_run(const RunCliOptions& o) {
   silence_grpc_logging();
   RunOptions ro;
   ro.modes = o.modes;
+  std::sort(ro.modes.begin(), ro.modes.end());
+  ro.modes.erase(std::unique(ro.modes.begin(), ro.modes.end()), ro.modes.end());
   ro.profiles = o.profiles;
   ro.jobs = o.jobs;
   ro.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <ctime>
+#include <future>
 #include <map>
 #include <mutex>
 #include <stdexcept>
@@ -185,12 +186,29 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   }
   int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
-  // Certificates once per scenario; every cell of that scenario reads them.
-  std::vector<CertSet> sets(scenarios.size());
-  parallel_for(static_cast<int>(scenarios.size()), jobs,
-               [&](int i) { sets[i] = build_cert_set(scenarios[i].certs); });
   // The stand-in for default roots is built before cells race to it.
   default_roots_pem();
+  // Certificates once per scenario; every cell of that scenario reads them. Key generation (RSA
+  // above all) is the slow part of a run, so sets are built on their own threads in scenario
+  // order while cells run right behind them, each waiting only for its own scenario's set.
+  std::vector<std::promise<void>> set_ready(scenarios.size());
+  std::vector<std::shared_future<void>> set_done;
+  for (auto& p : set_ready) set_done.push_back(p.get_future().share());
+  std::vector<CertSet> sets(scenarios.size());
+  std::thread generator([&] {
+    parallel_for(static_cast<int>(scenarios.size()), jobs, [&](int i) {
+      try {
+        sets[i] = build_cert_set(scenarios[i].certs);
+        set_ready[i].set_value();
+      } catch (...) {
+        set_ready[i].set_exception(std::current_exception());
+      }
+    });
+  });
+  struct JoinOnExit {
+    std::thread& t;
+    ~JoinOnExit() { t.join(); }
+  } join_generator{generator};
 
   struct Task {
     std::size_t scenario;
@@ -208,6 +226,7 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   int done = 0;
   parallel_for(static_cast<int>(tasks.size()), jobs, [&](int i) {
     const Task& t = tasks[i];
+    set_done[t.scenario].get();
     run.cells[i] = run_cell(scenarios[t.scenario], sets[t.scenario], t.mode, *t.profile, options.timeout);
     if (options.on_cell_done) {
       std::lock_guard lock(progress_mu);

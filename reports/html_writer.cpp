@@ -119,7 +119,7 @@ void write_grid(std::ostringstream& out, const RunResult& run, const Grid& grid)
   for (std::size_t r = 0; r < grid.rows().size(); ++r) {
     const GridRow& row = grid.rows()[r];
     std::string row_tip = row.summary.empty() ? row.file : row.summary + "\n" + row.file;
-    out << "<tr><th class=\"name\" title=\"" << attr(row_tip) << "\">" << esc(row.scenario)
+    out << "<tr><th class=\"name\" title=\"" << attr(row_tip) << "\">" << esc(one_line(row.scenario))
         << "</th>";
     for (int mode : grid.modes()) {
       for (std::size_t i = 0; i < profiles.size(); ++i) {
@@ -148,7 +148,7 @@ void write_mismatches(std::ostringstream& out, const RunResult& run) {
   for (const auto& cell : run.cells) {
     if (cell.match) continue;
     out << "<div class=\"mismatch\" id=\"" << anchor(run, cell) << "\"><h3>✗ <span class=\"name\">"
-        << esc(cell.scenario) << "</span> · mode " << cell.mode << " · " << esc(cell.profile)
+        << esc(one_line(cell.scenario)) << "</span> · mode " << cell.mode << " · " << esc(cell.profile)
         << ": <span class=\"why\">" << esc(cell.mismatch_text()) << "</span></h3>\n<dl>"
         << "<dt>expected</dt><dd><code>" << esc(describe(cell.expected)) << "</code></dd>"
         << "<dt>actual</dt><dd><code>" << esc(describe(cell.actual)) << "</code></dd>";
@@ -164,7 +164,7 @@ void write_notes(std::ostringstream& out, const RunResult& run) {
     out << "<h2>Portability</h2>\n<p class=\"legend\">Where client profiles disagree about the "
            "same server.</p>\n<ul>\n";
     for (const auto& note : run.portability) {
-      out << "<li><span class=\"name\">" << esc(note.scenario) << "</span>, mode " << note.mode
+      out << "<li><span class=\"name\">" << esc(one_line(note.scenario)) << "</span>, mode " << note.mode
           << ": " << esc(note.text) << "</li>\n";
     }
     out << "</ul>\n";

@@ -378,7 +378,9 @@ CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
     } else if (f == "key") {
       std::string s = r.scalar(v, fpath);
       auto t = parse_key_type(s);
-      if (!t) r.fail(v, fpath + ": unknown key type '" + s + "'; allowed: " + join(key_type_names()));
+      if (!t) {
+        r.fail(v, fpath + ": unknown key type '" + s + "'; allowed: " + join(key_type_names()));
+      }
       c.key_type = *t;
     } else if (f == "cn") {
       c.cn = r.text(v, fpath);
@@ -396,7 +398,9 @@ CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
       bool letters = c.c.size() == 2 && std::all_of(c.c.begin(), c.c.end(), [](char ch) {
                        return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
                      });
-      if (!letters) r.fail(v, fpath + ": a country is two letters (e.g. CN, DE), found '" + c.c + "'");
+      if (!letters) {
+        r.fail(v, fpath + ": a country is two letters (e.g. CN, DE), found '" + c.c + "'");
+      }
     } else if (f == "san") {
       for (const YNode& item : r.list(v, fpath)) {
         std::string s = r.scalar(item, fpath);
@@ -566,7 +570,9 @@ Verdict parse_verdict(const Reader& r, const YNode& n, const std::string& path) 
   }
   if (!w.empty() && w[0] == "fail") {
     if (w.size() == 1) r.fail(n, path + ": 'fail' needs a reason: one of " + join(failures));
-    if (w.size() > 2) r.fail(n, path + ": expected 'fail REASON' with one reason, found '" + s + "'");
+    if (w.size() > 2) {
+      r.fail(n, path + ": expected 'fail REASON' with one reason, found '" + s + "'");
+    }
     auto reason = parse_reason(w[1]);
     if (!reason || *reason == Reason::ok) {
       r.fail(n, path + ": unknown failure reason '" + w[1] + "'; allowed: " + join(failures));

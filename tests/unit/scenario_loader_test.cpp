@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "harness/io/input_error.h"
 
 namespace tlsmatrix {
@@ -292,7 +294,8 @@ const std::vector<ErrorCase>& error_cases() {
       {"pathlen without ca", replace_line(9, "    pathlen: 1"), 9, "pathlen: needs ca: true"},
       {"three-letter country", replace_line(9, "    c: CHN"), 9, "a country is two letters"},
       {"anchor", replace_line(5, "    cn: &n CA"), 5, "anchors and aliases"},
-      // An alias can only follow its anchor, which is refused first; a lone alias is a syntax error.
+      // An alias can only follow its anchor, which is refused first; a lone alias is a syntax
+      // error.
       {"alias without anchor", replace_line(9, "    cn: *n"), 9, "YAML syntax error"},
       {"too deep", replace_line(9, "    cn: [[[[[[[[[[x]]]]]]]]]]"), 9, "nested too deeply"},
       {"second document", append("---\nname: u\n"), 16, "a second YAML document"},
@@ -358,9 +361,10 @@ TEST(ParseDuration, AcceptsSignedOffsetsWithUnits) {
 class TempDir {
  public:
   TempDir() {
+    const auto* unit = ::testing::UnitTest::GetInstance();
     path_ = fs::temp_directory_path() /
-            ("tlsmatrix-loader-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-             "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+            ("tlsmatrix-loader-" + std::to_string(::getpid()) + "-" +
+             unit->current_test_info()->name());
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -445,7 +449,8 @@ TEST(Catalogue, LoadsAndCoversEveryFamily) {
     EXPECT_EQ(s.expect.size(), 3u) << s.name;
     EXPECT_FALSE(s.summary.empty()) << s.name;
   }
-  for (const char* f : {"valid", "name", "trust", "expiry", "mode2", "broken", "milvus", "pymilvus"}) {
+  for (const char* f :
+       {"valid", "name", "trust", "expiry", "mode2", "broken", "milvus", "pymilvus"}) {
     EXPECT_TRUE(families.count(f)) << "no scenario in family " << f;
   }
   int rsa4096 = 0;

@@ -234,6 +234,14 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
     }
   });
   run.portability = portability_notes(scenarios, run.cells);
+  // A disagreement between the real handshake and the engine is a harness bug even when the
+  // cell happens to match: say so where every report shows it.
+  for (const auto& c : run.cells) {
+    if (c.detail.find(kDisagreementMarker) != std::string::npos) {
+      run.notes.push_back(std::string(kDisagreementMarker) + " in " + c.scenario + " mode " +
+                          std::to_string(c.mode) + " " + c.profile + ": " + c.detail);
+    }
+  }
   run.wall_ms = ms_since(start);
   return run;
 }

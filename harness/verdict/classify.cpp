@@ -78,11 +78,11 @@ CellVerdict classify(const CellObservation& o) {
     out.verdict = Verdict{Outcome::pass, Reason::ok};
     if (engine_refuses && !o.engine_decides) {
       out.disagreement = true;
-      out.detail = "HARNESS DISAGREEMENT: gRPC accepted the server, the engine says " +
+      out.detail = std::string(kDisagreementMarker) + ": gRPC accepted the server, the engine says " +
                    std::string(to_string(o.server_chain->reason)) + "; " + out.detail;
     } else if (o.server_mode == 2 && o.server_check_called && o.server_x509_error != 0) {
       out.disagreement = true;
-      out.detail = "HARNESS DISAGREEMENT: the RPC succeeded although the server's check refused the client "
+      out.detail = std::string(kDisagreementMarker) + ": the RPC succeeded although the server's check refused the client "
                    "certificate; " + out.detail;
     }
     return out;
@@ -96,7 +96,7 @@ CellVerdict classify(const CellObservation& o) {
       if (!o.engine_decides && !client_refused_server_cert(o.client_message) &&
           !(o.server_mode == 2 && o.server_check_called && o.server_x509_error != 0)) {
         out.disagreement = true;
-        out.detail = "HARNESS DISAGREEMENT: the engine refuses the server certificate but the client did not "
+        out.detail = std::string(kDisagreementMarker) + ": the engine refuses the server certificate but the client did not "
                      "say so; " + out.detail;
       }
       return out;
@@ -104,7 +104,7 @@ CellVerdict classify(const CellObservation& o) {
     if (!o.engine_decides && client_refused_server_cert(o.client_message)) {
       fail(Reason::unclassified);
       out.disagreement = true;
-      out.detail = "HARNESS DISAGREEMENT: gRPC refused the server certificate, the engine accepts it; " + out.detail;
+      out.detail = std::string(kDisagreementMarker) + ": gRPC refused the server certificate, the engine accepts it; " + out.detail;
       return out;
     }
     if (o.server_mode == 2) {

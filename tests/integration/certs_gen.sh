@@ -35,10 +35,11 @@ out=$tmp/default
 grep -q "server.pem" "$tmp/gen.log" || fail "gen did not list server.pem"
 grep -q "expires" "$tmp/gen.log" || fail "gen did not print expiry dates"
 check_set "$out"
-openssl x509 -in "$out/server.pem" -noout -text | grep -q "Public-Key: (2048 bit)" || fail "default key is not RSA-2048"
+# Whole outputs captured before matching: `cmd | grep -q` can SIGPIPE cmd and, with pipefail, fail.
+[[ $(openssl x509 -in "$out/server.pem" -noout -text) == *"Public-Key: (2048 bit)"* ]] || fail "default key is not RSA-2048"
 san=$(openssl x509 -in "$out/server.pem" -noout -ext subjectAltName | tail -n +2 | tr -d ' ')
 [[ $san == "DNS:localhost,IPAddress:127.0.0.1" ]] || fail "default SAN is '$san'"
-openssl x509 -in "$out/server.pem" -noout -subject | grep -q "CN = localhost" || fail "default CN"
+[[ $(openssl x509 -in "$out/server.pem" -noout -subject) == *"CN = localhost"* ]] || fail "default CN"
 # Valid now and for 824 more days, but not for 826.
 openssl x509 -in "$out/server.pem" -noout -checkend $((824 * 86400)) >/dev/null || fail "server expires too early"
 if openssl x509 -in "$out/server.pem" -noout -checkend $((826 * 86400)) >/dev/null; then
@@ -64,7 +65,7 @@ out=$tmp/custom
 "$TLSMATRIX" certs gen --out "$out" --key ec-p384 --cn milvus.example --days 10 \
   --san 'milvus.example,IP:10.0.0.7,::1,URI:spiffe://td/proxy' >/dev/null
 check_set "$out"
-openssl x509 -in "$out/server.pem" -noout -text | grep -q "NIST CURVE: P-384" || fail "--key ec-p384 ignored"
+[[ $(openssl x509 -in "$out/server.pem" -noout -text) == *"NIST CURVE: P-384"* ]] || fail "--key ec-p384 ignored"
 san=$(openssl x509 -in "$out/server.pem" -noout -ext subjectAltName | tail -n +2 | tr -d ' ')
 [[ $san == "DNS:milvus.example,IPAddress:10.0.0.7,IPAddress:0:0:0:0:0:0:0:1,URI:spiffe://td/proxy" ]] \
   || fail "custom SAN is '$san'"

@@ -389,6 +389,15 @@ TEST(KeyPool, WarmAndConcurrentGetAgree) {
   for (const auto& k : got) EXPECT_EQ(k.get(), got[0].get());
 }
 
+TEST(KeyPool, SlotsCountPerKeyTypeInSpecOrder) {
+  auto slots = pool_slots({spec("a", "", false, KeyType::rsa2048), spec("b"),
+                           spec("c", "", false, KeyType::rsa2048), spec("d")});
+  EXPECT_EQ(slots, (std::vector<std::pair<KeyType, int>>{{KeyType::rsa2048, 0},
+                                                         {KeyType::ec_p256, 0},
+                                                         {KeyType::rsa2048, 1},
+                                                         {KeyType::ec_p256, 1}}));
+}
+
 // Keys are distinct within a set and shared by the same position across sets.
 TEST(KeyPool, SetsShareKeysByPosition) {
   KeyPool pool;

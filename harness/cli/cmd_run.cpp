@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -78,6 +79,8 @@ int do_run(const RunCliOptions& o) {
   reports::check_report_paths(report_paths);
 
   silence_grpc_logging();
+  // A closed stdout (`| head`) must not kill the run before its report files are written.
+  std::signal(SIGPIPE, SIG_IGN);
   RunOptions ro;
   ro.modes = o.modes;
   std::sort(ro.modes.begin(), ro.modes.end());

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "harness/certs/key_pool.h"
 #include "harness/endpoints/tls_files.h"
 #include "harness/runner/cell_setup.h"
 #include "harness/verdict/classify.h"
@@ -106,6 +107,21 @@ std::string fix_hint(Reason reason, const Scenario& s) {
   }
 }
 
+// The pooled keys the scenarios' sets will ask for: build_cert_set gives the k-th spec of a key
+// type slot k.
+std::vector<std::pair<KeyType, int>> pooled_keys(const std::vector<Scenario>& scenarios) {
+  std::map<KeyType, int> most;
+  for (const auto& s : scenarios) {
+    std::map<KeyType, int> count;
+    for (const auto& spec : s.certs) most[spec.key_type] = std::max(most[spec.key_type], ++count[spec.key_type]);
+  }
+  std::vector<std::pair<KeyType, int>> keys;
+  for (const auto& [type, n] : most) {
+    for (int slot = 0; slot < n; ++slot) keys.emplace_back(type, slot);
+  }
+  return keys;
+}
+
 }  // namespace
 
 void silence_grpc_logging() {
@@ -196,6 +212,9 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   for (auto& p : set_ready) set_done.push_back(p.get_future().share());
   std::vector<CertSet> sets(scenarios.size());
   std::thread generator([&] {
+    // Keys first, each exactly once: sets built side by side would otherwise race to generate
+    // the same pooled (type, slot) key, and an RSA key is the most expensive thing in a run.
+    KeyPool::shared().warm(pooled_keys(scenarios));
     parallel_for(static_cast<int>(scenarios.size()), jobs, [&](int i) {
       try {
         sets[i] = build_cert_set(scenarios[i].certs);

@@ -190,14 +190,15 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   run.started = iso8601_utc_now();
   run.notes = server_caveats();
 
+  for (const auto& name : options.profiles) {
+    if (find_profile(name) == nullptr) throw std::invalid_argument("unknown client profile: " + name);
+  }
+  // Always in the profiles' own order, each once, whatever order they were asked for in.
   std::vector<const ClientProfile*> profiles;
-  if (options.profiles.empty()) {
-    for (const auto& p : client_profiles()) profiles.push_back(&p);
-  } else {
-    for (const auto& name : options.profiles) {
-      const ClientProfile* p = find_profile(name);
-      if (p == nullptr) throw std::invalid_argument("unknown client profile: " + name);
-      profiles.push_back(p);
+  for (const auto& p : client_profiles()) {
+    if (options.profiles.empty() ||
+        std::find(options.profiles.begin(), options.profiles.end(), p.name) != options.profiles.end()) {
+      profiles.push_back(&p);
     }
   }
   int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

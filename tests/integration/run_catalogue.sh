@@ -73,3 +73,22 @@ echo "ok: malformed file stops the run"
 expect_rc 2 "$TLSMATRIX" run "$TLSMATRIX_SOURCE_DIR/scenarios" --filter 'nomatch-*'
 grep -q 'nomatch' "$work/err" || fail "the filter is not named"
 echo "ok: empty filter"
+
+# 5. Subsets: only the asked modes and profiles run, in a stable order.
+expect_rc 0 "$TLSMATRIX" run "$TLSMATRIX_SOURCE_DIR/scenarios" --filter 'valid-*' --modes 2,1 \
+  --profiles node,grpc-core --jobs 3 --json "$work/subset.json"
+$PY - "$work/subset.json" <<'PYEOF'
+import json, sys
+cells = json.load(open(sys.argv[1]))["cells"]
+keys = [(c["scenario"], c["mode"], c["profile"]) for c in cells]
+assert {k[1] for k in keys} == {1, 2}, keys
+assert {k[2] for k in keys} == {"grpc-core", "node"}, keys
+assert all(s.startswith("valid-") for s, _, _ in keys), keys
+# scenario (load order), then mode, then profile in the profiles' own order
+per = {}
+for s, m, p in keys:
+    per.setdefault(s, []).append((m, p))
+for s, order in per.items():
+    assert order == [(1, "grpc-core"), (1, "node"), (2, "grpc-core"), (2, "node")], (s, order)
+PYEOF
+echo "ok: subsets"

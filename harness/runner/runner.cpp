@@ -9,6 +9,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -107,19 +108,13 @@ std::string fix_hint(Reason reason, const Scenario& s) {
   }
 }
 
-// The pooled keys the scenarios' sets will ask for: build_cert_set gives the k-th spec of a key
-// type slot k.
+// Every pooled key the scenarios' sets will ask for, each once.
 std::vector<std::pair<KeyType, int>> pooled_keys(const std::vector<Scenario>& scenarios) {
-  std::map<KeyType, int> most;
+  std::set<std::pair<KeyType, int>> keys;
   for (const auto& s : scenarios) {
-    std::map<KeyType, int> count;
-    for (const auto& spec : s.certs) most[spec.key_type] = std::max(most[spec.key_type], ++count[spec.key_type]);
+    for (const auto& k : pool_slots(s.certs)) keys.insert(k);
   }
-  std::vector<std::pair<KeyType, int>> keys;
-  for (const auto& [type, n] : most) {
-    for (int slot = 0; slot < n; ++slot) keys.emplace_back(type, slot);
-  }
-  return keys;
+  return {keys.begin(), keys.end()};
 }
 
 }  // namespace

@@ -98,11 +98,13 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const Client
   } else {
     std::vector<gx::IdentityKeyCertPair> identity;
     if (!setup.cert_chain_pem.empty()) identity.push_back({setup.key_pem, setup.cert_chain_pem});
-    auto provider = std::make_shared<gx::StaticDataCertificateProvider>(setup.trust_pem, identity);
     gx::TlsChannelCredentialsOptions options;
-    options.set_certificate_provider(provider);
-    options.watch_root_certs();
-    if (!identity.empty()) options.watch_identity_key_cert_pairs();
+    // The roots go to the profile's verifier only: given to gRPC as well, OpenSSL would complete
+    // the client's own chain from them (auto-chaining), which Go and Node clients do not do.
+    if (!identity.empty()) {
+      options.set_certificate_provider(std::make_shared<gx::StaticDataCertificateProvider>(identity));
+      options.watch_identity_key_cert_pairs();
+    }
     // gRPC's own chain and name checks are off: the profile's verifier decides instead.
     options.set_verify_server_certs(/*verify_server_certs=*/false);
     options.set_check_call_host(false);

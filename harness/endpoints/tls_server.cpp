@@ -100,14 +100,12 @@ std::unique_ptr<TlsServer> TlsServer::start(int mode, const ServerFiles& files, 
       return nullptr;
     }
     std::vector<gx::IdentityKeyCertPair> identity{{files.key_pem, files.cert_chain_pem}};
-    auto provider = mode == 2 ? std::make_shared<gx::StaticDataCertificateProvider>(files.ca_pem, identity)
-                              : std::make_shared<gx::StaticDataCertificateProvider>(identity);
-    gx::TlsServerCredentialsOptions options(provider);
+    gx::TlsServerCredentialsOptions options(std::make_shared<gx::StaticDataCertificateProvider>(identity));
     options.watch_identity_key_cert_pairs();
     if (mode == 2) {
-      // Roots are watched so the CertificateRequest names the CA, as Go's ClientCAs does; the
-      // verification itself is ours (gRPC's would only say "certificate verify failed").
-      options.watch_root_certs();
+      // The CA is deliberately not given to gRPC as roots: OpenSSL would then complete the
+      // served chain from that store (auto-chaining), which Milvus's Go server never does, and a
+      // missing intermediate would go unnoticed. The client chain is verified by our verifier.
       options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
       options.set_certificate_verifier(
           gx::ExternalCertificateVerifier::Create<ClientChainVerifier>(self->log_, pem_certs(files.ca_pem)));

@@ -6,11 +6,14 @@
 #include <atomic>
 #include <cstdlib>
 #include <ctime>
+#include <future>
 #include <map>
 #include <mutex>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
+#include "harness/certs/key_pool.h"
 #include "harness/endpoints/tls_files.h"
 #include "harness/runner/cell_setup.h"
 #include "harness/verdict/classify.h"
@@ -105,6 +108,15 @@ std::string fix_hint(Reason reason, const Scenario& s) {
   }
 }
 
+// Every pooled key the scenarios' sets will ask for, each once.
+std::vector<std::pair<KeyType, int>> pooled_keys(const std::vector<Scenario>& scenarios) {
+  std::set<std::pair<KeyType, int>> keys;
+  for (const auto& s : scenarios) {
+    for (const auto& k : pool_slots(s.certs)) keys.insert(k);
+  }
+  return {keys.begin(), keys.end()};
+}
+
 }  // namespace
 
 void silence_grpc_logging() {
@@ -173,24 +185,45 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   run.started = iso8601_utc_now();
   run.notes = server_caveats();
 
+  for (const auto& name : options.profiles) {
+    if (find_profile(name) == nullptr) throw std::invalid_argument("unknown client profile: " + name);
+  }
+  // Always in the profiles' own order, each once, whatever order they were asked for in.
   std::vector<const ClientProfile*> profiles;
-  if (options.profiles.empty()) {
-    for (const auto& p : client_profiles()) profiles.push_back(&p);
-  } else {
-    for (const auto& name : options.profiles) {
-      const ClientProfile* p = find_profile(name);
-      if (p == nullptr) throw std::invalid_argument("unknown client profile: " + name);
-      profiles.push_back(p);
+  for (const auto& p : client_profiles()) {
+    if (options.profiles.empty() ||
+        std::find(options.profiles.begin(), options.profiles.end(), p.name) != options.profiles.end()) {
+      profiles.push_back(&p);
     }
   }
   int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
-  // Certificates once per scenario; every cell of that scenario reads them.
-  std::vector<CertSet> sets(scenarios.size());
-  parallel_for(static_cast<int>(scenarios.size()), jobs,
-               [&](int i) { sets[i] = build_cert_set(scenarios[i].certs); });
   // The stand-in for default roots is built before cells race to it.
   default_roots_pem();
+  // Certificates once per scenario; every cell of that scenario reads them. Key generation (RSA
+  // above all) is the slow part of a run, so sets are built on their own threads in scenario
+  // order while cells run right behind them, each waiting only for its own scenario's set.
+  std::vector<std::promise<void>> set_ready(scenarios.size());
+  std::vector<std::shared_future<void>> set_done;
+  for (auto& p : set_ready) set_done.push_back(p.get_future().share());
+  std::vector<CertSet> sets(scenarios.size());
+  std::thread generator([&] {
+    // Keys first, each exactly once: sets built side by side would otherwise race to generate
+    // the same pooled (type, slot) key, and an RSA key is the most expensive thing in a run.
+    KeyPool::shared().warm(pooled_keys(scenarios));
+    parallel_for(static_cast<int>(scenarios.size()), jobs, [&](int i) {
+      try {
+        sets[i] = build_cert_set(scenarios[i].certs);
+        set_ready[i].set_value();
+      } catch (...) {
+        set_ready[i].set_exception(std::current_exception());
+      }
+    });
+  });
+  struct JoinOnExit {
+    std::thread& t;
+    ~JoinOnExit() { t.join(); }
+  } join_generator{generator};
 
   struct Task {
     std::size_t scenario;
@@ -208,6 +241,7 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   int done = 0;
   parallel_for(static_cast<int>(tasks.size()), jobs, [&](int i) {
     const Task& t = tasks[i];
+    set_done[t.scenario].get();
     run.cells[i] = run_cell(scenarios[t.scenario], sets[t.scenario], t.mode, *t.profile, options.timeout);
     if (options.on_cell_done) {
       std::lock_guard lock(progress_mu);
@@ -215,6 +249,14 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
     }
   });
   run.portability = portability_notes(scenarios, run.cells);
+  // A disagreement between the real handshake and the engine is a harness bug even when the
+  // cell happens to match: say so where every report shows it.
+  for (const auto& c : run.cells) {
+    if (c.detail.find(kDisagreementMarker) != std::string::npos) {
+      run.notes.push_back(std::string(kDisagreementMarker) + " in " + c.scenario + " mode " +
+                          std::to_string(c.mode) + " " + c.profile + ": " + c.detail);
+    }
+  }
   run.wall_ms = ms_since(start);
   return run;
 }
@@ -243,9 +285,11 @@ std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scen
       std::string text;
       if (!accepted.empty()) text = "accepted by " + join_names(accepted);
       std::string hints;
+      bool first = true;
       for (const auto& [reason, names] : rejected) {
-        text += (text.empty() ? "rejected by " : accepted.empty() ? "; rejected by " : ", rejected by ") +
-                join_names(names) + " (" + std::string(to_string(reason)) + ")";
+        text += first ? (text.empty() ? "rejected by " : ", rejected by ") : ", ";
+        text += join_names(names) + " (" + std::string(to_string(reason)) + ")";
+        first = false;
         auto it = by_name.find(cells[i].scenario);
         std::string hint = it == by_name.end() ? "" : fix_hint(reason, *it->second);
         if (!hint.empty() && hints.find(hint) == std::string::npos) hints += (hints.empty() ? "" : "; ") + hint;

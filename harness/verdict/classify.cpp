@@ -2,6 +2,8 @@
 
 #include <openssl/x509.h>
 
+#include <regex>
+
 #include "harness/verdict/chain_check.h"
 
 namespace tlsmatrix {
@@ -37,15 +39,27 @@ bool client_refused_server_cert(const std::string& msg) {
   return contains(msg, "certificate verify failed") || contains(msg, "is not in peer certificate");
 }
 
+// gRPC wraps the cause in words that change from run to run (the port) or say nothing about it.
+std::string readable_status_message(std::string msg) {
+  for (std::string_view noise : {"failed to connect to all addresses; last error: "}) {
+    for (std::size_t at; (at = msg.find(noise)) != std::string::npos;) msg.erase(at, noise.size());
+  }
+  static const std::regex address(R"((UNAVAILABLE|UNKNOWN): ipv[46]:[^ ]+: )");
+  return std::regex_replace(msg, address, "");
+}
+
 std::string describe_observation(const CellObservation& o) {
   std::string d = "client: ";
-  d += std::string(status_name(o.status_code)) + (o.client_message.empty() ? "" : ": " + o.client_message);
+  d += std::string(status_name(o.status_code)) +
+       (o.client_message.empty() ? "" : ": " + readable_status_message(o.client_message));
   if (o.server_mode == 2) {
     d += "; server: ";
     if (!o.server_check_called) {
-      d += "client certificate never reached the check";
+      d += "no client certificate reached its check";
+    } else if (o.server_x509_error == 0) {
+      d += "client certificate accepted";
     } else {
-      d += "client certificate " + o.server_check_text;
+      d += "client certificate refused: " + o.server_check_text;
     }
   }
   // An in-handshake verifier already put its words into the client's message.
@@ -78,11 +92,11 @@ CellVerdict classify(const CellObservation& o) {
     out.verdict = Verdict{Outcome::pass, Reason::ok};
     if (engine_refuses && !o.engine_decides) {
       out.disagreement = true;
-      out.detail = "HARNESS DISAGREEMENT: gRPC accepted the server, the engine says " +
+      out.detail = std::string(kDisagreementMarker) + ": gRPC accepted the server, the engine says " +
                    std::string(to_string(o.server_chain->reason)) + "; " + out.detail;
     } else if (o.server_mode == 2 && o.server_check_called && o.server_x509_error != 0) {
       out.disagreement = true;
-      out.detail = "HARNESS DISAGREEMENT: the RPC succeeded although the server's check refused the client "
+      out.detail = std::string(kDisagreementMarker) + ": the RPC succeeded although the server's check refused the client "
                    "certificate; " + out.detail;
     }
     return out;
@@ -96,7 +110,7 @@ CellVerdict classify(const CellObservation& o) {
       if (!o.engine_decides && !client_refused_server_cert(o.client_message) &&
           !(o.server_mode == 2 && o.server_check_called && o.server_x509_error != 0)) {
         out.disagreement = true;
-        out.detail = "HARNESS DISAGREEMENT: the engine refuses the server certificate but the client did not "
+        out.detail = std::string(kDisagreementMarker) + ": the engine refuses the server certificate but the client did not "
                      "say so; " + out.detail;
       }
       return out;
@@ -104,7 +118,7 @@ CellVerdict classify(const CellObservation& o) {
     if (!o.engine_decides && client_refused_server_cert(o.client_message)) {
       fail(Reason::unclassified);
       out.disagreement = true;
-      out.detail = "HARNESS DISAGREEMENT: gRPC refused the server certificate, the engine accepts it; " + out.detail;
+      out.detail = std::string(kDisagreementMarker) + ": gRPC refused the server certificate, the engine accepts it; " + out.detail;
       return out;
     }
     if (o.server_mode == 2) {

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "harness/verdict/profile.h"
 #include "harness/verdict/reason.h"
@@ -34,6 +35,9 @@ struct CellObservation {
   // real gRPC C-core client decided and the engine only names the reason.
   bool engine_decides = false;
 };
+
+// Starts the detail of a cell where the engine and the real handshake disagree.
+inline constexpr std::string_view kDisagreementMarker = "HARNESS DISAGREEMENT";
 
 struct CellVerdict {
   Verdict verdict;

@@ -64,7 +64,7 @@ std::string list_names(const CertNames& n) {
   add("DNS:", n.dns);
   add("IP:", n.ip);
   add("", n.other);
-  return out.empty() ? "no SAN" : "SAN [" + out + "]";
+  return out.empty() ? "the certificate (no SAN)" : "SAN [" + out + "]";
 }
 
 }  // namespace
@@ -137,7 +137,7 @@ std::string name_mismatch(const CertNames& n, std::string_view name, const NameR
     for (const auto& s : n.ip) {
       if (canonical_ip(s) == want) return "";
     }
-    return "IP " + std::string(name) + " is not an IP SAN of " + list_names(n);
+    return "IP " + std::string(name) + " is not an IP SAN in " + list_names(n);
   }
   auto matches_any = [&](const std::vector<std::string>& v) {
     return std::any_of(v.begin(), v.end(), [&](const std::string& s) { return wildcard_match(s, name, rules); });

@@ -118,7 +118,8 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
     // The trust anchor's own signature is never checked; everything below it is.
     std::vector<X509*> below{chain.leaf.get()};
     for (X509* c : untrusted) {
-      if (std::find(trusted.begin(), trusted.end(), c) == trusted.end()) below.push_back(c);
+      bool is_anchor = std::any_of(trusted.begin(), trusted.end(), [c](X509* t) { return X509_cmp(t, c) == 0; });
+      if (!is_anchor) below.push_back(c);
     }
     for (X509* c : below) {
       bool self_signed = X509_check_issued(c, c) == X509_V_OK;

@@ -141,3 +141,69 @@ TEST_F(CellTest, LoneCaPemPathMeansDefaultRoots) {
 
 }  // namespace
 }  // namespace tlsmatrix
+
+namespace tlsmatrix {
+namespace {
+
+// The grpc-core engine's name rules against the real gRPC C-core client: each row is served by a
+// real server and checked by SslCredentials; the handshake's pass/fail must equal the engine's,
+// and the runner must name the engine's reason without a disagreement. A row where gRPC behaves
+// differently from the engine fails here, not silently in a catalogue run.
+TEST_F(CellTest, GrpcCoreEngineAgreesWithRealClientOnNames) {
+  struct Row {
+    std::string cn;
+    std::vector<std::string> sans;
+    std::string name;
+    Reason want;
+  };
+  const auto ok = Reason::ok, bad = Reason::hostname_mismatch;
+  const std::vector<Row> rows = {
+      {"localhost", {}, "localhost", ok},                           // CN used: no SAN at all
+      {"localhost", {"URI:spiffe://a/b"}, "localhost", bad},        // any SAN disables the CN
+      {"localhost", {"IP:127.0.0.1"}, "localhost", bad},
+      {"127.0.0.1", {}, "127.0.0.1", bad},                          // an IP never uses the CN
+      {"x", {"DNS:127.0.0.1"}, "127.0.0.1", ok},                    // IP compared as text
+      {"x", {"DNS:*.example.com"}, "a.example.com", ok},
+      {"x", {"DNS:*.example.com"}, "a.b.example.com", bad},
+      {"x", {"DNS:*.example.com"}, "example.com", bad},
+      {"x", {"DNS:*.com"}, "example.com", bad},
+      {"x", {"DNS:f*.example.com"}, "foo.example.com", bad},
+      {"x", {"DNS:LocalHost"}, "localhost", ok},
+      {"*.example.com", {}, "a.example.com", ok},
+  };
+  for (const auto& row : rows) {
+    Scenario s = valid_scenario();
+    s.certs[1].cn = row.cn;
+    s.certs[1].sans = row.sans;
+    s.client.server_name = row.name;
+    Verdict got = run(s, 1);
+    EXPECT_EQ(got, (row.want == ok ? kPass : failing(row.want)))
+        << "cn=" << row.cn << " sans=" << (row.sans.empty() ? "" : row.sans[0]) << " name=" << row.name;
+  }
+}
+
+}  // namespace
+}  // namespace tlsmatrix
+
+namespace tlsmatrix {
+namespace {
+
+// A deadline that has already passed: the RPC ends with DEADLINE_EXCEEDED and nothing else went
+// wrong, so the cell is a timeout (never a guess at another reason).
+TEST_F(CellTest, ExpiredDeadlineIsTimeout) {
+  Scenario s = valid_scenario();
+  CertSet certs = build_cert_set(s.certs);
+  CellResult c = run_cell(s, certs, 1, *find_profile("grpc-core"), 0ms);
+  EXPECT_EQ(c.actual, failing(Reason::timeout)) << c.detail;
+}
+
+// pymilvus cannot build its channel from a client key that does not match client.pem.
+TEST_F(CellTest, ClientFilesThatDoNotLoad) {
+  Scenario s = valid_scenario();
+  s.client.client_key_path = "server";
+  EXPECT_EQ(run(s, 0), kPass);  // plaintext reads no files
+  EXPECT_EQ(run(s, 2), failing(Reason::client_config_error));
+}
+
+}  // namespace
+}  // namespace tlsmatrix

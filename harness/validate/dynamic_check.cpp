@@ -1,6 +1,5 @@
 #include "harness/validate/dynamic_check.h"
 
-#include <cctype>
 #include <future>
 
 #include "harness/certs/cert_factory.h"
@@ -54,32 +53,6 @@ std::string fix_for(Reason r, const DeploymentInput& in) {
     default:
       return "see the detail and the static checks above";
   }
-}
-
-// Ports differ per cell; without them, profiles that fail alike merge into one line.
-// (std::regex trips GCC 12's -Wmaybe-uninitialized under the sanitizers, hence by hand.)
-std::string without_ports(const std::string& text) {
-  std::string out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::size_t end = i;  // one past the port, when a loopback address with a port starts at i
-    std::string_view host;
-    for (std::string_view h : {"127.0.0.1", "[::1]"}) {
-      if (text.compare(i, h.size(), h) == 0 && i + h.size() < text.size() && text[i + h.size()] == ':') {
-        host = h;
-        end = i + h.size() + 1;
-        while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
-        if (end == i + h.size() + 1) host = {};  // a colon without digits: not a port
-      }
-    }
-    if (host.empty()) {
-      out += text[i++];
-    } else {
-      out += host;
-      i = end;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -144,7 +117,8 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
       c.message = setup + ": handshake and one RPC succeeded";
     } else {
       c.severity = Severity::error;
-      const std::string detail = without_ports(cell.detail);
+      // The runner's details carry no per-cell ports, so profiles that fail alike merge.
+      const std::string& detail = cell.detail;
       c.message = setup + ": fails with " + std::string(to_string(cell.actual.reason)) +
                   (detail.empty() ? "" : " (" + detail + ")");
       c.fix = fix_for(cell.actual.reason, in);

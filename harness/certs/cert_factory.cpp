@@ -306,14 +306,22 @@ ossl::X509Ptr make_cert(const CertSpec& spec, EVP_PKEY* key, const GeneratedCert
 
 }  // namespace
 
+std::vector<std::pair<KeyType, int>> pool_slots(const std::vector<CertSpec>& specs) {
+  std::map<KeyType, int> per_type;
+  std::vector<std::pair<KeyType, int>> out;
+  for (const auto& spec : specs) out.emplace_back(spec.key_type, per_type[spec.key_type]++);
+  return out;
+}
+
 CertSet build_cert_set(const std::vector<CertSpec>& specs, KeyPool& pool,
                        std::chrono::system_clock::time_point now) {
   CertSet set;
   // Slots follow the order the specs were given, not generation order, so that a cert keeps its
   // key when the file lists issuers later.
+  const std::vector<std::pair<KeyType, int>> slots = pool_slots(specs);
   std::map<const CertSpec*, int> slot;
-  std::map<KeyType, int> per_type;
-  for (const auto& spec : specs) slot[&spec] = per_type[spec.key_type]++;
+  for (std::size_t i = 0; i < specs.size(); ++i) slot[&specs[i]] = slots[i].second;
+  pool.warm(slots);
 
   for (const CertSpec* spec : issuers_first(specs)) {
     GeneratedCert out;

@@ -2,7 +2,11 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <atomic>
+#include <exception>
 #include <string>
+#include <thread>
 
 namespace tlsmatrix {
 
@@ -36,13 +40,59 @@ ossl::EvpPkeyPtr generate_key(KeyType type) {
   return key;
 }
 
-ossl::EvpPkeyPtr KeyPool::get(KeyType type, int slot) {
-  // Generation happens under the lock: two threads asking for the same slot must get the same
-  // key, and the pool is filled once per process, so serialising that is cheap.
+ossl::EvpPkeyPtr KeyPool::insert(KeyType type, int slot, ossl::EvpPkeyPtr key) {
   std::lock_guard<std::mutex> lock(mu_);
   auto& entry = keys_[{type, slot}];
-  if (!entry) entry = generate_key(type);
+  if (!entry) entry = std::move(key);
   return ossl::up_ref(entry.get());
+}
+
+ossl::EvpPkeyPtr KeyPool::get(KeyType type, int slot) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = keys_.find({type, slot});
+    if (it != keys_.end()) return ossl::up_ref(it->second.get());
+  }
+  // Generated outside the lock so that other slots stay available meanwhile. If two threads race
+  // for the same slot, the first to insert wins and both get that key.
+  return insert(type, slot, generate_key(type));
+}
+
+void KeyPool::warm(const std::vector<std::pair<KeyType, int>>& wanted) {
+  std::vector<std::pair<KeyType, int>> missing;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& k : wanted) {
+      if (keys_.count(k) == 0 && std::find(missing.begin(), missing.end(), k) == missing.end()) {
+        missing.push_back(k);
+      }
+    }
+  }
+  if (missing.empty()) return;
+  const std::size_t threads = std::min<std::size_t>(
+      missing.size(), std::max(1u, std::thread::hardware_concurrency()));
+  if (threads == 1) {
+    for (const auto& [type, slot] : missing) get(type, slot);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::exception_ptr> errors(threads);
+  std::vector<std::thread> workers;
+  for (std::size_t t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      try {
+        for (std::size_t i = next++; i < missing.size(); i = next++) {
+          get(missing[i].first, missing[i].second);
+        }
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  for (const auto& e : errors) {
+    if (e) std::rethrow_exception(e);
+  }
 }
 
 KeyPool& KeyPool::shared() {

@@ -65,8 +65,9 @@ std::string expiry_text(const X509* cert) {
     // Rounded to whole days, so a fresh 825-day certificate says 825, not 824.
     long total = static_cast<long>(days) * 86400 + secs;
     long rounded = (total >= 0 ? total + 43200 : total - 43200) / 86400;
-    rel = total >= 0 ? " (in " + std::to_string(rounded) + " days)"
-                     : " (expired " + std::to_string(-rounded) + " days ago)";
+    long n = rounded < 0 ? -rounded : rounded;
+    std::string count = std::to_string(n) + (n == 1 ? " day" : " days");
+    rel = total >= 0 ? " (in " + count + ")" : " (expired " + count + " ago)";
   }
   return buf + rel;
 }
@@ -179,7 +180,14 @@ void add_scenario(CLI::App& certs, Action& action) {
   cmd->callback([opt, &action] {
     action = [opt] {
       Scenario scenario = load_scenario(opt->file);
-      CertSet set = build_cert_set(scenario.certs);
+      CertSet set;
+      try {
+        set = build_cert_set(scenario.certs);
+      } catch (const std::invalid_argument& e) {
+        // The loader checks the set's structure; what is left (a SAN that is not an address, a
+        // keyUsage name OpenSSL does not know) is still the file's fault.
+        throw InputError(opt->file.string() + ": " + e.what());
+      }
       write_checked(set, opt->out, opt->force);
       return kExitOk;
     };

@@ -14,7 +14,7 @@ struct CertInfo {
   std::string issuer;
   std::vector<std::string> sans;  // "DNS:localhost", "IP:127.0.0.1"
   std::string key_type;           // "RSA", "EC", "ED25519"
-  std::string key_detail;         // "RSA 2048", "EC P-256 (256 bits)"
+  std::string key_detail;         // "RSA 2048", "EC P-256", "Ed25519"
   int key_bits = 0;
   std::string signature_digest;   // "SHA256"; "none" for Ed25519
   std::string not_before;         // "2026-11-23 04:30:00 UTC"
@@ -22,7 +22,7 @@ struct CertInfo {
   long days_left = 0;             // whole days until notAfter, negative once expired
   bool not_yet_valid = false;
   bool expired = false;
-  bool self_signed = false;       // subject equals issuer
+  bool self_signed = false;       // subject equals issuer and the signature is its own
   bool ca = false;
 };
 

@@ -96,7 +96,7 @@ TEST(ProbeCertInfo, DescribesALeaf) {
   EXPECT_EQ(info.subject, "CN=localhost");
   EXPECT_EQ(info.issuer, "CN=probe test CA");
   EXPECT_EQ(info.sans, (std::vector<std::string>{"DNS:localhost", "IP:127.0.0.1"}));
-  EXPECT_EQ(info.key_detail, "EC P-256 (256 bits)");
+  EXPECT_EQ(info.key_detail, "EC P-256");
   EXPECT_EQ(info.signature_digest, "SHA256");
   EXPECT_GT(info.days_left, 300);
   EXPECT_FALSE(info.expired);

@@ -8,6 +8,7 @@ std::string bench_json(const std::vector<BenchResult>& results, const BenchRunIn
   w.begin_object();
   w.member("tool", "tlsmatrix").member("version", TLSMATRIX_VERSION);
   w.member("started", info.started).member("cores", info.cores);
+  w.key("load_average").begin_array().value(info.load_before).value(info.load_after).end_array();
   w.key("results").begin_array();
   for (const auto& r : results) {
     const auto& l = r.load;

@@ -22,6 +22,8 @@ struct BenchRunInfo {
   int processes = 1;
   int concurrency = 1;
   double duration_s = 0;
+  double load_before = -1;  // 1-minute load average at the start and the end (-1: unknown)
+  double load_after = -1;
 };
 
 // Terminal table: the header once, then one row per configuration.

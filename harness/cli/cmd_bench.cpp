@@ -2,7 +2,10 @@
 // resumption, held against the library ceiling and the crypto bound measured in the same run.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <memory>
@@ -37,6 +40,11 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
   return buf;
+}
+
+double load_average() {
+  double load[1];
+  return getloadavg(load, 1) == 1 ? load[0] : -1;
 }
 
 std::vector<handshake::HandshakeConfig> configurations(const BenchOptions& o) {
@@ -74,6 +82,7 @@ int run_bench_command(const BenchOptions& o) {
   info.processes = processes;
   info.concurrency = settings.concurrency;
   info.duration_s = o.duration;
+  info.load_before = load_average();
 
   auto configs = configurations(o);
   std::cout << "tlsmatrix bench: layer " << o.layer << ", server " << info.target << ", "
@@ -92,10 +101,20 @@ int run_bench_command(const BenchOptions& o) {
     failures = failures || r.load.failed > 0 || r.load.ok == 0;
     std::cout << reports::bench_table_row(r) << std::flush;
   }
+  info.load_after = load_average();
   std::string summary = reports::bench_summary(results);
   if (!summary.empty()) std::cout << "\n" << summary;
   std::cout << "\nceiling: in-memory handshakes, one worker per core; bound: the configuration's "
                "public-key operations and key derivations alone, times the cores\n";
+  // Only the load before the run: during it, our own threads raise the average.
+  if (info.load_before > 0.5 * cores) {
+    // Under contention the scheduler gives a run with more threads (clients and server) a
+    // larger share of the CPU than the ceiling's one worker per core: rates stop comparing.
+    char load[32];
+    std::snprintf(load, sizeof load, "%.1f", info.load_before);
+    std::cout << "warning: load average " << load << " before the run on " << cores << " cores: other processes compete for the CPU, so rates "
+              << "and fractions are unreliable; compare CPU µs/hs, or rerun on a quiet machine\n";
+  }
 
   if (!o.json.empty()) io::write_file_atomic(o.json, reports::bench_json(results, info));
   if (!o.html.empty()) io::write_file_atomic(o.html, reports::bench_html(results, info));

@@ -206,10 +206,10 @@ class ProgressLine {
       std::this_thread::sleep_for(std::chrono::milliseconds(250));
       std::int64_t start = shared_.start_ns.load();
       if (start == 0) continue;
-      double t = static_cast<double>(now_ns() - start) / 1e9;
+      double t = std::min(static_cast<double>(now_ns() - start) / 1e9, plan_.duration_s);
       double n = static_cast<double>(shared_.completed.load());
       std::fprintf(stderr, "\r\033[K  %s  %4.1f/%.1f s  %8.0f handshakes  %7.0f/s", plan_.label.c_str(),
-                   std::min(t, plan_.duration_s), plan_.duration_s, n, t > 0 ? n / t : 0.0);
+                   t, plan_.duration_s, n, t > 0 ? n / t : 0.0);
       std::fflush(stderr);
     }
   }

@@ -15,6 +15,7 @@
 #include "harness/cli/commands.h"
 #include "harness/handshake/bench_run.h"
 #include "harness/io/file_io.h"
+#include "harness/io/input_error.h"
 #include "reports/bench_report.h"
 
 namespace tlsmatrix::cli {
@@ -84,14 +85,29 @@ int run_bench_command(const BenchOptions& o) {
   info.duration_s = o.duration;
   info.load_before = load_average();
 
-  auto configs = configurations(o);
+  std::vector<handshake::HandshakeConfig> configs;
+  std::vector<std::string> skipped;
+  for (const auto& c : configurations(o)) {
+    std::string why = settings.layer == handshake::Layer::grpc
+                          ? handshake::grpc_layer_unsupported(c)
+                          : std::string();
+    if (why.empty()) {
+      configs.push_back(c);
+    } else {
+      skipped.push_back("skipped " + handshake::describe(c) + ": " + why);
+    }
+  }
+  if (configs.empty()) {
+    throw InputError("--layer " + o.layer + ": nothing to measure (" + skipped.front() + ")");
+  }
   std::cout << "tlsmatrix bench: layer " << o.layer << ", server " << info.target << ", "
             << settings.concurrency << " concurrent clients, " << processes << " process"
             << (processes == 1 ? "" : "es") << " ("
             << (o.processes > 0 ? "--processes" : "default: one per 4 cores") << "), " << cores
             << " cores, " << o.duration << " s per configuration and per ceiling, "
-            << configs.size() << " configuration" << (configs.size() == 1 ? "" : "s") << "\n\n"
-            << reports::bench_table_header() << std::flush;
+            << configs.size() << " configuration" << (configs.size() == 1 ? "" : "s") << "\n";
+  for (const auto& line : skipped) std::cout << "  " << line << "\n";
+  std::cout << "\n" << reports::bench_table_header() << std::flush;
 
   std::vector<handshake::BenchResult> results;
   bool failures = false;

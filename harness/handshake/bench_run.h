@@ -61,7 +61,9 @@ struct LayerPlan {
   bool forkable = true;  // false: the layer cannot run in forked worker processes
 };
 
-// The gRPC layer (harness/handshake/grpc_layer.cpp).
+// The gRPC layer (harness/handshake/grpc_layer.cpp). Empty when it can measure `config`, else
+// why not (gRPC 1.51 cannot pin a TLS version, for example).
+std::string grpc_layer_unsupported(const HandshakeConfig& config);
 LayerPlan grpc_layer_plan(const CertSet& certs, const HandshakeConfig& config,
                           const BenchSettings& settings, int processes, int cores);
 

@@ -43,6 +43,10 @@ Listener::Listener() {
     sys_fail("listening on 127.0.0.1");
   }
   port_ = ntohs(addr.sin_port);
+  // Accepted sockets inherit TCP_NODELAY: the server's flight goes out at once, not held back
+  // by Nagle for the client's ACK, without a setsockopt per connection.
+  int one = 1;
+  setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
 Listener::~Listener() {
@@ -115,9 +119,6 @@ void HandshakeServer::loop() {
 void HandshakeServer::accept_one() {
   int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0) return;  // another thread or process took it
-  int one = 1;
-  // The server's flight goes out in one go, not held back by Nagle for the client's ACK.
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   auto* c = new Connection;
   c->fd = fd;
   c->ssl.reset(SSL_new(ctx_));

@@ -28,6 +28,7 @@ struct BenchOptions {
   std::vector<std::string> keys;
   std::vector<std::string> tls = {"1.2", "1.3"};
   bool resume = false;
+  bool no_pin = false;
   int concurrency = 0;
   double duration = 3;
   int processes = 0;
@@ -71,6 +72,7 @@ int run_bench_command(const BenchOptions& o) {
   settings.duration_s = o.duration;
   settings.processes = o.processes;
   settings.progress = isatty(STDERR_FILENO) == 1;
+  settings.pin = !o.no_pin;
   if (!o.target.empty()) settings.target = handshake::resolve_endpoint(o.target);
 
   int processes = std::min(o.processes > 0 ? o.processes : handshake::default_processes(cores),
@@ -176,6 +178,9 @@ void add_bench_command(CLI::App& app, Action& action) {
                   "spread the workers over N processes (OpenSSL 3.0's locks stop threads scaling "
                   "past ~4 cores; default: one process per 4 cores)")
       ->check(CLI::Range(1, 256));
+  cmd->add_flag("--no-pin", opts->no_pin,
+                "do not shard the in-process TLS server by core (by default core N has its own "
+                "listener and loop thread, and the clients bound to core N use it)");
   cmd->add_option("--target", opts->target,
                   "HOST:PORT of an external TLS server instead of the in-process one (its "
                   "certificate is not verified)");

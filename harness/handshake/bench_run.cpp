@@ -34,7 +34,7 @@ namespace {
 template <class Handshaker>
 class HandshakeWorker : public Worker {
  public:
-  HandshakeWorker(Handshaker h, bool resume) : h_(std::move(h)) {
+  HandshakeWorker(Handshaker h, bool resume, int cpu = -1) : h_(std::move(h)), cpu_(cpu) {
     if (!resume) return;
     HandshakeOutcome first = h_.handshake(nullptr, &session_);
     if (!first.ok || !session_) {
@@ -46,21 +46,30 @@ class HandshakeWorker : public Worker {
     HandshakeOutcome o = h_.handshake(session_.get());
     return {o.ok, o.resumed, std::move(o.error)};
   }
+  int cpu() const override { return cpu_; }
 
  private:
   Handshaker h_;
   ossl::SslSessionPtr session_;
+  int cpu_;
 };
 
-// A process's share of the in-process server; leaves its counters behind when it stops.
+// A process's share of the in-process server; adds its counters to `sink` when it stops.
 class ServerShare : public ProcessScope {
  public:
-  ServerShare(const Listener& listener, SSL_CTX* ctx, int threads, ServerCounters* sink)
-      : server_(listener, ctx, threads), sink_(sink) {}
-  ~ServerShare() override { *sink_ = server_.counters(); }
+  explicit ServerShare(ServerCounters* sink) : sink_(sink) {}
+  ~ServerShare() override {
+    for (const auto& s : servers) {
+      ServerCounters c = s->counters();
+      sink_->handshakes += c.handshakes;
+      sink_->failures += c.failures;
+      sink_->client_certs += c.client_certs;
+      sink_->resumed += c.resumed;
+    }
+  }
+  std::vector<std::unique_ptr<HandshakeServer>> servers;
 
  private:
-  HandshakeServer server_;
   ServerCounters* sink_;
 };
 
@@ -85,13 +94,19 @@ LoadResult measure_ceiling(const CertSet& certs, const HandshakeConfig& config, 
 
 namespace {
 
+// The in-process server is sharded by core when pinned: core c has its own listener and one
+// event-loop thread bound to it, and the clients bound to core c connect there. Each core then
+// runs whole handshakes, client and server, with warm caches and no cross-core wake-ups: the
+// socket counterpart of the ceiling's one in-memory pair per core. Unpinned, one listener is
+// served by one loop thread per core and the scheduler places everything.
 LayerPlan tls_layer_plan(const CertSet& certs, const HandshakeConfig& config,
                          const BenchSettings& settings, int processes, int cores,
                          std::shared_ptr<void>& keep) {
   struct State {
     ossl::SslCtxPtr server_ctx, client_ctx;
-    std::unique_ptr<Listener> listener;
-    Endpoint endpoint;
+    std::vector<std::unique_ptr<Listener>> listeners;
+    std::vector<Endpoint> endpoints;
+    std::vector<int> cpus;  // per shard, or empty when unpinned
     // The in-process server's counters (single-process runs only: children keep theirs).
     ServerCounters counters;
   };
@@ -102,15 +117,32 @@ LayerPlan tls_layer_plan(const CertSet& certs, const HandshakeConfig& config,
   st->client_ctx = make_client_ctx(certs, config, copts);
   LayerPlan lp;
   if (settings.target) {
-    st->endpoint = *settings.target;
+    st->endpoints.push_back(*settings.target);
   } else {
     st->server_ctx = make_server_ctx(certs, config);
-    st->listener = std::make_unique<Listener>();
-    st->endpoint = loopback_endpoint(st->listener->port());
-    int server_threads = std::max(1, cores / processes);
-    lp.per_process = [st, server_threads](int) -> std::unique_ptr<ProcessScope> {
-      return std::make_unique<ServerShare>(*st->listener, st->server_ctx.get(), server_threads,
-                                           &st->counters);
+    if (settings.pin) {
+      st->cpus = available_cpus();
+      st->cpus.resize(std::min<std::size_t>(st->cpus.size(), static_cast<std::size_t>(cores)));
+    }
+    std::size_t shards = st->cpus.empty() ? 1 : st->cpus.size();
+    for (std::size_t i = 0; i < shards; ++i) {
+      st->listeners.push_back(std::make_unique<Listener>());
+      st->endpoints.push_back(loopback_endpoint(st->listeners.back()->port()));
+    }
+    int loop_threads = std::max(1, cores / processes);
+    lp.per_process = [st, processes, loop_threads](int p) -> std::unique_ptr<ProcessScope> {
+      auto share = std::make_unique<ServerShare>(&st->counters);
+      if (st->cpus.empty()) {
+        share->servers.push_back(std::make_unique<HandshakeServer>(
+            *st->listeners[0], st->server_ctx.get(), loop_threads));
+      } else {
+        for (std::size_t c = 0; c < st->cpus.size(); ++c) {
+          if (static_cast<int>(c) % processes != p) continue;
+          share->servers.push_back(std::make_unique<HandshakeServer>(
+              *st->listeners[c], st->server_ctx.get(), 1, st->cpus[c]));
+        }
+      }
+      return share;
     };
     lp.server_client_certs = [st] { return st->counters.client_certs; };
     lp.notes = [st]() -> std::vector<std::string> {
@@ -118,9 +150,11 @@ LayerPlan tls_layer_plan(const CertSet& certs, const HandshakeConfig& config,
       return {"server: " + std::to_string(st->counters.failures) + " handshakes failed"};
     };
   }
-  lp.make_worker = [st, resume = config.resume](int) -> std::unique_ptr<Worker> {
+  lp.make_worker = [st, resume = config.resume](int i) -> std::unique_ptr<Worker> {
+    std::size_t shard = static_cast<std::size_t>(i) % st->endpoints.size();
+    int cpu = st->cpus.empty() ? -1 : st->cpus[shard];
     return std::make_unique<HandshakeWorker<SocketHandshaker>>(
-        SocketHandshaker(st->client_ctx.get(), st->endpoint), resume);
+        SocketHandshaker(st->client_ctx.get(), st->endpoints[shard]), resume, cpu);
   };
   return lp;
 }

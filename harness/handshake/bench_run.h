@@ -30,6 +30,8 @@ struct BenchSettings {
   std::optional<Endpoint> target;  // external server instead of the in-process one
   bool progress = false;
   bool references = true;  // measure the ceiling and the bound too
+  // Shard the in-process TLS server by core and bind each client to its shard's core.
+  bool pin = true;
 };
 
 struct BenchResult {

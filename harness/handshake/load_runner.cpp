@@ -1,6 +1,7 @@
 #include "harness/handshake/load_runner.h"
 
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -99,6 +100,7 @@ ProcessResult run_share(const LoadPlan& plan, int process, SharedState& shared) 
   std::vector<std::thread> threads;
   for (std::size_t w = 0; w < workers.size(); ++w) {
     threads.emplace_back([&, w] {
+      if (int cpu = workers[w]->cpu(); cpu >= 0) pin_this_thread(cpu);
       PerThread& me = per[w];
       me.lat.reserve(1 << 14);
       for (;;) {
@@ -349,6 +351,26 @@ LoadResult run_load(const LoadPlan& plan) {
 }
 
 int default_processes(int cores) { return std::max(1, (cores + 3) / 4); }
+
+std::vector<int> available_cpus() {
+  std::vector<int> cpus;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    for (int c = 0; c < CPU_SETSIZE; ++c) {
+      if (CPU_ISSET(c, &set)) cpus.push_back(c);
+    }
+  }
+  if (cpus.empty()) cpus.push_back(0);
+  return cpus;
+}
+
+void pin_this_thread(int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  (void)pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+}
 
 int available_cores() {
   cpu_set_t set;

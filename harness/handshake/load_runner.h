@@ -25,6 +25,8 @@ class Worker {
  public:
   virtual ~Worker() = default;
   virtual Attempt once() = 0;
+  // The CPU the worker's thread should run on (from available_cpus()), or -1 for any.
+  virtual int cpu() const { return -1; }
 };
 
 // Something a process keeps alive for the whole run (its share of the server, say).
@@ -68,5 +70,9 @@ int default_processes(int cores);
 
 // Cores this process may run on (sched_getaffinity), at least 1.
 int available_cores();
+// Their CPU numbers, in order.
+std::vector<int> available_cpus();
+// Binds the calling thread to one CPU (best effort: ignored when the system refuses).
+void pin_this_thread(int cpu);
 
 }  // namespace tlsmatrix::handshake

@@ -16,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "harness/handshake/load_runner.h"
 #include "harness/ossl/ossl_ptr.h"
 
 namespace tlsmatrix::handshake {
@@ -65,7 +66,7 @@ namespace {
 char stop_tag;
 }  // namespace
 
-HandshakeServer::HandshakeServer(const Listener& listener, SSL_CTX* ctx, int threads)
+HandshakeServer::HandshakeServer(const Listener& listener, SSL_CTX* ctx, int threads, int cpu)
     : listen_fd_(listener.fd()), ctx_(ctx) {
   // A peer that closes first must cost an EPIPE, not the process.
   signal(SIGPIPE, SIG_IGN);
@@ -80,7 +81,12 @@ HandshakeServer::HandshakeServer(const Listener& listener, SSL_CTX* ctx, int thr
   ev.events = EPOLLIN;
   ev.data.ptr = &stop_tag;
   if (epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &ev) != 0) sys_fail("epoll_ctl eventfd");
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { loop(); });
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, cpu] {
+      if (cpu >= 0) pin_this_thread(cpu);
+      loop();
+    });
+  }
 }
 
 HandshakeServer::~HandshakeServer() {

@@ -42,7 +42,8 @@ struct ServerCounters {
 class HandshakeServer {
  public:
   // Serves `listener` with `threads` event-loop threads until destroyed. `ctx` must outlive it.
-  HandshakeServer(const Listener& listener, SSL_CTX* ctx, int threads);
+  // With cpu >= 0 the threads run on that CPU only.
+  HandshakeServer(const Listener& listener, SSL_CTX* ctx, int threads, int cpu = -1);
   ~HandshakeServer();
   HandshakeServer(const HandshakeServer&) = delete;
   HandshakeServer& operator=(const HandshakeServer&) = delete;

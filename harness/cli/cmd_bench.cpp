@@ -73,7 +73,12 @@ int run_bench_command(const BenchOptions& o) {
   settings.processes = o.processes;
   settings.progress = isatty(STDERR_FILENO) == 1;
   settings.pin = !o.no_pin;
-  if (!o.target.empty()) settings.target = handshake::resolve_endpoint(o.target);
+  if (!o.target.empty()) {
+    if (settings.layer == handshake::Layer::grpc) {
+      throw InputError("--target: only the tls layer can measure an external server");
+    }
+    settings.target = handshake::resolve_endpoint(o.target);
+  }
 
   int processes = std::min(o.processes > 0 ? o.processes : handshake::default_processes(cores),
                            settings.concurrency);

@@ -27,8 +27,9 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 # 1. The reference: a fresh RSA-2048 certificate, s_server on a kernel-chosen port, s_time -new.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" \
   -subj /CN=localhost -days 1 2>/dev/null
-openssl s_server -accept 127.0.0.1:0 -cert "$work/cert.pem" -key "$work/key.pem" -tls1_3 \
-  > "$work/s_server.out" 2>&1 &
+# -www: serve connections one after another without reading stdin (which would end the server).
+openssl s_server -www -accept 127.0.0.1:0 -cert "$work/cert.pem" -key "$work/key.pem" -tls1_3 \
+  < /dev/null > "$work/s_server.out" 2>&1 &
 server_pid=$!
 port=
 for _ in $(seq 100); do

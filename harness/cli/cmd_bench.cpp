@@ -119,7 +119,16 @@ int run_bench_command(const BenchOptions& o) {
   std::vector<handshake::BenchResult> results;
   bool failures = false;
   for (const auto& config : configs) {
-    results.push_back(handshake::run_bench(config, settings));
+    try {
+      results.push_back(handshake::run_bench(config, settings));
+    } catch (const std::runtime_error& e) {
+      // A configuration that cannot run (a target that refuses us, a server that does not
+      // start) is a failed measurement, not the end of the others.
+      std::cout << std::string(handshake::to_string(settings.layer)) << " "
+                << handshake::describe(config) << ": FAILED: " << e.what() << "\n";
+      failures = true;
+      continue;
+    }
     const auto& r = results.back();
     failures = failures || r.load.failed > 0 || r.load.ok == 0;
     std::cout << reports::bench_table_row(r) << std::flush;

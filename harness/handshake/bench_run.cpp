@@ -196,7 +196,7 @@ BenchResult run_bench(const HandshakeConfig& config, const BenchSettings& settin
   }
   if (lp.server_client_certs) r.server_client_certs = lp.server_client_certs();
   if (settings.target) {
-    r.notes.push_back("external target: the server certificate is not verified");
+    r.notes.push_back("external target: its certificate is not verified; CPU time is the client's only");
   }
   if (settings.references) {
     r.ceiling = measure_ceiling(certs, config, r.cores, processes, settings.duration_s,

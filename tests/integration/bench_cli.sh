@@ -43,6 +43,16 @@ for r in rows:
 assert seen == {(1, False), (1, True), (2, False), (2, True)}, seen
 PY
 
+# Workers spread over two forked processes: their results come back merged.
+"$bin" bench --modes 1 --keys ec-p256 --tls 1.2 --processes 2 --concurrency 2 --duration 0.3 \
+  --json "$out/p.json" > /dev/null || fail "bench --processes 2 exited $?"
+$py - "$out/p.json" <<'PY'
+import json, sys
+(r,) = json.load(open(sys.argv[1]))["results"]
+assert r["processes"] == 2 and r["tls"] == "1.2", r
+assert r["handshakes"] > 0 and r["failed"] == 0, r
+PY
+
 grep -q "<svg" "$out/b.html" || fail "HTML has no inline SVG"
 if grep -Eq "(src|href)=['\"]https?:" "$out/b.html"; then fail "HTML loads something from the network"; fi
 

@@ -53,6 +53,16 @@ assert r["processes"] == 2 and r["tls"] == "1.2", r
 assert r["handshakes"] > 0 and r["failed"] == 0, r
 PY
 
+# The gRPC layer (the runner's Milvus-like server and pymilvus-like client), mode 2.
+"$bin" bench --layer grpc --modes 2 --keys ec-p256 --tls 1.3 --concurrency 2 --duration 0.3 \
+  --json "$out/g.json" > /dev/null || fail "bench --layer grpc exited $?"
+$py - "$out/g.json" <<'PY'
+import json, sys
+(r,) = json.load(open(sys.argv[1]))["results"]
+assert r["layer"] == "grpc" and r["mode"] == 2, r
+assert r["handshakes"] > 0 and r["failed"] == 0, r
+PY
+
 grep -q "<svg" "$out/b.html" || fail "HTML has no inline SVG"
 if grep -Eq "(src|href)=['\"]https?:" "$out/b.html"; then fail "HTML loads something from the network"; fi
 

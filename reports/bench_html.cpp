@@ -15,10 +15,10 @@ std::string num(double v, const char* format = "%.0f") {
   return buf;
 }
 
-// Tick step giving about five ticks up to `max` (1, 2 or 5 times a power of ten).
+// Tick step giving about seven ticks up to `max` (1, 2 or 5 times a power of ten).
 double nice_step(double max) {
   if (max <= 0) return 1;
-  double raw = max / 5;
+  double raw = max / 7;
   double mag = std::pow(10.0, std::floor(std::log10(raw)));
   for (double m : {1.0, 2.0, 5.0, 10.0}) {
     if (raw <= m * mag) return m * mag;
@@ -76,8 +76,8 @@ std::string rate_chart(const std::vector<BenchResult>& results) {
        "<text x='" + std::to_string(kLabelW + 148) + "' y='16'>library ceiling (in memory)</text>"
        "<rect x='" + std::to_string(kLabelW + 330) + "' y='8' width='26' height='8' fill='" +
        mode_color(1) + "'/><text x='" + std::to_string(kLabelW + 362) + "' y='16'>measured, mode 1</text>"
-       "<rect x='" + std::to_string(kLabelW + 470) + "' y='8' width='26' height='8' fill='" +
-       mode_color(2) + "'/><text x='" + std::to_string(kLabelW + 502) +
+       "<rect x='" + std::to_string(kLabelW + 500) + "' y='8' width='26' height='8' fill='" +
+       mode_color(2) + "'/><text x='" + std::to_string(kLabelW + 532) +
        "' y='16'>mode 2</text></g>";
   s += axis(max, height, "handshakes per second");
   for (std::size_t i = 0; i < results.size(); ++i) {

@@ -80,5 +80,6 @@ check_bad rsa1024 --keys rsa2048,rsa1024
 check_bad 3 --modes 1,3
 check_bad 1.1 --tls 1.1
 check_bad quic --layer quic
+check_bad "does not exist" --json "$out/missing/r.json"
 [ ! -e "$out/never.json" ] || fail "unexpected file"
 echo "bench_cli: ok"

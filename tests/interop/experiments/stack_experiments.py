@@ -74,6 +74,11 @@ CERTS = {
     "cl_by_nobc": dict(cn="client", issuer="ca_nobc", eku=["client"]),
     "cl_by_inter": dict(cn="client", issuer="inter", eku=["client"]),
     "cl_self": dict(cn="client", eku=["client"], ca=False, bc=True),
+    "ca_noku": dict(cn="CA whose keyUsage lacks keyCertSign", ca=True, ku="digitalSignature"),
+    "by_ca_noku": dict(cn="localhost", sans=["DNS:localhost"], issuer="ca_noku"),
+    "cl_by_ca_noku": dict(cn="client", issuer="ca_noku", eku=["client"]),
+    "ku_certsign": dict(cn="localhost", sans=["DNS:localhost"], issuer="ca", ku="keyCertSign"),
+    "cl_ku_certsign": dict(cn="client", issuer="ca", eku=["client"], ku="keyCertSign"),
 }
 
 
@@ -94,9 +99,12 @@ def make_certs(out):
         if spec.get("ca") or spec.get("bc", False):
             b = b.add_extension(x509.BasicConstraints(ca=bool(spec.get("ca")), path_length=None),
                                 critical=True)
-        if spec.get("ca"):
-            b = b.add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False,
+        if spec.get("ku") == "digitalSignature":
+            b = b.add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False,
                                               False), critical=True)
+        elif spec.get("ca") or spec.get("ku") == "keyCertSign":
+            b = b.add_extension(x509.KeyUsage(False, False, False, False, False, True,
+                                              bool(spec.get("ca")), False, False), critical=True)
         sans = []
         for s in spec.get("sans", []):
             kind, value = s.split(":", 1)
@@ -206,6 +214,13 @@ CASES = [
          ca="cl_self", cert="cl_self"),
     case("m2_tls12", "mode 2, client limited to TLS 1.2", 2, "server", ca="ca", cert="client",
          tls_max="1.2"),
+    case("ca_no_certsign", "issuing CA has keyUsage without keyCertSign", 1, "by_ca_noku",
+         trust="ca_noku"),
+    case("ku_certsign_only", "server leaf keyUsage = keyCertSign only", 1, "ku_certsign"),
+    case("m2_ca_no_certsign", "mode 2, client cert's CA keyUsage lacks keyCertSign", 2,
+         "server", ca="ca_noku", cert="cl_by_ca_noku"),
+    case("m2_ku_certsign", "mode 2, client leaf keyUsage = keyCertSign only", 2, "server",
+         ca="ca", cert="cl_ku_certsign"),
     case("m1_tls12", "mode 1, client limited to TLS 1.2", 1, "server", tls_max="1.2"),
     case("m1_client_cert", "mode 1, client sends a certificate anyway", 1, "server",
          cert="cl_other_ca"),
@@ -272,14 +287,22 @@ def main():
                  for c in CASES if c["id"] in first["ports"]]
         for cname, cmd in clients.items():
             results[(sname, cname)] = run_client(cmd, batch)
-    events = {}
+    events, by_remote = {}, {}
     for sname, (proc, first) in servers.items():
         proc.stdin.close()
         for line in proc.stdout:
             ev = json.loads(line)
-            if ev.get("event") == "handshake" and not ev["ok"]:
-                events.setdefault(ev["name"], set()).add(ev["error"])
+            if ev.get("event") == "handshake":
+                by_remote[ev["remote"]] = ev
+                if not ev["ok"]:
+                    events.setdefault(ev["name"], set()).add(ev["error"])
         proc.wait(timeout=10)
+    # What Milvus's Go server said about each Go / Node connection (Python's port is unknown).
+    for (sname, cname), res in results.items():
+        for r in res.values():
+            ev = by_remote.get(r.get("local"))
+            if sname == "milvus-go" and ev:
+                r["server_saw"] = ev.get("error", "ok")
 
     cols = [(s, c) for s in servers for c in clients]
     print(f"{'case':18} " + " ".join(f"{s[:9]}/{c:6}"[:17].ljust(17) for s, c in cols))
@@ -289,6 +312,11 @@ def main():
         print(f"{c['id']:18} " + " ".join(r["class"][:17].ljust(17) for r in row))
         table.append(dict(case=c, results={f"{s}/{cl}": r for (s, cl), r in zip(cols, row)},
                           milvus_go_log=sorted(events.get(c["id"], []))))
+    for c in CASES:
+        if c["mode"] == 2:
+            for cname in ("go", "node"):
+                r = results[("milvus-go", cname)].get(c["id"], {})
+                print(f"  milvus-go saw {cname:4} {c['id']:18} {r.get('server_saw', '-')[:110]}")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(table, f, indent=1)

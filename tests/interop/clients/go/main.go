@@ -12,7 +12,7 @@
 //	{"id","address","trust","cert","key","server_name","tls_max"}
 //
 // trust/cert/key are file paths or empty (empty trust = the system roots); tls_max "1.2" caps the
-// version. Output: one JSON line per case {"id","ok","class","message","version"}.
+// version. Output: one JSON line per case {"id","ok","class","message","version","local"}.
 // Standard library only: GO111MODULE=off go build.
 package main
 
@@ -45,6 +45,7 @@ type result struct {
 	Class   string `json:"class"`
 	Message string `json:"message"`
 	Version string `json:"version,omitempty"`
+	Local   string `json:"local,omitempty"` // our address, to find the server's log line
 }
 
 const timeout = 5 * time.Second
@@ -179,6 +180,7 @@ func run(c testCase) result {
 		return r
 	}
 	defer raw.Close()
+	r.Local = raw.LocalAddr().String()
 	raw.SetDeadline(time.Now().Add(timeout))
 	conn := tls.Client(raw, cfg)
 	if err := conn.Handshake(); err != nil {

@@ -9,7 +9,7 @@
 //
 // Input on stdin: a JSON array of {"id","address","trust","cert","key","server_name","tls_max"}
 // (paths or empty; empty trust = Node's bundled roots). Output: one JSON line per case
-// {"id","ok","class","message","version"}. No npm packages.
+// {"id","ok","class","message","version","local"}. No npm packages.
 'use strict';
 
 const fs = require('fs');
@@ -59,7 +59,7 @@ const CODE_CLASS = {
 function classify(err) {
   if (err.code && CODE_CLASS[err.code]) return CODE_CLASS[err.code];
   // Verify errors Node has no name for arrive as UNSPECIFIED with OpenSSL's text.
-  if (/too weak|too small|signature failure/i.test(err.message)) return 'server_cert_invalid';
+  if (/too weak|too small|signature failure|key usage/i.test(err.message)) return 'server_cert_invalid';
   if (/socket disconnected|socket hang up|closed/i.test(err.message)) return 'rejected_by_server';
   return 'unknown';
 }
@@ -110,6 +110,9 @@ function runCase(c) {
     };
     const socket = tls.connect(opts);
     const timer = setTimeout(() => finish(false, 'timeout', 'no answer in time'), TIMEOUT_MS);
+    socket.on('connect', () => {
+      result.local = `${socket.localAddress}:${socket.localPort}`;
+    });
     socket.on('secureConnect', () => {
       result.version = socket.getProtocol().replace('TLSv', 'TLS ');
       socket.write(PREFACE);

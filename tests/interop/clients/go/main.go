@@ -3,9 +3,9 @@
 //
 // grpc-go's TLS credentials are a thin layer over crypto/tls: tls.Config{ServerName, RootCAs,
 // Certificates, NextProtos: ["h2"]}, and the certificate checks are crypto/tls's own. So this
-// client does exactly that handshake, then speaks the HTTP/2 preface and waits for the server's
-// first frame: with TLS 1.3 a mode-2 server judges the client certificate only after the
-// client's handshake has finished, and its verdict arrives as an alert on that first read.
+// client does exactly that handshake, then makes one gRPC call over it (net/http's HTTP/2): with
+// TLS 1.3 a mode-2 server judges the client certificate only after the client's handshake has
+// finished, and its verdict arrives as an alert during the call.
 //
 // Input on stdin: a JSON array of cases
 //
@@ -17,6 +17,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
@@ -24,6 +26,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -49,9 +52,6 @@ type result struct {
 }
 
 const timeout = 5 * time.Second
-
-// The HTTP/2 client preface and an empty SETTINGS frame.
-var preface = []byte("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00")
 
 func buildConfig(c testCase) (*tls.Config, error) {
 	cfg := &tls.Config{NextProtos: []string{"h2"}}
@@ -167,6 +167,58 @@ func versionName(v uint16) string {
 	return ""
 }
 
+// grpcHealthCheck makes one unary gRPC call (grpc.health.v1.Health/Check, empty request) over
+// the already-handshaken connection, with net/http's HTTP/2 client: a gRPC status in the headers
+// or trailers proves the server accepted us (UNIMPLEMENTED does too).
+func grpcHealthCheck(conn *tls.Conn, authority string) error {
+	used := false
+	tr := &http.Transport{
+		ForceAttemptHTTP2: true,
+		DialTLSContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if used {
+				return nil, errors.New("no second connection: one handshake per case")
+			}
+			used = true
+			return conn, nil
+		},
+	}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: timeout}
+	// Empty message: compressed flag 0, length 0.
+	req, err := http.NewRequest("POST", "https://"+authority+"/grpc.health.v1.Health/Check",
+		bytes.NewReader([]byte{0, 0, 0, 0, 0}))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/grpc")
+	req.Header.Set("TE", "trailers")
+	resp, err := client.Do(req)
+	if err != nil {
+		// net/http wraps the connection's error or retries on a new connection, losing it; a
+		// tls.Conn keeps its first read error (the server's alert) and returns it again.
+		conn.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		if _, rerr := conn.Read(make([]byte, 1)); rerr != nil && !errors.Is(rerr, net.ErrClosed) {
+			var ne net.Error
+			if !(errors.As(rerr, &ne) && ne.Timeout()) {
+				return rerr
+			}
+		}
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return err
+	}
+	status := resp.Header.Get("Grpc-Status")
+	if status == "" {
+		status = resp.Trailer.Get("Grpc-Status")
+	}
+	if status == "" {
+		return fmt.Errorf("no grpc-status in the response (HTTP %d)", resp.StatusCode)
+	}
+	return nil
+}
+
 func run(c testCase) result {
 	r := result{ID: c.ID}
 	cfg, err := buildConfig(c)
@@ -188,19 +240,13 @@ func run(c testCase) result {
 		return r
 	}
 	r.Version = versionName(conn.ConnectionState().Version)
-	// The server's first HTTP/2 frame proves it accepted us (a 9-byte frame header).
-	if _, err := conn.Write(preface); err == nil {
-		buf := make([]byte, 9)
-		_, err = io.ReadFull(conn, buf)
-		if err == nil {
-			r.OK, r.Class = true, "ok"
-			return r
-		}
+	// With TLS 1.3 a mode-2 server judges our certificate after our handshake has finished; its
+	// verdict arrives as an alert during the call.
+	if err := grpcHealthCheck(conn, c.Address); err != nil {
 		r.Class, r.Message = classify(err, true), err.Error()
 		return r
-	} else {
-		r.Class, r.Message = classify(err, true), err.Error()
 	}
+	r.OK, r.Class = true, "ok"
 	return r
 }
 

@@ -4,8 +4,8 @@
 // grpc-js builds a secure context from (rootCerts, privateKey, certChain), passes
 // `servername` (not for IP addresses) and, when grpc.ssl_target_name_override is set, checks the
 // certificate with tls.checkServerIdentity(override, cert). This client does exactly that, then
-// speaks the HTTP/2 preface and waits for the server's first frame: with TLS 1.3 a mode-2 server
-// judges the client certificate only after the client's handshake has finished.
+// makes one gRPC call (Health/Check) over the connection with Node's http2, as grpc-js does: with
+// TLS 1.3 a mode-2 server judges the client certificate only after the client's handshake.
 //
 // Input on stdin: a JSON array of {"id","address","trust","cert","key","server_name","tls_max"}
 // (paths or empty; empty trust = Node's bundled roots). Output: one JSON line per case
@@ -13,14 +13,11 @@
 'use strict';
 
 const fs = require('fs');
+const http2 = require('http2');
 const net = require('net');
 const tls = require('tls');
 
 const TIMEOUT_MS = 5000;
-const PREFACE = Buffer.concat([
-  Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'),
-  Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0]),
-]);
 
 // OpenSSL verify codes (as Node reports them) and alert codes, in the taxonomy's words.
 const CODE_CLASS = {
@@ -98,6 +95,7 @@ function runCase(c) {
       return;
     }
     let settled = false;
+    let session;
     const finish = (ok, cls, msg) => {
       if (settled) return;
       settled = true;
@@ -105,24 +103,39 @@ function runCase(c) {
       result.class = cls;
       result.message = msg || '';
       clearTimeout(timer);
+      if (session) session.destroy();
       socket.destroy();
       resolve(result);
     };
+    const fail = (e) => finish(false, classify(e), `${e.code || ''}: ${e.message}`);
     const socket = tls.connect(opts);
     const timer = setTimeout(() => finish(false, 'timeout', 'no answer in time'), TIMEOUT_MS);
     socket.on('connect', () => {
       result.local = `${socket.localAddress}:${socket.localPort}`;
     });
+    socket.on('error', fail);
     socket.on('secureConnect', () => {
       result.version = socket.getProtocol().replace('TLSv', 'TLS ');
-      socket.write(PREFACE);
+      // One gRPC call over this very connection (grpc-js also rides on Node's http2).
+      session = http2.connect(`https://${c.address}`, { createConnection: () => socket });
+      session.on('error', fail);
+      const req = session.request({
+        ':method': 'POST',
+        ':path': '/grpc.health.v1.Health/Check',
+        'content-type': 'application/grpc',
+        te: 'trailers',
+      });
+      let status;
+      req.on('response', (headers) => { status = headers['grpc-status'] ?? status; });
+      req.on('trailers', (trailers) => { status = trailers['grpc-status'] ?? status; });
+      req.on('error', fail);
+      req.on('data', () => {});
+      req.on('end', () => {
+        if (status !== undefined) finish(true, 'ok');
+        else finish(false, 'rejected_by_server', 'no grpc-status in the response');
+      });
+      req.end(Buffer.from([0, 0, 0, 0, 0]));
     });
-    let got = 0;
-    socket.on('data', (d) => {
-      got += d.length;
-      if (got >= 9) finish(true, 'ok');
-    });
-    socket.on('error', (e) => finish(false, classify(e), `${e.code || ''}: ${e.message}`));
     socket.on('close', () => finish(false, 'rejected_by_server', 'connection closed'));
   });
 }

@@ -128,10 +128,12 @@ def client_files(doc, d):
     p = lambda n: os.path.join(d, n + ".pem")  # noqa: E731
     if c.get("server_pem_path"):
         return p(c["server_pem_path"]), "", ""
-    if c.get("client_pem_path") and c.get("client_key_path") and c.get("ca_pem_path"):
+    # The loader defaults client_key_path to client_pem_path (the cert's own key).
+    key = c.get("client_key_path") or c.get("client_pem_path")
+    if c.get("client_pem_path") and key and c.get("ca_pem_path"):
         cert = cat_files(os.path.join(d, "_client_full.pem"),
                          [c["client_pem_path"]] + (c.get("client_chain") or []), d)
-        return p(c["ca_pem_path"]), cert, os.path.join(d, c["client_key_path"] + ".key")
+        return p(c["ca_pem_path"]), cert, os.path.join(d, key + ".key")
     return "", "", ""
 
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/certs/cert_spec.h"
@@ -42,6 +43,9 @@ struct ClientConfig {
 };
 
 inline constexpr int kModes[] = {0, 1, 2};
+
+// Client profiles a scenario may give overrides for (DESIGN.md 1).
+inline constexpr std::string_view kClientProfiles[] = {"grpc-core", "go", "node", "java"};
 
 struct Expectation {
   Verdict verdict;

@@ -1,0 +1,765 @@
+#include "harness/scenario/scenario_loader.h"
+
+#include <arpa/inet.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "harness/io/file_io.h"
+#include "harness/io/input_error.h"
+
+namespace tlsmatrix {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The deepest a scenario needs is root > profiles > go > mode (or root > certs > x > san > item);
+// anything much deeper is a mistake or an attack on the parser's recursion.
+constexpr std::size_t kMaxDepth = 8;
+
+constexpr std::string_view kKeyUsageNames[] = {"digitalSignature", "nonRepudiation",
+                                               "keyEncipherment",  "keyAgreement",
+                                               "keyCertSign",      "cRLSign"};
+constexpr std::string_view kExtKeyUsageNames[] = {"serverAuth", "clientAuth"};
+constexpr std::string_view kDigestNames[] = {"sha1", "sha256", "sha384", "sha512"};
+
+template <typename Range>
+std::string join(const Range& items, std::string_view sep = ", ") {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += sep;
+    out += std::string(item);
+  }
+  return out;
+}
+
+template <typename Range>
+bool contains(const Range& items, std::string_view value) {
+  return std::find(std::begin(items), std::end(items), value) != std::end(items);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A small YAML tree built from parser events. yaml-cpp's own Node would silently resolve aliases
+// (alias bombs), keep duplicate keys, and give null values no useful position; building the tree
+// ourselves lets every one of those be an error with a line number.
+
+struct YNode {
+  enum class Kind { null, scalar, seq, map };
+  Kind kind = Kind::null;
+  YAML::Mark mark;
+  std::string value;  // scalar text
+  bool quoted = false;
+  std::vector<YNode> items;                      // seq
+  std::vector<std::pair<YNode, YNode>> entries;  // map, in file order
+};
+
+std::string at(const std::string& file, const YAML::Mark& mark) {
+  return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
+}
+
+class TreeBuilder : public YAML::EventHandler {
+ public:
+  explicit TreeBuilder(const std::string& file) : file_(file) {}
+
+  YNode root;
+  int documents = 0;
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (documents > 0) fail(mark, "a second YAML document; a file holds exactly one scenario");
+    ++documents;
+  }
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    check_anchor(mark, anchor);
+    YNode n;
+    n.mark = mark;
+    add(std::move(n));
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { no_aliases(mark); }
+  void OnAnchor(const YAML::Mark& mark, const std::string&) override { no_aliases(mark); }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    check_anchor(mark, anchor);
+    check_tag(mark, tag);
+    YNode n;
+    n.kind = YNode::Kind::scalar;
+    n.mark = mark;
+    n.value = value;
+    n.quoted = tag == "!";  // yaml-cpp tags quoted scalars "!" and plain ones "?"
+    add(std::move(n));
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, tag, anchor, YNode::Kind::seq);
+  }
+  void OnSequenceEnd() override { stack_.pop_back(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(mark, tag, anchor, YNode::Kind::map);
+  }
+  void OnMapEnd() override { stack_.pop_back(); }
+
+ private:
+  struct Frame {
+    YNode* node;
+    std::optional<YNode> pending_key;  // maps only: a key waiting for its value
+  };
+
+  [[noreturn]] void fail(const YAML::Mark& mark, const std::string& msg) const {
+    throw InputError(at(file_, mark) + ": " + msg);
+  }
+  void no_aliases(const YAML::Mark& mark) const {
+    fail(mark, "YAML anchors and aliases (&name, *name) are not allowed in scenario files; "
+               "write each value out");
+  }
+  void check_anchor(const YAML::Mark& mark, YAML::anchor_t anchor) const {
+    if (anchor != YAML::NullAnchor) no_aliases(mark);
+  }
+  void check_tag(const YAML::Mark& mark, const std::string& tag) const {
+    if (!tag.empty() && tag != "?" && tag != "!") {
+      fail(mark, "YAML tags (" + tag + ") are not allowed in scenario files");
+    }
+  }
+
+  void open(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+            YNode::Kind kind) {
+    check_anchor(mark, anchor);
+    check_tag(mark, tag);
+    if (stack_.size() >= kMaxDepth) {
+      fail(mark, "nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
+    }
+    YNode n;
+    n.kind = kind;
+    n.mark = mark;
+    YNode* placed = add(std::move(n));
+    // The pointer stays valid: the parent's vector grows only after this container closes.
+    stack_.push_back(Frame{placed, std::nullopt});
+  }
+
+  YNode* add(YNode n) {
+    if (stack_.empty()) {
+      root = std::move(n);
+      return &root;
+    }
+    Frame& top = stack_.back();
+    if (top.node->kind == YNode::Kind::seq) {
+      top.node->items.push_back(std::move(n));
+      return &top.node->items.back();
+    }
+    if (!top.pending_key) {
+      if (n.kind != YNode::Kind::scalar || n.value.empty()) {
+        fail(n.mark, "a map key must be a plain, non-empty name");
+      }
+      for (const auto& [key, value] : top.node->entries) {
+        if (key.value == n.value) {
+          fail(n.mark, "duplicate key '" + n.value + "' (first at line " +
+                           std::to_string(key.mark.line + 1) + ")");
+        }
+      }
+      top.pending_key = std::move(n);
+      return nullptr;
+    }
+    // An empty value ("key:") has no position of its own worth reporting: use the key's.
+    if (n.kind == YNode::Kind::null) n.mark = top.pending_key->mark;
+    top.node->entries.emplace_back(std::move(*top.pending_key), std::move(n));
+    top.pending_key.reset();
+    return &top.node->entries.back().second;
+  }
+
+  const std::string& file_;
+  std::vector<Frame> stack_;
+};
+
+YNode parse_tree(std::string_view yaml, const std::string& file) {
+  std::istringstream in{std::string(yaml)};
+  TreeBuilder builder(file);
+  try {
+    YAML::Parser parser(in);
+    if (!parser.HandleNextDocument(builder)) {
+      throw InputError(file + ":1:1: empty file: expected a scenario (a map with name, summary, "
+                              "certs, server, client, expect)");
+    }
+    parser.HandleNextDocument(builder);  // a second document throws in OnDocumentStart
+  } catch (const YAML::ParserException& e) {
+    throw InputError(at(file, e.mark) + ": YAML syntax error: " + e.msg);
+  }
+  return std::move(builder.root);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed access to the tree: every accessor names the key path ("certs.server.key") in its error.
+
+class Reader {
+ public:
+  explicit Reader(const std::string& file) : file_(file) {}
+
+  [[noreturn]] void fail(const YNode& n, const std::string& msg) const {
+    throw InputError(at(file_, n.mark) + ": " + msg);
+  }
+
+  static std::string_view kind_name(const YNode& n) {
+    switch (n.kind) {
+      case YNode::Kind::null: return "nothing";
+      case YNode::Kind::scalar: return "a scalar";
+      case YNode::Kind::seq: return "a list";
+      case YNode::Kind::map: return "a map";
+    }
+    return "?";
+  }
+
+  const YNode& map(const YNode& n, const std::string& path) const {
+    if (n.kind != YNode::Kind::map) {
+      fail(n, path + ": expected a map, found " + std::string(kind_name(n)));
+    }
+    return n;
+  }
+
+  void allow_keys(const YNode& m, const std::string& path,
+                  std::initializer_list<std::string_view> allowed) const {
+    for (const auto& [key, value] : m.entries) {
+      if (!contains(allowed, key.value)) {
+        fail(key, "unknown key '" + key.value + "' in " + path + "; allowed: " + join(allowed));
+      }
+    }
+  }
+
+  static const YNode* find(const YNode& m, std::string_view key) {
+    for (const auto& [k, v] : m.entries) {
+      if (k.value == key) return &v;
+    }
+    return nullptr;
+  }
+
+  const YNode& require(const YNode& m, std::string_view key, const std::string& path) const {
+    const YNode* n = find(m, key);
+    if (!n) fail(m, path + ": missing required key '" + std::string(key) + "'");
+    return *n;
+  }
+
+  std::string scalar(const YNode& n, const std::string& path) const {
+    if (n.kind != YNode::Kind::scalar) {
+      fail(n, path + ": expected a scalar value, found " + std::string(kind_name(n)));
+    }
+    return n.value;
+  }
+
+  // A non-empty name-like string.
+  std::string text(const YNode& n, const std::string& path) const {
+    std::string s = scalar(n, path);
+    if (s.empty()) fail(n, path + ": must not be empty");
+    return s;
+  }
+
+  std::int64_t integer(const YNode& n, const std::string& path, std::int64_t min,
+                       std::int64_t max) const {
+    std::string s = scalar(n, path);
+    std::int64_t v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (n.quoted || ec != std::errc() || end != s.data() + s.size() || v < min || v > max) {
+      fail(n, path + ": expected an integer from " + std::to_string(min) + " to " +
+                  std::to_string(max) + ", found '" + s + "'");
+    }
+    return v;
+  }
+
+  bool boolean(const YNode& n, const std::string& path) const {
+    std::string s = scalar(n, path);
+    if (!n.quoted && s == "true") return true;
+    if (!n.quoted && s == "false") return false;
+    fail(n, path + ": expected true or false, found '" + s + "'");
+  }
+
+  const std::vector<YNode>& list(const YNode& n, const std::string& path) const {
+    if (n.kind != YNode::Kind::seq) {
+      fail(n, path + ": expected a list ([a, b]), found " + std::string(kind_name(n)));
+    }
+    return n.items;
+  }
+
+  // A list of distinct strings, each one of `allowed`.
+  template <typename Range>
+  std::vector<std::string> names(const YNode& n, const std::string& path,
+                                 const Range& allowed) const {
+    std::vector<std::string> out;
+    for (const YNode& item : list(n, path)) {
+      std::string s = scalar(item, path);
+      if (!contains(allowed, s)) {
+        fail(item, path + ": unknown name '" + s + "'; allowed: " + join(allowed));
+      }
+      if (contains(out, s)) fail(item, path + ": '" + s + "' is listed twice");
+      out.push_back(s);
+    }
+    return out;
+  }
+
+ private:
+  const std::string& file_;
+};
+
+// ---------------------------------------------------------------------------------------------
+
+bool valid_name(std::string_view s) {
+  if (s.empty()) return false;
+  auto ok = [](char c, bool first) {
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return alnum || (!first && (c == '-' || c == '_' || c == '.'));
+  };
+  if (!ok(s[0], true)) return false;
+  return std::all_of(s.begin() + 1, s.end(), [&](char c) { return ok(c, false); });
+}
+
+bool valid_ip(const std::string& s) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+void check_san(const Reader& r, const YNode& item, const std::string& path,
+               const std::string& san) {
+  auto colon = san.find(':');
+  std::string type = colon == std::string::npos ? "" : san.substr(0, colon);
+  std::string value = colon == std::string::npos ? "" : san.substr(colon + 1);
+  if ((type != "DNS" && type != "IP" && type != "URI") || value.empty()) {
+    r.fail(item, path + ": bad entry '" + san +
+                     "'; expected DNS:NAME, IP:ADDRESS or URI:URI (e.g. DNS:localhost)");
+  }
+  if (type == "IP" && !valid_ip(value)) {
+    r.fail(item, path + ": '" + value + "' is not an IPv4 or IPv6 address");
+  }
+}
+
+std::chrono::seconds duration(const Reader& r, const YNode& n, const std::string& path) {
+  std::string s = r.scalar(n, path);
+  auto d = parse_duration(s);
+  if (!d) {
+    r.fail(n, path + ": bad duration '" + s +
+                  "'; expected an offset from now such as -1h, +825d, 0 (units s m h d y)");
+  }
+  return *d;
+}
+
+struct CertEntry {
+  CertSpec spec;
+  const YNode* issuer_node = nullptr;  // for reference and cycle errors
+  const YNode* digest_node = nullptr;  // set when the digest was written out
+};
+
+CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
+  std::string path = "certs." + key.value;
+  if (!valid_name(key.value)) {
+    r.fail(key, "cert name '" + key.value +
+                    "' must start with a letter or digit and hold only letters, digits, - _ .");
+  }
+  const YNode& m = r.map(value, path);
+  r.allow_keys(m, path,
+               {"issuer", "key", "cn", "o", "ou", "c", "st", "l", "san", "not_before", "not_after",
+                "ca", "pathlen", "key_usage", "ext_key_usage", "digest", "serial", "garbage"});
+  CertEntry e;
+  CertSpec& c = e.spec;
+  c.name = key.value;
+  for (const auto& [k, v] : m.entries) {
+    const std::string& f = k.value;
+    std::string fpath = path + "." + f;
+    if (f == "issuer") {
+      c.issuer = r.text(v, fpath);
+      e.issuer_node = &v;
+    } else if (f == "key") {
+      std::string s = r.scalar(v, fpath);
+      auto t = parse_key_type(s);
+      if (!t) {
+        r.fail(v, fpath + ": unknown key type '" + s + "'; allowed: " + join(key_type_names()));
+      }
+      c.key_type = *t;
+    } else if (f == "cn") {
+      c.cn = r.text(v, fpath);
+    } else if (f == "o") {
+      c.o = r.text(v, fpath);
+    } else if (f == "ou") {
+      c.ou = r.text(v, fpath);
+    } else if (f == "st") {
+      c.st = r.text(v, fpath);
+    } else if (f == "l") {
+      c.l = r.text(v, fpath);
+    } else if (f == "c") {
+      c.c = r.text(v, fpath);
+      // X.509 countryName is exactly two letters; OpenSSL refuses anything else.
+      bool letters = c.c.size() == 2 && std::all_of(c.c.begin(), c.c.end(), [](char ch) {
+                       return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
+                     });
+      if (!letters) {
+        r.fail(v, fpath + ": a country is two letters (e.g. CN, DE), found '" + c.c + "'");
+      }
+    } else if (f == "san") {
+      for (const YNode& item : r.list(v, fpath)) {
+        std::string s = r.scalar(item, fpath);
+        check_san(r, item, fpath, s);
+        c.sans.push_back(s);
+      }
+    } else if (f == "not_before") {
+      c.not_before = duration(r, v, fpath);
+    } else if (f == "not_after") {
+      c.not_after = duration(r, v, fpath);
+    } else if (f == "ca") {
+      c.ca = r.boolean(v, fpath);
+    } else if (f == "pathlen") {
+      c.pathlen = static_cast<int>(r.integer(v, fpath, 0, 16));
+    } else if (f == "key_usage") {
+      c.key_usage = r.names(v, fpath, kKeyUsageNames);
+    } else if (f == "ext_key_usage") {
+      c.ext_key_usage = r.names(v, fpath, kExtKeyUsageNames);
+    } else if (f == "digest") {
+      std::string s = r.scalar(v, fpath);
+      if (!contains(kDigestNames, s)) {
+        r.fail(v, fpath + ": unknown digest '" + s + "'; allowed: " + join(kDigestNames));
+      }
+      c.digest = s;
+      e.digest_node = &v;
+    } else if (f == "serial") {
+      c.serial = static_cast<std::uint64_t>(
+          r.integer(v, fpath, 1, std::numeric_limits<std::int64_t>::max()));
+    } else if (f == "garbage") {
+      c.garbage = r.boolean(v, fpath);
+    }
+  }
+  if (c.pathlen && !c.ca) r.fail(*Reader::find(m, "pathlen"), path + ".pathlen: needs ca: true");
+  if (c.not_after <= c.not_before) {
+    const YNode* n = Reader::find(m, "not_after");
+    r.fail(n ? *n : key, path + ": not_after must be later than not_before");
+  }
+  return e;
+}
+
+// Issuers before subjects, otherwise in file order; a cycle or a dangling issuer is an error.
+std::vector<CertSpec> order_certs(const Reader& r, std::vector<CertEntry>& entries) {
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < entries.size(); ++i) index[entries[i].spec.name] = i;
+  std::vector<std::string> all_names;
+  for (const auto& e : entries) all_names.push_back(e.spec.name);
+
+  for (const auto& e : entries) {
+    if (e.spec.issuer.empty()) continue;
+    std::string path = "certs." + e.spec.name + ".issuer";
+    if (e.spec.issuer == e.spec.name) {
+      r.fail(*e.issuer_node, path + ": a cert cannot name itself as issuer; omit issuer for a "
+                                    "self-signed certificate");
+    }
+    if (!index.count(e.spec.issuer)) {
+      r.fail(*e.issuer_node, path + ": no cert named '" + e.spec.issuer +
+                                 "'; the certs are: " + join(all_names));
+    }
+    if (entries[index.at(e.spec.issuer)].spec.garbage) {
+      r.fail(*e.issuer_node, path + ": '" + e.spec.issuer +
+                                 "' is a garbage certificate (garbage: true) and cannot sign");
+    }
+  }
+
+  enum class State { todo, visiting, done };
+  std::vector<State> state(entries.size(), State::todo);
+  std::vector<std::size_t> stack;
+  std::vector<CertSpec> out;
+  std::function<void(std::size_t)> visit = [&](std::size_t i) {
+    if (state[i] == State::done) return;
+    if (state[i] == State::visiting) {
+      std::string chain;
+      auto from = std::find(stack.begin(), stack.end(), i);
+      for (auto it = from; it != stack.end(); ++it) chain += entries[*it].spec.name + " -> ";
+      chain += entries[i].spec.name;
+      const CertEntry& last = entries[stack.back()];
+      r.fail(*last.issuer_node, "certs." + last.spec.name + ".issuer: issuer cycle " + chain);
+    }
+    state[i] = State::visiting;
+    stack.push_back(i);
+    if (!entries[i].spec.issuer.empty()) visit(index.at(entries[i].spec.issuer));
+    stack.pop_back();
+    state[i] = State::done;
+    out.push_back(entries[i].spec);
+  };
+  for (std::size_t i = 0; i < entries.size(); ++i) visit(i);
+
+  // Ed25519 signs without a separate digest, so a digest written for such a signer is a mistake.
+  for (const auto& e : entries) {
+    if (!e.digest_node) continue;
+    const CertEntry& signer = e.spec.issuer.empty() ? e : entries[index.at(e.spec.issuer)];
+    if (signer.spec.key_type == KeyType::ed25519) {
+      r.fail(*e.digest_node, "certs." + e.spec.name + ".digest: the signer '" +
+                                 signer.spec.name + "' has an ed25519 key, which takes no digest");
+    }
+  }
+  return out;
+}
+
+std::string cert_ref(const Reader& r, const YNode& n, const std::string& path,
+                     const std::set<std::string>& certs) {
+  std::string s = r.text(n, path);
+  if (!certs.count(s)) {
+    r.fail(n, path + ": no cert named '" + s + "'; the certs are: " + join(certs));
+  }
+  return s;
+}
+
+std::vector<std::string> cert_refs(const Reader& r, const YNode& n, const std::string& path,
+                                   const std::set<std::string>& certs) {
+  std::vector<std::string> out;
+  for (const YNode& item : r.list(n, path)) out.push_back(cert_ref(r, item, path, certs));
+  return out;
+}
+
+ServerConfig parse_server(const Reader& r, const YNode& n, const std::set<std::string>& certs) {
+  const YNode& m = r.map(n, "server");
+  r.allow_keys(m, "server", {"cert", "chain", "key", "ca"});
+  ServerConfig s;
+  s.cert = cert_ref(r, r.require(m, "cert", "server"), "server.cert", certs);
+  if (const YNode* v = Reader::find(m, "chain")) s.chain = cert_refs(r, *v, "server.chain", certs);
+  const YNode* key = Reader::find(m, "key");
+  s.key = key ? cert_ref(r, *key, "server.key", certs) : s.cert;
+  if (const YNode* v = Reader::find(m, "ca")) s.ca = cert_ref(r, *v, "server.ca", certs);
+  return s;
+}
+
+ClientConfig parse_client(const Reader& r, const YNode& n, const std::set<std::string>& certs) {
+  const YNode& m = r.map(n, "client");
+  r.allow_keys(m, "client",
+               {"server_pem_path", "ca_pem_path", "client_pem_path", "client_chain",
+                "client_key_path", "server_name", "secure"});
+  ClientConfig c;
+  for (const auto& [k, v] : m.entries) {
+    const std::string& f = k.value;
+    std::string path = "client." + f;
+    if (f == "server_pem_path") c.server_pem_path = cert_ref(r, v, path, certs);
+    if (f == "ca_pem_path") c.ca_pem_path = cert_ref(r, v, path, certs);
+    if (f == "client_pem_path") c.client_pem_path = cert_ref(r, v, path, certs);
+    if (f == "client_chain") c.client_chain = cert_refs(r, v, path, certs);
+    if (f == "client_key_path") c.client_key_path = cert_ref(r, v, path, certs);
+    if (f == "server_name") c.server_name = r.text(v, path);
+    if (f == "secure") c.secure = r.boolean(v, path);
+  }
+  if (c.client_pem_path.empty()) {
+    if (const YNode* v = Reader::find(m, "client_chain")) {
+      r.fail(*v, "client.client_chain: needs client_pem_path (the chain follows the client cert)");
+    }
+  } else if (c.client_key_path.empty()) {
+    c.client_key_path = c.client_pem_path;
+  }
+  return c;
+}
+
+Verdict parse_verdict(const Reader& r, const YNode& n, const std::string& path) {
+  std::string s = r.scalar(n, path);
+  std::istringstream words(s);
+  std::vector<std::string> w;
+  for (std::string word; words >> word;) w.push_back(word);
+  std::vector<std::string_view> failures;
+  for (auto name : expectable_reason_names()) {
+    if (name != "ok") failures.push_back(name);
+  }
+  if (!w.empty() && w[0] == "pass") {
+    if (w.size() > 1) r.fail(n, path + ": 'pass' takes no reason, found '" + s + "'");
+    return Verdict{Outcome::pass, Reason::ok};
+  }
+  if (!w.empty() && w[0] == "fail") {
+    if (w.size() == 1) r.fail(n, path + ": 'fail' needs a reason: one of " + join(failures));
+    if (w.size() > 2) {
+      r.fail(n, path + ": expected 'fail REASON' with one reason, found '" + s + "'");
+    }
+    auto reason = parse_reason(w[1]);
+    if (!reason || *reason == Reason::ok) {
+      r.fail(n, path + ": unknown failure reason '" + w[1] + "'; allowed: " + join(failures));
+    }
+    return Verdict{Outcome::fail, *reason};
+  }
+  r.fail(n, path + ": expected 'pass' or 'fail REASON', found '" + s + "'");
+}
+
+std::map<int, Expectation> parse_modes(const Reader& r, const YNode& n, const std::string& path,
+                                       const std::string& file, bool require_all) {
+  const YNode& m = r.map(n, path);
+  std::map<int, Expectation> out;
+  for (const auto& [k, v] : m.entries) {
+    if (k.quoted || (k.value != "0" && k.value != "1" && k.value != "2")) {
+      r.fail(k, path + ": mode must be 0, 1 or 2, found '" + k.value + "'");
+    }
+    int mode = k.value[0] - '0';
+    std::string mpath = path + "." + k.value;
+    out[mode] = Expectation{parse_verdict(r, v, mpath),
+                            SourcePos{file, v.mark.line + 1, v.mark.column + 1}};
+  }
+  if (require_all) {
+    for (int mode : kModes) {
+      if (!out.count(mode)) {
+        r.fail(m, path + ": no expectation for mode " + std::to_string(mode) +
+                      " (modes 0, 1 and 2 each need 'pass' or 'fail REASON')");
+      }
+    }
+  } else if (out.empty()) {
+    r.fail(m, path + ": empty override; give at least one mode or remove it");
+  }
+  return out;
+}
+
+// scenarios/expiry/x.yaml -> "expiry"; a file directly in scenarios/ or with no folder -> "".
+std::string family_of(const std::string& file) {
+  std::string parent = fs::path(file).parent_path().filename().string();
+  if (parent == "scenarios" || parent == "." || parent == "..") return "";
+  return parent;
+}
+
+}  // namespace
+
+std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
+  if (text == "0") return std::chrono::seconds(0);
+  if (text.empty()) return std::nullopt;
+  std::int64_t sign = 1;
+  if (text[0] == '+' || text[0] == '-') {
+    if (text[0] == '-') sign = -1;
+    text.remove_prefix(1);
+  }
+  if (text.size() < 2) return std::nullopt;
+  std::int64_t unit = 0;
+  switch (text.back()) {
+    case 's': unit = 1; break;
+    case 'm': unit = 60; break;
+    case 'h': unit = 3600; break;
+    case 'd': unit = 86400; break;
+    case 'y': unit = 365 * 86400; break;
+    default: return std::nullopt;
+  }
+  std::string_view digits = text.substr(0, text.size() - 1);
+  if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+  // X.509 times end in year 9999; anything near int64 overflow is a typo, not a validity.
+  constexpr std::int64_t kMaxSeconds = std::int64_t{10000} * 365 * 86400;
+  if (n > kMaxSeconds / unit) return std::nullopt;
+  return std::chrono::seconds(sign * n * unit);
+}
+
+Scenario parse_scenario(std::string_view yaml, const std::string& file) {
+  YNode root = parse_tree(yaml, file);
+  Reader r(file);
+  if (root.kind != YNode::Kind::map) {
+    r.fail(root, "a scenario file is a map with keys name, summary, certs, server, client, "
+                 "expect (and optionally profiles); found " + std::string(Reader::kind_name(root)));
+  }
+  r.allow_keys(root, "the scenario",
+               {"name", "summary", "certs", "server", "client", "expect", "profiles"});
+
+  Scenario s;
+  s.file = file;
+  s.family = family_of(file);
+
+  const YNode& name = r.require(root, "name", "the scenario");
+  s.name = r.text(name, "name");
+  if (!valid_name(s.name)) {
+    r.fail(name, "name '" + s.name +
+                     "' must start with a letter or digit and hold only letters, digits, - _ .");
+  }
+  const YNode& summary = r.require(root, "summary", "the scenario");
+  s.summary = r.text(summary, "summary");
+  while (!s.summary.empty() && (s.summary.back() == '\n' || s.summary.back() == ' ')) {
+    s.summary.pop_back();
+  }
+  if (s.summary.find('\n') != std::string::npos) r.fail(summary, "summary: must be one line");
+
+  const YNode& certs = r.map(r.require(root, "certs", "the scenario"), "certs");
+  if (certs.entries.empty()) r.fail(certs, "certs: needs at least one certificate");
+  std::vector<CertEntry> entries;
+  std::set<std::string> cert_names;
+  for (const auto& [k, v] : certs.entries) {
+    entries.push_back(parse_cert(r, k, v));
+    cert_names.insert(k.value);
+  }
+  s.certs = order_certs(r, entries);
+
+  s.server = parse_server(r, r.require(root, "server", "the scenario"), cert_names);
+  if (const YNode* client = Reader::find(root, "client")) {
+    s.client = parse_client(r, *client, cert_names);
+  }
+  s.expect = parse_modes(r, r.require(root, "expect", "the scenario"), "expect", file, true);
+
+  if (const YNode* profiles = Reader::find(root, "profiles")) {
+    const YNode& m = r.map(*profiles, "profiles");
+    for (const auto& [k, v] : m.entries) {
+      if (!contains(kClientProfiles, k.value)) {
+        r.fail(k, "profiles: unknown client profile '" + k.value +
+                      "'; allowed: " + join(kClientProfiles));
+      }
+      s.profile_expect[k.value] = parse_modes(r, v, "profiles." + k.value, file, false);
+    }
+  }
+  return s;
+}
+
+Scenario load_scenario(const fs::path& path) {
+  return parse_scenario(io::read_file(path), path.string());
+}
+
+std::vector<Scenario> load_scenarios(const std::vector<fs::path>& paths) {
+  std::vector<fs::path> files;
+  std::set<fs::path> seen;
+  auto add = [&](const fs::path& p) {
+    std::error_code ec;
+    fs::path key = fs::weakly_canonical(p, ec);
+    if (ec) key = p;
+    if (seen.insert(key).second) files.push_back(p);
+  };
+  for (const fs::path& p : paths) {
+    std::error_code ec;
+    auto st = fs::status(p, ec);
+    if (ec || !fs::exists(st)) throw InputError(p.string() + ": no such file or folder");
+    if (!fs::is_directory(st)) {
+      add(p);
+      continue;
+    }
+    std::vector<fs::path> found;
+    for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
+      const fs::path& f = it->path();
+      // Editor backups and hidden folders are not scenarios.
+      if (f.filename().string().starts_with(".")) {
+        if (it->is_directory()) it.disable_recursion_pending();
+        continue;
+      }
+      auto ext = f.extension();
+      if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file()) found.push_back(f);
+    }
+    if (ec) throw InputError(p.string() + ": cannot list folder: " + ec.message());
+    std::sort(found.begin(), found.end());
+    for (const auto& f : found) add(f);
+  }
+
+  std::vector<Scenario> out;
+  std::map<std::string, std::string> names;  // name -> file
+  for (const fs::path& f : files) {
+    Scenario s = load_scenario(f);
+    auto [it, fresh] = names.emplace(s.name, s.file);
+    if (!fresh) {
+      throw InputError(s.file + ": scenario name '" + s.name + "' is already used by " +
+                       it->second + "; names must be unique");
+    }
+    out.push_back(std::move(s));
+  }
+  if (out.empty()) {
+    std::vector<std::string> shown;
+    for (const auto& p : paths) shown.push_back(p.string());
+    throw InputError((shown.empty() ? std::string("(no path)") : join(shown)) +
+                     ": no scenario files (*.yaml, *.yml) found");
+  }
+  return out;
+}
+
+}  // namespace tlsmatrix

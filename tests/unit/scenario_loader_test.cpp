@@ -1,0 +1,464 @@
+#include "harness/scenario/scenario_loader.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "harness/io/input_error.h"
+
+namespace tlsmatrix {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// Every feature of the schema, with the server cert written before its issuer so that the
+// topological ordering is exercised too.
+constexpr const char* kFullDoc = R"(name: full-example
+summary: Every field of the schema.
+certs:
+  server:
+    issuer: inter
+    key: ec-p256
+    cn: localhost
+    o: milvus
+    ou: qa
+    c: CN
+    st: Shanghai
+    l: Pudong
+    san: [DNS:localhost, IP:127.0.0.1, "URI:spiffe://x/y"]
+    not_before: -2h
+    not_after: +825d
+    key_usage: [digitalSignature]
+    ext_key_usage: [serverAuth]
+    digest: sha384
+    serial: 4096
+  inter:
+    issuer: root
+    ca: true
+    pathlen: 0
+    cn: Inter
+  root:
+    ca: true
+    cn: Root
+    key_usage: []
+  client:
+    issuer: root
+    cn: client
+    garbage: true
+  other:
+    cn: other
+server:
+  cert: server
+  chain: [inter]
+  key: other
+  ca: root
+client:
+  server_pem_path: server
+  ca_pem_path: root
+  client_pem_path: client
+  client_chain: [inter]
+  server_name: localhost
+  secure: false
+expect:
+  0: pass
+  1: fail hostname_mismatch
+  2: fail client_cert_missing
+profiles:
+  go:
+    1: fail unknown_ca
+  node:
+    2: pass
+)";
+
+TEST(ScenarioLoader, FullDocumentParsesEveryField) {
+  Scenario s = parse_scenario(kFullDoc, "scenarios/valid/full.yaml");
+  EXPECT_EQ(s.name, "full-example");
+  EXPECT_EQ(s.summary, "Every field of the schema.");
+  EXPECT_EQ(s.file, "scenarios/valid/full.yaml");
+  EXPECT_EQ(s.family, "valid");
+
+  std::vector<std::string> order;
+  for (const auto& c : s.certs) order.push_back(c.name);
+  // Issuers first; otherwise file order.
+  EXPECT_EQ(order, (std::vector<std::string>{"root", "inter", "server", "client", "other"}));
+
+  const CertSpec& server = s.certs[2];
+  EXPECT_EQ(server.issuer, "inter");
+  EXPECT_EQ(server.key_type, KeyType::ec_p256);
+  EXPECT_EQ(server.cn, "localhost");
+  EXPECT_EQ(server.o, "milvus");
+  EXPECT_EQ(server.ou, "qa");
+  EXPECT_EQ(server.c, "CN");
+  EXPECT_EQ(server.st, "Shanghai");
+  EXPECT_EQ(server.l, "Pudong");
+  EXPECT_EQ(server.sans,
+            (std::vector<std::string>{"DNS:localhost", "IP:127.0.0.1", "URI:spiffe://x/y"}));
+  EXPECT_EQ(server.not_before, std::chrono::seconds(-7200));
+  EXPECT_EQ(server.not_after, std::chrono::seconds(825 * 86400));
+  ASSERT_TRUE(server.key_usage.has_value());
+  EXPECT_EQ(*server.key_usage, std::vector<std::string>{"digitalSignature"});
+  EXPECT_EQ(server.ext_key_usage, std::vector<std::string>{"serverAuth"});
+  EXPECT_EQ(server.digest, "sha384");
+  EXPECT_EQ(server.serial, std::optional<std::uint64_t>(4096));
+  EXPECT_FALSE(server.ca);
+  EXPECT_FALSE(server.garbage);
+
+  const CertSpec& inter = s.certs[1];
+  EXPECT_TRUE(inter.ca);
+  EXPECT_EQ(inter.pathlen, std::optional<int>(0));
+  EXPECT_FALSE(inter.key_usage.has_value());  // role default
+  EXPECT_EQ(inter.key_type, KeyType::rsa2048);  // schema default
+
+  const CertSpec& root = s.certs[0];
+  EXPECT_TRUE(root.issuer.empty());
+  ASSERT_TRUE(root.key_usage.has_value());
+  EXPECT_TRUE(root.key_usage->empty());  // [] = no extension
+  EXPECT_TRUE(s.certs[3].garbage);
+  EXPECT_TRUE(s.certs[4].sans.empty());
+
+  EXPECT_EQ(s.server.cert, "server");
+  EXPECT_EQ(s.server.chain, std::vector<std::string>{"inter"});
+  EXPECT_EQ(s.server.key, "other");
+  EXPECT_EQ(s.server.ca, "root");
+
+  EXPECT_EQ(s.client.server_pem_path, "server");
+  EXPECT_EQ(s.client.ca_pem_path, "root");
+  EXPECT_EQ(s.client.client_pem_path, "client");
+  EXPECT_EQ(s.client.client_chain, std::vector<std::string>{"inter"});
+  EXPECT_EQ(s.client.client_key_path, "client");  // defaults to client_pem_path
+  EXPECT_EQ(s.client.server_name, "localhost");
+  EXPECT_EQ(s.client.secure, std::optional<bool>(false));
+
+  ASSERT_EQ(s.expect.size(), 3u);
+  EXPECT_EQ(s.expect.at(0).verdict, (Verdict{Outcome::pass, Reason::ok}));
+  EXPECT_EQ(s.expect.at(1).verdict, (Verdict{Outcome::fail, Reason::hostname_mismatch}));
+  EXPECT_EQ(s.expect.at(2).verdict, (Verdict{Outcome::fail, Reason::client_cert_missing}));
+  EXPECT_EQ(s.expect.at(2).pos.str(), "scenarios/valid/full.yaml:50:6");
+
+  EXPECT_EQ(s.expectation(1, "go").verdict, (Verdict{Outcome::fail, Reason::unknown_ca}));
+  EXPECT_EQ(s.expectation(2, "go").verdict, (Verdict{Outcome::fail, Reason::client_cert_missing}));
+  EXPECT_EQ(s.expectation(2, "node").verdict, (Verdict{Outcome::pass, Reason::ok}));
+  EXPECT_EQ(s.expectation(1, "grpc-core").verdict, s.expect.at(1).verdict);
+}
+
+TEST(ScenarioLoader, DefaultsWhenOmitted) {
+  Scenario s = parse_scenario(R"(name: minimal
+summary: One self-signed cert.
+certs:
+  server: {cn: localhost}
+server: {cert: server}
+expect: {0: pass, 1: fail unknown_ca, 2: fail server_config_error}
+)",
+                              "loose.yaml");
+  EXPECT_EQ(s.family, "");
+  EXPECT_EQ(s.server.key, "server");  // key defaults to the cert
+  EXPECT_TRUE(s.server.ca.empty());
+  EXPECT_FALSE(s.client.secure.has_value());
+  EXPECT_TRUE(s.client.client_key_path.empty());
+  const CertSpec& c = s.certs.at(0);
+  EXPECT_EQ(c.key_type, KeyType::rsa2048);
+  EXPECT_EQ(c.digest, "sha256");
+  EXPECT_FALSE(c.key_usage.has_value());
+  EXPECT_TRUE(c.ext_key_usage.empty());
+  EXPECT_TRUE(s.profile_expect.empty());
+}
+
+// A valid base document; each error case replaces one of its lines (1-based) with other text.
+constexpr const char* kBase = R"(name: t
+summary: s
+certs:
+  ca:
+    cn: CA
+    ca: true
+  server:
+    issuer: ca
+    cn: localhost
+server:
+  cert: server
+expect:
+  0: pass
+  1: pass
+  2: fail client_cert_missing
+)";
+
+std::string replace_line(int line, const std::string& text) {
+  std::istringstream in(kBase);
+  std::string out, l;
+  for (int n = 1; std::getline(in, l); ++n) out += (n == line ? text : l) + "\n";
+  return out;
+}
+
+std::string append(const std::string& text) { return std::string(kBase) + text; }
+
+struct ErrorCase {
+  const char* what;
+  std::string yaml;
+  int line;
+  const char* message;  // a part of the message that names the problem
+};
+
+const std::vector<ErrorCase>& error_cases() {
+  static const std::vector<ErrorCase> cases = {
+      {"yaml syntax", replace_line(5, "    cn: [CA"), 6, "YAML syntax error"},
+      {"unknown top-level key", append("colour: blue\n"), 16, "unknown key 'colour'"},
+      {"unknown cert key", replace_line(9, "    cnn: localhost"), 9,
+       "unknown key 'cnn' in certs.server; allowed: issuer, key, cn"},
+      {"unknown server key", replace_line(11, "  pem: server"), 11, "unknown key 'pem' in server"},
+      {"unknown client key", append("client:\n  ca: ca\n"), 17, "unknown key 'ca' in client"},
+      {"map where scalar", replace_line(9, "    cn: {a: b}"), 9,
+       "certs.server.cn: expected a scalar value, found a map"},
+      {"list where map", replace_line(11, "  - server"), 11,
+       "server: expected a map, found a list"},
+      {"mode as word", replace_line(15, "  two: pass"), 15, "mode must be 0, 1 or 2, found 'two'"},
+      {"quoted mode", replace_line(15, "  \"2\": pass"), 15, "mode must be 0, 1 or 2"},
+      {"mode 3", replace_line(15, "  3: pass"), 15, "mode must be 0, 1 or 2, found '3'"},
+      {"unknown key type", replace_line(9, "    key: rsa9999"), 9,
+       "unknown key type 'rsa9999'; allowed: rsa1024, rsa2048"},
+      {"unknown digest", replace_line(9, "    digest: md5"), 9,
+       "unknown digest 'md5'; allowed: sha1, sha256"},
+      {"unknown eku", replace_line(9, "    ext_key_usage: [serverAuth, webAuth]"), 9,
+       "unknown name 'webAuth'; allowed: serverAuth, clientAuth"},
+      {"unknown key usage", replace_line(9, "    key_usage: [signing]"), 9,
+       "certs.server.key_usage: unknown name 'signing'"},
+      {"repeated key usage", replace_line(9, "    key_usage: [cRLSign, cRLSign]"), 9,
+       "listed twice"},
+      {"unknown reason", replace_line(15, "  2: fail cert_bad"), 15,
+       "unknown failure reason 'cert_bad'; allowed: plaintext_to_tls"},
+      {"fail ok", replace_line(15, "  2: fail ok"), 15, "unknown failure reason 'ok'"},
+      {"unknown verdict", replace_line(15, "  2: maybe"), 15,
+       "expected 'pass' or 'fail REASON', found 'maybe'"},
+      {"pass with reason", replace_line(13, "  0: pass ok"), 13, "'pass' takes no reason"},
+      {"fail without reason", replace_line(13, "  0: fail"), 13, "'fail' needs a reason: one of"},
+      {"verdict as map", replace_line(13, "  0: {fail: x}"), 13,
+       "expect.0: expected a scalar value, found a map"},
+      {"missing mode", replace_line(14, "  # mode 1 forgotten"), 13,
+       "expect: no expectation for mode 1"},
+      {"unknown profile", append("profiles:\n  rust:\n    1: pass\n"), 17,
+       "unknown client profile 'rust'; allowed: grpc-core, go, node, java"},
+      {"profile bad mode", append("profiles:\n  go:\n    4: pass\n"), 18,
+       "profiles.go: mode must be 0, 1 or 2"},
+      {"empty profile", append("profiles:\n  go: {}\n"), 17, "profiles.go: empty override"},
+      {"bad duration", replace_line(9, "    not_after: 825days"), 9,
+       "bad duration '825days'; expected an offset from now"},
+      {"inverted validity", replace_line(9, "    not_after: -2h"), 9,
+       "not_after must be later than not_before"},
+      {"bad san prefix", replace_line(9, "    san: [DNS:localhost, HOST:x]"), 9,
+       "bad entry 'HOST:x'; expected DNS:NAME, IP:ADDRESS or URI:URI"},
+      {"bad san ip", replace_line(9, "    san: [IP:300.1.1.1]"), 9,
+       "'300.1.1.1' is not an IPv4 or IPv6 address"},
+      {"san not a list", replace_line(9, "    san: DNS:localhost"), 9,
+       "certs.server.san: expected a list"},
+      {"duplicate cert name", replace_line(7, "  ca:"), 7, "duplicate key 'ca' (first at line 4)"},
+      {"duplicate yaml key", replace_line(8, "    cn: other"), 9,
+       "duplicate key 'cn' (first at line 8)"},
+      {"dangling issuer", replace_line(8, "    issuer: nope"), 8,
+       "certs.server.issuer: no cert named 'nope'; the certs are: ca, server"},
+      {"garbage issuer", replace_line(6, "    ca: true\n    garbage: true"), 9,
+       "certs.server.issuer: 'ca' is a garbage certificate"},
+      {"self issuer", replace_line(8, "    issuer: server"), 8, "cannot name itself as issuer"},
+      {"issuer cycle", replace_line(5, "    issuer: server"), 8,
+       "issuer cycle ca -> server -> ca"},
+      {"dangling server cert", replace_line(11, "  cert: nope"), 11,
+       "server.cert: no cert named 'nope'"},
+      {"dangling server key", replace_line(11, "  cert: server\n  key: nope"), 12,
+       "server.key: no cert named 'nope'"},
+      {"dangling server ca", replace_line(11, "  cert: server\n  ca: nope"), 12,
+       "server.ca: no cert named 'nope'"},
+      {"dangling server chain", replace_line(11, "  cert: server\n  chain: [ca, nope]"), 12,
+       "server.chain: no cert named 'nope'"},
+      {"missing server cert", replace_line(11, "  ca: ca"), 11,
+       "server: missing required key 'cert'"},
+      {"dangling client ca", append("client:\n  ca_pem_path: nope\n"), 17,
+       "client.ca_pem_path: no cert named 'nope'"},
+      {"dangling client pem", append("client:\n  client_pem_path: nope\n"), 17,
+       "client.client_pem_path: no cert named 'nope'"},
+      {"dangling client key", append("client:\n  client_key_path: nope\n"), 17,
+       "client.client_key_path: no cert named 'nope'"},
+      {"dangling server pem", append("client:\n  server_pem_path: nope\n"), 17,
+       "client.server_pem_path: no cert named 'nope'"},
+      {"client chain alone", append("client:\n  client_chain: [ca]\n"), 17,
+       "client.client_chain: needs client_pem_path"},
+      {"secure quoted", append("client:\n  secure: \"true\"\n"), 17,
+       "client.secure: expected true or false"},
+      {"ca yes", replace_line(6, "    ca: yes"), 6, "certs.ca.ca: expected true or false"},
+      {"serial negative", replace_line(9, "    serial: -5"), 9,
+       "certs.server.serial: expected an integer"},
+      {"pathlen without ca", replace_line(9, "    pathlen: 1"), 9, "pathlen: needs ca: true"},
+      {"three-letter country", replace_line(9, "    c: CHN"), 9, "a country is two letters"},
+      {"anchor", replace_line(5, "    cn: &n CA"), 5, "anchors and aliases"},
+      // An alias can only follow its anchor, which is refused first; a lone alias is a syntax
+      // error.
+      {"alias without anchor", replace_line(9, "    cn: *n"), 9, "YAML syntax error"},
+      {"too deep", replace_line(9, "    cn: [[[[[[[[[[x]]]]]]]]]]"), 9, "nested too deeply"},
+      {"second document", append("---\nname: u\n"), 16, "a second YAML document"},
+      {"empty file", "", 1, "empty file"},
+      {"not a map", "- a\n- b\n", 1, "a scenario file is a map"},
+      {"missing summary", replace_line(2, "# no summary"), 1,
+       "missing required key 'summary'"},
+      {"bad scenario name", replace_line(1, "name: ../etc"), 1, "name '../etc' must start"},
+      {"bad cert name", replace_line(7, "  ser ver:"), 7, "cert name 'ser ver' must"},
+      {"yaml tag", replace_line(9, "    cn: !!str localhost"), 9, "YAML tags"},
+  };
+  return cases;
+}
+
+// Each row must fail with "FILE:LINE:" of the offending line and a message naming the problem.
+TEST(ScenarioLoader, ErrorsNameFileLineAndProblem) {
+  for (const auto& c : error_cases()) {
+    SCOPED_TRACE(std::string(c.what) + "\n" + c.yaml);
+    try {
+      parse_scenario(c.yaml, "bad.yaml");
+      ADD_FAILURE() << "no error for: " << c.what;
+    } catch (const InputError& e) {
+      std::string msg = e.what();
+      EXPECT_THAT(msg, StartsWith("bad.yaml:" + std::to_string(c.line) + ":")) << c.what;
+      EXPECT_THAT(msg, HasSubstr(c.message)) << c.what;
+    }
+  }
+}
+
+TEST(ScenarioLoader, DigestForEd25519SignerIsAnError) {
+  // The ca (line 6) signs with ed25519; the server's digest (line 11) cannot apply.
+  std::string yaml = replace_line(6, "    ca: true\n    key: ed25519");
+  yaml.replace(yaml.find("    cn: localhost"), 17, "    cn: localhost\n    digest: sha256");
+  try {
+    parse_scenario(yaml, "bad.yaml");
+    FAIL() << "accepted a digest for an ed25519 signer";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), StartsWith("bad.yaml:11:"));
+    EXPECT_THAT(e.what(), HasSubstr("the signer 'ca' has an ed25519 key"));
+  }
+}
+
+TEST(ScenarioLoader, BaseDocumentIsValid) {
+  // The error table above relies on the base being valid: each row then fails for one reason.
+  Scenario s = parse_scenario(kBase, "base.yaml");
+  EXPECT_EQ(s.certs.size(), 2u);
+}
+
+TEST(ParseDuration, AcceptsSignedOffsetsWithUnits) {
+  using std::chrono::seconds;
+  EXPECT_EQ(parse_duration("0"), seconds(0));
+  EXPECT_EQ(parse_duration("+825d"), seconds(825 * 86400));
+  EXPECT_EQ(parse_duration("-1h"), seconds(-3600));
+  EXPECT_EQ(parse_duration("30m"), seconds(1800));
+  EXPECT_EQ(parse_duration("45s"), seconds(45));
+  EXPECT_EQ(parse_duration("-2y"), seconds(-2 * 365 * 86400));
+  for (const char* bad : {"", "+", "h", "1", "1.5h", "1w", "--1h", " 1h", "1h ", "+-1h",
+                          "99999999999999999999y", "10001y"}) {
+    EXPECT_FALSE(parse_duration(bad).has_value()) << "'" << bad << "'";
+  }
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    const auto* unit = ::testing::UnitTest::GetInstance();
+    path_ = fs::temp_directory_path() /
+            ("tlsmatrix-loader-" + std::to_string(::getpid()) + "-" +
+             unit->current_test_info()->name());
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+  void write(const fs::path& rel, const std::string& text) const {
+    fs::create_directories((path_ / rel).parent_path());
+    std::ofstream(path_ / rel) << text;
+  }
+
+ private:
+  fs::path path_;
+};
+
+std::string named(const std::string& name) {
+  std::string doc = kBase;
+  return "name: " + name + doc.substr(doc.find('\n'));
+}
+
+TEST(LoadScenarios, FoldersAreRecursiveSortedAndSetTheFamily) {
+  TempDir dir;
+  dir.write("trust/b.yaml", named("b"));
+  dir.write("expiry/z.yml", named("z"));
+  dir.write("expiry/a.yaml", named("a"));
+  dir.write("expiry/notes.txt", "not a scenario");
+  dir.write(".hidden/x.yaml", "broken: [");
+  auto all = load_scenarios({dir.path()});
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].name, "a");
+  EXPECT_EQ(all[0].family, "expiry");
+  EXPECT_EQ(all[1].name, "z");
+  EXPECT_EQ(all[2].name, "b");
+  EXPECT_EQ(all[2].family, "trust");
+  // A file named twice (directly and through its folder) loads once.
+  EXPECT_EQ(load_scenarios({dir.path() / "trust/b.yaml", dir.path()}).size(), 3u);
+}
+
+TEST(LoadScenarios, DuplicateNamesAcrossFilesNameBothFiles) {
+  TempDir dir;
+  dir.write("one/x.yaml", named("same"));
+  dir.write("two/y.yaml", named("same"));
+  try {
+    load_scenarios({dir.path()});
+    FAIL() << "duplicate names accepted";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("two/y.yaml: scenario name 'same' is already used by"));
+    EXPECT_THAT(e.what(), HasSubstr("one/x.yaml"));
+  }
+}
+
+TEST(LoadScenarios, NothingFoundNamesThePath) {
+  TempDir dir;
+  dir.write("README.md", "# nothing here");
+  try {
+    load_scenarios({dir.path()});
+    FAIL() << "an empty folder was accepted";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), StartsWith(dir.path().string() + ": no scenario files"));
+  }
+  EXPECT_THROW(load_scenarios({dir.path() / "missing"}), InputError);
+}
+
+TEST(LoadScenarios, ErrorInOneFileNamesThatFile) {
+  TempDir dir;
+  dir.write("ok.yaml", named("ok"));
+  dir.write("sub/bad.yaml", replace_line(9, "    kee: rsa2048"));
+  try {
+    load_scenarios({dir.path()});
+    FAIL() << "bad file accepted";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), StartsWith((dir.path() / "sub/bad.yaml").string() + ":9:5: "));
+  }
+}
+
+// The shipped catalogue loads cleanly and covers every family the README promises.
+TEST(Catalogue, LoadsAndCoversEveryFamily) {
+  auto all = load_scenarios({fs::path(TLSMATRIX_SOURCE_DIR) / "scenarios"});
+  EXPECT_GE(all.size(), 32u);
+  std::set<std::string> families;
+  for (const auto& s : all) {
+    families.insert(s.family);
+    EXPECT_EQ(s.expect.size(), 3u) << s.name;
+    EXPECT_FALSE(s.summary.empty()) << s.name;
+  }
+  for (const char* f :
+       {"valid", "name", "trust", "expiry", "mode2", "broken", "milvus", "pymilvus"}) {
+    EXPECT_TRUE(families.count(f)) << "no scenario in family " << f;
+  }
+  int rsa4096 = 0;
+  for (const auto& s : all) {
+    for (const auto& c : s.certs) rsa4096 += c.key_type == KeyType::rsa4096;
+  }
+  EXPECT_LE(rsa4096, 1) << "rsa4096 keys are slow to generate; the catalogue allows one";
+}
+
+}  // namespace
+}  // namespace tlsmatrix

@@ -89,13 +89,18 @@ def expectation(doc, server, profile, mode):
     raise KeyError(f"{doc['_file']}: no expectation for mode {mode}")
 
 
-def harness_predictions(scenarios_dir, out):
-    """`tlsmatrix run` over the catalogue: (scenario, mode, profile) -> (outcome, reason)."""
-    res = subprocess.run([TLSMATRIX, "run", scenarios_dir, "--modes", "1,2", "--profiles",
-                          "grpc-core,go,node", "--json", out], capture_output=True, text=True,
-                         timeout=600)
-    if res.returncode not in (0, 1) or not os.path.exists(out):
-        sys.exit(f"tlsmatrix run failed ({res.returncode}): {res.stderr.strip()[-2000:]}")
+def start_predictions(scenarios_dir, out):
+    """Starts `tlsmatrix run` over the catalogue (it runs while the certificates are written)."""
+    return subprocess.Popen([TLSMATRIX, "run", scenarios_dir, "--modes", "1,2", "--profiles",
+                             "grpc-core,go,node", "--json", out], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def harness_predictions(proc, out):
+    """(scenario, mode, profile) -> (actual, expected), each (outcome, reason)."""
+    _, err = proc.communicate(timeout=600)
+    if proc.returncode not in (0, 1) or not os.path.exists(out):
+        sys.exit(f"tlsmatrix run failed ({proc.returncode}): {err.strip()[-2000:]}")
     with open(out) as f:
         cells = json.load(f)["cells"]
     return {(c["scenario"], c["mode"], c["profile"]):
@@ -246,6 +251,8 @@ def main():
                  if (s.get("client") or {}).get("secure") is None and s.get("server")]
     log(f"interop: {len(scenarios)} scenarios from {CATALOGUE}")
 
+    run_json = os.path.join(work, "run.json")
+    run_proc = start_predictions(CATALOGUE, run_json)
     # Certificates, once per scenario, shared by both servers and all clients.
     def gen(doc):
         d = os.path.join(work, doc["name"])
@@ -256,7 +263,7 @@ def main():
         return d
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         dirs = dict(zip((s["name"] for s in scenarios), pool.map(gen, scenarios)))
-    predictions = harness_predictions(CATALOGUE, os.path.join(work, "run.json"))
+    predictions = harness_predictions(run_proc, run_json)
     log(f"interop: certificates and predictions ready ({time.monotonic() - started:.1f}s)")
 
     # Servers: one serve per scenario x mode; one Go process with a listener per scenario x mode.

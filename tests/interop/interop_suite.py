@@ -338,6 +338,7 @@ def main():
 
     total = reasons = 0
     disagreements = []
+    per_pair = {}  # (server, client stack) -> [passed, failed]
     for s in scenarios:
         for mode in MODES:
             for server in SERVERS:
@@ -372,6 +373,8 @@ def main():
                         predicted = expected = expectation(s, "milvus", profile, mode)
                     total += 1
                     reasons += real[1] is not None and real[1] not in GENERIC
+                    tally = per_pair.setdefault((server, stack), [0, 0])
+                    tally[real[0] == "fail"] += 1
                     for what, want in (("prediction", predicted), ("catalogue", expected)):
                         if not agrees(real, want):
                             detail = (results[stack].get(cid, {}).get("message", "") or
@@ -389,6 +392,9 @@ def main():
                 disagreements.append(f"{cid} client={stack} held to TLS 1.2: expected "
                                      f"{' '.join(want)}, real {real[0]} {real[1]}")
     log(f"interop: TLS 1.2-only clients: {2 * len(tls12)} cells on {base['name']}")
+    for (server, stack), (passed, failed) in sorted(per_pair.items()):
+        log(f"interop: server {server:9} client {stack:6}: {passed:3} passed, {failed:3} failed "
+            "for real")
     for d in disagreements:
         log("DISAGREE " + d)
     log(f"interop: {len(scenarios)} scenarios x {len(MODES)} modes x {len(STACK_PROFILE)} client "

@@ -8,6 +8,8 @@ prints what each saw. This is how the README's "Client profiles" table was estab
 after a distribution upgrade.
 
     /usr/bin/python3 tests/interop/experiments/stack_experiments.py [--build DIR] [--json F]
+
+Needs python3-cryptography (Debian) besides the interop suite's packages.
 """
 import argparse
 import datetime as dt

@@ -9,7 +9,7 @@
 //
 // Input on stdin: a JSON array of cases
 //
-//	{"id","address","trust","cert","key","server_name","tls_max"}
+//	{"id","address","trust","cert","key","server_name","tls_max","plaintext"}
 //
 // trust/cert/key are file paths or empty (empty trust = the system roots); tls_max "1.2" caps the
 // version. Output: one JSON line per case {"id","ok","class","message","version","local"}.
@@ -40,6 +40,7 @@ type testCase struct {
 	Key        string `json:"key"`
 	ServerName string `json:"server_name"`
 	TLSMax     string `json:"tls_max"`
+	Plaintext  bool   `json:"plaintext"` // secure=False: cleartext HTTP/2
 }
 
 type result struct {
@@ -52,6 +53,9 @@ type result struct {
 }
 
 const timeout = 5 * time.Second
+
+// The HTTP/2 client preface and an empty SETTINGS frame.
+var preface = []byte("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00")
 
 func buildConfig(c testCase) (*tls.Config, error) {
 	cfg := &tls.Config{NextProtos: []string{"h2"}}
@@ -234,6 +238,24 @@ func run(c testCase) result {
 	defer raw.Close()
 	r.Local = raw.LocalAddr().String()
 	raw.SetDeadline(time.Now().Add(timeout))
+	if c.Plaintext {
+		// grpc-go's insecure credentials: the HTTP/2 preface in the clear; a gRPC server answers
+		// with a SETTINGS frame, a TLS server with an alert or nothing.
+		frame := make([]byte, 9)
+		_, err := raw.Write(preface)
+		if err == nil {
+			_, err = io.ReadFull(raw, frame)
+		}
+		if err == nil && frame[3] == 0x4 {
+			r.OK, r.Class = true, "ok"
+			return r
+		}
+		if err == nil {
+			err = fmt.Errorf("the server answered the HTTP/2 preface with % x", frame)
+		}
+		r.Class, r.Message = "rejected_by_server", err.Error()
+		return r
+	}
 	conn := tls.Client(raw, cfg)
 	if err := conn.Handshake(); err != nil {
 		r.Class, r.Message = classify(err, false), err.Error()

@@ -65,7 +65,47 @@ function readOptional(path) {
   return path ? fs.readFileSync(path) : undefined;
 }
 
+// secure=False: gRPC over cleartext HTTP/2, as grpc-js's createInsecure() does.
+function runPlaintext(c) {
+  return new Promise((resolve) => {
+    const result = { id: c.id, ok: false, class: 'unknown', message: '' };
+    let settled = false;
+    const session = http2.connect(`http://${c.address}`);
+    const finish = (ok, cls, msg) => {
+      if (settled) return;
+      settled = true;
+      Object.assign(result, { ok, class: cls, message: msg || '' });
+      clearTimeout(timer);
+      session.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish(false, 'timeout', 'no answer in time'), TIMEOUT_MS);
+    const refused = (e) => e.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(e.message);
+    const fail = (e) => finish(false, refused(e) ? 'connection_failed' : 'rejected_by_server',
+      `${e.code || ''}: ${e.message}`);
+    session.on('error', fail);
+    session.on('close', () => finish(false, 'rejected_by_server', 'connection closed'));
+    session.on('connect', () => {
+      const s = session.socket;
+      if (s) result.local = `${s.localAddress}:${s.localPort}`;
+    });
+    const req = session.request({
+      ':method': 'POST', ':path': '/grpc.health.v1.Health/Check',
+      'content-type': 'application/grpc', te: 'trailers',
+    });
+    let status;
+    req.on('response', (h) => { status = h['grpc-status'] ?? status; });
+    req.on('trailers', (t) => { status = t['grpc-status'] ?? status; });
+    req.on('error', fail);
+    req.on('data', () => {});
+    req.on('end', () => (status !== undefined ? finish(true, 'ok')
+      : finish(false, 'rejected_by_server', 'no grpc-status in the response')));
+    req.end(Buffer.from([0, 0, 0, 0, 0]));
+  });
+}
+
 function runCase(c) {
+  if (c.plaintext) return runPlaintext(c);
   return new Promise((resolve) => {
     const result = { id: c.id, ok: false, class: 'unknown', message: '' };
     let opts;

@@ -10,8 +10,8 @@ C-core's status says "certificate verify failed" without the X509 detail, but it
 callback logs "Certificate verify failed with code N" to stderr: each case gets its own stderr
 file so the code can be tied to the case.
 
-Input on stdin: a JSON array of {"id","address","trust","cert","key","server_name","tls_max"}
-(paths or empty; empty trust = gRPC's default roots). Output: one JSON line per case
+Input on stdin: a JSON array of {"id","address","trust","cert","key","server_name","tls_max",
+"plaintext"} (paths or empty; empty trust = gRPC's default roots; plaintext = secure=False). Output: one JSON line per case
 {"id","ok","class","message","log"}. Run with /usr/bin/python3 (Debian's python3-grpcio).
 """
 import json
@@ -86,11 +86,13 @@ def classify(code, details, log):
 
 def run_case(case):
     result = {"id": case["id"], "ok": False, "class": "unknown", "message": ""}
+    creds = None
     try:
-        creds = grpc.ssl_channel_credentials(
-            root_certificates=read_optional(case.get("trust")),
-            private_key=read_optional(case.get("key")),
-            certificate_chain=read_optional(case.get("cert")))
+        if not case.get("plaintext"):
+            creds = grpc.ssl_channel_credentials(
+                root_certificates=read_optional(case.get("trust")),
+                private_key=read_optional(case.get("key")),
+                certificate_chain=read_optional(case.get("cert")))
     except (OSError, ValueError) as e:
         result.update({"class": "client_config_error", "message": str(e)})
         return result
@@ -102,7 +104,9 @@ def run_case(case):
     saved = os.dup(2)
     os.dup2(log_file.fileno(), 2)
     try:
-        with grpc.secure_channel(case["address"], creds, options=options) as channel:
+        channel = (grpc.insecure_channel(case["address"], options=options) if creds is None
+                   else grpc.secure_channel(case["address"], creds, options=options))
+        with channel:
             check = channel.unary_unary("/grpc.health.v1.Health/Check")
             try:
                 check(b"", timeout=TIMEOUT_S)

@@ -85,6 +85,19 @@ def main():
             rc = None
         check(rc == 0, f"SIGTERM: clean exit 0 (got {rc})")
 
+    # --scenario: the set is generated now and written with --out for the client to use.
+    out = os.path.join(d, "scenario-set")
+    scenario = os.path.join(SOURCE, "scenarios", "valid", "rsa.yaml")
+    s = Server(["--scenario", scenario, "--tls-mode", "1", "--out", out, "--duration", "60"])
+    port = s.port()
+    check(port is not None and os.path.exists(os.path.join(out, "ca.pem")),
+          f"--scenario --out: listens and writes the set (got {s.first!r})")
+    if port:
+        r = connect(port, trust=os.path.join(out, "ca.pem"))
+        check(r["ok"], f"a client trusting the written ca.pem connects ({r.get('message')})")
+        s.proc.terminate()
+        s.proc.wait(timeout=10)
+
     # --duration ends it by itself.
     s = Server(["--tls-mode", "1", "--server-pem", f("server.pem"), "--server-key",
                 f("server.key"), "--duration", "0.5"])

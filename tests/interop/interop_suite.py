@@ -32,10 +32,11 @@ import time
 import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCE = os.environ.get("TLSMATRIX_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE)))
-BUILD = os.environ.get("TLSMATRIX_BUILD_DIR", os.path.join(SOURCE, "build"))
-TLSMATRIX = os.environ.get("TLSMATRIX", os.path.join(BUILD, "tlsmatrix"))
-CATALOGUE = os.environ.get("TLSMATRIX_INTEROP_SCENARIOS", os.path.join(SOURCE, "scenarios"))
+SOURCE = os.path.abspath(os.environ.get("TLSMATRIX_SOURCE_DIR", os.path.dirname(os.path.dirname(HERE))))
+BUILD = os.path.abspath(os.environ.get("TLSMATRIX_BUILD_DIR", os.path.join(SOURCE, "build")))
+TLSMATRIX = os.path.abspath(os.environ.get("TLSMATRIX", os.path.join(BUILD, "tlsmatrix")))
+CATALOGUE = os.path.abspath(os.environ.get("TLSMATRIX_INTEROP_SCENARIOS",
+                                           os.path.join(SOURCE, "scenarios")))
 MODES = (1, 2)
 STACK_PROFILE = {"python": "grpc-core", "go": "go", "node": "node"}
 SERVERS = ("tlsmatrix", "milvus")

@@ -18,6 +18,7 @@
 #include "harness/certs/milvus_layout.h"
 #include "harness/cli/commands.h"
 #include "harness/io/input_error.h"
+#include "harness/ossl/x509_text.h"
 #include "harness/scenario/scenario_loader.h"
 
 namespace tlsmatrix::cli {
@@ -72,15 +73,6 @@ std::string expiry_text(const X509* cert) {
   return buf + rel;
 }
 
-std::string subject_text(const X509* cert) {
-  ossl::BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio) return "?";
-  X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(len));
-}
-
 std::string pad(std::string text, std::size_t width) {
   if (text.size() < width) text.resize(width, ' ');
   return text;
@@ -95,7 +87,7 @@ void print_set(const CertSet& set, const fs::path& dir) {
   for (const auto& name : set.names()) {
     const GeneratedCert& gc = set.get(name);
     if (gc.cert) {
-      rows.push_back({name + ".pem", subject_text(gc.cert.get()), expiry_text(gc.cert.get())});
+      rows.push_back({name + ".pem", ossl::subject_text(gc.cert.get()), expiry_text(gc.cert.get())});
     } else {
       rows.push_back({name + ".pem", "deliberately not a certificate (garbage)", ""});
     }

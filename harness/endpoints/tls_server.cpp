@@ -12,6 +12,7 @@
 #include <chrono>
 
 #include "harness/endpoints/tls_files.h"
+#include "harness/ossl/x509_text.h"
 #include "harness/verdict/chain_check.h"
 
 namespace tlsmatrix {
@@ -32,7 +33,7 @@ ServerEvent failed(Reason reason, std::string detail) {
 ServerEvent client_cert_event(const ChainCheckResult& r, X509* leaf) {
   if (r.ok()) {
     ServerEvent e;
-    e.detail = "client certificate verified (" + subject_line(leaf) + ")";
+    e.detail = "client certificate verified (" + ossl::subject_text(leaf) + ")";
     return e;
   }
   Reason reason = Reason::client_cert_invalid;

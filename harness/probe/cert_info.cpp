@@ -5,25 +5,16 @@
 #include <openssl/bio.h>
 
 #include "harness/ossl/ossl_ptr.h"
+#include "harness/ossl/x509_text.h"
 #include "harness/validate/cert_inspect.h"
 #include "harness/verdict/hostname_match.h"
 
 namespace tlsmatrix::probe {
 
-std::string name_text(const X509_NAME* name) {
-  ossl::BioPtr bio(BIO_new(BIO_s_mem()));
-  // Forward order, "CN=x, O=y", UTF-8 kept as is.
-  X509_NAME_print_ex(bio.get(), name, 0,
-                     (XN_FLAG_SEP_CPLUS_SPC | ASN1_STRFLGS_RFC2253) & ~ASN1_STRFLGS_ESC_MSB);
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio.get(), &data);
-  return len > 0 ? std::string(data, static_cast<std::size_t>(len)) : std::string("(empty)");
-}
-
 CertInfo describe_cert(X509* cert, std::chrono::system_clock::time_point now) {
   CertInfo info;
-  info.subject = name_text(X509_get_subject_name(cert));
-  info.issuer = name_text(X509_get_issuer_name(cert));
+  info.subject = ossl::name_text(X509_get_subject_name(cert));
+  info.issuer = ossl::name_text(X509_get_issuer_name(cert));
   CertNames names = cert_names(cert);
   for (const auto& d : names.dns) info.sans.push_back("DNS:" + d);
   for (const auto& ip : names.ip) info.sans.push_back("IP:" + ip);

@@ -26,9 +26,6 @@ struct CertInfo {
   bool ca = false;
 };
 
-// "CN=localhost, O=Milvus": forward order, UTF-8 kept.
-std::string name_text(const X509_NAME* name);
-
 CertInfo describe_cert(X509* cert, std::chrono::system_clock::time_point now =
                                        std::chrono::system_clock::now());
 

@@ -4,6 +4,7 @@
 #include <csignal>
 
 #include "harness/certs/cert_factory.h"
+#include "harness/ossl/x509_text.h"
 #include "harness/probe/plaintext_check.h"
 
 namespace tlsmatrix::probe {
@@ -76,7 +77,7 @@ std::string client_rejection_hint(const TlsAttempt& a, const ClientIdentity& cli
   }
   // Servers that close without an alert (gRPC does) still said in their CertificateRequest
   // which issuers they accept.
-  std::string issuer = name_text(X509_get_issuer_name(client.chain.front().get()));
+  std::string issuer = ossl::name_text(X509_get_issuer_name(client.chain.front().get()));
   const auto& accepted = a.acceptable_ca_names;
   if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), issuer) == accepted.end()) {
     std::string list;

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "harness/ossl/x509_text.h"
 #include "harness/probe/cert_info.h"
 #include "harness/probe/deadline.h"
 #include "harness/probe/h2_frames.h"
@@ -107,7 +108,7 @@ void record_session(SSL* ssl, TlsAttempt& out) {
   }
   if (STACK_OF(X509_NAME)* names = SSL_get_client_CA_list(ssl)) {
     for (int i = 0; i < sk_X509_NAME_num(names); ++i) {
-      out.acceptable_ca_names.push_back(name_text(sk_X509_NAME_value(names, i)));
+      out.acceptable_ca_names.push_back(ossl::name_text(sk_X509_NAME_value(names, i)));
     }
   }
 }

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "harness/ossl/ossl_ptr.h"
+#include "harness/ossl/x509_text.h"
 #include "harness/verdict/hostname_match.h"
 
 namespace tlsmatrix::validate {
@@ -14,13 +15,7 @@ namespace tlsmatrix::validate {
 std::string subject_label(X509* cert) {
   std::string cn = cert_names(cert).cn;
   if (!cn.empty()) return "CN=" + cn;
-  ossl::BioPtr bio(BIO_new(BIO_s_mem()));
-  ossl::check(bio != nullptr, "allocating a memory BIO");
-  X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253);
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio.get(), &data);
-  std::string out(data, static_cast<std::size_t>(len));
-  return out.empty() ? "(empty subject)" : out;
+  return ossl::subject_text(cert);
 }
 
 namespace {

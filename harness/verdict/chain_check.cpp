@@ -1,4 +1,5 @@
 #include "harness/verdict/chain_check.h"
+#include "harness/ossl/x509_text.h"
 
 #include <openssl/err.h>
 
@@ -19,16 +20,6 @@ int default_security_level() {
     return SSL_CTX_get_security_level(ctx.get());
   }();
   return level;
-}
-
-std::string subject_line(const X509* cert) {
-  if (cert == nullptr) return "";
-  ossl::BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio) return "";
-  X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio.get(), &data);
-  return std::string(data, static_cast<std::size_t>(len));
 }
 
 ChainCheckResult check_chain(X509* leaf, const std::vector<X509*>& untrusted,
@@ -67,7 +58,7 @@ ChainCheckResult check_chain(X509* leaf, const std::vector<X509*>& untrusted,
     result.error = X509_STORE_CTX_get_error(ctx.get());
     if (result.error == X509_V_OK) result.error = X509_V_ERR_UNSPECIFIED;
     result.depth = X509_STORE_CTX_get_error_depth(ctx.get());
-    result.subject = subject_line(X509_STORE_CTX_get_current_cert(ctx.get()));
+    result.subject = ossl::subject_text(X509_STORE_CTX_get_current_cert(ctx.get()));
   }
   ERR_clear_error();
   return result;

@@ -47,7 +47,4 @@ ChainCheckResult check_chain(X509* leaf, const std::vector<X509*>& untrusted,
 enum class ChainFault { none, untrusted, expired, not_yet_valid, invalid };
 ChainFault classify_x509_error(int x509_error);
 
-// One-line subject, e.g. "CN=localhost,O=Milvus".
-std::string subject_line(const X509* cert);
-
 }  // namespace tlsmatrix

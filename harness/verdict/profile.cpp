@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "harness/ossl/x509_text.h"
 #include "harness/verdict/chain_check.h"
 
 namespace tlsmatrix {
@@ -126,7 +127,7 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
       if ((X509_get_extension_flags(c) & EXFLAG_XKUSAGE) &&
           !(X509_get_extended_key_usage(c) & (XKU_SSL_SERVER | XKU_ANYEKU))) {
         v.reason = Reason::server_cert_invalid;
-        v.detail = profile.name + ": server certificate: EKU without serverAuth (" + subject_line(c) + ")";
+        v.detail = profile.name + ": server certificate: EKU without serverAuth (" + ossl::subject_text(c) + ")";
         return v;
       }
     }
@@ -142,7 +143,7 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
       bool self_signed = X509_check_issued(c, c) == X509_V_OK;
       if (!self_signed && is_sha1_signature(c)) {
         v.reason = Reason::server_cert_invalid;
-        v.detail = profile.name + ": server certificate: SHA-1 signature refused (" + subject_line(c) + ")";
+        v.detail = profile.name + ": server certificate: SHA-1 signature refused (" + ossl::subject_text(c) + ")";
         return v;
       }
     }

@@ -53,6 +53,8 @@ bool contains(const Range& items, std::string_view value) {
 // (alias bombs), keep duplicate keys, and give null values no useful position; building the tree
 // ourselves lets every one of those be an error with a line number.
 
+struct YEntry;
+
 struct YNode {
   enum class Kind { null, scalar, seq, map };
   Kind kind = Kind::null;
@@ -60,7 +62,14 @@ struct YNode {
   std::string value;  // scalar text
   bool quoted = false;
   std::vector<YNode> items;                      // seq
-  std::vector<std::pair<YNode, YNode>> entries;  // map, in file order
+  // std::pair<YNode, YNode> would need YNode complete here: libstdc++ lets g++ through, clang
+  // (the fuzz build) refuses. A struct declared ahead is fine for both.
+  std::vector<YEntry> entries;  // map, in file order
+};
+
+struct YEntry {
+  YNode key;
+  YNode value;
 };
 
 std::string at(const std::string& file, const YAML::Mark& mark) {
@@ -174,9 +183,9 @@ class TreeBuilder : public YAML::EventHandler {
     }
     // An empty value ("key:") has no position of its own worth reporting: use the key's.
     if (n.kind == YNode::Kind::null) n.mark = top.pending_key->mark;
-    top.node->entries.emplace_back(std::move(*top.pending_key), std::move(n));
+    top.node->entries.push_back(YEntry{std::move(*top.pending_key), std::move(n)});
     top.pending_key.reset();
-    return &top.node->entries.back().second;
+    return &top.node->entries.back().value;
   }
 
   const std::string& file_;

@@ -25,12 +25,39 @@ if (( ${#targets[@]} == 0 )); then
 fi
 cmake --build "$build_dir" -j 2 --target "${targets[@]}"
 
+# Certificates and keys are never committed, so the PEM/DER seeds are made here with the openssl
+# command (tests may use it): RSA, EC and Ed25519 keys in PKCS#8 and legacy form, DER copies, an
+# encrypted key, a two-certificate chain.
+make_pem_seeds() {
+  local d=$1
+  [[ -f $d/done ]] && return 0
+  command -v openssl >/dev/null 2>&1 || return 0
+  mkdir -p "$d"
+  (
+    cd "$d"
+    openssl req -x509 -newkey rsa:1024 -nodes -keyout rsa.key -out rsa.pem -subj /CN=ca -days 2 \
+      -addext subjectAltName=DNS:localhost,IP:127.0.0.1
+    openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ec.key
+    openssl req -new -key ec.key -subj /CN=leaf -out leaf.csr
+    openssl x509 -req -in leaf.csr -CA rsa.pem -CAkey rsa.key -set_serial 2 -days 2 -out leaf.pem
+    cat leaf.pem rsa.pem > chain.pem
+    openssl genpkey -algorithm ED25519 -out ed25519.key
+    openssl pkey -in rsa.key -traditional -out rsa-pkcs1.key
+    openssl ec -in ec.key -out ec-sec1.key
+    openssl x509 -in rsa.pem -outform DER -out rsa.der
+    openssl pkey -in ec.key -outform DER -out ec.key.der
+    openssl pkcs8 -topk8 -in ec.key -passout pass:x -out ec-encrypted.key
+    rm -f leaf.csr
+  ) >/dev/null 2>&1 || true
+  touch "$d/done"
+}
+
 # Seeds per target: scenario YAML for the loader, PEM/DER fixtures for the key/cert loaders,
 # milvus.yaml samples for validate's reader. Missing folders are simply skipped.
 seed_dirs() {
   case "$1" in
     scenario_loader_fuzz) echo scenarios tests/fuzz/seeds/scenario ;;
-    pem_fuzz) echo tests/fuzz/seeds/pem ;;
+    pem_fuzz) echo "$out/seeds/pem" tests/fuzz/seeds/pem ;;
     milvus_yaml_fuzz) echo tests/fuzz/seeds/milvus_yaml ;;
   esac
   echo "tests/fuzz/regressions/$1"
@@ -38,6 +65,7 @@ seed_dirs() {
 
 out="$build_dir/fuzz"
 mkdir -p "$out/artifacts"
+make_pem_seeds "$out/seeds/pem"
 status=0
 for t in "${targets[@]}"; do
   corpus="$out/corpus/$t"

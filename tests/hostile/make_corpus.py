@@ -1,0 +1,298 @@
+#!/usr/bin/python3
+"""Writes the hostile-input corpus into OUT (a build folder; nothing here is committed).
+
+    /usr/bin/python3 tests/hostile/make_corpus.py OUT
+
+Layout (the test tests/integration/hostile_inputs.py reads it):
+  OUT/base/      a valid, freshly generated set: ca, server, client (.pem/.key), server-rsa.pem,
+                 plus scenario.yaml and milvus.yaml that use them. Every case swaps one file of
+                 this set for a hostile one, so the failure can only come from that file.
+  OUT/pem/       hostile certificate/key files (PEM slots)
+  OUT/yaml/      hostile YAML (scenario and milvus.yaml slots)
+  OUT/cases.json the case list: name, kind (pem|key|yaml|any), path, expect (bad|accepted)
+
+All keys are throwaway test keys generated on the spot (never committed, never real). Needs
+Debian's python3-cryptography, hence /usr/bin/python3. Idempotent: a finished corpus is kept.
+"""
+import datetime
+import ipaddress
+import json
+import os
+import random
+import stat
+import sys
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+# Big enough to be "thousands", small enough to stay under io::kMaxInputBytes (8 MiB) so the
+# loaders, not the size limit, must deal with them.
+CHAIN_CERTS = 3000
+SAN_COUNT = 5000
+BIG_FILE_BYTES = 100 * 1024 * 1024
+
+NOW = datetime.datetime.now(datetime.timezone.utc)
+
+
+def name(cn):
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+
+def make_cert(subject_cn, key, issuer_cn=None, issuer_key=None, ca=False, sans=None, eku=None):
+    builder = (x509.CertificateBuilder()
+               .subject_name(name(subject_cn))
+               .issuer_name(name(issuer_cn or subject_cn))
+               .public_key(key.public_key())
+               .serial_number(x509.random_serial_number())
+               .not_valid_before(NOW - datetime.timedelta(hours=1))
+               .not_valid_after(NOW + datetime.timedelta(days=30))
+               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    if sans:
+        builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
+    if eku:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=False)
+    return builder.sign(issuer_key or key, hashes.SHA256())
+
+
+def pem(cert):
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def key_pem(key, password=None, traditional=False):
+    enc = (serialization.BestAvailableEncryption(password) if password
+           else serialization.NoEncryption())
+    fmt = (serialization.PrivateFormat.TraditionalOpenSSL if traditional
+           else serialization.PrivateFormat.PKCS8)
+    return key.private_bytes(serialization.Encoding.PEM, fmt, enc)
+
+
+def write(path, data, mode=0o644):
+    with open(path, "wb") as f:
+        f.write(data)
+    os.chmod(path, mode)
+
+
+def make_base(d):
+    os.makedirs(d, exist_ok=True)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = make_cert("Hostile Test CA", ca_key, ca=True)
+    server_key = ec.generate_private_key(ec.SECP256R1())
+    server = make_cert("localhost", server_key, "Hostile Test CA", ca_key,
+                       sans=[x509.DNSName("localhost"),
+                             x509.IPAddress(ipaddress.ip_address("127.0.0.1"))],
+                       eku=[ExtendedKeyUsageOID.SERVER_AUTH])
+    client_key = ec.generate_private_key(ec.SECP256R1())
+    client = make_cert("hostile-client", client_key, "Hostile Test CA", ca_key,
+                       eku=[ExtendedKeyUsageOID.CLIENT_AUTH])
+    write(f"{d}/ca.pem", pem(ca))
+    write(f"{d}/ca.key", key_pem(ca_key), 0o600)
+    write(f"{d}/server.pem", pem(server))
+    write(f"{d}/server.key", key_pem(server_key), 0o600)
+    write(f"{d}/client.pem", pem(client))
+    write(f"{d}/client.key", key_pem(client_key), 0o600)
+    # An RSA key for "a key of another type than the certificate" (server.pem is EC).
+    write(f"{d}/rsa.key", key_pem(rsa.generate_private_key(65537, 2048)), 0o600)
+    write(f"{d}/scenario.yaml", b"""name: hostile-base
+summary: A valid scenario the hostile cases are variations of.
+certs:
+  ca:
+    cn: Hostile Test CA
+    ca: true
+  server:
+    issuer: ca
+    cn: localhost
+    san: [DNS:localhost, IP:127.0.0.1]
+server:
+  cert: server
+  ca: ca
+client:
+  ca_pem_path: ca
+  server_name: localhost
+expect:
+  0: pass
+  1: fail unknown_ca
+  2: fail client_cert_missing
+""")
+    return ca, ca_key, server, server_key
+
+
+def milvus_yaml(base, mode="2", extra=b""):
+    return (b"common:\n  security:\n    tlsMode: " + mode.encode() + b"\n" + extra +
+            b"tls:\n  serverPemPath: " + f"{base}/server.pem".encode() +
+            b"\n  serverKeyPath: " + f"{base}/server.key".encode() +
+            b"\n  caPemPath: " + f"{base}/ca.pem".encode() + b"\n")
+
+
+def make_corpus(out):
+    base = f"{out}/base"
+    ca, ca_key, server, server_key = make_base(base)
+    write(f"{base}/milvus.yaml", milvus_yaml(base))
+    rng = random.Random(8)  # the same garbage every time, so a failure reproduces
+    cases = []
+
+    def add(kind, case, data=None, expect="bad", mode=0o644):
+        folder = {"pem": "pem", "key": "pem", "any": "pem", "yaml": "yaml", "milvus": "yaml"}[kind]
+        path = f"{out}/{folder}/{case}"
+        if data is not None:
+            write(path, data, mode)
+        cases.append({"name": case, "kind": kind, "path": path, "expect": expect})
+
+    os.makedirs(f"{out}/pem", exist_ok=True)
+    os.makedirs(f"{out}/yaml", exist_ok=True)
+    server_pem = pem(server)
+    server_key_pem = key_pem(server_key)
+    b64_lines = server_pem.decode().splitlines()
+
+    # Files that are bad in any slot (certificate, key, YAML).
+    add("any", "empty", b"")
+    add("any", "garbage.bin", bytes(rng.getrandbits(8) for _ in range(4096)))
+    add("any", "nul-bytes", b"\0" * 1024)
+    add("any", "directory")
+    os.makedirs(f"{out}/pem/directory", exist_ok=True)
+    add("any", "fifo")
+    if not os.path.exists(f"{out}/pem/fifo"):
+        os.mkfifo(f"{out}/pem/fifo")
+    add("any", "symlink-loop")
+    if not os.path.islink(f"{out}/pem/symlink-loop"):
+        os.symlink("symlink-loop", f"{out}/pem/symlink-loop")
+    add("any", "dangling-symlink")
+    if not os.path.islink(f"{out}/pem/dangling-symlink"):
+        os.symlink("no-such-target", f"{out}/pem/dangling-symlink")
+    add("any", "missing")  # never created
+    add("any", "unreadable", b"-----BEGIN CERTIFICATE-----\n", mode=0o000)
+    add("any", "huge-100MB")
+    with open(f"{out}/pem/huge-100MB", "wb") as f:
+        f.truncate(BIG_FILE_BYTES)  # sparse: costs no disk, still 100 MB to stat()
+
+    # Certificates (and the same files in key slots).
+    cut = "\n".join(b64_lines[:len(b64_lines) // 2]) + "\n"
+    add("pem", "truncated-base64.pem", cut.encode())
+    add("pem", "missing-end-line.pem", "\n".join(b64_lines[:-1]).encode() + b"\n")
+    add("pem", "cut-mid-line.pem", server_pem[:len(server_pem) // 2 + 7])
+    add("pem", "header-around-garbage.pem",
+        b"-----BEGIN CERTIFICATE-----\nTm90IGEgY2VydGlmaWNhdGUgYXQgYWxs\n"
+        b"-----END CERTIFICATE-----\n")
+    add("pem", "header-around-binary.pem",
+        b"-----BEGIN CERTIFICATE-----\n" + bytes(rng.getrandbits(8) for _ in range(512)) +
+        b"\n-----END CERTIFICATE-----\n")
+    add("pem", "mismatched-end.pem", server_pem.replace(b"END CERTIFICATE", b"END PRIVATE KEY"))
+    add("pem", "bad-base64-char.pem", server_pem.replace(b"\n", b"\n!", 2))
+    add("pem", "key-instead-of-cert.pem", server_key_pem)
+    add("pem", "der-cert.der", server.public_bytes(serialization.Encoding.DER), expect="accepted")
+    add("pem", "der-truncated.der", server.public_bytes(serialization.Encoding.DER)[:300])
+    add("pem", "non-utf8.pem", b"\xff\xfe\xc3\x28" * 64 + server_pem)
+    add("pem", "utf16.pem", server_pem.decode().encode("utf-16"))
+
+    # A chain of thousands of distinct certificates, each issued by the next.
+    if not os.path.exists(f"{out}/pem/chain-{CHAIN_CERTS}.pem"):
+        key = ec.generate_private_key(ec.SECP256R1())
+        parts = []
+        # One key for every link: the point is the count, and signing with a fresh key each
+        # time would only slow the corpus down.
+        for i in range(CHAIN_CERTS):
+            parts.append(pem(make_cert(f"link {i}", key, f"link {i + 1}", key, ca=i > 0)))
+        write(f"{out}/pem/chain-{CHAIN_CERTS}.pem", b"".join(parts))
+    add("pem", f"chain-{CHAIN_CERTS}.pem")
+
+    # A server certificate with thousands of SANs (its own key is server.key's).
+    if not os.path.exists(f"{out}/pem/sans-{SAN_COUNT}.pem"):
+        sans = [x509.DNSName(f"host{i}.example.test") for i in range(SAN_COUNT)]
+        sans.append(x509.DNSName("localhost"))
+        write(f"{out}/pem/sans-{SAN_COUNT}.pem",
+              pem(make_cert("localhost", server_key, "Hostile Test CA", ca_key, sans=sans,
+                            eku=[ExtendedKeyUsageOID.SERVER_AUTH])))
+    add("pem", f"sans-{SAN_COUNT}.pem")
+
+    # Private keys.
+    add("key", "cert-instead-of-key.key", server_pem)
+    add("key", "encrypted-pkcs8.key", key_pem(server_key, b"hostile-test"))
+    add("key", "encrypted-legacy.key", key_pem(server_key, b"hostile-test", traditional=True))
+    add("key", "other-type.key", open(f"{base}/rsa.key", "rb").read())
+    add("key", "truncated.key", server_key_pem[:len(server_key_pem) // 2])
+    add("key", "key-header-garbage.key",
+        b"-----BEGIN PRIVATE KEY-----\nAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n")
+    add("key", "der-key.der", server_key.private_bytes(
+        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()), expect="accepted")
+
+    # YAML (scenario files; milvus.yaml variants are "milvus").
+    depth = 10000
+    add("yaml", "alias-bomb.yaml",
+        b"a: &a [x, x, x, x, x, x, x, x, x, x]\n" +
+        b"".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)},"
+                 f" *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)},"
+                 f" *{chr(97 + i)}, *{chr(97 + i)}]\n".encode() for i in range(9)) +
+        b"name: *j\n")
+    add("yaml", "deep-flow.yaml", b"name: " + b"[" * depth + b"]" * depth + b"\n")
+    add("yaml", "deep-flow-unclosed.yaml", b"name: " + b"[" * depth + b"\n")
+    add("yaml", "deep-block.yaml",
+        "".join(f"{' ' * i}k{i}:\n" for i in range(2000)).encode())
+    add("yaml", "deep-maps.yaml", b"a: " + b"{a: " * depth + b"1" + b"}" * depth + b"\n")
+    add("yaml", "duplicate-keys.yaml",
+        open(f"{base}/scenario.yaml", "rb").read() + b"name: second-name\n")
+    add("yaml", "tabs.yaml",
+        open(f"{base}/scenario.yaml", "rb").read().replace(b"\n  ", b"\n\t"))
+    add("yaml", "wrong-type-mode.yaml",
+        open(f"{base}/scenario.yaml", "rb").read().replace(b"  0: pass", b"  \"two\": pass"))
+    add("yaml", "wrong-type-list.yaml",
+        open(f"{base}/scenario.yaml", "rb").read().replace(b"san: [DNS:localhost, IP:127.0.0.1]",
+                                                            b"san: {DNS: localhost}"))
+    add("yaml", "non-utf8.yaml",
+        open(f"{base}/scenario.yaml", "rb").read().replace(b"hostile-base", b"hostile-\xff\xfe"))
+    add("yaml", "unterminated-quote.yaml", b'name: "hostile\nsummary: x\n')
+    add("yaml", "binary-tag.yaml", b"name: !!binary aGVsbG8=\n")
+    add("yaml", "two-documents.yaml",
+        open(f"{base}/scenario.yaml", "rb").read() + b"---\nname: again\n")
+    add("yaml", "top-level-list.yaml", b"- name: a\n- name: b\n")
+    add("yaml", "long-line.yaml", b"name: " + b"x" * (4 * 1024 * 1024) + b"\n")
+    add("yaml", f"scenario-sans-{SAN_COUNT}.yaml",
+        open(f"{base}/scenario.yaml", "rb").read().replace(
+            b"san: [DNS:localhost, IP:127.0.0.1]",
+            b"san: [" + b", ".join(f"DNS:h{i}.test".encode() for i in range(SAN_COUNT)) + b"]"))
+    add("yaml", "issuer-cycle.yaml",
+        open(f"{base}/scenario.yaml", "rb").read().replace(b"    ca: true\n",
+                                                            b"    ca: true\n    issuer: server\n"))
+
+    # milvus.yaml variants: bad YAML in the file itself, or paths to bad files.
+    add("milvus", "milvus-wrong-type-mode.yaml", milvus_yaml(base, '"two"'))
+    add("milvus", "milvus-mode-list.yaml", milvus_yaml(base, "[1, 2]"))
+    add("milvus", "milvus-mode-out-of-range.yaml", milvus_yaml(base, "99999999999999999999"))
+    add("milvus", "milvus-duplicate-keys.yaml",
+        milvus_yaml(base) + b"tls:\n  serverPemPath: /etc/passwd\n")
+    add("milvus", "milvus-tabs.yaml", milvus_yaml(base).replace(b"\n  ", b"\n\t"))
+    add("milvus", "milvus-alias-bomb.yaml",
+        b"a: &a [x, x, x, x, x, x, x, x, x, x]\n" +
+        b"".join(f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)},"
+                 f" *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)},"
+                 f" *{chr(97 + i)}, *{chr(97 + i)}]\n".encode() for i in range(9)) +
+        milvus_yaml(base))
+    add("milvus", "milvus-deep.yaml", b"common: " + b"[" * depth + b"]" * depth + b"\n")
+    add("milvus", "milvus-non-utf8.yaml", milvus_yaml(base).replace(b"tlsMode", b"tls\xffMode"))
+    add("milvus", "milvus-cert-missing.yaml",
+        milvus_yaml(base).replace(b"/server.pem", b"/no-such-server.pem"))
+    add("milvus", "milvus-cert-garbage.yaml",
+        milvus_yaml(base).replace(f"{base}/server.pem".encode(),
+                                  f"{out}/pem/garbage.bin".encode()))
+    add("milvus", "milvus-key-encrypted.yaml",
+        milvus_yaml(base).replace(f"{base}/server.key".encode(),
+                                  f"{out}/pem/encrypted-pkcs8.key".encode()))
+    add("milvus", "milvus-cert-directory.yaml",
+        milvus_yaml(base).replace(f"{base}/server.pem".encode(), f"{out}/pem/directory".encode()))
+
+    with open(f"{out}/cases.json.tmp", "w") as f:
+        json.dump({"base": base, "cases": cases}, f, indent=1)
+    os.replace(f"{out}/cases.json.tmp", f"{out}/cases.json")
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: make_corpus.py OUT")
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    make_corpus(out)
+
+
+if __name__ == "__main__":
+    main()

@@ -71,18 +71,30 @@ for t in "${targets[@]}"; do
   corpus="$out/corpus/$t"
   mkdir -p "$corpus"
   seeds=()
-  for d in $(seed_dirs "$t"); do [[ -d $d ]] && seeds+=("$d"); done
+  for d in $(seed_dirs "$t"); do [[ -d $d ]] && seeds+=("$(realpath "$d")"); done
   dict=()
-  [[ -f tests/fuzz/${t%_fuzz}.dict ]] && dict=(-dict="tests/fuzz/${t%_fuzz}.dict")
+  [[ -f tests/fuzz/${t%_fuzz}.dict ]] && dict=(-dict="$PWD/tests/fuzz/${t%_fuzz}.dict")
   echo "fuzz: $t for ${time_s}s (seeds: ${seeds[*]:-none})"
-  # New inputs go to the first corpus dir (ours), never into the seed folders in the tree.
-  if ! "$out/$t" -max_total_time="$time_s" -max_len="${MAX_LEN:-8192}" -timeout=10 -rss_limit_mb=2048 \
-        -print_final_stats=1 -artifact_prefix="$out/artifacts/$t-" "${dict[@]}" \
-        ${FUZZ_FLAGS:-} "$corpus" "${seeds[@]}" 2>"$out/$t.log"; then
+  # From inside $out, so that -jobs=N's fuzz-N.log files land there and not in the tree; new
+  # inputs go to the first corpus folder (ours), never into the seed folders.
+  rm -f "$out"/fuzz-*.log
+  if ! (cd "$out" && exec "./$t" -max_total_time="$time_s" -max_len="${MAX_LEN:-8192}" \
+          -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="artifacts/$t-" \
+          "${dict[@]}" ${FUZZ_FLAGS:-} "corpus/$t" "${seeds[@]}") >"$out/$t.log" 2>&1; then
     echo "fuzz: $t FAILED; log: $out/$t.log" >&2
-    grep -E "ERROR|SUMMARY|unexpected|Test unit written" "$out/$t.log" | head -20 >&2 || true
     status=1
   fi
-  grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "$out/$t.log" | sed "s/^/fuzz: $t /"
+  for job_log in "$out"/fuzz-*.log; do
+    [[ -f $job_log ]] && cat "$job_log" >>"$out/$t.log" && rm -f "$job_log"
+  done
+  if grep -qE "ERROR: |unexpected exception|InputError does not|deadly signal" \
+       "$out/$t.log"; then
+    echo "fuzz: $t found a problem; log: $out/$t.log" >&2
+    grep -E "ERROR|SUMMARY|unexpected|InputError does not|Test unit written" "$out/$t.log" \
+      | head -20 >&2 || true
+    status=1
+  fi
+  grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "$out/$t.log" | awk "!seen[\$0]++" |
+    sed "s/^/fuzz: $t /"
 done
 exit $status

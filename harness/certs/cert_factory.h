@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "harness/certs/cert_spec.h"
@@ -40,6 +41,11 @@ class CertSet {
 // std::invalid_argument. Keys come from `pool` (slot = index among the set's certs of one type).
 CertSet build_cert_set(const std::vector<CertSpec>& specs, KeyPool& pool = KeyPool::shared(),
                        std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
+// The (key type, slot) pairs build_cert_set takes from the pool for `specs`, in spec order. A
+// caller about to build many sets can hand all of them to KeyPool::warm at once, so that key
+// generation runs on every core for the whole catalogue instead of set by set.
+std::vector<std::pair<KeyType, int>> pool_slots(const std::vector<CertSpec>& specs);
 
 // Writes NAME.pem (0644) and NAME.key (0600) for every cert into `dir` (created if missing).
 void write_cert_set(const CertSet& set, const std::filesystem::path& dir);

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <utility>
+#include <vector>
 
 #include "harness/certs/cert_spec.h"
 #include "harness/ossl/ossl_ptr.h"
@@ -21,10 +22,17 @@ class KeyPool {
   // A new reference to the pooled key for (type, slot), generating it the first time.
   ossl::EvpPkeyPtr get(KeyType type, int slot);
 
+  // Generates the missing keys among `wanted` on parallel threads (one per core). A cold
+  // catalogue is dominated by RSA key generation, which is CPU-bound and independent per key.
+  void warm(const std::vector<std::pair<KeyType, int>>& wanted);
+
   // The process-wide pool.
   static KeyPool& shared();
 
  private:
+  // Stores `key` for (type, slot) unless another thread got there first; returns the stored one.
+  ossl::EvpPkeyPtr insert(KeyType type, int slot, ossl::EvpPkeyPtr key);
+
   std::mutex mu_;
   std::map<std::pair<KeyType, int>, ossl::EvpPkeyPtr> keys_;
 };

@@ -1,11 +1,206 @@
+// `tlsmatrix certs gen` (a ready Milvus-layout set) and `tlsmatrix certs scenario` (a scenario's
+// own set), DESIGN.md section 3.
+#include <openssl/asn1.h>
+#include <openssl/x509.h>
+
+#include <algorithm>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "harness/certs/cert_factory.h"
+#include "harness/certs/milvus_layout.h"
 #include "harness/cli/commands.h"
+#include "harness/io/input_error.h"
+#include "harness/scenario/scenario_loader.h"
 
 namespace tlsmatrix::cli {
 
-// Placeholder until the command is built; see the issue tracker.
+namespace fs = std::filesystem;
+
+namespace {
+
+struct GenOptions {
+  fs::path out;
+  std::string cn = "localhost";
+  std::vector<std::string> sans;
+  std::string key = "rsa2048";
+  int days = 825;
+  bool force = false;
+};
+
+struct ScenarioOptions {
+  fs::path file;
+  fs::path out;
+  bool force = false;
+};
+
+// A key file is the one thing we must never clobber by accident: it may be the only copy.
+void refuse_to_overwrite(const CertSet& set, const fs::path& dir) {
+  for (const auto& name : set.names()) {
+    for (const char* ext : {".key", ".pem"}) {
+      fs::path file = dir / (name + ext);
+      if (fs::exists(file)) {
+        throw InputError(file.string() + ": already exists; pass --force to overwrite");
+      }
+    }
+  }
+}
+
+std::string expiry_text(const X509* cert) {
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1) return "?";
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  int days = 0;
+  int secs = 0;
+  std::string rel;
+  if (ASN1_TIME_diff(&days, &secs, nullptr, X509_get0_notAfter(cert)) == 1) {
+    // Rounded to whole days, so a fresh 825-day certificate says 825, not 824.
+    long total = static_cast<long>(days) * 86400 + secs;
+    long rounded = (total >= 0 ? total + 43200 : total - 43200) / 86400;
+    long n = rounded < 0 ? -rounded : rounded;
+    std::string count = std::to_string(n) + (n == 1 ? " day" : " days");
+    rel = total >= 0 ? " (in " + count + ")" : " (expired " + count + " ago)";
+  }
+  return buf + rel;
+}
+
+std::string subject_text(const X509* cert) {
+  ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio) return "?";
+  X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_ONELINE & ~ASN1_STRFLGS_ESC_MSB);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
+std::string pad(std::string text, std::size_t width) {
+  if (text.size() < width) text.resize(width, ' ');
+  return text;
+}
+
+// A small table: each file, what it is, and for certificates when they stop being valid.
+void print_set(const CertSet& set, const fs::path& dir) {
+  struct Row {
+    std::string file, what, expires;
+  };
+  std::vector<Row> rows;
+  for (const auto& name : set.names()) {
+    const GeneratedCert& gc = set.get(name);
+    if (gc.cert) {
+      rows.push_back({name + ".pem", subject_text(gc.cert.get()), expiry_text(gc.cert.get())});
+    } else {
+      rows.push_back({name + ".pem", "deliberately not a certificate (garbage)", ""});
+    }
+    rows.push_back({name + ".key", "private key, mode 0600", ""});
+  }
+  std::size_t file_w = 4;
+  std::size_t what_w = 7;
+  for (const auto& r : rows) {
+    file_w = std::max(file_w, r.file.size());
+    if (!r.expires.empty()) what_w = std::max(what_w, r.what.size());
+  }
+  std::cout << "wrote " << rows.size() << " files to " << dir.string() << "\n";
+  std::cout << "  " << pad("file", file_w) << "  " << pad("subject", what_w) << "  expires\n";
+  for (const auto& r : rows) {
+    std::string line = "  " + pad(r.file, file_w) + "  " +
+                       (r.expires.empty() ? r.what : pad(r.what, what_w) + "  " + r.expires);
+    std::cout << line << "\n";
+  }
+}
+
+void write_checked(const CertSet& set, const fs::path& dir, bool force) {
+  if (!force) refuse_to_overwrite(set, dir);
+  write_cert_set(set, dir);
+  print_set(set, dir);
+}
+
+void add_gen(CLI::App& certs, Action& action) {
+  auto opt = std::make_shared<GenOptions>();
+  auto* cmd = certs.add_subcommand(
+      "gen",
+      "Write a ready Milvus-layout set: ca.pem ca.key server.pem server.key client.pem "
+      "client.key.\nThe server certificate is for serverAuth, the client one for clientAuth; both "
+      "are signed by the CA.\nPoint tls.serverPemPath, tls.serverKeyPath and tls.caPemPath at "
+      "them.");
+  cmd->add_option("--out", opt->out, "Folder to write into (created if missing)")->required();
+  cmd->add_option("--cn", opt->cn, "Common name of the server certificate")
+      ->capture_default_str();
+  cmd->add_option("--san", opt->sans,
+                  "subjectAltName entries, comma separated: DNS:NAME, IP:ADDR, URI:URI; a bare "
+                  "name means DNS: (default: the CN, localhost and IP:127.0.0.1)")
+      ->delimiter(',');
+  std::vector<std::string> key_names(key_type_names().begin(), key_type_names().end());
+  cmd->add_option("--key", opt->key, "Key type of all three certificates")
+      ->check(CLI::IsMember(key_names))
+      ->capture_default_str();
+  cmd->add_option("--days", opt->days,
+                  "Validity of the server and client certificates in days (the CA gets 3650, or "
+                  "as many as the leaves if that is more)")
+      ->check(CLI::Range(1, 36500))
+      ->capture_default_str();
+  cmd->add_flag("--force", opt->force, "Overwrite existing files");
+  cmd->callback([opt, &action] {
+    action = [opt] {
+      MilvusLayoutOptions layout;
+      layout.cn = opt->cn;
+      for (const auto& entry : opt->sans) {
+        if (!entry.empty()) layout.sans.push_back(entry);
+      }
+      layout.key_type = *parse_key_type(opt->key);  // IsMember already checked it
+      layout.leaf_days = opt->days;
+      CertSet set;
+      try {
+        set = build_cert_set(milvus_layout(layout));
+      } catch (const std::invalid_argument& e) {
+        // The only user-controlled part that can be malformed is a --san entry.
+        throw InputError(std::string("--san: ") + e.what());
+      }
+      write_checked(set, opt->out, opt->force);
+      return kExitOk;
+    };
+  });
+}
+
+void add_scenario(CLI::App& certs, Action& action) {
+  auto opt = std::make_shared<ScenarioOptions>();
+  auto* cmd = certs.add_subcommand(
+      "scenario",
+      "Write a scenario's certificate set as NAME.pem / NAME.key, to look at or to use by hand.");
+  cmd->add_option("FILE", opt->file, "Scenario YAML file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--out", opt->out, "Folder to write into (created if missing)")->required();
+  cmd->add_flag("--force", opt->force, "Overwrite existing files");
+  cmd->callback([opt, &action] {
+    action = [opt] {
+      Scenario scenario = load_scenario(opt->file);
+      CertSet set;
+      try {
+        set = build_cert_set(scenario.certs);
+      } catch (const std::invalid_argument& e) {
+        // The loader checks the set's structure; what is left (a SAN that is not an address, a
+        // keyUsage name OpenSSL does not know) is still the file's fault.
+        throw InputError(opt->file.string() + ": " + e.what());
+      }
+      write_checked(set, opt->out, opt->force);
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace
+
 void add_certs_command(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("certs", "(not built yet)");
-  cmd->callback([&action] { action = [] { return kExitBadInput; }; });
+  auto* cmd = app.add_subcommand("certs", "Generate certificate sets (Milvus layout or a scenario's)");
+  cmd->require_subcommand(1);
+  add_gen(*cmd, action);
+  add_scenario(*cmd, action);
 }
 
 }  // namespace tlsmatrix::cli

@@ -1,0 +1,359 @@
+#include "harness/certs/cert_factory.h"
+
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509v3.h>
+
+#include <set>
+#include <stdexcept>
+
+#include "harness/io/file_io.h"
+
+namespace tlsmatrix {
+
+namespace fs = std::filesystem;
+
+const GeneratedCert& CertSet::get(const std::string& name) const {
+  auto it = by_name_.find(name);
+  if (it == by_name_.end()) throw std::out_of_range("no certificate named '" + name + "' in the set");
+  return it->second;
+}
+
+void CertSet::add(GeneratedCert cert) {
+  std::string name = cert.name;
+  auto [it, inserted] = by_name_.emplace(name, std::move(cert));
+  if (!inserted) throw std::invalid_argument("certificate '" + name + "' added twice");
+  order_.push_back(name);
+}
+
+std::string to_pem(const X509* cert) {
+  ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+  ossl::check(bio && PEM_write_bio_X509(bio.get(), cert) == 1, "encoding a certificate as PEM");
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
+std::string to_pem(const EVP_PKEY* key) {
+  ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+  ossl::check(bio && PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr,
+                                              nullptr) == 1,
+              "encoding a private key as PEM");
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
+namespace {
+
+// Issuers before subjects, keeping the given order otherwise (a stable depth-first walk).
+std::vector<const CertSpec*> issuers_first(const std::vector<CertSpec>& specs) {
+  std::map<std::string, const CertSpec*> by_name;
+  for (const auto& spec : specs) {
+    if (spec.name.empty()) throw std::invalid_argument("a certificate has no name");
+    if (!by_name.emplace(spec.name, &spec).second) {
+      throw std::invalid_argument("certificate name '" + spec.name + "' is used twice");
+    }
+  }
+  std::vector<const CertSpec*> out;
+  std::set<std::string> done;
+  std::set<std::string> visiting;
+  auto visit = [&](auto&& self, const CertSpec& spec) -> void {
+    if (done.count(spec.name) != 0) return;
+    if (!visiting.insert(spec.name).second) {
+      throw std::invalid_argument("issuer cycle through certificate '" + spec.name + "'");
+    }
+    if (!spec.issuer.empty() && spec.issuer != spec.name) {
+      auto it = by_name.find(spec.issuer);
+      if (it == by_name.end()) {
+        throw std::invalid_argument("certificate '" + spec.name + "': issuer '" + spec.issuer +
+                                    "' is not in the set");
+      }
+      self(self, *it->second);
+    }
+    visiting.erase(spec.name);
+    done.insert(spec.name);
+    out.push_back(&spec);
+  };
+  for (const auto& spec : specs) visit(visit, spec);
+  return out;
+}
+
+ossl::X509NamePtr make_subject(const CertSpec& spec) {
+  ossl::X509NamePtr name(X509_NAME_new());
+  ossl::check(name != nullptr, "allocating a subject name");
+  // Conventional order, most general first, as `openssl req` writes it.
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"C", &spec.c}, {"ST", &spec.st}, {"L", &spec.l},
+      {"O", &spec.o}, {"OU", &spec.ou}, {"CN", &spec.cn},
+  };
+  for (const auto& [field, value] : fields) {
+    if (value->empty()) continue;
+    ossl::check(X509_NAME_add_entry_by_txt(name.get(), field, MBSTRING_UTF8,
+                                           reinterpret_cast<const unsigned char*>(value->data()),
+                                           static_cast<int>(value->size()), -1, 0) == 1,
+                "certificate '" + spec.name + "': setting subject " + field + "=" + *value);
+  }
+  return name;
+}
+
+GENERAL_NAME* make_general_name(const std::string& entry, const std::string& cert_name) {
+  auto colon = entry.find(':');
+  std::string kind = colon == std::string::npos ? "" : entry.substr(0, colon);
+  std::string value = colon == std::string::npos ? "" : entry.substr(colon + 1);
+  auto bad = [&](const std::string& why) {
+    return std::invalid_argument("certificate '" + cert_name + "': subjectAltName '" + entry +
+                                 "': " + why);
+  };
+  if (value.empty()) throw bad("expected DNS:NAME, IP:ADDRESS or URI:URI");
+  GENERAL_NAME* gen = GENERAL_NAME_new();
+  ossl::check(gen != nullptr, "allocating a subjectAltName entry");
+  if (kind == "IP") {
+    // a2i_IPADDRESS takes both IPv4 and IPv6 text forms.
+    ASN1_OCTET_STRING* ip = a2i_IPADDRESS(value.c_str());
+    if (ip == nullptr) {
+      GENERAL_NAME_free(gen);
+      ossl::drain_errors();
+      throw bad("not an IPv4 or IPv6 address");
+    }
+    GENERAL_NAME_set0_value(gen, GEN_IPADD, ip);
+    return gen;
+  }
+  int type = kind == "DNS" ? GEN_DNS : kind == "URI" ? GEN_URI : -1;
+  if (type < 0) {
+    GENERAL_NAME_free(gen);
+    throw bad("expected DNS:NAME, IP:ADDRESS or URI:URI");
+  }
+  ASN1_IA5STRING* text = ASN1_IA5STRING_new();
+  if (text == nullptr || ASN1_STRING_set(text, value.data(), static_cast<int>(value.size())) != 1) {
+    ASN1_IA5STRING_free(text);
+    GENERAL_NAME_free(gen);
+    throw ossl::Error("certificate '" + cert_name + "': encoding subjectAltName " + entry);
+  }
+  GENERAL_NAME_set0_value(gen, type, text);
+  return gen;
+}
+
+void add_san(X509* x, const CertSpec& spec) {
+  if (spec.sans.empty()) return;
+  ossl::GeneralNamesPtr names(GENERAL_NAMES_new());
+  ossl::check(names != nullptr, "allocating subjectAltName");
+  for (const auto& entry : spec.sans) {
+    GENERAL_NAME* gen = make_general_name(entry, spec.name);
+    if (sk_GENERAL_NAME_push(names.get(), gen) <= 0) {
+      GENERAL_NAME_free(gen);
+      throw ossl::Error("certificate '" + spec.name + "': adding subjectAltName " + entry);
+    }
+  }
+  // Critical only when the subject is empty (RFC 5280 4.2.1.6); otherwise not.
+  int critical = X509_NAME_entry_count(X509_get_subject_name(x)) == 0 ? 1 : 0;
+  ossl::check(X509_add1_ext_i2d(x, NID_subject_alt_name, names.get(), critical, X509V3_ADD_DEFAULT) == 1,
+              "certificate '" + spec.name + "': adding subjectAltName");
+}
+
+void add_basic_constraints(X509* x, const CertSpec& spec) {
+  std::unique_ptr<BASIC_CONSTRAINTS, ossl::Deleter<BASIC_CONSTRAINTS_free>> bc(
+      BASIC_CONSTRAINTS_new());
+  ossl::check(bc != nullptr, "allocating basicConstraints");
+  bc->ca = spec.ca ? 0xFF : 0;
+  if (spec.ca && spec.pathlen) {
+    if (*spec.pathlen < 0) {
+      throw std::invalid_argument("certificate '" + spec.name + "': negative pathlen");
+    }
+    bc->pathlen = ASN1_INTEGER_new();
+    ossl::check(bc->pathlen != nullptr && ASN1_INTEGER_set(bc->pathlen, *spec.pathlen) == 1,
+                "setting pathlen");
+  }
+  ossl::check(X509_add1_ext_i2d(x, NID_basic_constraints, bc.get(), 1, X509V3_ADD_DEFAULT) == 1,
+              "certificate '" + spec.name + "': adding basicConstraints");
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ",";
+    out += item;
+  }
+  return out;
+}
+
+// keyUsage and extendedKeyUsage go through OpenSSL's own config parser so that the names are
+// exactly the ones `openssl x509 -extfile` accepts.
+void add_conf_ext(X509* x, int nid, const std::string& value, const std::string& cert_name) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx(&ctx, nullptr, x, nullptr, nullptr, 0);
+  ossl::X509ExtensionPtr ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str()));
+  if (!ext) {
+    std::string queue = ossl::drain_errors();
+    throw std::invalid_argument("certificate '" + cert_name + "': bad " + OBJ_nid2ln(nid) + " '" +
+                                value + "'" + (queue.empty() ? "" : ": " + queue));
+  }
+  ossl::check(X509_add_ext(x, ext.get(), -1) == 1,
+              "certificate '" + cert_name + "': adding " + OBJ_nid2ln(nid));
+}
+
+void add_key_usages(X509* x, const CertSpec& spec) {
+  std::vector<std::string> ku = spec.key_usage.value_or(
+      spec.ca ? std::vector<std::string>{"keyCertSign", "cRLSign"}
+              : std::vector<std::string>{"digitalSignature", "keyEncipherment"});
+  if (!ku.empty()) add_conf_ext(x, NID_key_usage, "critical," + join(ku), spec.name);
+  if (!spec.ext_key_usage.empty()) {
+    add_conf_ext(x, NID_ext_key_usage, join(spec.ext_key_usage), spec.name);
+  }
+}
+
+// subjectKeyIdentifier is the SHA-1 of the public key bits (RFC 5280 4.2.1.2 method 1, what
+// OpenSSL's "hash" computes); authorityKeyIdentifier repeats the issuer's.
+void add_key_identifiers(X509* x, const X509* issuer) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  ossl::check(X509_pubkey_digest(x, EVP_sha1(), md, &len) == 1, "hashing the public key");
+  std::unique_ptr<ASN1_OCTET_STRING, ossl::Deleter<ASN1_OCTET_STRING_free>> ski(
+      ASN1_OCTET_STRING_new());
+  ossl::check(ski && ASN1_OCTET_STRING_set(ski.get(), md, static_cast<int>(len)) == 1,
+              "building subjectKeyIdentifier");
+  ossl::check(X509_add1_ext_i2d(x, NID_subject_key_identifier, ski.get(), 0, X509V3_ADD_DEFAULT) == 1,
+              "adding subjectKeyIdentifier");
+
+  const ASN1_OCTET_STRING* issuer_ski =
+      issuer == nullptr ? ski.get() : X509_get0_subject_key_id(const_cast<X509*>(issuer));
+  if (issuer_ski == nullptr) return;
+  std::unique_ptr<AUTHORITY_KEYID, ossl::Deleter<AUTHORITY_KEYID_free>> aki(
+      AUTHORITY_KEYID_new());
+  ossl::check(aki != nullptr, "allocating authorityKeyIdentifier");
+  aki->keyid = ASN1_OCTET_STRING_dup(issuer_ski);
+  ossl::check(aki->keyid != nullptr, "copying the issuer's key identifier");
+  ossl::check(X509_add1_ext_i2d(x, NID_authority_key_identifier, aki.get(), 0, X509V3_ADD_DEFAULT) == 1,
+              "adding authorityKeyIdentifier");
+}
+
+void set_serial(X509* x, const CertSpec& spec) {
+  std::uint64_t serial = 0;
+  if (spec.serial) {
+    serial = *spec.serial;
+  } else {
+    // Positive and non-zero, as RFC 5280 asks; 63 random bits.
+    while (serial == 0) {
+      ossl::check(RAND_bytes(reinterpret_cast<unsigned char*>(&serial), sizeof serial) == 1,
+                  "drawing a serial number");
+      serial &= 0x7FFFFFFFFFFFFFFFULL;
+    }
+  }
+  ossl::check(ASN1_INTEGER_set_uint64(X509_get_serialNumber(x), serial) == 1,
+              "setting the serial number");
+}
+
+void set_validity(X509* x, const CertSpec& spec, std::chrono::system_clock::time_point now) {
+  time_t base = std::chrono::system_clock::to_time_t(now);
+  ossl::check(X509_time_adj_ex(X509_getm_notBefore(x), 0, static_cast<long>(spec.not_before.count()),
+                               &base) != nullptr,
+              "certificate '" + spec.name + "': setting notBefore");
+  ossl::check(X509_time_adj_ex(X509_getm_notAfter(x), 0, static_cast<long>(spec.not_after.count()),
+                               &base) != nullptr,
+              "certificate '" + spec.name + "': setting notAfter");
+}
+
+const EVP_MD* signing_digest(const CertSpec& spec, const EVP_PKEY* signer) {
+  // EdDSA hashes internally; OpenSSL wants no digest for it.
+  if (EVP_PKEY_get_id(signer) == EVP_PKEY_ED25519) return nullptr;
+  if (spec.digest == "sha256") return EVP_sha256();
+  if (spec.digest == "sha384") return EVP_sha384();
+  if (spec.digest == "sha512") return EVP_sha512();
+  if (spec.digest == "sha1") return EVP_sha1();
+  throw std::invalid_argument("certificate '" + spec.name + "': unknown digest '" + spec.digest +
+                              "' (sha1, sha256, sha384, sha512)");
+}
+
+// PEM armour around random bytes. The first byte is not 0x30 (an ASN.1 SEQUENCE), so the DER
+// inside can never parse as a certificate, whatever the rest happens to be.
+std::string garbage_pem() {
+  unsigned char bytes[384];
+  ossl::check(RAND_bytes(bytes, sizeof bytes) == 1, "drawing random bytes");
+  bytes[0] = 0xA5;
+  std::string b64(4 * ((sizeof bytes + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), bytes, sizeof bytes);
+  b64.resize(static_cast<std::size_t>(n));
+  std::string pem = "-----BEGIN CERTIFICATE-----\n";
+  for (std::size_t i = 0; i < b64.size(); i += 64) pem += b64.substr(i, 64) + "\n";
+  pem += "-----END CERTIFICATE-----\n";
+  return pem;
+}
+
+ossl::X509Ptr make_cert(const CertSpec& spec, EVP_PKEY* key, const GeneratedCert* issuer,
+                        std::chrono::system_clock::time_point now) {
+  ossl::X509Ptr x(X509_new());
+  ossl::check(x != nullptr, "allocating a certificate");
+  ossl::check(X509_set_version(x.get(), X509_VERSION_3) == 1, "setting the version");
+  set_serial(x.get(), spec);
+  ossl::X509NamePtr subject = make_subject(spec);
+  ossl::check(X509_set_subject_name(x.get(), subject.get()) == 1, "setting the subject");
+  ossl::check(X509_set_issuer_name(x.get(), issuer ? X509_get_subject_name(issuer->cert.get())
+                                                   : subject.get()) == 1,
+              "setting the issuer");
+  set_validity(x.get(), spec, now);
+  ossl::check(X509_set_pubkey(x.get(), key) == 1, "setting the public key");
+
+  add_basic_constraints(x.get(), spec);
+  add_key_usages(x.get(), spec);
+  add_key_identifiers(x.get(), issuer ? issuer->cert.get() : nullptr);
+  add_san(x.get(), spec);
+
+  EVP_PKEY* signer = issuer ? issuer->key.get() : key;
+  ossl::check(X509_sign(x.get(), signer, signing_digest(spec, signer)) > 0,
+              "certificate '" + spec.name + "': signing");
+  return x;
+}
+
+}  // namespace
+
+std::vector<std::pair<KeyType, int>> pool_slots(const std::vector<CertSpec>& specs) {
+  std::map<KeyType, int> per_type;
+  std::vector<std::pair<KeyType, int>> out;
+  for (const auto& spec : specs) out.emplace_back(spec.key_type, per_type[spec.key_type]++);
+  return out;
+}
+
+CertSet build_cert_set(const std::vector<CertSpec>& specs, KeyPool& pool,
+                       std::chrono::system_clock::time_point now) {
+  CertSet set;
+  // Slots follow the order the specs were given, not generation order, so that a cert keeps its
+  // key when the file lists issuers later.
+  const std::vector<std::pair<KeyType, int>> slots = pool_slots(specs);
+  std::map<const CertSpec*, int> slot;
+  for (std::size_t i = 0; i < specs.size(); ++i) slot[&specs[i]] = slots[i].second;
+  pool.warm(slots);
+
+  for (const CertSpec* spec : issuers_first(specs)) {
+    GeneratedCert out;
+    out.name = spec->name;
+    out.key = pool.get(spec->key_type, slot[spec]);
+    out.key_pem = to_pem(out.key.get());
+    const GeneratedCert* issuer = nullptr;
+    if (!spec->issuer.empty() && spec->issuer != spec->name) {
+      issuer = &set.get(spec->issuer);
+      if (!issuer->cert) {
+        throw std::invalid_argument("certificate '" + spec->name + "': issuer '" + spec->issuer +
+                                    "' is a garbage certificate and cannot sign");
+      }
+    }
+    if (spec->garbage) {
+      out.cert_pem = garbage_pem();
+    } else {
+      out.cert = make_cert(*spec, out.key.get(), issuer, now);
+      out.cert_pem = to_pem(out.cert.get());
+    }
+    set.add(std::move(out));
+  }
+  return set;
+}
+
+void write_cert_set(const CertSet& set, const fs::path& dir) {
+  fs::create_directories(dir);
+  for (const auto& name : set.names()) {
+    const GeneratedCert& gc = set.get(name);
+    io::write_file_atomic(dir / (name + ".pem"), gc.cert_pem, fs::perms(0644));
+    io::write_file_atomic(dir / (name + ".key"), gc.key_pem, io::kPrivateKeyPerms);
+  }
+}
+
+}  // namespace tlsmatrix

@@ -1,0 +1,155 @@
+#include "harness/certs/pem_io.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include <cstring>
+
+#include "harness/io/file_io.h"
+#include "harness/io/input_error.h"
+
+namespace tlsmatrix {
+
+namespace {
+
+std::string where(std::string_view origin) { return std::string(origin) + ": "; }
+
+bool looks_like_pem(std::string_view data) {
+  return data.find("-----BEGIN ") != std::string_view::npos;
+}
+
+ossl::BioPtr mem_bio(std::string_view data) {
+  ossl::BioPtr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+  ossl::check(bio != nullptr, "allocating a memory BIO");
+  return bio;
+}
+
+// Never let OpenSSL ask for a passphrase on the terminal: a harness run must not block.
+int refuse_passphrase(char*, int, int, void*) { return -1; }
+
+struct OpensslFree {
+  void operator()(void* p) const noexcept { OPENSSL_free(p); }
+};
+
+// One PEM block as PEM_read_bio returns it.
+struct PemBlock {
+  std::string name;
+  std::string header;
+  std::string der;
+};
+
+// Reads every PEM block. A block that is not well-formed armour (e.g. cut off before its END
+// line) is an InputError; text between blocks is ignored, as OpenSSL itself does.
+std::vector<PemBlock> read_pem_blocks(std::string_view data, std::string_view origin) {
+  ossl::BioPtr bio = mem_bio(data);
+  std::vector<PemBlock> blocks;
+  for (;;) {
+    char* name = nullptr;
+    char* header = nullptr;
+    unsigned char* der = nullptr;
+    long len = 0;
+    ERR_clear_error();
+    if (PEM_read_bio(bio.get(), &name, &header, &der, &len) != 1) {
+      unsigned long err = ERR_peek_last_error();
+      if (ERR_GET_LIB(err) == ERR_LIB_PEM && ERR_GET_REASON(err) == PEM_R_NO_START_LINE) {
+        ERR_clear_error();  // the normal end of input
+        break;
+      }
+      std::string queue = ossl::drain_errors();
+      throw InputError(where(origin) + "malformed PEM block " + std::to_string(blocks.size() + 1) +
+                       (queue.empty() ? "" : " (" + queue + ")"));
+    }
+    std::unique_ptr<char, OpensslFree> name_owner(name);
+    std::unique_ptr<char, OpensslFree> header_owner(header);
+    std::unique_ptr<unsigned char, OpensslFree> der_owner(der);
+    blocks.push_back({name, header ? header : "",
+                      std::string(reinterpret_cast<char*>(der), static_cast<std::size_t>(len))});
+  }
+  return blocks;
+}
+
+ossl::X509Ptr der_to_x509(std::string_view der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  ossl::X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
+  // Trailing bytes after the certificate mean it is not what it claims to be.
+  if (cert && p != reinterpret_cast<const unsigned char*>(der.data()) + der.size()) cert.reset();
+  return cert;
+}
+
+}  // namespace
+
+std::vector<ossl::X509Ptr> parse_certs(std::string_view data, std::string_view origin) {
+  std::vector<ossl::X509Ptr> out;
+  if (!looks_like_pem(data)) {
+    if (!data.empty()) {
+      ossl::X509Ptr cert = der_to_x509(data);
+      ossl::drain_errors();
+      if (cert) out.push_back(std::move(cert));
+    }
+    if (out.empty()) throw InputError(where(origin) + "no certificate found (neither PEM nor DER)");
+    return out;
+  }
+  int index = 0;
+  for (const auto& block : read_pem_blocks(data, origin)) {
+    if (block.name != "CERTIFICATE" && block.name != "X509 CERTIFICATE") continue;
+    ++index;
+    ossl::X509Ptr cert = der_to_x509(block.der);
+    if (!cert) {
+      std::string queue = ossl::drain_errors();
+      throw InputError(where(origin) + "certificate " + std::to_string(index) +
+                       " does not parse" + (queue.empty() ? "" : " (" + queue + ")"));
+    }
+    out.push_back(std::move(cert));
+  }
+  if (out.empty()) throw InputError(where(origin) + "no certificate found");
+  return out;
+}
+
+std::vector<ossl::X509Ptr> load_certs(const std::filesystem::path& path) {
+  return parse_certs(io::read_file(path), path.string());
+}
+
+ossl::EvpPkeyPtr parse_private_key(std::string_view data, std::string_view origin) {
+  const std::string encrypted = where(origin) + "encrypted key: no passphrase support";
+  if (!looks_like_pem(data)) {
+    if (data.empty()) throw InputError(where(origin) + "no private key found");
+    const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+    std::unique_ptr<X509_SIG, ossl::Deleter<X509_SIG_free>> sig(
+        d2i_X509_SIG(nullptr, &p, static_cast<long>(data.size())));
+    if (sig) throw InputError(encrypted);
+    p = reinterpret_cast<const unsigned char*>(data.data());
+    ossl::EvpPkeyPtr key(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(data.size())));
+    std::string queue = ossl::drain_errors();
+    if (!key) throw InputError(where(origin) + "no private key found (neither PEM nor DER)");
+    return key;
+  }
+  // Look at the armour first, so that an encrypted key gets a clear message instead of a
+  // decoder error (PKCS#8 "ENCRYPTED PRIVATE KEY" or legacy "Proc-Type: 4,ENCRYPTED").
+  bool found = false;
+  for (const auto& block : read_pem_blocks(data, origin)) {
+    bool is_key = block.name.size() >= 11 &&
+                  block.name.compare(block.name.size() - 11, 11, "PRIVATE KEY") == 0;
+    if (!is_key) continue;
+    if (block.name == "ENCRYPTED PRIVATE KEY" ||
+        block.header.find("ENCRYPTED") != std::string::npos) {
+      throw InputError(encrypted);
+    }
+    found = true;
+    break;
+  }
+  if (!found) throw InputError(where(origin) + "no private key found");
+  ossl::BioPtr bio = mem_bio(data);
+  ossl::EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, refuse_passphrase, nullptr));
+  if (!key) {
+    std::string queue = ossl::drain_errors();
+    throw InputError(where(origin) + "private key does not parse" +
+                     (queue.empty() ? "" : " (" + queue + ")"));
+  }
+  return key;
+}
+
+ossl::EvpPkeyPtr load_private_key(const std::filesystem::path& path) {
+  return parse_private_key(io::read_file(path), path.string());
+}
+
+}  // namespace tlsmatrix

@@ -1,0 +1,43 @@
+// The scenario x mode x profile grid of a run, as the table-shaped reports (terminal, HTML, the
+// Markdown counts) lay it out: scenarios in load order, modes ascending, profiles in the order
+// the runner used them.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "harness/runner/cell_result.h"
+
+namespace tlsmatrix::reports {
+
+struct GridRow {
+  std::string scenario;
+  std::string file;
+  std::string summary;
+};
+
+class Grid {
+ public:
+  explicit Grid(const RunResult& run);
+
+  const std::vector<GridRow>& rows() const { return rows_; }
+  const std::vector<int>& modes() const { return modes_; }
+  const std::vector<std::string>& profiles() const { return profiles_; }
+
+  // The cell, or nullptr when that combination did not run.
+  const CellResult* find(std::size_t row, int mode, const std::string& profile) const;
+
+ private:
+  std::vector<GridRow> rows_;
+  std::vector<int> modes_;
+  std::vector<std::string> profiles_;
+  std::map<std::tuple<std::size_t, int, std::string>, const CellResult*> cells_;
+};
+
+// The profile's name for a narrow column: "grpc-core" -> "core"; others unchanged.
+std::string_view short_profile_name(std::string_view profile);
+
+}  // namespace tlsmatrix::reports

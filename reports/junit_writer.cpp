@@ -1,0 +1,67 @@
+#include "reports/junit_writer.h"
+
+#include <sstream>
+
+#include "reports/grid.h"
+#include "reports/markup_escape.h"
+#include "reports/text_util.h"
+
+namespace tlsmatrix::reports {
+
+namespace {
+std::string seconds(double ms) { return format_fixed(ms / 1000.0, 3); }
+
+std::string attr(std::string_view name, std::string_view value) {
+  return " " + std::string(name) + "=\"" + escape_xml_attr(value) + "\"";
+}
+
+std::string failure_body(const CellResult& cell) {
+  std::string body = "expected: " + describe(cell.expected) + "\nactual:   " + describe(cell.actual);
+  if (!cell.summary.empty()) body += "\nscenario: " + cell.summary;
+  if (!cell.detail.empty()) body += "\n\n" + cell.detail;
+  return body;
+}
+}  // namespace
+
+std::string render_junit_report(const RunResult& run) {
+  Grid grid(run);
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << "<testsuites" << attr("name", run.tool) << attr("tests", std::to_string(run.cells.size()))
+      << attr("failures", std::to_string(run.mismatched())) << attr("errors", "0")
+      << attr("time", seconds(run.wall_ms)) << ">\n";
+  for (const auto& row : grid.rows()) {
+    std::vector<const CellResult*> cells;
+    int failures = 0;
+    double ms = 0;
+    for (const auto& cell : run.cells) {
+      if (cell.scenario != row.scenario) continue;
+      cells.push_back(&cell);
+      failures += cell.match ? 0 : 1;
+      ms += cell.duration_ms;
+    }
+    out << "  <testsuite" << attr("name", row.scenario)
+        << attr("tests", std::to_string(cells.size())) << attr("failures", std::to_string(failures))
+        << attr("errors", "0") << attr("skipped", "0") << attr("time", seconds(ms));
+    if (!run.started.empty()) out << attr("timestamp", run.started);
+    out << attr("file", row.file) << ">\n";
+    for (const CellResult* cell : cells) {
+      out << "    <testcase"
+          << attr("name", "mode " + std::to_string(cell->mode) + " / " + cell->profile)
+          << attr("classname", cell->scenario) << attr("file", cell->scenario_file)
+          << attr("time", seconds(cell->duration_ms));
+      if (cell->match) {
+        out << "/>\n";
+        continue;
+      }
+      out << ">\n      <failure" << attr("message", one_line(cell->mismatch_text()))
+          << attr("type", "mismatch") << ">" << escape_xml_text(failure_body(*cell))
+          << "</failure>\n    </testcase>\n";
+    }
+    out << "  </testsuite>\n";
+  }
+  out << "</testsuites>\n";
+  return out.str();
+}
+
+}  // namespace tlsmatrix::reports

@@ -1,0 +1,130 @@
+#include "reports/markdown_writer.h"
+
+#include <sstream>
+
+#include "reports/grid.h"
+#include "reports/summary.h"
+#include "reports/text_util.h"
+
+namespace tlsmatrix::reports {
+
+namespace {
+// GitHub caps a step summary at 1 MiB; a run where everything fails should still fit.
+constexpr std::size_t kMaxMismatchRows = 200;
+constexpr std::size_t kDetailWidth = 300;
+
+std::string code(std::string_view text) { return "`" + std::string(text) + "`"; }
+
+// The detail's lines, shortened as a whole, escaped one by one and joined with <br> (which GitHub
+// renders inside a table cell, where a newline would end the row).
+std::string detail_cell(std::string_view detail) {
+  std::string joined;
+  std::size_t start = 0;
+  while (start <= detail.size()) {
+    std::size_t end = detail.find('\n', start);
+    if (end == std::string_view::npos) end = detail.size();
+    std::string line = one_line(detail.substr(start, end - start));
+    if (!line.empty()) joined += (joined.empty() ? "" : "\n") + line;
+    start = end + 1;
+  }
+  joined = truncate_to_width(joined, kDetailWidth);
+  std::string out;
+  start = 0;
+  while (start <= joined.size()) {
+    std::size_t end = joined.find('\n', start);
+    if (end == std::string::npos) end = joined.size();
+    out += (start == 0 ? "" : "<br>") + escape_markdown(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+}  // namespace
+
+std::string escape_markdown(std::string_view text) {
+  std::string out;
+  for (char c : one_line(text)) {
+    switch (c) {
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>':
+      case '|': case '~': case '&': case '#': case '!':
+        out += '\\';
+        break;
+      default:
+        break;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string render_markdown_report(const RunResult& run) {
+  Grid grid(run);
+  std::ostringstream out;
+  const int total = static_cast<int>(run.cells.size());
+  const int bad = run.mismatched();
+  if (bad == 0) {
+    out << "## ✅ tlsmatrix: " << run.matched() << "/" << total << " cells as expected\n\n";
+  } else {
+    out << "## ❌ tlsmatrix: " << bad << " of " << total << " cells mismatched\n\n";
+  }
+  out << escape_markdown(summary_line(run)) << "\n\n";
+
+  if (!grid.rows().empty()) {
+    out << "| mode |";
+    for (const auto& profile : grid.profiles()) out << " " << escape_markdown(profile) << " |";
+    out << "\n| --- |";
+    for (std::size_t i = 0; i < grid.profiles().size(); ++i) out << " ---: |";
+    out << "\n";
+    for (int mode : grid.modes()) {
+      out << "| " << mode << " |";
+      for (const auto& profile : grid.profiles()) {
+        int cells = 0, matched = 0;
+        for (const auto& cell : run.cells) {
+          if (cell.mode != mode || cell.profile != profile) continue;
+          ++cells;
+          matched += cell.match ? 1 : 0;
+        }
+        out << " " << matched << "/" << cells << (matched == cells ? "" : " ❌") << " |";
+      }
+      out << "\n";
+    }
+    out << "\n";
+  }
+
+  if (bad > 0) {
+    out << "### Mismatches\n\n";
+    out << "| scenario | mode | profile | expected | actual | mismatch | detail |\n";
+    out << "| --- | ---: | --- | --- | --- | --- | --- |\n";
+    std::size_t rows = 0;
+    for (const auto& cell : run.cells) {
+      if (cell.match) continue;
+      if (rows++ == kMaxMismatchRows) break;
+      out << "| " << escape_markdown(cell.scenario) << " | " << cell.mode << " | "
+          << escape_markdown(cell.profile) << " | " << code(describe(cell.expected)) << " | "
+          << code(describe(cell.actual)) << " | " << escape_markdown(cell.mismatch_text())
+          << " | " << detail_cell(cell.detail)
+          << " |\n";
+    }
+    if (rows > kMaxMismatchRows) {
+      out << "\n…and " << (bad - static_cast<int>(kMaxMismatchRows))
+          << " more; the JSON and JUnit reports list them all.\n";
+    }
+    out << "\n";
+  }
+
+  if (!run.portability.empty()) {
+    out << "### Portability\n\n";
+    for (const auto& note : run.portability) {
+      out << "- **" << escape_markdown(note.scenario) << "**, mode " << note.mode << ": "
+          << escape_markdown(note.text) << "\n";
+    }
+    out << "\n";
+  }
+  if (!run.notes.empty()) {
+    out << "### Notes\n\n";
+    for (const auto& note : run.notes) out << "- " << escape_markdown(note) << "\n";
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace tlsmatrix::reports

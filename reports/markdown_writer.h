@@ -1,0 +1,19 @@
+// The Markdown report of `tlsmatrix run`, meant for $GITHUB_STEP_SUMMARY: a status heading, the
+// counts per mode and profile, a table of mismatches and the portability notes. Text from
+// scenario files and peers is escaped so it cannot break the tables or inject HTML.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "harness/runner/cell_result.h"
+
+namespace tlsmatrix::reports {
+
+std::string render_markdown_report(const RunResult& run);
+
+// `text` on one line with Markdown and HTML punctuation backslash-escaped (pipes included), for
+// table cells and list items.
+std::string escape_markdown(std::string_view text);
+
+}  // namespace tlsmatrix::reports

@@ -1,0 +1,64 @@
+// Small helpers shared by the certificate tests: spec builders, a temporary folder, chain checks.
+#pragma once
+
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "harness/certs/cert_spec.h"
+#include "harness/ossl/ossl_ptr.h"
+
+namespace tlsmatrix::testutil {
+
+inline CertSpec spec(std::string name, std::string issuer = "", bool ca = false,
+                     KeyType type = KeyType::ec_p256) {
+  CertSpec s;
+  s.name = std::move(name);
+  s.issuer = std::move(issuer);
+  s.ca = ca;
+  s.key_type = type;
+  s.cn = s.name;
+  return s;
+}
+
+// A fresh folder under the system temp dir, removed when the object goes away.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "tlsmatrix-test-XXXXXX").string();
+    char* made = ::mkdtemp(tmpl.data());
+    if (made == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = made;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Verifies `leaf` against `root` as the only trust anchor with `untrusted` as intermediates.
+// Returns X509_V_OK or the verification error.
+inline int verify_chain(X509* leaf, X509* root, const std::vector<X509*>& untrusted = {}) {
+  ossl::X509StorePtr store(X509_STORE_new());
+  X509_STORE_add_cert(store.get(), root);
+  STACK_OF(X509)* chain = sk_X509_new_null();
+  for (X509* c : untrusted) sk_X509_push(chain, c);
+  ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
+  X509_STORE_CTX_init(ctx.get(), store.get(), leaf, chain);
+  int ok = X509_verify_cert(ctx.get());
+  int err = ok == 1 ? X509_V_OK : X509_STORE_CTX_get_error(ctx.get());
+  sk_X509_free(chain);  // does not own the certificates
+  return err;
+}
+
+}  // namespace tlsmatrix::testutil

@@ -1,0 +1,301 @@
+// Report writers: a hand-built run with matched and mismatched cells, two profiles and scenario
+// names full of characters that break naive writers (quotes, &, <>, newlines, control characters,
+// invalid UTF-8). The file formats are checked by real parsers (Python's json, ElementTree and
+// html.parser via tests/unit/reports_parse_check.py), the terminal and Markdown text by content.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "harness/io/input_error.h"
+#include "reports/console_table.h"
+#include "reports/json_out.h"
+#include "reports/json_writer.h"
+#include "reports/junit_writer.h"
+#include "reports/markdown_writer.h"
+#include "reports/markup_escape.h"
+#include "reports/text_util.h"
+#include "reports/write_reports.h"
+
+namespace tlsmatrix::reports {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kQuoted = "valid \"rsa\" & <ec> 'set'";
+const std::string kNasty = "multi\nline\x01name\x1b[31m\xff";
+const std::string kLong =
+    "a-scenario-name-so-long-that-the-terminal-table-has-to-cut-it-somewhere-before-the-marks";
+
+CellResult make_cell(const std::string& scenario, int mode, const std::string& profile,
+                     Verdict expected, Verdict actual, std::string detail = "") {
+  CellResult c;
+  c.scenario = scenario;
+  c.scenario_file = "scenarios/" + std::to_string(scenario.size()) + ".yaml";
+  c.summary = "summary of " + scenario;
+  c.mode = mode;
+  c.profile = profile;
+  c.expected = expected;
+  c.actual = actual;
+  c.detail = std::move(detail);
+  c.match = expected == actual;
+  c.duration_ms = 12.3456;
+  return c;
+}
+
+// 3 scenarios x modes 0,1,2 x profiles grpc-core, go = 18 cells, two of them mismatched:
+// kNasty mode 2 go (wrong failure) and kQuoted mode 1 grpc-core (unexpected success).
+RunResult sample_run() {
+  RunResult run;
+  run.version = "0.1.0";
+  run.started = "2026-11-23T04:30:00Z";
+  run.wall_ms = 1234;
+  const Verdict pass{Outcome::pass, Reason::ok};
+  const Verdict unknown_ca{Outcome::fail, Reason::unknown_ca};
+  const Verdict missing{Outcome::fail, Reason::client_cert_missing};
+  for (const auto& name : {kQuoted, kNasty, kLong}) {
+    for (int mode : {0, 1, 2}) {
+      for (const std::string profile : {"grpc-core", "go"}) {
+        Verdict want = mode == 0 ? pass : (name == kNasty && mode == 2 ? missing : unknown_ca);
+        Verdict got = want;
+        std::string detail;
+        if (name == kNasty && mode == 2 && profile == "go") {
+          got = unknown_ca;
+          detail = "client: Socket closed\nserver: certificate verify failed <&> \"x\"\x02";
+        }
+        if (name == kQuoted && mode == 1 && profile == "grpc-core") got = pass;
+        run.cells.push_back(make_cell(name, mode, profile, want, got, detail));
+      }
+    }
+  }
+  run.portability.push_back({kQuoted, 1, "accepted by grpc-core, rejected by go: <name> & \"CN\""});
+  run.notes.push_back("server accepts TLS 1.2 in mode 2; Milvus requires TLS 1.3");
+  return run;
+}
+
+TEST(TextUtil, Utf8AndWidth) {
+  EXPECT_EQ(valid_utf8("a\xff" "b\xc0\xaf"), "a\uFFFD" "b\uFFFD\uFFFD");  // overlong '/'
+  EXPECT_EQ(valid_utf8("\xed\xa0\x80"), "\uFFFD\uFFFD\uFFFD");            // a surrogate
+  EXPECT_EQ(one_line("  a\n\tb\x1b[1m  c "), "a b [1m c");
+  EXPECT_EQ(display_width("✓✗ab"), 4u);
+  EXPECT_EQ(display_width("✅"), 2u);
+  EXPECT_EQ(truncate_to_width("abcdef", 4), "abc…");
+  EXPECT_EQ(truncate_to_width("abcdef", 6), "abcdef");
+  EXPECT_EQ(truncate_to_width("abcdef", 5, "..."), "ab...");
+  EXPECT_EQ(pad_to_width("✓", 3), "✓  ");
+  EXPECT_EQ(format_fixed(0.01234, 3), "0.012");
+  EXPECT_EQ(wrap_words("aa bb cc dddddd e", 5),
+            (std::vector<std::string>{"aa bb", "cc", "dddddd", "e"}));
+}
+
+TEST(JsonOut, EscapesAndNests) {
+  EXPECT_EQ(json_quote("a\"b\\c\n\x01\x7f\xff"), R"("a\"b\\c\n\u0001\u007f)" "\uFFFD\"");
+  JsonWriter w(0);
+  w.begin_object().member("n", 3).member("x", 0.5).member("b", false).key("a").begin_array();
+  w.value("s").null().end_array().key("e").begin_object().end_object().end_object();
+  EXPECT_EQ(w.take(), R"({"n":3,"x":0.5,"b":false,"a":["s",null],"e":{}})");
+}
+
+TEST(JsonOut, MisuseThrows) {
+  JsonWriter w;
+  w.begin_object();
+  EXPECT_THROW(w.value("no key"), std::logic_error);
+  EXPECT_THROW(w.end_array(), std::logic_error);
+  EXPECT_THROW(w.take(), std::logic_error);
+}
+
+TEST(MarkupEscape, EscapesAndStripsIllegal) {
+  EXPECT_EQ(escape_xml_text("<a & b>\x01\x0b"), "&lt;a &amp; b&gt;");
+  EXPECT_EQ(escape_xml_attr("\"q\" 'a'\n\t"), "&quot;q&quot; &#39;a&#39;&#10;&#9;");
+  EXPECT_EQ(escape_xml_text("\xef\xbf\xbe ok \xff"), " ok \uFFFD");  // U+FFFE is not XML
+}
+
+TEST(ConsoleTable, BoGoLinesAndDetail) {
+  std::string text = render_console_report(sample_run(), {});
+  EXPECT_NE(text.find("✗ multi line name [31m\uFFFD  mode 2  go: wrong failure: want "
+                      "client_cert_missing, got unknown_ca\n    client: Socket closed\n"
+                      "    server: certificate verify failed <&> \"x\"\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  mode 1  grpc-core: unexpected success\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Portability:\n"), std::string::npos);
+  EXPECT_NE(text.find("Notes:\n  - server accepts TLS 1.2"), std::string::npos);
+  EXPECT_NE(text.find("18 cells: 16 matched, 2 mismatched"), std::string::npos);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << "no colour was asked for";
+  EXPECT_EQ(text.find('\x01'), std::string::npos);
+}
+
+// The marks of every row sit under the profile labels of the header, and the table fits in the
+// requested width (the long name is cut with an ellipsis).
+TEST(ConsoleTable, ColumnsAlignAndFit) {
+  ConsoleOptions options;
+  options.width = 60;
+  std::string text = render_console_report(sample_run(), options);
+  std::istringstream lines(text);
+  std::vector<std::string> table;
+  for (std::string line; std::getline(lines, line) && !line.empty();) table.push_back(line);
+  ASSERT_EQ(table.size(), 5u) << text;  // two header lines, three scenarios
+  EXPECT_NE(table[0].find("mode 0"), std::string::npos);
+  auto columns_of = [](const std::string& line, auto is_mark) {
+    std::vector<std::size_t> cols;
+    std::size_t col = 0;
+    bool prev_space = true;
+    for (std::size_t pos = 0; pos < line.size();) {
+      std::size_t start = pos;
+      char32_t cp = next_code_point(line, pos).value_or(kReplacementChar);
+      if (cp != ' ' && prev_space && is_mark(line.substr(start, pos - start))) cols.push_back(col);
+      prev_space = cp == ' ';
+      ++col;
+    }
+    return cols;
+  };
+  auto labels = columns_of(table[1], [](std::string_view s) { return s == "c" || s == "g"; });
+  ASSERT_EQ(labels.size(), 6u) << table[1];
+  for (std::size_t r = 2; r < table.size(); ++r) {
+    EXPECT_LE(display_width(table[r]), 60u) << table[r];
+    auto marks = columns_of(table[r], [](std::string_view s) { return s == "✓" || s == "✗"; });
+    EXPECT_EQ(marks, labels) << "row: " << table[r] << "\nheader: " << table[1];
+  }
+  EXPECT_NE(table[4].find("…"), std::string::npos) << table[4];
+}
+
+TEST(ConsoleTable, AsciiAndColour) {
+  ConsoleOptions ascii;
+  ascii.ascii = true;
+  std::string text = render_console_report(sample_run(), ascii);
+  for (char c : text) ASSERT_EQ(static_cast<unsigned char>(c) & 0x80, 0) << text;
+  EXPECT_NE(text.find("XX multi line name [31m?  mode 2  go: wrong failure"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("ok"), std::string::npos);
+
+  ConsoleOptions colour;
+  colour.color = true;
+  text = render_console_report(sample_run(), colour);
+  EXPECT_NE(text.find("\x1b[32m✓\x1b[0m"), std::string::npos);
+  // The only escapes are ours: the one in the scenario name was made harmless.
+  EXPECT_EQ(text.find("\x1b[31m\uFFFD"), std::string::npos);
+}
+
+TEST(ConsoleTable, SingleProfileHasNoSubColumns) {
+  RunResult run = sample_run();
+  std::erase_if(run.cells, [](const CellResult& c) { return c.profile == "go"; });
+  std::string text = render_console_report(run, {});
+  EXPECT_EQ(text.find("scenario"), 0u);
+  // The header is one line: the scenario rows follow it directly.
+  EXPECT_NE(text.find("mode 2\nvalid \"rsa\""), std::string::npos) << text;
+}
+
+TEST(Markdown, HeadingReflectsStatus) {
+  RunResult run = sample_run();
+  std::string md = render_markdown_report(run);
+  EXPECT_EQ(md.rfind("## ❌ tlsmatrix: 2 of 18 cells mismatched\n", 0), 0u) << md;
+  EXPECT_NE(md.find("| scenario | mode | profile | expected | actual |"), std::string::npos);
+  EXPECT_NE(md.find("`fail client_cert_missing` | `fail unknown_ca`"), std::string::npos) << md;
+  EXPECT_NE(md.find("valid \"rsa\" \\& \\<ec\\> 'set'"), std::string::npos) << md;
+  EXPECT_NE(md.find("| client: Socket closed<br>server: certificate verify failed \\<\\&\\> \"x\" |"),
+            std::string::npos) << md;
+  EXPECT_NE(md.find("### Portability"), std::string::npos);
+  for (auto& c : run.cells) c.match = true;
+  md = render_markdown_report(run);
+  EXPECT_EQ(md.rfind("## ✅ tlsmatrix: 18/18 cells as expected\n", 0), 0u) << md;
+  EXPECT_EQ(md.find("### Mismatches"), std::string::npos);
+}
+
+TEST(Markdown, TableCellsStayInTheirCells) {
+  EXPECT_EQ(escape_markdown("a|b\nc `x` *y*"), "a\\|b c \\`x\\` \\*y\\*");
+}
+
+TEST(Junit, FailureMessageIsOneLine) {
+  std::string xml = render_junit_report(sample_run());
+  EXPECT_NE(xml.find("<failure message=\"wrong failure: want client_cert_missing, got "
+                     "unknown_ca\" type=\"mismatch\">"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("name=\"mode 1 / grpc-core\" classname=\"valid &quot;rsa&quot; &amp; "
+                     "&lt;ec&gt; &#39;set&#39;\""),
+            std::string::npos)
+      << xml;
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "tlsmatrix-reports-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// Runs a command and returns its exit status and output (stdout and stderr together).
+std::pair<int, std::string> run_command(const std::string& command) {
+  std::string output;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  if (pipe == nullptr) return {-1, "popen failed"};
+  std::array<char, 4096> buf{};
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) output.append(buf.data(), n);
+  return {::pclose(pipe), output};
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+TEST(WriteReports, FilesParseWithRealParsers) {
+  TempDir dir;
+  ReportPaths paths{dir.path() / "run.json", dir.path() / "run.xml", dir.path() / "run.md",
+                    dir.path() / "run.html"};
+  RunResult run = sample_run();
+  check_report_paths(paths);
+  write_reports(run, paths);
+  for (const auto& p : {*paths.json, *paths.junit, *paths.markdown, *paths.html}) {
+    EXPECT_TRUE(fs::is_regular_file(p)) << p;
+  }
+  // Only the four reports: no temporary file left behind.
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 4);
+
+  std::string command = "/usr/bin/python3 " +
+                        shell_quote(std::string(TLSMATRIX_SOURCE_DIR) +
+                                    "/tests/unit/reports_parse_check.py") +
+                        " " + shell_quote(dir.path().string()) + " 18 2";
+  for (const auto& name : {kQuoted, kNasty, kLong}) command += " " + shell_quote(valid_utf8(name));
+  auto [status, output] = run_command(command);
+  EXPECT_EQ(status, 0) << output;
+}
+
+// The checker itself must be able to fail: a JUnit file with a wrong count is caught.
+TEST(WriteReports, ParseCheckCatchesWrongCounts) {
+  TempDir dir;
+  ReportPaths paths{dir.path() / "run.json", dir.path() / "run.xml", std::nullopt,
+                    dir.path() / "run.html"};
+  write_reports(sample_run(), paths);
+  auto [status, output] = run_command(
+      "/usr/bin/python3 " + shell_quote(std::string(TLSMATRIX_SOURCE_DIR) +
+                                        "/tests/unit/reports_parse_check.py") +
+      " " + shell_quote(dir.path().string()) + " 18 3 x");
+  EXPECT_NE(status, 0);
+  EXPECT_NE(output.find("junit has 2 failures, want 3"), std::string::npos) << output;
+}
+
+TEST(WriteReports, BadPathsAreInputErrors) {
+  TempDir dir;
+  EXPECT_THROW(check_report_paths({.json = dir.path() / "missing" / "run.json"}), InputError);
+  EXPECT_THROW(check_report_paths({.html = dir.path()}), InputError);
+  EXPECT_NO_THROW(check_report_paths({.junit = dir.path() / "run.xml"}));
+  EXPECT_THROW(write_reports(sample_run(), {.json = dir.path() / "missing" / "run.json"}),
+               std::runtime_error);
+}
+
+}  // namespace
+}  // namespace tlsmatrix::reports

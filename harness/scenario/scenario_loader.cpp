@@ -411,7 +411,12 @@ CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
         r.fail(v, fpath + ": a country is two letters (e.g. CN, DE), found '" + c.c + "'");
       }
     } else if (f == "san") {
-      for (const YNode& item : r.list(v, fpath)) {
+      const std::vector<YNode>& items = r.list(v, fpath);
+      if (items.size() > kMaxSubjectAltNames) {
+        r.fail(v, fpath + ": " + std::to_string(items.size()) + " entries; the limit is " +
+                      std::to_string(kMaxSubjectAltNames));
+      }
+      for (const YNode& item : items) {
         std::string s = r.scalar(item, fpath);
         check_san(r, item, fpath, s);
         c.sans.push_back(s);

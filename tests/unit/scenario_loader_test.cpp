@@ -306,6 +306,13 @@ const std::vector<ErrorCase>& error_cases() {
       {"bad scenario name", replace_line(1, "name: ../etc"), 1, "name '../etc' must start"},
       {"bad cert name", replace_line(7, "  ser ver:"), 7, "cert name 'ser ver' must"},
       {"yaml tag", replace_line(9, "    cn: !!str localhost"), 9, "YAML tags"},
+      {"too many sans", replace_line(9, "    san: [" + [] {
+         std::string list = "DNS:h0.test";
+         for (std::size_t i = 1; i <= kMaxSubjectAltNames; ++i) {
+           list += ", DNS:h" + std::to_string(i) + ".test";
+         }
+         return list;
+       }() + "]"), 9, "certs.server.san: 1001 entries; the limit is 1000"},
   };
   return cases;
 }

@@ -87,10 +87,10 @@ for t in "${targets[@]}"; do
   for job_log in "$out"/fuzz-*.log; do
     [[ -f $job_log ]] && cat "$job_log" >>"$out/$t.log" && rm -f "$job_log"
   done
-  if grep -qE "ERROR: |unexpected exception|InputError does not|deadly signal" \
+  if grep -qE "ERROR: |unexpected exception|InputError does not|error queue not drained|deadly signal" \
        "$out/$t.log"; then
     echo "fuzz: $t found a problem; log: $out/$t.log" >&2
-    grep -E "ERROR|SUMMARY|unexpected|InputError does not|Test unit written" "$out/$t.log" \
+    grep -E "ERROR|SUMMARY|unexpected|InputError does not|not drained|Test unit written" "$out/$t.log" \
       | head -20 >&2 || true
     status=1
   fi

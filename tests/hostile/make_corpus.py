@@ -9,7 +9,9 @@ Layout (the test tests/integration/hostile_inputs.py reads it):
                  this set for a hostile one, so the failure can only come from that file.
   OUT/pem/       hostile certificate/key files (PEM slots)
   OUT/yaml/      hostile YAML (scenario and milvus.yaml slots)
-  OUT/cases.json the case list: name, kind (pem|key|yaml|any), path, expect (bad|accepted)
+  OUT/der/       each base certificate and key in DER (a slot gets the DER form of its own file)
+  OUT/cases.json the case list: name, kind (any|pem|key|der|yaml|milvus), path, expect
+                 (bad|accepted|mismatch), expect_by_command (overrides per command)
 
 All keys are throwaway test keys generated on the spot (never committed, never real). Needs
 Debian's python3-cryptography, hence /usr/bin/python3. Idempotent: a finished corpus is kept.
@@ -132,12 +134,14 @@ def make_corpus(out):
     rng = random.Random(8)  # the same garbage every time, so a failure reproduces
     cases = []
 
-    def add(kind, case, data=None, expect="bad", mode=0o644):
-        folder = {"pem": "pem", "key": "pem", "any": "pem", "yaml": "yaml", "milvus": "yaml"}[kind]
+    def add(kind, case, data=None, expect="bad", mode=0o644, expect_by_command=None):
+        folder = {"pem": "pem", "key": "pem", "any": "pem", "yaml": "yaml", "milvus": "yaml",
+                  "der": "der"}[kind]
         path = f"{out}/{folder}/{case}"
         if data is not None:
             write(path, data, mode)
-        cases.append({"name": case, "kind": kind, "path": path, "expect": expect})
+        cases.append({"name": case, "kind": kind, "path": path, "expect": expect,
+                      "expect_by_command": expect_by_command or {}})
 
     os.makedirs(f"{out}/pem", exist_ok=True)
     os.makedirs(f"{out}/yaml", exist_ok=True)
@@ -180,7 +184,22 @@ def make_corpus(out):
     add("pem", "mismatched-end.pem", server_pem.replace(b"END CERTIFICATE", b"END PRIVATE KEY"))
     add("pem", "bad-base64-char.pem", server_pem.replace(b"\n", b"\n!", 2))
     add("pem", "key-instead-of-cert.pem", server_key_pem)
-    add("pem", "der-cert.der", server.public_bytes(serialization.Encoding.DER), expect="accepted")
+    # DER where PEM was expected: der/NAME holds base/NAME in DER, and the test hands each slot
+    # the DER form of the very file it replaces (a server key in the client slot would fail for
+    # another reason).
+    os.makedirs(f"{out}/der", exist_ok=True)
+    for f in sorted(os.listdir(base)):
+        if f.endswith(".pem"):
+            der = x509.load_pem_x509_certificate(open(f"{base}/{f}", "rb").read()).public_bytes(
+                serialization.Encoding.DER)
+        elif f.endswith(".key"):
+            der = serialization.load_pem_private_key(open(f"{base}/{f}", "rb").read(), None) \
+                .private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                               serialization.NoEncryption())
+        else:
+            continue
+        write(f"{out}/der/{f}", der, 0o600 if f.endswith(".key") else 0o644)
+    add("der", "der", expect="accepted")
     add("pem", "der-truncated.der", server.public_bytes(serialization.Encoding.DER)[:300])
     add("pem", "non-utf8.pem", b"\xff\xfe\xc3\x28" * 64 + server_pem)
     add("pem", "utf16.pem", server_pem.decode().encode("utf-16"))
@@ -209,13 +228,13 @@ def make_corpus(out):
     add("key", "cert-instead-of-key.key", server_pem)
     add("key", "encrypted-pkcs8.key", key_pem(server_key, b"hostile-test"))
     add("key", "encrypted-legacy.key", key_pem(server_key, b"hostile-test", traditional=True))
-    add("key", "other-type.key", open(f"{base}/rsa.key", "rb").read())
+    # validate reports a key that does not fit its certificate as a failed check (exit 1, the
+    # file named in the report): finding that is its job. Every other command refuses it (2).
+    add("key", "other-type.key", open(f"{base}/rsa.key", "rb").read(),
+        expect_by_command={"validate": "mismatch"})
     add("key", "truncated.key", server_key_pem[:len(server_key_pem) // 2])
     add("key", "key-header-garbage.key",
         b"-----BEGIN PRIVATE KEY-----\nAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n")
-    add("key", "der-key.der", server_key.private_bytes(
-        serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()), expect="accepted")
 
     # YAML (scenario files; milvus.yaml variants are "milvus").
     depth = 10000

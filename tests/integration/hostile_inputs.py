@@ -49,8 +49,9 @@ def closed_port():
 class Slot:
     """One place a command reads a file: argv with the hostile path substituted for FILE."""
 
-    def __init__(self, command, name, kinds, argv, full=True):
+    def __init__(self, command, name, kinds, argv, full=True, replaces=None):
         self.command, self.name, self.kinds, self.argv, self.full = command, name, kinds, argv, full
+        self.replaces = replaces  # the base file FILE stands in for (its DER form is der/NAME)
 
     def args(self, path, out_dir):
         return [a.replace("FILE", path).replace("OUTDIR", out_dir) for a in self.argv]
@@ -59,9 +60,20 @@ class Slot:
 def slots(base, port):
     ca, spem, skey = f"{base}/ca.pem", f"{base}/server.pem", f"{base}/server.key"
     cpem, ckey = f"{base}/client.pem", f"{base}/client.key"
-    cert = ("any", "pem")
-    key = ("any", "key")
+    cert = ("any", "pem", "der")
+    key = ("any", "key", "der")
     yaml = ("any", "yaml")
+    serve = ["serve", "--tls-mode", "2", "--duration", "1"]
+    validate = ["validate", "--tls-mode", "2"]
+    validate_client = ["--server-name", "localhost"]
+    probe = ["probe", f"127.0.0.1:{port}", "--timeout", "2"]
+
+    def server_files(pem=spem, key_=skey, ca_=ca):
+        return ["--server-pem", pem, "--server-key", key_, "--ca-pem", ca_]
+
+    def client_files(pem=cpem, key_=ckey, trust=ca):
+        return ["--client-pem", pem, "--client-key", key_, "--trust", trust]
+
     # full=False slots get a sample of the cases: the loader behind them is the same as the full
     # slot's, and the whole test must stay well under a minute under ASan.
     return [
@@ -69,43 +81,41 @@ def slots(base, port):
         Slot("certs scenario", "scenario", yaml, ["certs", "scenario", "FILE", "--out", "OUTDIR"]),
         Slot("serve", "--scenario", yaml,
              ["serve", "--scenario", "FILE", "--tls-mode", "1", "--duration", "1"], full=False),
-        Slot("serve", "--server-pem", cert, ["serve", "--tls-mode", "2", "--server-pem", "FILE",
-                                             "--server-key", skey, "--ca-pem", ca, "--duration", "1"]),
-        Slot("serve", "--server-key", key, ["serve", "--tls-mode", "2", "--server-pem", spem,
-                                            "--server-key", "FILE", "--ca-pem", ca, "--duration", "1"]),
-        Slot("serve", "--ca-pem", cert, ["serve", "--tls-mode", "2", "--server-pem", spem,
-                                         "--server-key", skey, "--ca-pem", "FILE", "--duration", "1"],
-             full=False),
+        Slot("serve", "--server-pem", cert, serve + server_files(pem="FILE"),
+             replaces="server.pem"),
+        Slot("serve", "--server-key", key, serve + server_files(key_="FILE"),
+             replaces="server.key"),
+        Slot("serve", "--ca-pem", cert, serve + server_files(ca_="FILE"), full=False,
+             replaces="ca.pem"),
         Slot("validate", "--milvus-yaml", ("any", "milvus"), ["validate", "--milvus-yaml", "FILE"]),
-        Slot("validate", "--server-pem", cert, ["validate", "--tls-mode", "2", "--server-pem", "FILE",
-                                                "--server-key", skey, "--ca-pem", ca]),
-        Slot("validate", "--server-key", key, ["validate", "--tls-mode", "2", "--server-pem", spem,
-                                               "--server-key", "FILE", "--ca-pem", ca]),
-        Slot("validate", "--ca-pem", cert, ["validate", "--tls-mode", "2", "--server-pem", spem,
-                                            "--server-key", skey, "--ca-pem", "FILE"], full=False),
+        Slot("validate", "--server-pem", cert, validate + server_files(pem="FILE"),
+             replaces="server.pem"),
+        Slot("validate", "--server-key", key, validate + server_files(key_="FILE"),
+             replaces="server.key"),
+        Slot("validate", "--ca-pem", cert, validate + server_files(ca_="FILE"), full=False,
+             replaces="ca.pem"),
         Slot("validate", "--client-pem", cert,
-             ["validate", "--tls-mode", "2", "--server-pem", spem, "--server-key", skey,
-              "--ca-pem", ca, "--client-pem", "FILE", "--client-key", ckey, "--trust", ca,
-              "--server-name", "localhost"], full=False),
+             validate + server_files() + client_files(pem="FILE") + validate_client, full=False,
+             replaces="client.pem"),
+        Slot("validate", "--client-key", key,
+             validate + server_files() + client_files(key_="FILE") + validate_client, full=False,
+             replaces="client.key"),
         Slot("validate", "--trust", cert,
-             ["validate", "--tls-mode", "2", "--server-pem", spem, "--server-key", skey,
-              "--ca-pem", ca, "--client-pem", cpem, "--client-key", ckey, "--trust", "FILE",
-              "--server-name", "localhost"], full=False),
-        Slot("probe", "--trust", cert, ["probe", f"127.0.0.1:{port}", "--tls-mode", "1",
-                                        "--trust", "FILE", "--timeout", "2"]),
-        Slot("probe", "--client-key", key,
-             ["probe", f"127.0.0.1:{port}", "--tls-mode", "2", "--trust", ca, "--client-pem", cpem,
-              "--client-key", "FILE", "--timeout", "2"]),
-        Slot("probe", "--client-pem", cert,
-             ["probe", f"127.0.0.1:{port}", "--tls-mode", "2", "--trust", ca, "--client-pem", "FILE",
-              "--client-key", ckey, "--timeout", "2"], full=False),
+             validate + server_files() + client_files(trust="FILE") + validate_client, full=False,
+             replaces="ca.pem"),
+        Slot("probe", "--trust", cert, probe + ["--tls-mode", "1", "--trust", "FILE"],
+             replaces="ca.pem"),
+        Slot("probe", "--client-key", key, probe + ["--tls-mode", "2"] + client_files(key_="FILE"),
+             replaces="client.key"),
+        Slot("probe", "--client-pem", cert, probe + ["--tls-mode", "2"] + client_files(pem="FILE"),
+             full=False, replaces="client.pem"),
     ]
 
 
 # The sample a full=False slot runs: one of each way a file can be unusable.
 SAMPLE = {"empty", "garbage.bin", "fifo", "symlink-loop", "missing", "huge-100MB",
           "truncated-base64.pem", "encrypted-pkcs8.key", "alias-bomb.yaml", "deep-flow.yaml",
-          "chain-3000.pem", "der-cert.der", "der-key.der", "unreadable"}
+          "chain-3000.pem", "der", "unreadable"}
 
 
 def can_read_unreadable(path):
@@ -119,6 +129,9 @@ def can_read_unreadable(path):
 
 def check(slot, case, out_root):
     path = case["path"]
+    if case["kind"] == "der":
+        path = os.path.join(os.path.dirname(path), slot.replaces)
+    expect = case["expect_by_command"].get(slot.command, case["expect"])
     out_dir = tempfile.mkdtemp(dir=out_root)
     argv = [BINARY, *slot.args(path, out_dir)]
     label = f"{slot.command} {slot.name} <- {case['name']}"
@@ -134,7 +147,13 @@ def check(slot, case, out_root):
     for mark in CRASH_MARKS:
         if mark in err:
             problems.append(f"stderr has '{mark}'")
-    if case["expect"] == "bad":
+    if expect == "mismatch":
+        # A failed check, reported with the file named (in the report, so on stdout).
+        if r.returncode != 1:
+            problems.append(f"exit {r.returncode}, want 1 (a failed check)")
+        if path not in r.stdout.decode("utf-8", "replace") + err:
+            problems.append(f"the output does not name {path}")
+    elif expect == "bad":
         if r.returncode != 2:
             problems.append(f"exit {r.returncode}, want 2")
         names = [path] + case.get("names", [])
@@ -145,7 +164,7 @@ def check(slot, case, out_root):
     elif r.returncode not in (0, 1):
         problems.append(f"exit {r.returncode}, want 0 or 1 (the file is acceptable)")
     leftovers = os.listdir(out_dir)
-    if case["expect"] == "bad" and leftovers:
+    if expect != "accepted" and leftovers:
         problems.append(f"left files behind in --out: {leftovers}")
     shutil.rmtree(out_dir, ignore_errors=True)
     if problems:

@@ -16,6 +16,7 @@
 
 #include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
+#include "harness/io/utf8.h"
 
 namespace tlsmatrix {
 
@@ -663,6 +664,7 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
 }
 
 Scenario parse_scenario(std::string_view yaml, const std::string& file) {
+  io::check_utf8(yaml, file);
   YNode root = parse_tree(yaml, file);
   Reader r(file);
   if (root.kind != YNode::Kind::map) {

@@ -306,6 +306,8 @@ const std::vector<ErrorCase>& error_cases() {
       {"bad scenario name", replace_line(1, "name: ../etc"), 1, "name '../etc' must start"},
       {"bad cert name", replace_line(7, "  ser ver:"), 7, "cert name 'ser ver' must"},
       {"yaml tag", replace_line(9, "    cn: !!str localhost"), 9, "YAML tags"},
+      {"latin-1 summary", replace_line(2, "summary: caf\xe9 au lait"), 2,
+       "not valid UTF-8 (byte 0xE9)"},
       {"too many sans", replace_line(9, "    san: [" + [] {
          std::string list = "DNS:h0.test";
          for (std::size_t i = 1; i <= kMaxSubjectAltNames; ++i) {

@@ -28,6 +28,10 @@ namespace {
 // anything much deeper is a mistake or an attack on the parser's recursion.
 constexpr std::size_t kMaxDepth = 8;
 
+// The catalogue's largest set has 4 certificates. Thousands would cost minutes of key generation
+// (RSA-4096 takes about a second each) and deep issuer recursion: refused up front.
+constexpr std::size_t kMaxCertsPerScenario = 100;
+
 constexpr std::string_view kKeyUsageNames[] = {"digitalSignature", "nonRepudiation",
                                                "keyEncipherment",  "keyAgreement",
                                                "keyCertSign",      "cRLSign"};
@@ -693,6 +697,10 @@ Scenario parse_scenario(std::string_view yaml, const std::string& file) {
 
   const YNode& certs = r.map(r.require(root, "certs", "the scenario"), "certs");
   if (certs.entries.empty()) r.fail(certs, "certs: needs at least one certificate");
+  if (certs.entries.size() > kMaxCertsPerScenario) {
+    r.fail(certs, "certs: " + std::to_string(certs.entries.size()) +
+                      " certificates; the limit is " + std::to_string(kMaxCertsPerScenario));
+  }
   std::vector<CertEntry> entries;
   std::set<std::string> cert_names;
   for (const auto& [k, v] : certs.entries) {

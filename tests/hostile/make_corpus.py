@@ -271,6 +271,13 @@ def make_corpus(out):
         open(f"{base}/scenario.yaml", "rb").read().replace(
             b"san: [DNS:localhost, IP:127.0.0.1]",
             b"san: [" + b", ".join(f"DNS:h{i}.test".encode() for i in range(SAN_COUNT)) + b"]"))
+    # Thousands of RSA-4096 certificates, each issuing the next: minutes of key generation and
+    # deep issuer recursion unless the loader refuses the count.
+    add("yaml", "scenario-certs-3000.yaml",
+        b"name: many\nsummary: s\ncerts:\n" +
+        b"".join(f"  c{i}:\n    key: rsa4096\n    ca: true\n".encode() +
+                 (f"    issuer: c{i - 1}\n".encode() if i else b"") for i in range(3000)) +
+        b"server:\n  cert: c2999\nexpect:\n  0: pass\n  1: pass\n  2: pass\n")
     add("yaml", "issuer-cycle.yaml",
         open(f"{base}/scenario.yaml", "rb").read().replace(b"    ca: true\n",
                                                             b"    ca: true\n    issuer: server\n"))

@@ -306,6 +306,11 @@ const std::vector<ErrorCase>& error_cases() {
       {"bad scenario name", replace_line(1, "name: ../etc"), 1, "name '../etc' must start"},
       {"bad cert name", replace_line(7, "  ser ver:"), 7, "cert name 'ser ver' must"},
       {"yaml tag", replace_line(9, "    cn: !!str localhost"), 9, "YAML tags"},
+      {"too many certs", replace_line(4, [] {
+         std::string certs;
+         for (int i = 0; i < 100; ++i) certs += "  c" + std::to_string(i) + ":\n    cn: x\n";
+         return certs + "  ca:";
+       }()), 4, "certs: 102 certificates; the limit is 100"},
       {"latin-1 summary", replace_line(2, "summary: caf\xe9 au lait"), 2,
        "not valid UTF-8 (byte 0xE9)"},
       {"too many sans", replace_line(9, "    san: [" + [] {

@@ -10,6 +10,7 @@ Layout (the test tests/integration/hostile_inputs.py reads it):
   OUT/pem/       hostile certificate/key files (PEM slots)
   OUT/yaml/      hostile YAML (scenario and milvus.yaml slots)
   OUT/der/       each base certificate and key in DER (a slot gets the DER form of its own file)
+  OUT/out/       places a report (--json) or a certificate folder (--out) cannot be written to
   OUT/cases.json the case list: name, kind (any|pem|key|der|yaml|milvus), path, expect
                  (bad|accepted|mismatch), expect_by_command (overrides per command)
 
@@ -136,7 +137,7 @@ def make_corpus(out):
 
     def add(kind, case, data=None, expect="bad", mode=0o644, expect_by_command=None):
         folder = {"pem": "pem", "key": "pem", "any": "pem", "yaml": "yaml", "milvus": "yaml",
-                  "der": "der"}[kind]
+                  "der": "der", "out": "out", "outdir": "out"}[kind]
         path = f"{out}/{folder}/{case}"
         if data is not None:
             write(path, data, mode)
@@ -307,6 +308,15 @@ def make_corpus(out):
                                   f"{out}/pem/encrypted-pkcs8.key".encode()))
     add("milvus", "milvus-cert-directory.yaml",
         milvus_yaml(base).replace(f"{base}/server.pem".encode(), f"{out}/pem/directory".encode()))
+
+    # Where a report (--json) or a certificate folder (--out) cannot go.
+    os.makedirs(f"{out}/out/a-directory/inside", exist_ok=True)
+    write(f"{out}/out/a-file", b"not a folder\n")
+    add("out", "no-such-folder/report.json")
+    add("out", "a-directory")
+    add("out", "a-file/report.json")
+    add("outdir", "a-file")
+    add("outdir", "a-file/sub")
 
     with open(f"{out}/cases.json.tmp", "w") as f:
         json.dump({"base": base, "cases": cases}, f, indent=1)

@@ -7,7 +7,8 @@ chain of thousands of certificates, ...) and runs the command. A "bad" case must
 line on stderr that names the file; an "accepted" one (DER where PEM was expected) must exit 0 or
 1. Every case must end by itself within HANG_S (a hang bound, not a speed assertion) and never
 die from a signal or print a sanitizer report. `certs scenario` must also leave its --out folder
-empty: nothing half-written.
+empty: nothing half-written. Outputs count too: a --json report or an --out folder that cannot be
+written (missing folder, a folder in the way, a file where a folder should be) is bad input.
 
 Run against another build with TLSMATRIX=build-asan/tlsmatrix (the corpus goes next to it).
 Commands still shown as "(not built yet)" are skipped with a message.
@@ -109,6 +110,17 @@ def slots(base, port):
              replaces="client.key"),
         Slot("probe", "--client-pem", cert, probe + ["--tls-mode", "2"] + client_files(pem="FILE"),
              full=False, replaces="client.pem"),
+        # Outputs: a report or a certificate folder that cannot be written is bad input too.
+        Slot("run", "--json", ("out",), ["run", f"{base}/scenario.yaml", "--modes", "1",
+                                         "--profiles", "grpc-core", "--json", "FILE"]),
+        Slot("certs gen", "--out", ("outdir",), ["certs", "gen", "--out", "FILE"]),
+        Slot("certs scenario", "--out", ("outdir",),
+             ["certs", "scenario", f"{base}/scenario.yaml", "--out", "FILE"]),
+        Slot("validate", "--json", ("out",), validate + server_files() + ["--json", "FILE"]),
+        Slot("probe", "--json", ("out",), probe + ["--tls-mode", "1", "--json", "FILE"]),
+        Slot("bench", "--json", ("out",), ["bench", "--layer", "tls", "--modes", "1", "--keys",
+                                           "ec-p256", "--tls", "1.3", "--duration", "1",
+                                           "--json", "FILE"]),
     ]
 
 

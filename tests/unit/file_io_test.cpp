@@ -113,5 +113,15 @@ TEST(WriteFileAtomic, AFailedWriteLeavesTheOldFileAndNoTemporary) {
   }
 }
 
+TEST(CreateFolders, NamesTheFolderItCannotCreate) {
+  testutil::TempDir tmp;
+  const fs::path file = tmp.path() / "a-file";
+  { std::ofstream(file) << "x"; }
+  EXPECT_THAT(message_of([&] { io::create_folders(file / "sub"); }),
+              StartsWith((file / "sub").string() + ": cannot create folder: "));
+  io::create_folders(tmp.path() / "x" / "y");
+  EXPECT_TRUE(fs::is_directory(tmp.path() / "x" / "y"));
+}
+
 }  // namespace
 }  // namespace tlsmatrix

@@ -15,14 +15,15 @@ Layout (the test tests/integration/hostile_inputs.py reads it):
                  (bad|accepted|mismatch), expect_by_command (overrides per command)
 
 All keys are throwaway test keys generated on the spot (never committed, never real). Needs
-Debian's python3-cryptography, hence /usr/bin/python3. Idempotent: a finished corpus is kept.
+Debian's python3-cryptography, hence /usr/bin/python3. A corpus is kept until this script
+changes.
 """
 import datetime
 import ipaddress
 import json
 import os
 import random
-import stat
+import shutil
 import sys
 
 from cryptography import x509
@@ -157,14 +158,11 @@ def make_corpus(out):
     add("any", "directory")
     os.makedirs(f"{out}/pem/directory", exist_ok=True)
     add("any", "fifo")
-    if not os.path.exists(f"{out}/pem/fifo"):
-        os.mkfifo(f"{out}/pem/fifo")
+    os.mkfifo(f"{out}/pem/fifo")
     add("any", "symlink-loop")
-    if not os.path.islink(f"{out}/pem/symlink-loop"):
-        os.symlink("symlink-loop", f"{out}/pem/symlink-loop")
+    os.symlink("symlink-loop", f"{out}/pem/symlink-loop")
     add("any", "dangling-symlink")
-    if not os.path.islink(f"{out}/pem/dangling-symlink"):
-        os.symlink("no-such-target", f"{out}/pem/dangling-symlink")
+    os.symlink("no-such-target", f"{out}/pem/dangling-symlink")
     add("any", "missing")  # never created
     add("any", "unreadable", b"-----BEGIN CERTIFICATE-----\n", mode=0o000)
     add("any", "huge-100MB")
@@ -206,23 +204,21 @@ def make_corpus(out):
     add("pem", "utf16.pem", server_pem.decode().encode("utf-16"))
 
     # A chain of thousands of distinct certificates, each issued by the next.
-    if not os.path.exists(f"{out}/pem/chain-{CHAIN_CERTS}.pem"):
-        key = ec.generate_private_key(ec.SECP256R1())
-        parts = []
-        # One key for every link: the point is the count, and signing with a fresh key each
-        # time would only slow the corpus down.
-        for i in range(CHAIN_CERTS):
-            parts.append(pem(make_cert(f"link {i}", key, f"link {i + 1}", key, ca=i > 0)))
-        write(f"{out}/pem/chain-{CHAIN_CERTS}.pem", b"".join(parts))
+    key = ec.generate_private_key(ec.SECP256R1())
+    parts = []
+    # One key for every link: the point is the count, and signing with a fresh key each
+    # time would only slow the corpus down.
+    for i in range(CHAIN_CERTS):
+        parts.append(pem(make_cert(f"link {i}", key, f"link {i + 1}", key, ca=i > 0)))
+    write(f"{out}/pem/chain-{CHAIN_CERTS}.pem", b"".join(parts))
     add("pem", f"chain-{CHAIN_CERTS}.pem")
 
     # A server certificate with thousands of SANs (its own key is server.key's).
-    if not os.path.exists(f"{out}/pem/sans-{SAN_COUNT}.pem"):
-        sans = [x509.DNSName(f"host{i}.example.test") for i in range(SAN_COUNT)]
-        sans.append(x509.DNSName("localhost"))
-        write(f"{out}/pem/sans-{SAN_COUNT}.pem",
-              pem(make_cert("localhost", server_key, "Hostile Test CA", ca_key, sans=sans,
-                            eku=[ExtendedKeyUsageOID.SERVER_AUTH])))
+    sans = [x509.DNSName(f"host{i}.example.test") for i in range(SAN_COUNT)]
+    sans.append(x509.DNSName("localhost"))
+    write(f"{out}/pem/sans-{SAN_COUNT}.pem",
+          pem(make_cert("localhost", server_key, "Hostile Test CA", ca_key, sans=sans,
+                        eku=[ExtendedKeyUsageOID.SERVER_AUTH])))
     add("pem", f"sans-{SAN_COUNT}.pem")
 
     # Private keys.
@@ -327,7 +323,15 @@ def main():
     if len(sys.argv) != 2:
         sys.exit("usage: make_corpus.py OUT")
     out = sys.argv[1]
-    os.makedirs(out, exist_ok=True)
+    done = os.path.join(out, "cases.json")
+    # A corpus made by this very script is reused whole: the chain and SAN files are signed by
+    # the base set's keys, so parts of two generations must not be mixed.
+    if os.path.exists(done) and os.path.getmtime(done) > os.path.getmtime(__file__):
+        return
+    if os.path.isdir(out) and os.listdir(out) and not os.path.isdir(os.path.join(out, "base")):
+        sys.exit(f"make_corpus.py: {out} is not empty and not a corpus; not touching it")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
     make_corpus(out)
 
 

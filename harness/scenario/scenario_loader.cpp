@@ -530,8 +530,14 @@ std::string cert_ref(const Reader& r, const YNode& n, const std::string& path,
 
 std::vector<std::string> cert_refs(const Reader& r, const YNode& n, const std::string& path,
                                    const std::set<std::string>& certs) {
+  const std::vector<YNode>& items = r.list(n, path);
+  // A chain names certificates of the set, perhaps one twice on purpose; not thousands of times.
+  if (items.size() > kMaxCertsPerScenario) {
+    r.fail(n, path + ": " + std::to_string(items.size()) + " entries; the limit is " +
+                  std::to_string(kMaxCertsPerScenario));
+  }
   std::vector<std::string> out;
-  for (const YNode& item : r.list(n, path)) out.push_back(cert_ref(r, item, path, certs));
+  for (const YNode& item : items) out.push_back(cert_ref(r, item, path, certs));
   return out;
 }
 
@@ -753,13 +759,20 @@ std::vector<Scenario> load_scenarios(const std::vector<fs::path>& paths) {
     for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
       const fs::path& f = it->path();
+      // The error_code overloads throughout: a symlink loop or a dangling link in the folder
+      // must become a message naming it, not an exception from <filesystem>.
+      std::error_code entry_ec;
       // Editor backups and hidden folders are not scenarios.
       if (f.filename().string().starts_with(".")) {
-        if (it->is_directory()) it.disable_recursion_pending();
+        if (it->is_directory(entry_ec)) it.disable_recursion_pending();
         continue;
       }
       auto ext = f.extension();
-      if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file()) found.push_back(f);
+      if (ext != ".yaml" && ext != ".yml") continue;
+      bool regular = it->is_regular_file(entry_ec);
+      if (entry_ec) throw InputError(f.string() + ": cannot read: " + entry_ec.message());
+      // Anything else named *.yaml (a FIFO, a socket, a folder) is not a scenario file.
+      if (regular) found.push_back(f);
     }
     if (ec) throw InputError(p.string() + ": cannot list folder: " + ec.message());
     std::sort(found.begin(), found.end());

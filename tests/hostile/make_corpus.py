@@ -138,7 +138,7 @@ def make_corpus(out):
 
     def add(kind, case, data=None, expect="bad", mode=0o644, expect_by_command=None):
         folder = {"pem": "pem", "key": "pem", "any": "pem", "yaml": "yaml", "milvus": "yaml",
-                  "der": "der", "out": "out", "outdir": "out"}[kind]
+                  "der": "der", "out": "out", "outdir": "out", "folder": "folders"}[kind]
         path = f"{out}/{folder}/{case}"
         if data is not None:
             write(path, data, mode)
@@ -278,6 +278,18 @@ def make_corpus(out):
     add("yaml", "issuer-cycle.yaml",
         open(f"{base}/scenario.yaml", "rb").read().replace(b"    ca: true\n",
                                                             b"    ca: true\n    issuer: server\n"))
+
+    # Scenario folders (for `run DIR`) holding a symlink loop or a broken file among good ones.
+    for name, odd in (("loop", None), ("broken", b"name: [unclosed\n")):
+        d = f"{out}/folders/with-{name}"
+        os.makedirs(d)
+        write(f"{d}/good.yaml", open(f"{base}/scenario.yaml", "rb").read())
+        if odd is None:
+            os.symlink("odd.yaml", f"{d}/odd.yaml")
+        else:
+            write(f"{d}/odd.yaml", odd)
+        cases.append({"name": f"folder-with-{name}", "kind": "folder", "path": d, "expect": "bad",
+                      "expect_by_command": {}, "names": [f"{d}/odd.yaml"]})
 
     # milvus.yaml variants: bad YAML in the file itself, or paths to bad files.
     add("milvus", "milvus-wrong-type-mode.yaml", milvus_yaml(base, '"two"'))

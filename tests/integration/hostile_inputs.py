@@ -78,7 +78,8 @@ def slots(base, port):
     # full=False slots get a sample of the cases: the loader behind them is the same as the full
     # slot's, and the whole test must stay well under a minute under ASan.
     return [
-        Slot("run", "scenario", yaml, ["run", "FILE", "--modes", "1", "--profiles", "grpc-core"]),
+        Slot("run", "scenario", yaml + ("folder",),
+             ["run", "FILE", "--modes", "1", "--profiles", "grpc-core"]),
         Slot("certs scenario", "scenario", yaml, ["certs", "scenario", "FILE", "--out", "OUTDIR"]),
         Slot("serve", "--scenario", yaml,
              ["serve", "--scenario", "FILE", "--tls-mode", "1", "--duration", "1"], full=False),

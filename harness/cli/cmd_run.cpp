@@ -1,11 +1,141 @@
+// `tlsmatrix run [PATH...]`: load every scenario (a malformed one stops everything before any
+// cell starts), run scenario x mode x profile cells in parallel, print the table, write the
+// requested reports. Exit 0 when every cell matched, 1 on any mismatch, 2 on bad input.
+#include <fnmatch.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
 #include "harness/cli/commands.h"
+#include "harness/io/input_error.h"
+#include "harness/runner/runner.h"
+#include "harness/scenario/scenario_loader.h"
+#include "harness/verdict/profile.h"
+#include "reports/console_table.h"
+#include "reports/write_reports.h"
 
 namespace tlsmatrix::cli {
 
-// Placeholder until the command is built; see the issue tracker.
+namespace {
+
+struct RunCliOptions {
+  std::vector<std::string> paths{"scenarios"};
+  std::vector<int> modes{0, 1, 2};
+  std::vector<std::string> profiles;
+  std::string filter;
+  int jobs = 0;
+  double timeout_s = 5;
+  reports::ReportPaths reports;
+  std::string json, junit, markdown, html;
+};
+
+std::vector<Scenario> apply_filter(std::vector<Scenario> all, const std::string& glob) {
+  if (glob.empty()) return all;
+  std::vector<Scenario> kept;
+  for (auto& s : all) {
+    if (fnmatch(glob.c_str(), s.name.c_str(), 0) == 0) kept.push_back(std::move(s));
+  }
+  if (kept.empty()) {
+    throw InputError("--filter '" + glob + "': matches none of the " + std::to_string(all.size()) +
+                     " scenario names");
+  }
+  return kept;
+}
+
+// "\r[ 57/270] name mode 1 go" on a terminal, overwritten in place and cleared at the end.
+class Progress {
+ public:
+  Progress() : enabled_(isatty(STDERR_FILENO) == 1) {}
+  void update(int done, int total, const CellResult& cell) {
+    if (!enabled_) return;
+    std::string width = std::to_string(std::to_string(total).size());
+    char head[32];
+    std::snprintf(head, sizeof head, ("\r[%" + width + "d/%d] ").c_str(), done, total);
+    std::string line = head + cell.scenario + " mode " + std::to_string(cell.mode) + " " + cell.profile;
+    if (line.size() > 100) line.resize(100);
+    std::cerr << line << "\033[K" << std::flush;
+  }
+  void clear() {
+    if (enabled_) std::cerr << "\r\033[K" << std::flush;
+  }
+
+ private:
+  bool enabled_;
+};
+
+int do_run(const RunCliOptions& o) {
+  std::vector<std::filesystem::path> paths(o.paths.begin(), o.paths.end());
+  // Everything that can be wrong with the input is found before the first cell runs.
+  std::vector<Scenario> scenarios = apply_filter(load_scenarios(paths), o.filter);
+  reports::ReportPaths report_paths;
+  if (!o.json.empty()) report_paths.json = o.json;
+  if (!o.junit.empty()) report_paths.junit = o.junit;
+  if (!o.markdown.empty()) report_paths.markdown = o.markdown;
+  if (!o.html.empty()) report_paths.html = o.html;
+  reports::check_report_paths(report_paths);
+
+  silence_grpc_logging();
+  // A closed stdout (`| head`) must not kill the run before its report files are written.
+  std::signal(SIGPIPE, SIG_IGN);
+  RunOptions ro;
+  ro.modes = o.modes;
+  std::sort(ro.modes.begin(), ro.modes.end());
+  ro.modes.erase(std::unique(ro.modes.begin(), ro.modes.end()), ro.modes.end());
+  ro.profiles = o.profiles;
+  ro.jobs = o.jobs;
+  ro.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
+  Progress progress;
+  ro.on_cell_done = [&progress](int done, int total, const CellResult& c) { progress.update(done, total, c); };
+  RunResult run = run_scenarios(scenarios, ro);
+  progress.clear();
+
+  reports::print_console_report(std::cout, run, reports::detect_console_options(STDOUT_FILENO));
+  std::cout.flush();
+  reports::write_reports(run, report_paths);
+  return run.mismatched() == 0 ? kExitOk : kExitMismatch;
+}
+
+}  // namespace
+
 void add_run_command(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("run", "(not built yet)");
-  cmd->callback([&action] { action = [] { return kExitBadInput; }; });
+  auto opts = std::make_shared<RunCliOptions>();
+  auto* cmd = app.add_subcommand(
+      "run",
+      "Run scenario files (or folders of them) in every tlsMode and client profile with real gRPC\n"
+      "servers and clients on 127.0.0.1, and compare each cell's outcome and reason with the\n"
+      "scenario's expectation. Exit 0 all matched, 1 any mismatch, 2 bad input (a malformed\n"
+      "scenario stops the run before any cell starts and no report is written).");
+  cmd->add_option("paths", opts->paths, "Scenario files or folders (folders: every *.yaml inside)")
+      ->check(CLI::ExistingPath)
+      ->capture_default_str();
+  cmd->add_option("--modes", opts->modes, "tlsModes to run, comma-separated")
+      ->delimiter(',')
+      ->check(CLI::IsMember({0, 1, 2}))
+      ->capture_default_str();
+  std::vector<std::string> names = client_profile_names();
+  cmd->add_option("--profiles", opts->profiles,
+                  "Client profiles, comma-separated (default: all): " + [&names] {
+                    std::string s;
+                    for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+                    return s;
+                  }())
+      ->delimiter(',')
+      ->check(CLI::IsMember(names));
+  cmd->add_option("--filter", opts->filter, "Only scenarios whose name matches this shell glob (e.g. 'name-*')");
+  cmd->add_option("--jobs,-j", opts->jobs, "Cells run in parallel (default: the number of cores)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--timeout", opts->timeout_s, "Seconds one cell may take before it fails with `timeout`")
+      ->check(CLI::Range(0.1, 600.0))
+      ->capture_default_str();
+  cmd->add_option("--json", opts->json, "Write the JSON report (DESIGN.md contract) to this file");
+  cmd->add_option("--junit", opts->junit, "Write a JUnit XML report (one testcase per cell) to this file");
+  cmd->add_option("--markdown", opts->markdown, "Write a Markdown summary (for $GITHUB_STEP_SUMMARY) to this file");
+  cmd->add_option("--html", opts->html, "Write a self-contained HTML report to this file");
+  cmd->callback([opts, &action] { action = [opts] { return do_run(*opts); }; });
 }
 
 }  // namespace tlsmatrix::cli

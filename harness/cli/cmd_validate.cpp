@@ -1,11 +1,205 @@
+// `tlsmatrix validate`: will these certificates work, with every client, in the configured
+// mode, and for how long? Static checks on the files, then a dynamic check with a real local
+// server and clients (harness/validate), then the report.
+#include <chrono>
+#include <iostream>
+#include <memory>
+
 #include "harness/cli/commands.h"
+#include "harness/cli/validate_json.h"
+#include "harness/endpoints/tls_server.h"
+#include "harness/io/file_io.h"
+#include "harness/io/input_error.h"
+#include "harness/runner/runner.h"
+#include "harness/validate/deployment_checks.h"
+#include "harness/validate/dynamic_check.h"
+#include "harness/validate/milvus_config.h"
+#include "harness/validate/profile_rules.h"
+#include "harness/validate/report_text.h"
 
 namespace tlsmatrix::cli {
 
-// Placeholder until the command is built; see the issue tracker.
+namespace {
+
+// Per profile, for the local server and client of the dynamic check (loopback: ample).
+constexpr std::chrono::milliseconds kHandshakeTimeout{5000};
+
+struct ValidateOptions {
+  std::string milvus_yaml;
+  std::string root;
+  std::optional<int> tls_mode;
+  std::string server_pem, server_key, ca_pem;
+  std::string client_pem, client_key, trust, server_name;
+  int warn_days = 30;
+  std::vector<std::string> profiles;
+  std::string json;
+};
+
+std::optional<std::filesystem::path> opt_path(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  return std::filesystem::path(s);
+}
+
+validate::DeploymentInput build_input(const ValidateOptions& o) {
+  validate::DeploymentInput in;
+  if (!o.milvus_yaml.empty()) {
+    validate::MilvusTlsConfig cfg = validate::load_milvus_config(o.milvus_yaml);
+    validate::apply_milvus_config(cfg, opt_path(o.root), in);
+  } else {
+    in.tls_mode = *o.tls_mode;
+    if (validate::uses_tls(in.tls_mode)) {
+      in.server_pem = opt_path(o.server_pem);
+      in.server_key = opt_path(o.server_key);
+      in.ca_pem = opt_path(o.ca_pem);
+    }
+  }
+  if (validate::uses_tls(in.tls_mode)) {
+    in.client_pem = opt_path(o.client_pem);
+    in.client_key = opt_path(o.client_key);
+    in.trust = opt_path(o.trust);
+  }
+  in.server_name = o.server_name;
+  in.warn_days = o.warn_days;
+  in.profiles = o.profiles;
+  return in;
+}
+
+std::string header(const validate::DeploymentInput& in) {
+  std::string out = "tlsmatrix validate: tlsMode " + std::to_string(in.tls_mode);
+  out += in.config_file.empty() ? " (from flags)" : " (from " + in.config_file.string() + ")";
+  if (!in.server_name.empty()) out += ", server name '" + in.server_name + "'";
+  out += ", profiles ";
+  const auto& profiles = in.profiles.empty() ? validate::profile_names() : in.profiles;
+  for (std::size_t i = 0; i < profiles.size(); ++i) out += (i ? "," : "") + profiles[i];
+  return out;
+}
+
+int run_validate(const ValidateOptions& o) {
+  const auto started = std::chrono::steady_clock::now();
+  validate::DeploymentInput input = build_input(o);
+  validate::LoadedDeployment files = validate::load_deployment(input);
+  std::vector<validate::CheckResult> results = validate::run_static_checks(input, files);
+  silence_grpc_logging();
+  for (auto& r : validate::run_dynamic_check(input, files, kHandshakeTimeout)) {
+    results.push_back(std::move(r));
+  }
+
+  // Where the dynamic check's server differs from Milvus's proxy, so a reader can weigh it.
+  const std::vector<std::string> notes =
+      validate::uses_tls(input.tls_mode) && files.server_pem ? server_caveats()
+                                                             : std::vector<std::string>{};
+
+  const validate::Summary summary = validate::summarize(results);
+  const int code = summary.errors > 0 ? kExitMismatch : kExitOk;
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (!o.json.empty()) {
+    try {
+      io::write_file_atomic(o.json, validate_json(input, results, notes, code, ms) + "\n");
+    } catch (const std::runtime_error& e) {
+      throw InputError(e.what());  // "F: cannot write: ..." names the --json file
+    }
+  }
+  std::cout << header(input) << "\n" << validate::render_text(results);
+  // In the terminal only when a handshake failed, where the differences may be the cause; the
+  // JSON always carries them.
+  bool handshake_failed = false;
+  for (const auto& r : results) {
+    handshake_failed |= r.check == "handshake" && r.severity != validate::Severity::ok;
+  }
+  if (handshake_failed) {
+    for (const auto& n : notes) std::cout << "  note: " << n << "\n";
+  }
+  std::cout << validate::summary_line(summary) << " (" << static_cast<long>(ms) << " ms)\n";
+  return code;
+}
+
+}  // namespace
+
 void add_validate_command(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("validate", "(not built yet)");
-  cmd->callback([&action] { action = [] { return kExitBadInput; }; });
+  auto opts = std::make_shared<ValidateOptions>();
+  auto* cmd = app.add_subcommand(
+      "validate",
+      "Check a Milvus deployment's TLS files before you start it: will these certificates work "
+      "with every client, in the configured tlsMode, and for how long?");
+  cmd->footer(
+      "Static checks: files readable (PEM or DER), keys match certificates, the server chain\n"
+      "verifies to --trust and to caPemPath, what server.pem sends, --server-name in a\n"
+      "subjectAltName under each profile's rules, validity (--warn-days), key strength and\n"
+      "digest, keyUsage/extendedKeyUsage per role, CAs are CAs, and in mode 2 the client chain\n"
+      "to caPemPath. Then a dynamic check: a local gRPC server on 127.0.0.1 with exactly these\n"
+      "files in this mode, and one client per profile trusting --trust (else caPemPath),\n"
+      "presenting --client-pem in mode 2.\n"
+      "Each check prints ✓ (ok), ! (warning) or ✗ (error) with the file and, unless ok, a fix.\n"
+      "Exit codes: 0 no errors (warnings allowed), 1 at least one error, 2 a file that cannot be\n"
+      "read or parsed (the message names it) or a usage error.\n"
+      "\n"
+      "Paths in milvus.yaml: relative paths are relative to the folder holding milvus.yaml.\n"
+      "Absolute paths are used as they are, unless --root DIR is given: then /P is looked up as\n"
+      "DIR/P, and if no file is there, as DIR/P without its first folder. So with a Docker\n"
+      "Compose folder that mounts ./tls at /milvus/tls, `--milvus-yaml milvus.yaml --root .`\n"
+      "finds /milvus/tls/server.pem at ./tls/server.pem.\n"
+      "\n"
+      "Examples:\n"
+      "  tlsmatrix validate --milvus-yaml milvus.yaml --root . --trust tls/ca.pem \\\n"
+      "      --client-pem tls/client.pem --client-key tls/client.key --server-name localhost\n"
+      "  tlsmatrix validate --tls-mode 1 --server-pem server.pem --server-key server.key \\\n"
+      "      --trust server.pem --server-name localhost");
+
+  auto* yaml = cmd->add_option("--milvus-yaml", opts->milvus_yaml,
+                               "milvus.yaml to read tls.serverPemPath, tls.serverKeyPath, "
+                               "tls.caPemPath and common.security.tlsMode (absent = 0) from")
+                   ->check(CLI::ExistingFile);
+  cmd->add_option("--root", opts->root,
+                  "folder that absolute paths in milvus.yaml are mapped onto (see below)")
+      ->check(CLI::ExistingDirectory)
+      ->needs(yaml);
+  auto* mode = cmd->add_option("--tls-mode", opts->tls_mode,
+                               "server tlsMode when not reading milvus.yaml: 0 plaintext, 1 "
+                               "one-way TLS, 2 mutual TLS")
+                   ->excludes(yaml);
+  auto* spem = cmd->add_option("--server-pem", opts->server_pem,
+                               "server certificate (PEM or DER; leaf first, then intermediates)")
+                   ->check(CLI::ExistingFile)
+                   ->excludes(yaml);
+  auto* skey = cmd->add_option("--server-key", opts->server_key, "server private key")
+                   ->check(CLI::ExistingFile)
+                   ->excludes(yaml);
+  auto* capem = cmd->add_option("--ca-pem", opts->ca_pem,
+                                "CA the server verifies client certificates with (Milvus "
+                                "caPemPath; required in mode 2)")
+                    ->check(CLI::ExistingFile)
+                    ->excludes(yaml);
+  for (auto* o : {spem, skey, capem}) o->needs(mode);
+  auto* cpem = cmd->add_option("--client-pem", opts->client_pem,
+                               "client certificate (pymilvus client_pem_path; used in mode 2)")
+                   ->check(CLI::ExistingFile);
+  cmd->add_option("--client-key", opts->client_key, "client private key (client_key_path)")
+      ->check(CLI::ExistingFile)
+      ->needs(cpem);
+  cmd->add_option("--trust", opts->trust,
+                  "what clients trust: server_pem_path in mode 1 (the pages use server.pem), "
+                  "ca_pem_path in mode 2")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--server-name", opts->server_name,
+                  "name clients connect with (pymilvus server_name), checked against the "
+                  "server certificate's subjectAltName");
+  cmd->add_option("--warn-days", opts->warn_days,
+                  "warn when a certificate expires within this many days")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--profiles", opts->profiles,
+                  "client profiles to judge with, comma-separated (default: all)")
+      ->delimiter(',')
+      ->check(CLI::IsMember(validate::profile_names()));
+  cmd->add_option("--json", opts->json, "also write the report as JSON to this file");
+
+  cmd->callback([opts, &action] {
+    if (opts->milvus_yaml.empty() && !opts->tls_mode) {
+      throw CLI::RequiredError("--milvus-yaml F, or --tls-mode N with the server files,");
+    }
+    action = [opts] { return run_validate(*opts); };
+  });
 }
 
 }  // namespace tlsmatrix::cli

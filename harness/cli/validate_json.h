@@ -1,0 +1,20 @@
+// The --json form of `tlsmatrix validate`.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/validate/check_result.h"
+#include "harness/validate/deployment.h"
+
+namespace tlsmatrix::cli {
+
+// {"tool","version","command":"validate","started","input":{...},"checks":[{"check","severity",
+//  "file","message","fix","profiles"}],"notes":[...],"summary":{"ok","warnings","errors"},
+//  "exit_code","duration_ms"}
+std::string validate_json(const validate::DeploymentInput& input,
+                          const std::vector<validate::CheckResult>& results,
+                          const std::vector<std::string>& notes, int exit_code,
+                          double duration_ms);
+
+}  // namespace tlsmatrix::cli

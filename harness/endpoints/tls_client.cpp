@@ -1,0 +1,143 @@
+#include "harness/endpoints/tls_client.h"
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_certificate_verifier.h>
+#include <grpcpp/security/tls_credentials_options.h>
+
+#include <future>
+#include <mutex>
+
+#include "harness/endpoints/tls_files.h"
+
+namespace tlsmatrix {
+
+namespace {
+
+namespace gx = grpc::experimental;
+
+constexpr const char* kLoopback = "127.0.0.1";
+
+// What the in-handshake profile check decided, shared between the verifier (owned by gRPC) and
+// the cell.
+struct VerifierRecord {
+  std::mutex mu;
+  bool called = false;
+  ProfileVerdict verdict;
+};
+
+class ProfileVerifier final : public gx::ExternalCertificateVerifier {
+ public:
+  ProfileVerifier(const ClientProfile& profile, std::vector<ossl::X509Ptr> roots, std::string name,
+                  std::shared_ptr<VerifierRecord> record)
+      : profile_(profile), roots_(std::move(roots)), name_(std::move(name)), record_(std::move(record)) {}
+
+  bool Verify(gx::TlsCustomVerificationCheckRequest* request, std::function<void(grpc::Status)>,
+              grpc::Status* sync_status) override {
+    PresentedChain chain;
+    auto leaf = pem_certs(std::string(request->peer_cert().data(), request->peer_cert().size()));
+    if (!leaf.empty()) chain.leaf = std::move(leaf.front());
+    for (auto& c : pem_certs(std::string(request->peer_cert_full_chain().data(),
+                                         request->peer_cert_full_chain().size()))) {
+      // The client-side peer chain starts with the leaf itself.
+      if (chain.leaf && X509_cmp(c.get(), chain.leaf.get()) == 0) continue;
+      chain.rest.push_back(std::move(c));
+    }
+    std::vector<X509*> trusted;
+    for (const auto& c : roots_) trusted.push_back(c.get());
+    ProfileVerdict v = verify_server(profile_, chain, trusted, name_);
+    *sync_status = v.ok() ? grpc::Status::OK : grpc::Status(grpc::StatusCode::UNAUTHENTICATED, v.detail);
+    std::lock_guard lock(record_->mu);
+    record_->called = true;
+    record_->verdict = std::move(v);
+    return true;
+  }
+  void Cancel(gx::TlsCustomVerificationCheckRequest*) override {}
+
+ private:
+  const ClientProfile& profile_;
+  std::vector<ossl::X509Ptr> roots_;
+  std::string name_;
+  std::shared_ptr<VerifierRecord> record_;
+};
+
+std::string load_error(const ClientSetup& setup) {
+  if (!setup.secure) return "";
+  std::string err = roots_error(setup.trust_pem, setup.trust_label);
+  if (err.empty() && !setup.cert_chain_pem.empty()) {
+    err = identity_error(setup.cert_chain_pem, setup.key_pem, setup.cert_label, setup.key_label);
+  }
+  return err;
+}
+
+}  // namespace
+
+std::string checked_name(const ClientSetup& setup) {
+  return setup.server_name.empty() ? kLoopback : setup.server_name;
+}
+
+ClientOutcome call_health_check(int port, const ClientSetup& setup, const ClientProfile& profile,
+                                std::chrono::milliseconds deadline) {
+  ClientOutcome out;
+  if (std::string err = load_error(setup); !err.empty()) {
+    out.config_error = true;
+    out.message = err;
+    return out;
+  }
+  auto record = std::make_shared<VerifierRecord>();
+  std::shared_ptr<grpc::ChannelCredentials> creds;
+  if (!setup.secure) {
+    creds = grpc::InsecureChannelCredentials();
+  } else if (profile.native_grpc_core) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = setup.trust_pem;
+    ssl.pem_private_key = setup.key_pem;
+    ssl.pem_cert_chain = setup.cert_chain_pem;
+    creds = grpc::SslCredentials(ssl);
+  } else {
+    std::vector<gx::IdentityKeyCertPair> identity;
+    if (!setup.cert_chain_pem.empty()) identity.push_back({setup.key_pem, setup.cert_chain_pem});
+    gx::TlsChannelCredentialsOptions options;
+    // The roots go to the profile's verifier only: given to gRPC as well, OpenSSL would complete
+    // the client's own chain from them (auto-chaining), which Go and Node clients do not do.
+    if (!identity.empty()) {
+      options.set_certificate_provider(std::make_shared<gx::StaticDataCertificateProvider>(identity));
+      options.watch_identity_key_cert_pairs();
+    }
+    // gRPC's own chain and name checks are off: the profile's verifier decides instead.
+    options.set_verify_server_certs(/*verify_server_certs=*/false);
+    options.set_check_call_host(false);
+    options.set_certificate_verifier(gx::ExternalCertificateVerifier::Create<ProfileVerifier>(
+        profile, pem_certs(setup.trust_pem), checked_name(setup), record));
+    creds = gx::TlsCredentials(options);
+  }
+  grpc::ChannelArguments args;
+  if (setup.secure && !setup.server_name.empty()) args.SetSslTargetNameOverride(setup.server_name);
+  // A channel of its own: with the global pool, channels with equal arguments share a connection
+  // and a cell would reuse another cell's handshake.
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  // One attempt, one handshake: no transparent retry on another connection.
+  args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+  auto channel = grpc::CreateCustomChannel(std::string(kLoopback) + ":" + std::to_string(port), creds, args);
+
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + deadline);
+  // An empty HealthCheckRequest (service "") serializes to zero bytes.
+  grpc::Slice empty;
+  grpc::ByteBuffer request(&empty, 1);
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
+                 [&done](grpc::Status s) { done.set_value(std::move(s)); });
+  grpc::Status status = done.get_future().get();
+  out.status_code = static_cast<int>(status.error_code());
+  out.message = status.error_message();
+  std::lock_guard lock(record->mu);
+  out.verifier_called = record->called;
+  out.verifier_verdict = record->verdict;
+  return out;
+}
+
+}  // namespace tlsmatrix

@@ -1,0 +1,43 @@
+// A real gRPC client for one cell: a fresh channel (own subchannel, so its own handshake)
+// configured as pymilvus configures it, and one grpc.health.v1.Health/Check RPC with a deadline.
+// The grpc-core profile uses gRPC's own SslCredentials; other profiles use TlsCredentials with
+// gRPC's server verification off and the profile engine as the certificate verifier.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "harness/verdict/profile.h"
+
+namespace tlsmatrix {
+
+// The client side after pymilvus's rules (DESIGN.md 1) have been applied.
+struct ClientSetup {
+  bool secure = false;
+  std::string trust_pem;    // root certificates
+  std::string trust_label;  // where they came from, e.g. "server_pem_path (server.pem)"
+  std::string cert_chain_pem;  // empty: no client certificate is sent
+  std::string key_pem;
+  std::string cert_label = "client_pem_path";
+  std::string key_label = "client_key_path";
+  std::string server_name;  // SSL target-name override; empty = none (the dialled host)
+};
+
+struct ClientOutcome {
+  bool config_error = false;  // the client could not load its files; `message` says why
+  int status_code = 0;        // grpc::StatusCode of the RPC
+  std::string message;        // the status message (or the config error)
+  // Set when the profile engine ran inside the handshake (non-native profiles).
+  bool verifier_called = false;
+  ProfileVerdict verifier_verdict;
+  bool ok() const { return !config_error && status_code == 0; }
+};
+
+// Dials 127.0.0.1:port and makes one Health/Check call that must finish within `deadline`.
+ClientOutcome call_health_check(int port, const ClientSetup& setup, const ClientProfile& profile,
+                                std::chrono::milliseconds deadline);
+
+// The name the client checks the server certificate against.
+std::string checked_name(const ClientSetup& setup);
+
+}  // namespace tlsmatrix

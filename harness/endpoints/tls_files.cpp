@@ -1,0 +1,85 @@
+#include "harness/endpoints/tls_files.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include "harness/certs/cert_factory.h"
+
+namespace tlsmatrix {
+
+namespace {
+
+ossl::BioPtr mem_bio(std::string_view data) {
+  ossl::BioPtr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
+  ossl::check(bio != nullptr, "allocating a memory BIO");
+  return bio;
+}
+
+int no_passphrase(char*, int, int, void*) { return -1; }
+
+std::string queue_or(std::string fallback) {
+  std::string q = ossl::drain_errors();
+  return q.empty() ? fallback : q;
+}
+
+}  // namespace
+
+std::vector<ossl::X509Ptr> pem_certs(std::string_view pem) {
+  std::vector<ossl::X509Ptr> out;
+  if (pem.empty()) return out;
+  ossl::BioPtr bio = mem_bio(pem);
+  for (;;) {
+    ossl::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, no_passphrase, nullptr));
+    if (!cert) break;
+    out.push_back(std::move(cert));
+  }
+  ERR_clear_error();
+  return out;
+}
+
+std::string identity_error(std::string_view cert_chain_pem, std::string_view key_pem,
+                           std::string_view cert_label, std::string_view key_label) {
+  ERR_clear_error();
+  ossl::BioPtr cert_bio = mem_bio(cert_chain_pem);
+  ossl::X509Ptr leaf(PEM_read_bio_X509_AUX(cert_bio.get(), nullptr, no_passphrase, nullptr));
+  if (!leaf) return std::string(cert_label) + ": no certificate loads (" + queue_or("empty") + ")";
+  ossl::BioPtr key_bio = mem_bio(key_pem);
+  ossl::EvpPkeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, no_passphrase, nullptr));
+  if (!key) return std::string(key_label) + ": no private key loads (" + queue_or("empty") + ")";
+  ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
+  ossl::check(ctx != nullptr, "creating an SSL_CTX");
+  // SSL_CTX_use_certificate applies the security level to the own certificate's key and
+  // signature digest: this is where OpenSSL 3 refuses an RSA-1024 or SHA-1 certificate.
+  if (SSL_CTX_use_certificate(ctx.get(), leaf.get()) != 1) {
+    return std::string(cert_label) + ": OpenSSL refuses the certificate (" + queue_or("unknown") +
+           "; security level " + std::to_string(SSL_CTX_get_security_level(ctx.get())) + ")";
+  }
+  if (SSL_CTX_use_PrivateKey(ctx.get(), key.get()) != 1 || SSL_CTX_check_private_key(ctx.get()) != 1) {
+    return std::string(key_label) + ": the key does not match " + std::string(cert_label) + " (" +
+           queue_or("key values mismatch") + ")";
+  }
+  ERR_clear_error();
+  return "";
+}
+
+std::string roots_error(std::string_view pem, std::string_view label) {
+  if (pem_certs(pem).empty()) return std::string(label) + ": no root certificate loads";
+  return "";
+}
+
+const std::string& default_roots_pem() {
+  static const std::string pem = [] {
+    CertSpec spec;
+    spec.name = "default-roots-stand-in";
+    spec.cn = "tlsmatrix stand-in for the default roots";
+    spec.ca = true;
+    spec.key_type = KeyType::ec_p256;
+    // A private pool: the shared pool's slots belong to scenario certificates.
+    KeyPool pool;
+    CertSet set = build_cert_set({spec}, pool);
+    return set.get(spec.name).cert_pem;
+  }();
+  return pem;
+}
+
+}  // namespace tlsmatrix

@@ -1,0 +1,30 @@
+// Checks that certificate and key files load the way gRPC 1.51's TSI layer loads them (PEM
+// chain into an SSL_CTX, private key, SSL_CTX_check_private_key, OpenSSL's security level on
+// the own certificate), so that an endpoint which gRPC would refuse is reported as a
+// configuration error with the real reason instead of a mysterious failed handshake.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/ossl/ossl_ptr.h"
+
+namespace tlsmatrix {
+
+// Every certificate in a PEM bundle, in order; garbage blocks are skipped as gRPC skips them.
+std::vector<ossl::X509Ptr> pem_certs(std::string_view pem);
+
+// Empty when `cert_chain_pem` + `key_pem` make a usable TLS identity; else why not, one line.
+// `cert_label` / `key_label` name the files in the message ("tls.serverPemPath (server.pem)").
+std::string identity_error(std::string_view cert_chain_pem, std::string_view key_pem,
+                           std::string_view cert_label, std::string_view key_label);
+
+// Empty when the bundle yields at least one root certificate; else why not.
+std::string roots_error(std::string_view pem, std::string_view label);
+
+// A stand-in for "the default roots" (pymilvus rule 4): one self-signed CA generated once per
+// process that no scenario uses, so the outcome does not depend on the machine's CA bundle.
+const std::string& default_roots_pem();
+
+}  // namespace tlsmatrix

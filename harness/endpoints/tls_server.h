@@ -1,0 +1,73 @@
+// An in-process gRPC server set up as Milvus sets up its proxy for a tlsMode (DESIGN.md 1):
+// 0 plaintext, 1 server certificate and key, 2 also a client certificate that is required and
+// verified against the CA. It serves grpc.health.v1.Health on 127.0.0.1:0. In mode 2 the
+// server verifies the client chain itself (a per-server certificate verifier), so each cell
+// knows exactly why its server refused a client, with nothing shared between parallel cells.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace grpc {
+class Server;
+class CallbackGenericService;
+}
+
+namespace tlsmatrix {
+
+// Milvus's tls.* files as PEM text.
+struct ServerFiles {
+  std::string cert_chain_pem;  // tls.serverPemPath: leaf, then any chain
+  std::string key_pem;         // tls.serverKeyPath
+  std::string ca_pem;          // tls.caPemPath (mode 2)
+  std::string cert_label = "tls.serverPemPath";
+  std::string key_label = "tls.serverKeyPath";
+  std::string ca_label = "tls.caPemPath";
+};
+
+// What the mode-2 server's client-certificate check saw. Written by gRPC's handshake threads,
+// read by the cell after its RPC: guarded.
+class ClientCertLog {
+ public:
+  struct Entry {
+    bool called = false;  // false: no client certificate got as far as the verifier
+    int x509_error = 0;   // X509_V_OK when the client chain verified
+    std::string text;     // "certificate has expired (depth 0, CN=client)"
+  };
+  void record(int x509_error, std::string text);
+  Entry last() const;
+
+ private:
+  mutable std::mutex mu_;
+  Entry entry_;
+};
+
+class TlsServer {
+ public:
+  // Starts a server for `mode`, or returns nullptr with `config_error` set (files that gRPC would
+  // refuse, mode 2 without a CA): Milvus's proxy would not start either.
+  static std::unique_ptr<TlsServer> start(int mode, const ServerFiles& files, std::string* config_error);
+  ~TlsServer();  // shuts down with a short deadline
+
+  int port() const { return port_; }
+  int mode() const { return mode_; }
+  ClientCertLog::Entry client_cert() const { return log_->last(); }
+
+ private:
+  TlsServer() = default;
+  int mode_ = 0;
+  int port_ = 0;
+  std::shared_ptr<ClientCertLog> log_ = std::make_shared<ClientCertLog>();
+  // Answers any other method with UNIMPLEMENTED; its presence also gives the server the
+  // callback completion queue the default (callback-based) health service needs. Declared
+  // before server_ so it outlives it.
+  std::unique_ptr<grpc::CallbackGenericService> generic_;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+// Where this server differs from Milvus's Go proxy, for RunResult::notes.
+std::vector<std::string> server_caveats();
+
+}  // namespace tlsmatrix

@@ -1,0 +1,65 @@
+#include "harness/runner/cell_setup.h"
+
+#include "harness/endpoints/tls_files.h"
+
+namespace tlsmatrix {
+
+namespace {
+
+std::string pem_of(const CertSet& certs, const std::string& name) {
+  return name.empty() ? "" : certs.get(name).cert_pem;
+}
+
+std::string key_of(const CertSet& certs, const std::string& name) {
+  return name.empty() ? "" : certs.get(name).key_pem;
+}
+
+std::string label(std::string_view key, const std::string& name, std::string_view ext) {
+  return std::string(key) + " (" + (name.empty() ? std::string("not set") : name + std::string(ext)) + ")";
+}
+
+}  // namespace
+
+ServerFiles server_files(const Scenario& s, const CertSet& certs) {
+  ServerFiles f;
+  const ServerConfig& c = s.server;
+  f.cert_chain_pem = pem_of(certs, c.cert);
+  for (const auto& extra : c.chain) f.cert_chain_pem += pem_of(certs, extra);
+  const std::string& key_name = c.key.empty() ? c.cert : c.key;
+  f.key_pem = key_of(certs, key_name);
+  f.ca_pem = pem_of(certs, c.ca);
+  f.cert_label = label("tls.serverPemPath", c.cert, ".pem");
+  f.key_label = label("tls.serverKeyPath", key_name, ".key");
+  f.ca_label = label("tls.caPemPath", c.ca, ".pem");
+  return f;
+}
+
+ClientSetup client_setup(const Scenario& s, const CertSet& certs, int mode) {
+  const ClientConfig& c = s.client;
+  ClientSetup out;
+  out.secure = c.secure.value_or(mode == 1 || mode == 2);
+  out.server_name = c.server_name;  // rule 1
+  if (!out.secure) return out;
+  const std::string& key_name = c.client_key_path.empty() ? c.client_pem_path : c.client_key_path;
+  if (!c.server_pem_path.empty()) {
+    // Rule 2: the server's own file is the only root and no client certificate is sent.
+    out.trust_pem = pem_of(certs, c.server_pem_path);
+    out.trust_label = label("server_pem_path", c.server_pem_path, ".pem");
+  } else if (!c.client_pem_path.empty() && !key_name.empty() && !c.ca_pem_path.empty()) {
+    // Rule 3: all three given: trust the CA, present the client certificate.
+    out.trust_pem = pem_of(certs, c.ca_pem_path);
+    out.trust_label = label("ca_pem_path", c.ca_pem_path, ".pem");
+    out.cert_chain_pem = pem_of(certs, c.client_pem_path);
+    for (const auto& extra : c.client_chain) out.cert_chain_pem += pem_of(certs, extra);
+    out.key_pem = key_of(certs, key_name);
+    out.cert_label = label("client_pem_path", c.client_pem_path, ".pem");
+    out.key_label = label("client_key_path", key_name, ".key");
+  } else {
+    // Rule 4: gRPC's default roots (a lone ca_pem_path is ignored).
+    out.trust_pem = default_roots_pem();
+    out.trust_label = "default roots";
+  }
+  return out;
+}
+
+}  // namespace tlsmatrix

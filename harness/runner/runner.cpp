@@ -1,0 +1,305 @@
+#include "harness/runner/runner.h"
+
+#include <grpc/support/log.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <ctime>
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+#include "harness/certs/key_pool.h"
+#include "harness/endpoints/tls_files.h"
+#include "harness/runner/cell_setup.h"
+#include "harness/verdict/classify.h"
+
+namespace tlsmatrix {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::string iso8601_utc_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// The chain a server with `files` presents, for the engine.
+PresentedChain presented_chain(const ServerFiles& files) {
+  PresentedChain chain;
+  auto certs = pem_certs(files.cert_chain_pem);
+  for (auto& c : certs) {
+    if (!chain.leaf) {
+      chain.leaf = std::move(c);
+    } else {
+      chain.rest.push_back(std::move(c));
+    }
+  }
+  return chain;
+}
+
+// Runs `fn(i)` for i in [0, n) on `jobs` threads.
+void parallel_for(int n, int jobs, const std::function<void(int)>& fn) {
+  std::atomic<int> next{0};
+  std::mutex error_mu;
+  std::exception_ptr error;
+  auto worker = [&] {
+    for (int i = next++; i < n; i = next++) {
+      try {
+        fn(i);
+      } catch (...) {
+        std::lock_guard lock(error_mu);
+        if (!error) error = std::current_exception();
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  int count = std::max(1, std::min(jobs, n));
+  for (int t = 1; t < count; ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  if (error) std::rethrow_exception(error);
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+std::string fix_hint(Reason reason, const Scenario& s) {
+  switch (reason) {
+    case Reason::hostname_mismatch: {
+      for (const auto& spec : s.certs) {
+        if (spec.name == s.server.cert && spec.sans.empty() && !spec.cn.empty()) {
+          return "name only in the CN; add a subjectAltName";
+        }
+      }
+      return "the stacks match names differently (CN fallback, wildcards, IP names); list every name clients "
+             "use as a DNS: or IP: subjectAltName";
+    }
+    case Reason::unknown_ca:
+      return "not every stack takes a non-self-signed certificate as trust anchor; give clients the CA "
+             "certificate (ca.pem), not the server's own";
+    case Reason::server_cert_invalid:
+      return "a stack refuses this certificate (digest, key size or key usage); reissue with SHA-256, "
+             "RSA >= 2048 or EC, and EKU serverAuth";
+    case Reason::server_cert_expired:
+    case Reason::server_cert_not_yet_valid:
+      return "the stacks read the validity window differently; reissue with a current window";
+    default:
+      return "";
+  }
+}
+
+// Every pooled key the scenarios' sets will ask for, each once.
+std::vector<std::pair<KeyType, int>> pooled_keys(const std::vector<Scenario>& scenarios) {
+  std::set<std::pair<KeyType, int>> keys;
+  for (const auto& s : scenarios) {
+    for (const auto& k : pool_slots(s.certs)) keys.insert(k);
+  }
+  return {keys.begin(), keys.end()};
+}
+
+}  // namespace
+
+void silence_grpc_logging() {
+  // TLSMATRIX_GRPC_LOG=1 keeps them, for debugging the harness itself.
+  if (const char* keep = std::getenv("TLSMATRIX_GRPC_LOG"); keep != nullptr && *keep == '1') return;
+  gpr_set_log_verbosity(GPR_LOG_SEVERITY_ERROR);
+  gpr_set_log_function([](gpr_log_func_args*) {});
+}
+
+CellResult run_cell(const Scenario& scenario, const CertSet& certs, int mode, const ClientProfile& profile,
+                    std::chrono::milliseconds timeout) {
+  auto start = Clock::now();
+  CellResult cell;
+  cell.scenario = scenario.name;
+  cell.scenario_file = scenario.file;
+  cell.summary = scenario.summary;
+  cell.mode = mode;
+  cell.profile = profile.name;
+  cell.expected = scenario.expectation(mode, profile.name).verdict;
+
+  ServerFiles sfiles = server_files(scenario, certs);
+  ClientSetup csetup = client_setup(scenario, certs, mode);
+
+  CellObservation obs;
+  obs.server_mode = mode;
+  obs.client_secure = csetup.secure;
+  obs.client_sends_cert = csetup.secure && !csetup.cert_chain_pem.empty();
+  obs.engine_decides = !profile.native_grpc_core;
+  {
+    std::unique_ptr<TlsServer> server = TlsServer::start(mode, sfiles, &obs.server_config_error);
+    if (server) {
+      ClientOutcome client = call_health_check(server->port(), csetup, profile, timeout);
+      obs.client_config_error = client.config_error;
+      obs.status_code = client.status_code;
+      obs.client_message = client.message;
+      ClientCertLog::Entry seen = server->client_cert();
+      obs.server_check_called = seen.called;
+      obs.server_x509_error = seen.x509_error;
+      obs.server_check_text = seen.text;
+      const bool tls_both = csetup.secure && (mode == 1 || mode == 2) && !client.config_error;
+      if (tls_both) {
+        if (profile.native_grpc_core) {
+          // The real client only says "certificate verify failed": the engine names the reason.
+          std::vector<ossl::X509Ptr> roots = pem_certs(csetup.trust_pem);
+          std::vector<X509*> trusted;
+          for (const auto& r : roots) trusted.push_back(r.get());
+          obs.server_chain = verify_server(profile, presented_chain(sfiles), trusted, checked_name(csetup));
+        } else if (client.verifier_called) {
+          obs.server_chain = client.verifier_verdict;
+        }
+      }
+    }
+  }
+  CellVerdict v = classify(obs);
+  cell.actual = v.verdict;
+  cell.detail = v.detail;
+  cell.match = cell.actual == cell.expected;
+  cell.duration_ms = ms_since(start);
+  return cell;
+}
+
+RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& options) {
+  auto start = Clock::now();
+  RunResult run;
+  run.version = TLSMATRIX_VERSION;
+  run.started = iso8601_utc_now();
+  run.notes = server_caveats();
+
+  for (const auto& name : options.profiles) {
+    if (find_profile(name) == nullptr) throw std::invalid_argument("unknown client profile: " + name);
+  }
+  // Always in the profiles' own order, each once, whatever order they were asked for in.
+  std::vector<const ClientProfile*> profiles;
+  for (const auto& p : client_profiles()) {
+    if (options.profiles.empty() ||
+        std::find(options.profiles.begin(), options.profiles.end(), p.name) != options.profiles.end()) {
+      profiles.push_back(&p);
+    }
+  }
+  int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  // The stand-in for default roots is built before cells race to it.
+  default_roots_pem();
+  // Certificates once per scenario; every cell of that scenario reads them. Key generation (RSA
+  // above all) is the slow part of a run, so sets are built on their own threads in scenario
+  // order while cells run right behind them, each waiting only for its own scenario's set.
+  std::vector<std::promise<void>> set_ready(scenarios.size());
+  std::vector<std::shared_future<void>> set_done;
+  for (auto& p : set_ready) set_done.push_back(p.get_future().share());
+  std::vector<CertSet> sets(scenarios.size());
+  std::thread generator([&] {
+    // Keys first, each exactly once: sets built side by side would otherwise race to generate
+    // the same pooled (type, slot) key, and an RSA key is the most expensive thing in a run.
+    KeyPool::shared().warm(pooled_keys(scenarios));
+    parallel_for(static_cast<int>(scenarios.size()), jobs, [&](int i) {
+      try {
+        sets[i] = build_cert_set(scenarios[i].certs);
+        set_ready[i].set_value();
+      } catch (...) {
+        set_ready[i].set_exception(std::current_exception());
+      }
+    });
+  });
+  struct JoinOnExit {
+    std::thread& t;
+    ~JoinOnExit() { t.join(); }
+  } join_generator{generator};
+
+  struct Task {
+    std::size_t scenario;
+    int mode;
+    const ClientProfile* profile;
+  };
+  std::vector<Task> tasks;
+  for (std::size_t s = 0; s < scenarios.size(); ++s) {
+    for (int mode : options.modes) {
+      for (const ClientProfile* p : profiles) tasks.push_back({s, mode, p});
+    }
+  }
+  run.cells.resize(tasks.size());
+  std::mutex progress_mu;
+  int done = 0;
+  parallel_for(static_cast<int>(tasks.size()), jobs, [&](int i) {
+    const Task& t = tasks[i];
+    set_done[t.scenario].get();
+    run.cells[i] = run_cell(scenarios[t.scenario], sets[t.scenario], t.mode, *t.profile, options.timeout);
+    if (options.on_cell_done) {
+      std::lock_guard lock(progress_mu);
+      options.on_cell_done(++done, static_cast<int>(tasks.size()), run.cells[i]);
+    }
+  });
+  run.portability = portability_notes(scenarios, run.cells);
+  // A disagreement between the real handshake and the engine is a harness bug even when the
+  // cell happens to match: say so where every report shows it.
+  for (const auto& c : run.cells) {
+    if (c.detail.find(kDisagreementMarker) != std::string::npos) {
+      run.notes.push_back(std::string(kDisagreementMarker) + " in " + c.scenario + " mode " +
+                          std::to_string(c.mode) + " " + c.profile + ": " + c.detail);
+    }
+  }
+  run.wall_ms = ms_since(start);
+  return run;
+}
+
+std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scenarios,
+                                               const std::vector<CellResult>& cells) {
+  std::map<std::string, const Scenario*> by_name;
+  for (const auto& s : scenarios) by_name[s.name] = &s;
+  std::vector<PortabilityNote> notes;
+  // Cells of one scenario x mode are adjacent (the run's order).
+  for (std::size_t i = 0; i < cells.size();) {
+    std::size_t j = i;
+    while (j < cells.size() && cells[j].scenario == cells[i].scenario && cells[j].mode == cells[i].mode) ++j;
+    bool differ = false;
+    for (std::size_t k = i + 1; k < j; ++k) differ |= !(cells[k].actual == cells[i].actual);
+    if (differ) {
+      std::vector<std::string> accepted;
+      std::map<Reason, std::vector<std::string>> rejected;
+      for (std::size_t k = i; k < j; ++k) {
+        if (cells[k].actual.outcome == Outcome::pass) {
+          accepted.push_back(cells[k].profile);
+        } else {
+          rejected[cells[k].actual.reason].push_back(cells[k].profile);
+        }
+      }
+      std::string text;
+      if (!accepted.empty()) text = "accepted by " + join_names(accepted);
+      std::string hints;
+      bool first = true;
+      for (const auto& [reason, names] : rejected) {
+        text += first ? (text.empty() ? "rejected by " : ", rejected by ") : ", ";
+        text += join_names(names) + " (" + std::string(to_string(reason)) + ")";
+        first = false;
+        auto it = by_name.find(cells[i].scenario);
+        std::string hint = it == by_name.end() ? "" : fix_hint(reason, *it->second);
+        if (!hint.empty() && hints.find(hint) == std::string::npos) hints += (hints.empty() ? "" : "; ") + hint;
+      }
+      if (!hints.empty()) text += ": " + hints;
+      notes.push_back({cells[i].scenario, cells[i].mode, text});
+    }
+    i = j;
+  }
+  return notes;
+}
+
+}  // namespace tlsmatrix

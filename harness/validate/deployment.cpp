@@ -1,0 +1,68 @@
+#include "harness/validate/deployment.h"
+
+#include "harness/certs/pem_io.h"
+
+namespace tlsmatrix::validate {
+
+namespace fs = std::filesystem;
+
+std::string DeploymentInput::setting_name(const char* yaml_key, const char* flag) const {
+  if (config_file.empty()) return flag;
+  return std::string(yaml_key) + " in " + config_file.string();
+}
+
+void apply_milvus_config(const MilvusTlsConfig& cfg, const std::optional<fs::path>& root,
+                         DeploymentInput& input) {
+  input.config_file = cfg.file;
+  input.tls_mode = cfg.tls_mode;
+  auto resolve = [&](const std::optional<std::string>& value,
+                     const char* key) -> std::optional<fs::path> {
+    if (!value) return std::nullopt;
+    return resolve_config_path(*value, key, cfg.file, root);
+  };
+  // Milvus loads the files only when TLS is on, so in plaintext modes a stale path is harmless.
+  if (!uses_tls(cfg.tls_mode)) return;
+  input.server_pem = resolve(cfg.server_pem_path, "tls.serverPemPath");
+  input.server_key = resolve(cfg.server_key_path, "tls.serverKeyPath");
+  input.ca_pem = resolve(cfg.ca_pem_path, "tls.caPemPath");
+}
+
+std::vector<X509*> CertFile::all() const {
+  std::vector<X509*> out;
+  for (const auto& c : certs) out.push_back(c.get());
+  return out;
+}
+
+std::vector<X509*> CertFile::after_leaf() const {
+  std::vector<X509*> out;
+  for (std::size_t i = 1; i < certs.size(); ++i) out.push_back(certs[i].get());
+  return out;
+}
+
+bool CertFile::contains(const X509* cert) const {
+  for (const auto& c : certs) {
+    if (X509_cmp(c.get(), cert) == 0) return true;
+  }
+  return false;
+}
+
+LoadedDeployment load_deployment(const DeploymentInput& input) {
+  LoadedDeployment out;
+  auto certs = [](const std::optional<fs::path>& p) -> std::optional<CertFile> {
+    if (!p) return std::nullopt;
+    return CertFile{*p, load_certs(*p)};
+  };
+  auto key = [](const std::optional<fs::path>& p) -> std::optional<KeyFile> {
+    if (!p) return std::nullopt;
+    return KeyFile{*p, load_private_key(*p)};
+  };
+  out.server_pem = certs(input.server_pem);
+  out.server_key = key(input.server_key);
+  out.ca_pem = certs(input.ca_pem);
+  out.client_pem = certs(input.client_pem);
+  out.client_key = key(input.client_key);
+  out.trust = certs(input.trust);
+  return out;
+}
+
+}  // namespace tlsmatrix::validate

@@ -1,0 +1,22 @@
+// The dynamic check: start a local Milvus-like gRPC server (harness/endpoints) with exactly the
+// deployment's files in its mode, and connect with the client's files under each profile, as
+// `tlsmatrix run` does for a scenario cell.
+#pragma once
+
+#include <chrono>
+#include <vector>
+
+#include "harness/validate/check_result.h"
+#include "harness/validate/deployment.h"
+
+namespace tlsmatrix::validate {
+
+// One result per profile (merged when profiles agree). Nothing when the mode is not TLS or the
+// server files are not configured (the static checks already said so). The client trusts
+// --trust, else caPemPath; in mode 2 it presents --client-pem when given (pymilvus rule 3),
+// otherwise nothing (rule 2).
+std::vector<CheckResult> run_dynamic_check(const DeploymentInput& input,
+                                           const LoadedDeployment& files,
+                                           std::chrono::milliseconds timeout);
+
+}  // namespace tlsmatrix::validate

@@ -1,0 +1,139 @@
+#include "harness/validate/milvus_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <system_error>
+
+#include "harness/io/file_io.h"
+#include "harness/io/input_error.h"
+
+namespace tlsmatrix::validate {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// yaml-cpp marks are 0-based; editors count from 1.
+std::string at(const fs::path& origin, const YAML::Mark& mark) {
+  if (mark.is_null()) return origin.string() + ": ";
+  return origin.string() + ":" + std::to_string(mark.line + 1) + ":" +
+         std::to_string(mark.column + 1) + ": ";
+}
+
+std::string_view kind(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Map: return "a map";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Scalar: return "a scalar";
+    case YAML::NodeType::Null: return "null";
+    case YAML::NodeType::Undefined: break;
+  }
+  return "nothing";
+}
+
+// The child map `key` of `parent`, or an undefined node when absent or null.
+YAML::Node section(const YAML::Node& parent, const char* key, std::string_view dotted,
+                   const fs::path& origin) {
+  YAML::Node child = parent[key];
+  if (!child.IsDefined() || child.IsNull()) return YAML::Node(YAML::NodeType::Undefined);
+  if (!child.IsMap()) {
+    throw InputError(at(origin, child.Mark()) + std::string(dotted) + " must be a map, found " +
+                     std::string(kind(child)));
+  }
+  return child;
+}
+
+std::optional<std::string> path_value(const YAML::Node& tls, const char* key,
+                                      const fs::path& origin) {
+  if (!tls.IsDefined()) return std::nullopt;
+  YAML::Node v = tls[key];
+  if (!v.IsDefined() || v.IsNull()) return std::nullopt;
+  if (!v.IsScalar()) {
+    throw InputError(at(origin, v.Mark()) + "tls." + key + " must be a file path, found " +
+                     std::string(kind(v)));
+  }
+  std::string s = v.Scalar();
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+}  // namespace
+
+MilvusTlsConfig parse_milvus_config(std::string_view text, const fs::path& origin) {
+  YAML::Node doc;
+  try {
+    doc = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {
+    throw InputError(at(origin, e.mark) + "not valid YAML: " + e.msg);
+  }
+  MilvusTlsConfig cfg;
+  cfg.file = origin;
+  if (!doc.IsDefined() || doc.IsNull()) return cfg;  // an empty file: every default
+  if (!doc.IsMap()) {
+    throw InputError(at(origin, doc.Mark()) + "expected a map at the top level, found " +
+                     std::string(kind(doc)));
+  }
+
+  YAML::Node tls = section(doc, "tls", "tls", origin);
+  cfg.server_pem_path = path_value(tls, "serverPemPath", origin);
+  cfg.server_key_path = path_value(tls, "serverKeyPath", origin);
+  cfg.ca_pem_path = path_value(tls, "caPemPath", origin);
+
+  YAML::Node common = section(doc, "common", "common", origin);
+  YAML::Node security =
+      common.IsDefined() ? section(common, "security", "common.security", origin) : common;
+  if (security.IsDefined()) {
+    YAML::Node mode = security["tlsMode"];
+    if (mode.IsDefined() && !mode.IsNull()) {
+      const std::string s = mode.IsScalar() ? mode.Scalar() : std::string();
+      int value = 0;
+      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+      if (!mode.IsScalar() || s.empty() || ec != std::errc() || end != s.data() + s.size()) {
+        throw InputError(at(origin, mode.Mark()) +
+                         "common.security.tlsMode must be an integer (0, 1 or 2), found " +
+                         (mode.IsScalar() ? "'" + s + "'" : std::string(kind(mode))));
+      }
+      cfg.tls_mode = value;
+      cfg.tls_mode_set = true;
+    }
+  }
+  return cfg;
+}
+
+MilvusTlsConfig load_milvus_config(const fs::path& file) {
+  return parse_milvus_config(io::read_file(file), file);
+}
+
+fs::path resolve_config_path(const std::string& value, std::string_view key,
+                             const fs::path& config_file, const std::optional<fs::path>& root) {
+  fs::path p(value);
+  std::vector<fs::path> candidates;
+  if (p.is_relative()) {
+    candidates.push_back(config_file.parent_path() / p);
+  } else if (!root) {
+    candidates.push_back(p);
+  } else {
+    fs::path rel = p.relative_path();
+    candidates.push_back(*root / rel);
+    auto it = rel.begin();
+    if (it != rel.end() && std::next(it) != rel.end()) {
+      fs::path rest;
+      for (++it; it != rel.end(); ++it) rest /= *it;
+      candidates.push_back(*root / rest);
+    }
+  }
+  std::error_code ec;
+  for (const auto& c : candidates) {
+    if (fs::exists(c, ec)) return c.lexically_normal();
+  }
+  std::string tried;
+  for (const auto& c : candidates) tried += (tried.empty() ? "" : " or ") + c.string();
+  std::string hint = (!p.is_relative() && !root)
+                         ? " (a container path? give --root DIR to map it onto a local folder)"
+                         : "";
+  throw InputError(config_file.string() + ": " + std::string(key) + " = " + value +
+                   ": no file at " + tried + hint);
+}
+
+}  // namespace tlsmatrix::validate

@@ -1,0 +1,79 @@
+// Whether the name clients connect with (pymilvus server_name) is in the server certificate,
+// under each profile's hostname rules.
+#include "harness/validate/cert_inspect.h"
+#include "harness/verdict/hostname_match.h"
+#include "harness/validate/profile_rules.h"
+#include "harness/validate/static_checks.h"
+
+namespace tlsmatrix::validate {
+
+namespace {
+std::string names_in(X509* leaf) {
+  const CertNames names = cert_names(leaf);
+  std::string sans;
+  for (const auto& s : names.dns) sans += (sans.empty() ? "DNS:" : ", DNS:") + s;
+  for (const auto& s : names.ip) sans += (sans.empty() ? "IP:" : ", IP:") + s;
+  for (const auto& s : names.other) sans += (sans.empty() ? "" : ", ") + s;
+  const std::string& cn = names.cn;
+  return "subjectAltName: " + (sans.empty() ? std::string("none") : sans) +
+         "; CN: " + (cn.empty() ? std::string("none") : cn);
+}
+}  // namespace
+
+void check_server_name(const CertFile& server, const std::string& server_name,
+                       const std::vector<std::string>& profiles, Findings& out) {
+  if (server_name.empty()) {
+    out.warning("server.name", server.name(),
+                "no --server-name given, so the name clients connect with was not checked (" +
+                    names_in(server.leaf()) + ")",
+                "pass --server-name NAME: the host clients connect to, or pymilvus's server_name");
+    return;
+  }
+  const std::string add_san = "reissue " + server.name() + " with subjectAltName = " +
+                              std::string(server_name.find(':') != std::string::npos ||
+                                                  server_name.find_first_not_of("0123456789.") ==
+                                                      std::string::npos
+                                              ? "IP:"
+                                              : "DNS:") +
+                              server_name + " (e.g. `tlsmatrix certs gen --cn " + server_name +
+                              "`)";
+  std::vector<CheckResult> per_profile;
+  for (const auto& profile : profiles) {
+    NameJudgement j = judge_server_name(profile, server.leaf(), server_name);
+    CheckResult c;
+    c.check = "server.name";
+    c.file = server.name();
+    c.profiles = {profile};
+    const std::string quoted = "'" + server_name + "'";
+    switch (j.match) {
+      case NameMatch::san:
+        c.message = quoted + " is covered by the subjectAltName";
+        break;
+      case NameMatch::cn_fallback:
+        c.severity = Severity::warning;
+        c.message = quoted + " appears only in the subject CN: accepted through the legacy CN "
+                             "fallback, which Go clients refuse";
+        c.fix = add_san;
+        break;
+      case NameMatch::rejected: {
+        c.severity = Severity::error;
+        // Only without any subjectAltName does a profile's reason differ (go's legacy-CN
+        // refusal); otherwise every client simply finds the name missing.
+        const CertNames names = cert_names(server.leaf());
+        const bool cn_only = names.cn == server_name && !names.any_san();
+        if (cn_only) {
+          c.message = quoted + " appears only in the subject CN: rejected (" + j.detail + ")";
+          c.fix = add_san;
+        } else {
+          c.message = quoted + " is not in the certificate (" + names_in(server.leaf()) + ")";
+          c.fix = add_san + ", or connect with a name the certificate holds";
+        }
+        break;
+      }
+    }
+    per_profile.push_back(std::move(c));
+  }
+  out.append(merge_profiles(std::move(per_profile), profiles));
+}
+
+}  // namespace tlsmatrix::validate

@@ -1,0 +1,134 @@
+#include "harness/verdict/classify.h"
+
+#include <openssl/x509.h>
+
+#include <regex>
+
+#include "harness/verdict/chain_check.h"
+
+namespace tlsmatrix {
+
+namespace {
+
+// grpc::StatusCode values used here (kept numeric so this module does not need gRPC headers).
+constexpr int kDeadlineExceeded = 4;
+
+const char* status_name(int code) {
+  static const char* const names[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
+                                      "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+                                      "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
+                                      "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  return code >= 0 && code <= 16 ? names[code] : "?";
+}
+
+Reason client_cert_reason(int x509_error) {
+  switch (classify_x509_error(x509_error)) {
+    case ChainFault::none: return Reason::ok;
+    case ChainFault::untrusted: return Reason::client_cert_unknown_ca;
+    case ChainFault::expired: return Reason::client_cert_expired;
+    case ChainFault::not_yet_valid: return Reason::client_cert_not_yet_valid;
+    case ChainFault::invalid: return Reason::client_cert_invalid;
+  }
+  return Reason::client_cert_invalid;
+}
+
+bool contains(const std::string& s, std::string_view what) { return s.find(what) != std::string::npos; }
+
+// The gRPC C-core client's words for a server certificate it refused (DESIGN.md 1).
+bool client_refused_server_cert(const std::string& msg) {
+  return contains(msg, "certificate verify failed") || contains(msg, "is not in peer certificate");
+}
+
+// gRPC wraps the cause in words that change from run to run (the port) or say nothing about it.
+std::string readable_status_message(std::string msg) {
+  for (std::string_view noise : {"failed to connect to all addresses; last error: "}) {
+    for (std::size_t at; (at = msg.find(noise)) != std::string::npos;) msg.erase(at, noise.size());
+  }
+  static const std::regex address(R"((UNAVAILABLE|UNKNOWN): ipv[46]:[^ ]+: )");
+  return std::regex_replace(msg, address, "");
+}
+
+std::string describe_observation(const CellObservation& o) {
+  std::string d = "client: ";
+  d += std::string(status_name(o.status_code)) +
+       (o.client_message.empty() ? "" : ": " + readable_status_message(o.client_message));
+  if (o.server_mode == 2) {
+    d += "; server: ";
+    if (!o.server_check_called) {
+      d += "no client certificate reached its check";
+    } else if (o.server_x509_error == 0) {
+      d += "client certificate accepted";
+    } else {
+      d += "client certificate refused: " + o.server_check_text;
+    }
+  }
+  // An in-handshake verifier already put its words into the client's message.
+  if (o.server_chain && !o.server_chain->ok() && !contains(o.client_message, o.server_chain->detail)) {
+    d += "; " + o.server_chain->detail;
+  }
+  return d;
+}
+
+}  // namespace
+
+CellVerdict classify(const CellObservation& o) {
+  CellVerdict out;
+  auto fail = [&out](Reason r) { out.verdict = Verdict{Outcome::fail, r}; };
+  if (!o.server_config_error.empty()) {
+    fail(Reason::server_config_error);
+    out.detail = "server did not start: " + o.server_config_error;
+    return out;
+  }
+  if (o.client_config_error) {
+    fail(Reason::client_config_error);
+    out.detail = "client cannot load its files: " + o.client_message;
+    return out;
+  }
+  const bool server_tls = o.server_mode == 1 || o.server_mode == 2;
+  out.detail = describe_observation(o);
+  const bool engine_refuses = o.server_chain && !o.server_chain->ok();
+
+  if (o.status_code == 0) {
+    out.verdict = Verdict{Outcome::pass, Reason::ok};
+    if (engine_refuses && !o.engine_decides) {
+      out.disagreement = true;
+      out.detail = std::string(kDisagreementMarker) + ": gRPC accepted the server, the engine says " +
+                   std::string(to_string(o.server_chain->reason)) + "; " + out.detail;
+    } else if (o.server_mode == 2 && o.server_check_called && o.server_x509_error != 0) {
+      out.disagreement = true;
+      out.detail = std::string(kDisagreementMarker) + ": the RPC succeeded although the server's check refused the client "
+                   "certificate; " + out.detail;
+    }
+    return out;
+  }
+  if (o.client_secure && !server_tls) return fail(Reason::tls_to_plaintext), out;
+  if (!o.client_secure && server_tls) return fail(Reason::plaintext_to_tls), out;
+
+  if (o.client_secure && server_tls) {
+    if (engine_refuses) {
+      fail(o.server_chain->reason);
+      if (!o.engine_decides && !client_refused_server_cert(o.client_message) &&
+          !(o.server_mode == 2 && o.server_check_called && o.server_x509_error != 0)) {
+        out.disagreement = true;
+        out.detail = std::string(kDisagreementMarker) + ": the engine refuses the server certificate but the client did not "
+                     "say so; " + out.detail;
+      }
+      return out;
+    }
+    if (!o.engine_decides && client_refused_server_cert(o.client_message)) {
+      fail(Reason::unclassified);
+      out.disagreement = true;
+      out.detail = std::string(kDisagreementMarker) + ": gRPC refused the server certificate, the engine accepts it; " + out.detail;
+      return out;
+    }
+    if (o.server_mode == 2) {
+      if (o.server_check_called && o.server_x509_error != 0) return fail(client_cert_reason(o.server_x509_error)), out;
+      if (!o.server_check_called && !o.client_sends_cert) return fail(Reason::client_cert_missing), out;
+    }
+  }
+  if (o.status_code == kDeadlineExceeded) return fail(Reason::timeout), out;
+  fail(Reason::unclassified);
+  return out;
+}
+
+}  // namespace tlsmatrix

@@ -1,0 +1,163 @@
+#include "harness/verdict/hostname_match.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace tlsmatrix {
+
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string_view strip_dot(std::string_view s) {
+  if (!s.empty() && s.back() == '.') s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string> split_labels(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t dot = s.find('.', start);
+    out.emplace_back(s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return out;
+}
+
+std::string ip_text(const ASN1_OCTET_STRING* ip) {
+  char buf[INET6_ADDRSTRLEN] = {0};
+  const unsigned char* data = ASN1_STRING_get0_data(ip);
+  int len = ASN1_STRING_length(ip);
+  if (len == 4 && inet_ntop(AF_INET, data, buf, sizeof buf) != nullptr) return buf;
+  if (len == 16 && inet_ntop(AF_INET6, data, buf, sizeof buf) != nullptr) return buf;
+  return "<bad IP SAN>";
+}
+
+std::string asn1_text(const ASN1_STRING* s) {
+  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
+                     static_cast<std::size_t>(ASN1_STRING_length(s)));
+}
+
+// Canonical text of an IP literal, so "::0001" equals "::1"; empty when not an address.
+std::string canonical_ip(std::string_view name) {
+  std::string s(name);
+  unsigned char buf[16];
+  char out[INET6_ADDRSTRLEN] = {0};
+  if (inet_pton(AF_INET, s.c_str(), buf) == 1) return inet_ntop(AF_INET, buf, out, sizeof out);
+  if (inet_pton(AF_INET6, s.c_str(), buf) == 1) return inet_ntop(AF_INET6, buf, out, sizeof out);
+  return "";
+}
+
+std::string list_names(const CertNames& n) {
+  std::string out;
+  auto add = [&out](std::string_view kind, const std::vector<std::string>& v) {
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + std::string(kind) + s;
+  };
+  add("DNS:", n.dns);
+  add("IP:", n.ip);
+  add("", n.other);
+  return out.empty() ? "the certificate (no SAN)" : "SAN [" + out + "]";
+}
+
+}  // namespace
+
+CertNames cert_names(X509* cert) {
+  CertNames names;
+  if (cert == nullptr) return names;
+  ossl::GeneralNamesPtr sans(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  if (sans) {
+    for (int i = 0; i < sk_GENERAL_NAME_num(sans.get()); ++i) {
+      const GENERAL_NAME* gn = sk_GENERAL_NAME_value(sans.get(), i);
+      switch (gn->type) {
+        case GEN_DNS: names.dns.push_back(asn1_text(gn->d.dNSName)); break;
+        case GEN_IPADD: names.ip.push_back(ip_text(gn->d.iPAddress)); break;
+        case GEN_URI: names.other.push_back("URI:" + asn1_text(gn->d.uniformResourceIdentifier)); break;
+        case GEN_EMAIL: names.other.push_back("email:" + asn1_text(gn->d.rfc822Name)); break;
+        default: break;
+      }
+    }
+  }
+  const X509_NAME* subject = X509_get_subject_name(cert);
+  int idx = -1, last = -1;
+  while ((idx = X509_NAME_get_index_by_NID(subject, NID_commonName, idx)) >= 0) last = idx;
+  if (last >= 0) {
+    names.cn = asn1_text(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, last)));
+  }
+  return names;
+}
+
+bool is_ip_literal(std::string_view name) { return !canonical_ip(name).empty(); }
+
+bool wildcard_match(std::string_view pattern_in, std::string_view host_in, const NameRules& rules) {
+  std::string pattern = lower(strip_dot(pattern_in));
+  std::string host = lower(strip_dot(host_in));
+  if (pattern.empty() || host.empty()) return false;
+  if (pattern == host) return true;
+  if (pattern.find('*') == std::string::npos) return false;
+  auto p = split_labels(pattern);
+  auto h = split_labels(host);
+  if (p.size() != h.size()) return false;  // a wildcard covers exactly one label
+  for (std::size_t i = 1; i < p.size(); ++i) {
+    if (p[i].empty() || p[i].find('*') != std::string::npos || p[i] != h[i]) return false;
+  }
+  if (!rules.wildcard_tld && p.size() < 3) return false;
+  const std::string& first = p[0];
+  if (std::count(first.begin(), first.end(), '*') != 1) return false;
+  if (first == "*") return !h[0].empty();
+  if (!rules.wildcard_partial_label) return false;
+  std::size_t star = first.find('*');
+  std::string prefix = first.substr(0, star), suffix = first.substr(star + 1);
+  const std::string& label = h[0];
+  return label.size() >= prefix.size() + suffix.size() && label.starts_with(prefix) &&
+         label.ends_with(suffix);
+}
+
+std::string name_mismatch(const CertNames& n, std::string_view name, const NameRules& rules) {
+  const bool ip = is_ip_literal(name);
+  if (ip) {
+    if (rules.ip_match == IpNameMatch::any_san_text) {
+      std::string want = lower(name);
+      for (const auto* v : {&n.dns, &n.ip}) {
+        for (const auto& s : *v) {
+          if (lower(s) == want) return "";
+        }
+      }
+      return "IP " + std::string(name) + " is not in " + list_names(n) + " (an IP name never uses the CN)";
+    }
+    std::string want = canonical_ip(name);
+    for (const auto& s : n.ip) {
+      if (canonical_ip(s) == want) return "";
+    }
+    return "IP " + std::string(name) + " is not an IP SAN in " + list_names(n);
+  }
+  auto matches_any = [&](const std::vector<std::string>& v) {
+    return std::any_of(v.begin(), v.end(), [&](const std::string& s) { return wildcard_match(s, name, rules); });
+  };
+  if (matches_any(n.dns)) return "";
+  if (rules.dns_name_checks_all_sans && (matches_any(n.ip) || matches_any(n.other))) return "";
+  bool use_cn = false;
+  switch (rules.cn_fallback) {
+    case CnFallback::never: use_cn = false; break;
+    case CnFallback::no_san: use_cn = !n.any_san(); break;
+    case CnFallback::no_dns_san: use_cn = n.dns.empty(); break;
+  }
+  if (use_cn && !n.cn.empty() && wildcard_match(n.cn, name, rules)) return "";
+  std::string why = std::string(name) + " is not in " + list_names(n);
+  if (!n.cn.empty()) {
+    why += use_cn ? "; CN " + n.cn + " does not match either"
+                  : "; CN " + n.cn + " not consulted" +
+                        (rules.cn_fallback == CnFallback::never ? " (this stack never uses the CN)" : "");
+  }
+  return why;
+}
+
+}  // namespace tlsmatrix

@@ -1,0 +1,60 @@
+// Does a server certificate cover the name the client dialled? Each client stack answers this
+// differently (CN fallback, wildcards, IP names); the rules are data in ClientProfile, the
+// matching is here.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/ossl/ossl_ptr.h"
+
+namespace tlsmatrix {
+
+// When a stack falls back to the subject CN for a DNS name.
+enum class CnFallback {
+  never,       // Go since 1.15/1.17
+  no_san,      // gRPC C-core: only when the certificate has no SAN entry of any type
+  no_dns_san,  // Node, JSSE: when there is no DNS SAN
+};
+
+// How an IP address as server name is matched.
+enum class IpNameMatch {
+  // gRPC C-core: the name is compared as a string with every SAN entry of any type (an IP SAN is
+  // rendered as text first), never with the CN.
+  any_san_text,
+  ip_san_only,  // Go, Node: only iPAddress SAN entries, compared as addresses
+};
+
+struct NameRules {
+  CnFallback cn_fallback = CnFallback::no_san;
+  IpNameMatch ip_match = IpNameMatch::any_san_text;
+  // gRPC C-core compares a DNS name with every SAN entry's text (URI, email too); the others
+  // with DNS SANs only.
+  bool dns_name_checks_all_sans = true;
+  // "*.tld" (a wildcard with a single label after it) may match.
+  bool wildcard_tld = false;
+  // "f*.example.com": a wildcard inside the leftmost label (Node does; RFC 6125 allows).
+  bool wildcard_partial_label = false;
+};
+
+// The names a certificate carries, as the stacks read them.
+struct CertNames {
+  std::vector<std::string> dns;
+  std::vector<std::string> ip;     // textual: "127.0.0.1", "::1"
+  std::vector<std::string> other;  // URI and email SAN entries
+  std::string cn;                  // the last CN, as most stacks take it; empty when none
+  bool any_san() const { return !dns.empty() || !ip.empty() || !other.empty(); }
+};
+CertNames cert_names(X509* cert);
+
+// Looks like an IPv4/IPv6 literal, the way the stack with these rules decides it.
+bool is_ip_literal(std::string_view name);
+
+// One SAN/CN pattern against a DNS name under the wildcard rules.
+bool wildcard_match(std::string_view pattern, std::string_view host, const NameRules& rules);
+
+// Empty when `name` is covered; else why not ("not in SAN [DNS:a, IP:b]; CN not consulted").
+std::string name_mismatch(const CertNames& names, std::string_view name, const NameRules& rules);
+
+}  // namespace tlsmatrix

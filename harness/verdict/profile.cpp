@@ -1,0 +1,141 @@
+#include "harness/verdict/profile.h"
+
+#include <algorithm>
+
+#include "harness/verdict/chain_check.h"
+
+namespace tlsmatrix {
+
+namespace {
+
+std::vector<ClientProfile> make_profiles() {
+  std::vector<ClientProfile> out;
+
+  // gRPC C-core 1.51 (pymilvus via grpcio, C++): OpenSSL verifies with the store's
+  // PARTIAL_CHAIN | TRUSTED_FIRST flags and libssl's sslserver purpose at the process's security
+  // level; then tsi_ssl_peer_matches_name checks the name (CN only without any SAN, never for
+  // an IP; IP names compared as text; "*." + at least two labels, whole leftmost label).
+  ClientProfile core;
+  core.name = "grpc-core";
+  core.stack = "gRPC C-core 1.51 with OpenSSL 3 (pymilvus, C++)";
+  core.names = {.cn_fallback = CnFallback::no_san,
+                .ip_match = IpNameMatch::any_san_text,
+                .dns_name_checks_all_sans = true,
+                .wildcard_tld = false,
+                .wildcard_partial_label = false};
+  core.partial_chain = true;
+  core.native_grpc_core = true;
+  out.push_back(core);
+
+  // grpc-go on Go 1.19's crypto/x509 (Milvus Go SDK): no CN fallback at all, roots are anchors
+  // whether self-signed or not, SHA-1 signatures refused, "*" only as a whole leftmost label.
+  ClientProfile go;
+  go.name = "go";
+  go.stack = "grpc-go with Go 1.19 crypto/x509 (Milvus Go SDK)";
+  go.names = {.cn_fallback = CnFallback::never,
+              .ip_match = IpNameMatch::ip_san_only,
+              .dns_name_checks_all_sans = false,
+              .wildcard_tld = true,
+              .wildcard_partial_label = false};
+  go.partial_chain = true;
+  go.security_level = 0;
+  go.reject_sha1_signatures = true;
+  out.push_back(go);
+
+  // grpc-js on Node 20 (Milvus Node SDK): tls.checkServerIdentity (CN only when there is no
+  // DNS SAN, "*.tld" refused, partial-label wildcards allowed), OpenSSL without PARTIAL_CHAIN.
+  ClientProfile node;
+  node.name = "node";
+  node.stack = "grpc-js on Node 20 (Milvus Node SDK)";
+  node.names = {.cn_fallback = CnFallback::no_dns_san,
+                .ip_match = IpNameMatch::ip_san_only,
+                .dns_name_checks_all_sans = false,
+                .wildcard_tld = false,
+                .wildcard_partial_label = true};
+  node.partial_chain = false;
+  out.push_back(node);
+  return out;
+}
+
+bool is_sha1_signature(const X509* cert) {
+  int md = NID_undef, pk = NID_undef;
+  if (OBJ_find_sigid_algs(X509_get_signature_nid(cert), &md, &pk) != 1) return false;
+  return md == NID_sha1;
+}
+
+Reason reason_for(ChainFault fault) {
+  switch (fault) {
+    case ChainFault::none: return Reason::ok;
+    case ChainFault::untrusted: return Reason::unknown_ca;
+    case ChainFault::expired: return Reason::server_cert_expired;
+    case ChainFault::not_yet_valid: return Reason::server_cert_not_yet_valid;
+    case ChainFault::invalid: return Reason::server_cert_invalid;
+  }
+  return Reason::server_cert_invalid;
+}
+
+}  // namespace
+
+const std::vector<ClientProfile>& client_profiles() {
+  static const std::vector<ClientProfile> profiles = make_profiles();
+  return profiles;
+}
+
+const ClientProfile* find_profile(std::string_view name) {
+  for (const auto& p : client_profiles()) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> client_profile_names() {
+  std::vector<std::string> out;
+  for (const auto& p : client_profiles()) out.push_back(p.name);
+  return out;
+}
+
+ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain& chain,
+                             const std::vector<X509*>& trusted, std::string_view server_name) {
+  ProfileVerdict v;
+  if (!chain.leaf) {
+    v.reason = Reason::server_cert_invalid;
+    v.detail = "the server presented no certificate";
+    return v;
+  }
+  std::vector<X509*> untrusted;
+  for (const auto& c : chain.rest) untrusted.push_back(c.get());
+  ChainCheckOptions opts{.peer = PeerRole::server,
+                         .partial_chain = profile.partial_chain,
+                         .check_purpose = profile.check_purpose,
+                         .auth_level = profile.security_level};
+  ChainCheckResult r = check_chain(chain.leaf.get(), untrusted, trusted, opts);
+  if (!r.ok()) {
+    v.reason = reason_for(classify_x509_error(r.error));
+    v.detail = profile.name + ": server certificate: " + r.text();
+    return v;
+  }
+  if (profile.reject_sha1_signatures) {
+    // The trust anchor's own signature is never checked; everything below it is.
+    std::vector<X509*> below{chain.leaf.get()};
+    for (X509* c : untrusted) {
+      bool is_anchor = std::any_of(trusted.begin(), trusted.end(), [c](X509* t) { return X509_cmp(t, c) == 0; });
+      if (!is_anchor) below.push_back(c);
+    }
+    for (X509* c : below) {
+      bool self_signed = X509_check_issued(c, c) == X509_V_OK;
+      if (!self_signed && is_sha1_signature(c)) {
+        v.reason = Reason::server_cert_invalid;
+        v.detail = profile.name + ": server certificate: SHA-1 signature refused (" + subject_line(c) + ")";
+        return v;
+      }
+    }
+  }
+  std::string why = name_mismatch(cert_names(chain.leaf.get()), server_name, profile.names);
+  if (!why.empty()) {
+    v.reason = Reason::hostname_mismatch;
+    v.detail = profile.name + ": " + why;
+  }
+  return v;
+}
+
+}  // namespace tlsmatrix

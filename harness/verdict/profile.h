@@ -1,0 +1,58 @@
+// Client profiles: how a client stack verifies a server's certificate chain and name. A profile
+// is data (which knobs the stack turns which way, DESIGN.md 1) plus one engine that applies it.
+// The engine names the reason; for the grpc-core profile the real gRPC handshake decides
+// pass/fail and the runner checks that the two agree.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/ossl/ossl_ptr.h"
+#include "harness/verdict/hostname_match.h"
+#include "harness/verdict/reason.h"
+
+namespace tlsmatrix {
+
+struct ClientProfile {
+  std::string name;   // grpc-core, go, node
+  std::string stack;  // what it stands for, for reports
+  NameRules names;
+  // Any trusted certificate is an anchor (X509_V_FLAG_PARTIAL_CHAIN / Go's root pool); without
+  // it a CA-signed leaf given as the only root fails (Node: UNABLE_TO_VERIFY_LEAF_SIGNATURE).
+  bool partial_chain = true;
+  // EKU/keyUsage must allow a TLS server (OpenSSL purpose sslserver).
+  bool check_purpose = true;
+  // OpenSSL security level for keys and signature digests; -1 = this process's default.
+  int security_level = -1;
+  // Refuses SHA-1 certificate signatures whatever the security level (Go since 1.18).
+  bool reject_sha1_signatures = false;
+  // The real gRPC C-core client runs the handshake itself (SslCredentials); other profiles run
+  // this engine inside the handshake as the certificate verifier.
+  bool native_grpc_core = false;
+};
+
+// Every defined profile, in report order (grpc-core first).
+const std::vector<ClientProfile>& client_profiles();
+// nullptr when there is no such profile.
+const ClientProfile* find_profile(std::string_view name);
+std::vector<std::string> client_profile_names();
+
+// A chain as a server presents it: the leaf, then whatever else it sent.
+struct PresentedChain {
+  ossl::X509Ptr leaf;
+  std::vector<ossl::X509Ptr> rest;
+};
+
+struct ProfileVerdict {
+  Reason reason = Reason::ok;  // ok, hostname_mismatch, unknown_ca, server_cert_*
+  std::string detail;          // human words: the X509 error with depth and subject, or names
+  bool ok() const { return reason == Reason::ok; }
+};
+
+// "Would stack X accept this server?" `server_name` is what the client checks the certificate
+// against (the target-name override, else the dialled host).
+ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain& chain,
+                             const std::vector<X509*>& trusted, std::string_view server_name);
+
+}  // namespace tlsmatrix

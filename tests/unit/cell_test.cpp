@@ -1,0 +1,209 @@
+// End-to-end cells: real gRPC servers and clients on 127.0.0.1, one RPC each. Each test builds a
+// scenario in code, runs one cell and checks the verdict the runner names; the server-side
+// reasons (missing, foreign, expired client certificate) all look like "Socket closed" to the
+// client, so these prove the server's own record is used.
+#include <gtest/gtest.h>
+
+#include "harness/certs/cert_factory.h"
+#include "harness/runner/runner.h"
+
+namespace tlsmatrix {
+namespace {
+
+using namespace std::chrono_literals;
+
+CertSpec spec(std::string name, std::string issuer, std::string cn, std::vector<std::string> sans, bool ca = false) {
+  CertSpec s;
+  s.name = std::move(name);
+  s.issuer = std::move(issuer);
+  s.cn = std::move(cn);
+  s.sans = std::move(sans);
+  s.ca = ca;
+  s.key_type = KeyType::ec_p256;
+  return s;
+}
+
+// The pages' mutual-TLS layout: ca, server (localhost), client; plus a foreign CA and its client.
+Scenario valid_scenario() {
+  Scenario s;
+  s.name = "unit-valid";
+  s.file = "unit";
+  s.certs = {spec("ca", "", "Test CA", {}, true), spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}),
+             spec("client", "ca", "client", {}), spec("other-ca", "", "Other CA", {}, true),
+             spec("other-client", "other-ca", "client", {})};
+  s.certs[1].ext_key_usage = {"serverAuth"};
+  s.certs[2].ext_key_usage = {"clientAuth"};
+  s.server = {.cert = "server", .chain = {}, .key = "", .ca = "ca"};
+  s.client.ca_pem_path = "ca";
+  s.client.client_pem_path = "client";
+  s.client.server_name = "localhost";
+  for (int m : kModes) s.expect[m] = Expectation{};
+  return s;
+}
+
+Verdict run(const Scenario& s, int mode, const char* profile = "grpc-core") {
+  CertSet certs = build_cert_set(s.certs);
+  CellResult c = run_cell(s, certs, mode, *find_profile(profile), 5000ms);
+  EXPECT_FALSE(c.detail.find("DISAGREEMENT") != std::string::npos) << c.detail;
+  std::cerr << "  [" << s.name << " mode " << mode << " " << profile << "] " << describe(c.actual) << ": "
+            << c.detail << "\n";
+  return c.actual;
+}
+
+const Verdict kPass{Outcome::pass, Reason::ok};
+Verdict failing(Reason r) { return Verdict{Outcome::fail, r}; }
+
+class CellTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { silence_grpc_logging(); }
+};
+
+TEST_F(CellTest, ValidSetPassesInEveryMode) {
+  Scenario s = valid_scenario();
+  for (int mode : kModes) {
+    for (const char* p : {"grpc-core", "go", "node"}) EXPECT_EQ(run(s, mode, p), kPass) << "mode " << mode << " " << p;
+  }
+}
+
+TEST_F(CellTest, NoClientCertificateInMode2) {
+  Scenario s = valid_scenario();
+  s.client.client_pem_path.clear();  // rule 4 now: default roots, so trust the server file instead
+  s.client.server_pem_path = "ca";   // rule 2: trust this file, send no client certificate
+  EXPECT_EQ(run(s, 1), kPass);
+  EXPECT_EQ(run(s, 2), failing(Reason::client_cert_missing));
+}
+
+TEST_F(CellTest, PlaintextClientToTlsServer) {
+  Scenario s = valid_scenario();
+  s.client.secure = false;
+  EXPECT_EQ(run(s, 0), kPass);
+  EXPECT_EQ(run(s, 1), failing(Reason::plaintext_to_tls));
+  EXPECT_EQ(run(s, 2), failing(Reason::plaintext_to_tls));
+}
+
+TEST_F(CellTest, TlsClientToPlaintextServer) {
+  Scenario s = valid_scenario();
+  s.client.secure = true;
+  EXPECT_EQ(run(s, 0), failing(Reason::tls_to_plaintext));
+}
+
+TEST_F(CellTest, ClientCertificateFromAnotherCa) {
+  Scenario s = valid_scenario();
+  s.client.client_pem_path = "other-client";
+  EXPECT_EQ(run(s, 1), kPass);  // mode 1 does not ask for it
+  EXPECT_EQ(run(s, 2), failing(Reason::client_cert_unknown_ca));
+  EXPECT_EQ(run(s, 2, "go"), failing(Reason::client_cert_unknown_ca));
+}
+
+TEST_F(CellTest, ExpiredClientCertificate) {
+  Scenario s = valid_scenario();
+  s.certs[2].not_after = -1h;
+  EXPECT_EQ(run(s, 2), failing(Reason::client_cert_expired));
+}
+
+// The 2.5 page: serverAuth EKU on the client certificate fails every mutual-TLS client.
+TEST_F(CellTest, ServerAuthEkuOnClientCertificate) {
+  Scenario s = valid_scenario();
+  s.certs[2].ext_key_usage = {"serverAuth"};
+  EXPECT_EQ(run(s, 2), failing(Reason::client_cert_invalid));
+}
+
+TEST_F(CellTest, ServerCertificateFaultsNamedByTheEngine) {
+  Scenario s = valid_scenario();
+  s.client.server_name = "elsewhere";
+  EXPECT_EQ(run(s, 1), failing(Reason::hostname_mismatch));
+  EXPECT_EQ(run(s, 1, "node"), failing(Reason::hostname_mismatch));
+  s = valid_scenario();
+  s.client.ca_pem_path = "other-ca";
+  EXPECT_EQ(run(s, 1), failing(Reason::unknown_ca));
+  s = valid_scenario();
+  s.certs[1].not_after = -1h;
+  EXPECT_EQ(run(s, 1), failing(Reason::server_cert_expired));
+  EXPECT_EQ(run(s, 2, "go"), failing(Reason::server_cert_expired));
+}
+
+TEST_F(CellTest, ServerThatCannotStart) {
+  Scenario s = valid_scenario();
+  s.server.key = "client";  // a key that does not match server.pem
+  EXPECT_EQ(run(s, 0), kPass);  // plaintext never reads the files
+  EXPECT_EQ(run(s, 1), failing(Reason::server_config_error));
+  s = valid_scenario();
+  s.server.ca.clear();
+  EXPECT_EQ(run(s, 1), kPass);
+  EXPECT_EQ(run(s, 2), failing(Reason::server_config_error));
+}
+
+TEST_F(CellTest, LoneCaPemPathMeansDefaultRoots) {
+  Scenario s = valid_scenario();
+  s.client.client_pem_path.clear();  // rule 3 incomplete: the CA is ignored
+  EXPECT_EQ(run(s, 1), failing(Reason::unknown_ca));
+}
+
+}  // namespace
+}  // namespace tlsmatrix
+
+namespace tlsmatrix {
+namespace {
+
+// The grpc-core engine's name rules against the real gRPC C-core client: each row is served by a
+// real server and checked by SslCredentials; the handshake's pass/fail must equal the engine's,
+// and the runner must name the engine's reason without a disagreement. A row where gRPC behaves
+// differently from the engine fails here, not silently in a catalogue run.
+TEST_F(CellTest, GrpcCoreEngineAgreesWithRealClientOnNames) {
+  struct Row {
+    std::string cn;
+    std::vector<std::string> sans;
+    std::string name;
+    Reason want;
+  };
+  const auto ok = Reason::ok, bad = Reason::hostname_mismatch;
+  const std::vector<Row> rows = {
+      {"localhost", {}, "localhost", ok},                           // CN used: no SAN at all
+      {"localhost", {"URI:spiffe://a/b"}, "localhost", bad},        // any SAN disables the CN
+      {"localhost", {"IP:127.0.0.1"}, "localhost", bad},
+      {"127.0.0.1", {}, "127.0.0.1", bad},                          // an IP never uses the CN
+      {"x", {"DNS:127.0.0.1"}, "127.0.0.1", ok},                    // IP compared as text
+      {"x", {"DNS:*.example.com"}, "a.example.com", ok},
+      {"x", {"DNS:*.example.com"}, "a.b.example.com", bad},
+      {"x", {"DNS:*.example.com"}, "example.com", bad},
+      {"x", {"DNS:*.com"}, "example.com", bad},
+      {"x", {"DNS:f*.example.com"}, "foo.example.com", bad},
+      {"x", {"DNS:LocalHost"}, "localhost", ok},
+      {"*.example.com", {}, "a.example.com", ok},
+  };
+  for (const auto& row : rows) {
+    Scenario s = valid_scenario();
+    s.certs[1].cn = row.cn;
+    s.certs[1].sans = row.sans;
+    s.client.server_name = row.name;
+    Verdict got = run(s, 1);
+    EXPECT_EQ(got, (row.want == ok ? kPass : failing(row.want)))
+        << "cn=" << row.cn << " sans=" << (row.sans.empty() ? "" : row.sans[0]) << " name=" << row.name;
+  }
+}
+
+}  // namespace
+}  // namespace tlsmatrix
+
+namespace tlsmatrix {
+namespace {
+
+// A deadline that has already passed: the RPC ends with DEADLINE_EXCEEDED and nothing else went
+// wrong, so the cell is a timeout (never a guess at another reason).
+TEST_F(CellTest, ExpiredDeadlineIsTimeout) {
+  Scenario s = valid_scenario();
+  CertSet certs = build_cert_set(s.certs);
+  CellResult c = run_cell(s, certs, 1, *find_profile("grpc-core"), 0ms);
+  EXPECT_EQ(c.actual, failing(Reason::timeout)) << c.detail;
+}
+
+// pymilvus cannot build its channel from a client key that does not match client.pem.
+TEST_F(CellTest, ClientFilesThatDoNotLoad) {
+  Scenario s = valid_scenario();
+  s.client.client_key_path = "server";
+  EXPECT_EQ(run(s, 0), kPass);  // plaintext reads no files
+  EXPECT_EQ(run(s, 2), failing(Reason::client_config_error));
+}
+
+}  // namespace
+}  // namespace tlsmatrix

@@ -1,0 +1,113 @@
+// Classification of one cell from what both ends observed, without a network: each row is an
+// observation a real run produces, and the reason the runner must name for it. The rows where
+// the client's message is the same ("Socket closed") prove the server's record decides.
+#include "harness/verdict/classify.h"
+
+#include <gtest/gtest.h>
+
+#include "harness/runner/runner.h"
+
+namespace tlsmatrix {
+namespace {
+
+constexpr int kUnavailable = 14, kDeadline = 4;
+
+CellObservation tls(int mode) {
+  CellObservation o;
+  o.server_mode = mode;
+  o.client_secure = true;
+  o.client_sends_cert = mode == 2;
+  o.server_chain = ProfileVerdict{};
+  return o;
+}
+
+ProfileVerdict refused(Reason r) { return ProfileVerdict{r, "engine: why"}; }
+
+TEST(Classify, NamesTheReasonFromBothEnds) {
+  struct Row {
+    const char* what;
+    CellObservation obs;
+    Verdict want;
+    bool disagreement = false;
+  };
+  auto with = [](CellObservation o, auto&& f) { f(o); return o; };
+  const Verdict pass{Outcome::pass, Reason::ok};
+  auto fail = [](Reason r) { return Verdict{Outcome::fail, r}; };
+  const std::vector<Row> rows = {
+      {"RPC ok", tls(1), pass},
+      {"server did not start", with(tls(1), [](auto& o) { o.server_config_error = "bad"; o.status_code = kUnavailable; }),
+       fail(Reason::server_config_error)},
+      {"client files", with(tls(1), [](auto& o) { o.client_config_error = true; o.client_message = "bad"; }),
+       fail(Reason::client_config_error)},
+      {"plaintext client", with(tls(2), [](auto& o) { o.client_secure = false; o.status_code = kUnavailable; o.client_message = "Socket closed"; }),
+       fail(Reason::plaintext_to_tls)},
+      {"TLS client, plaintext server", with(tls(0), [](auto& o) { o.status_code = kUnavailable; o.client_message = "wrong version number"; }),
+       fail(Reason::tls_to_plaintext)},
+      {"no client certificate", with(tls(2), [](auto& o) { o.client_sends_cert = false; o.status_code = kUnavailable; o.client_message = "Socket closed"; }),
+       fail(Reason::client_cert_missing)},
+      {"client cert from another CA", with(tls(2), [](auto& o) { o.status_code = kUnavailable; o.client_message = "Socket closed";
+         o.server_check_called = true; o.server_x509_error = X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY; }),
+       fail(Reason::client_cert_unknown_ca)},
+      {"expired client cert", with(tls(2), [](auto& o) { o.status_code = kUnavailable; o.client_message = "Socket closed";
+         o.server_check_called = true; o.server_x509_error = X509_V_ERR_CERT_HAS_EXPIRED; }),
+       fail(Reason::client_cert_expired)},
+      {"client cert with the wrong EKU", with(tls(2), [](auto& o) { o.status_code = kUnavailable;
+         o.server_check_called = true; o.server_x509_error = X509_V_ERR_INVALID_PURPOSE; }),
+       fail(Reason::client_cert_invalid)},
+      {"server chain refused (native)", with(tls(1), [&](auto& o) { o.status_code = kUnavailable;
+         o.client_message = "Ssl handshake failed: certificate verify failed"; o.server_chain = refused(Reason::unknown_ca); }),
+       fail(Reason::unknown_ca)},
+      {"name refused (native)", with(tls(1), [&](auto& o) { o.status_code = kUnavailable;
+         o.client_message = "Peer name x is not in peer certificate"; o.server_chain = refused(Reason::hostname_mismatch); }),
+       fail(Reason::hostname_mismatch)},
+      {"server chain first, even in mode 2", with(tls(2), [&](auto& o) { o.client_sends_cert = false; o.status_code = kUnavailable;
+         o.client_message = "certificate verify failed"; o.server_chain = refused(Reason::server_cert_expired); }),
+       fail(Reason::server_cert_expired)},
+      {"deadline with nothing else", with(tls(1), [](auto& o) { o.status_code = kDeadline; }), fail(Reason::timeout)},
+      {"nothing fits", with(tls(1), [](auto& o) { o.status_code = kUnavailable; o.client_message = "odd"; }),
+       fail(Reason::unclassified)},
+      {"gRPC passed, engine refuses", with(tls(1), [&](auto& o) { o.server_chain = refused(Reason::unknown_ca); }), pass, true},
+      {"gRPC refused the chain, engine accepts", with(tls(1), [](auto& o) { o.status_code = kUnavailable;
+         o.client_message = "certificate verify failed"; }),
+       fail(Reason::unclassified), true},
+      {"engine inside the handshake decides", with(tls(1), [&](auto& o) { o.engine_decides = true; o.status_code = kUnavailable;
+         o.client_message = "Custom verification check failed"; o.server_chain = refused(Reason::hostname_mismatch); }),
+       fail(Reason::hostname_mismatch)},
+  };
+  for (const auto& row : rows) {
+    CellVerdict v = classify(row.obs);
+    EXPECT_EQ(v.verdict, row.want) << row.what << ": got " << describe(v.verdict) << " (" << v.detail << ")";
+    EXPECT_EQ(v.disagreement, row.disagreement) << row.what;
+    EXPECT_EQ(v.detail.find(kDisagreementMarker) != std::string::npos, row.disagreement) << row.what;
+  }
+}
+
+TEST(Portability, NamesWhoAcceptsAndWhoRejectsWithAHint) {
+  Scenario s;
+  s.name = "cn-only";
+  CertSpec server;
+  server.name = "server";
+  server.cn = "localhost";
+  s.certs = {server};
+  s.server.cert = "server";
+  auto cell = [](const char* profile, Verdict v) {
+    CellResult c;
+    c.scenario = "cn-only";
+    c.mode = 1;
+    c.profile = profile;
+    c.actual = v;
+    return c;
+  };
+  std::vector<CellResult> cells = {cell("grpc-core", {}), cell("go", {Outcome::fail, Reason::hostname_mismatch}),
+                                   cell("node", {})};
+  auto notes = portability_notes({s}, cells);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0].text,
+            "accepted by grpc-core and node, rejected by go (hostname_mismatch): name only in the CN; add a "
+            "subjectAltName");
+  cells[1].actual = {};
+  EXPECT_TRUE(portability_notes({s}, cells).empty());
+}
+
+}  // namespace
+}  // namespace tlsmatrix

@@ -1,0 +1,383 @@
+// Each static check of `tlsmatrix validate` against certificates made by the cert factory in the
+// test itself: a correct set passes, and each fault is reported with the right severity, the
+// right file and a fix.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "harness/certs/cert_factory.h"
+#include "harness/validate/cert_inspect.h"
+#include "harness/validate/deployment_checks.h"
+#include "harness/validate/static_checks.h"
+
+namespace tlsmatrix::validate {
+namespace {
+
+using std::chrono::hours;
+
+CertSpec ca_spec(std::string name = "ca") {
+  CertSpec s;
+  s.name = std::move(name);
+  s.cn = "Test CA " + s.name;
+  s.ca = true;
+  s.key_type = KeyType::ec_p256;  // fast to generate; RSA only where a test is about RSA
+  return s;
+}
+
+CertSpec leaf_spec(std::string name, std::string issuer, std::string cn,
+                   std::vector<std::string> sans, std::vector<std::string> eku) {
+  CertSpec s;
+  s.name = std::move(name);
+  s.issuer = std::move(issuer);
+  s.cn = std::move(cn);
+  s.sans = std::move(sans);
+  s.ext_key_usage = std::move(eku);
+  s.key_type = KeyType::ec_p256;
+  return s;
+}
+
+// A correct Milvus-layout set: ca, server (SAN localhost, 127.0.0.1; serverAuth), client.
+std::vector<CertSpec> good_specs() {
+  return {ca_spec(),
+          leaf_spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}, {"serverAuth"}),
+          leaf_spec("client", "ca", "client", {}, {"clientAuth"})};
+}
+
+CertFile cert_file(const CertSet& set, std::vector<std::string> names) {
+  CertFile f;
+  f.path = names.front() + ".pem";
+  for (const auto& n : names) f.certs.push_back(ossl::up_ref(set.get(n).cert.get()));
+  return f;
+}
+
+KeyFile key_file(const CertSet& set, const std::string& name) {
+  return KeyFile{name + ".key", ossl::up_ref(set.get(name).key.get())};
+}
+
+// A mode-2 deployment of `set`: server/ca/client files, trusting ca.pem, server_name localhost.
+struct Deployment {
+  DeploymentInput input;
+  LoadedDeployment files;
+};
+Deployment mode2(const CertSet& set) {
+  Deployment d;
+  d.input.tls_mode = 2;
+  d.input.server_name = "localhost";
+  d.files.server_pem = cert_file(set, {"server"});
+  d.files.server_key = key_file(set, "server");
+  d.files.ca_pem = cert_file(set, {"ca"});
+  d.files.client_pem = cert_file(set, {"client"});
+  d.files.client_key = key_file(set, "client");
+  d.files.trust = cert_file(set, {"ca"});
+  return d;
+}
+
+std::vector<CheckResult> with_severity(const std::vector<CheckResult>& rs, Severity s) {
+  std::vector<CheckResult> out;
+  std::copy_if(rs.begin(), rs.end(), std::back_inserter(out),
+               [&](const CheckResult& r) { return r.severity == s; });
+  return out;
+}
+
+std::string dump(const std::vector<CheckResult>& rs) {
+  std::string out;
+  for (const auto& r : rs) {
+    out += std::string(to_string(r.severity)) + " " + r.check + " " + r.file + ": " + r.message;
+    for (const auto& p : r.profiles) out += " [" + p + "]";
+    out += "\n";
+  }
+  return out;
+}
+
+const CheckResult* find(const std::vector<CheckResult>& rs, std::string_view check, Severity s) {
+  for (const auto& r : rs) {
+    if (r.check == check && r.severity == s) return &r;
+  }
+  return nullptr;
+}
+
+TEST(ValidateChecks, CorrectSetIsClean) {
+  CertSet set = build_cert_set(good_specs());
+  Deployment d = mode2(set);
+  auto rs = run_static_checks(d.input, d.files);
+  EXPECT_TRUE(with_severity(rs, Severity::error).empty()) << dump(rs);
+  EXPECT_TRUE(with_severity(rs, Severity::warning).empty()) << dump(rs);
+  EXPECT_NE(find(rs, "client.chain_to_ca", Severity::ok), nullptr) << dump(rs);
+  EXPECT_NE(find(rs, "server.name", Severity::ok), nullptr) << dump(rs);
+}
+
+TEST(ValidateChecks, ModeZeroChecksNothing) {
+  CertSet set = build_cert_set(good_specs());
+  Deployment d = mode2(set);
+  d.input.tls_mode = 0;
+  auto rs = run_static_checks(d.input, d.files);
+  ASSERT_EQ(rs.size(), 1u) << dump(rs);
+  EXPECT_EQ(rs[0].check, "mode");
+  EXPECT_EQ(rs[0].severity, Severity::ok);
+
+  d.input.tls_mode = 3;
+  rs = run_static_checks(d.input, d.files);
+  ASSERT_EQ(rs.size(), 1u) << dump(rs);
+  EXPECT_EQ(rs[0].severity, Severity::warning);
+}
+
+TEST(ValidateChecks, ModeTwoWithoutCaIsAnError) {
+  CertSet set = build_cert_set(good_specs());
+  Deployment d = mode2(set);
+  d.files.ca_pem.reset();
+  d.input.config_file = "deploy/milvus.yaml";
+  auto rs = run_static_checks(d.input, d.files);
+  const CheckResult* r = find(rs, "config", Severity::error);
+  ASSERT_NE(r, nullptr) << dump(rs);
+  EXPECT_EQ(r->file, "deploy/milvus.yaml");
+  EXPECT_NE(r->message.find("tls.caPemPath"), std::string::npos) << r->message;
+}
+
+// The key of another certificate: the error names the key file.
+TEST(ValidateChecks, KeyFromAnotherCertificate) {
+  CertSet set = build_cert_set(good_specs());
+  Findings out;
+  KeyFile wrong{"server.key", ossl::up_ref(set.get("client").key.get())};
+  check_key_matches(cert_file(set, {"server"}), wrong, Role::server, out);
+  ASSERT_EQ(out.results().size(), 1u);
+  EXPECT_EQ(out.results()[0].severity, Severity::error);
+  EXPECT_EQ(out.results()[0].file, "server.key");
+  EXPECT_FALSE(out.results()[0].fix.empty());
+
+  Findings good;
+  check_key_matches(cert_file(set, {"server"}), key_file(set, "server"), Role::server, good);
+  EXPECT_EQ(good.results()[0].severity, Severity::ok);
+}
+
+TEST(ValidateChecks, ValidityWindow) {
+  auto specs = good_specs();
+  specs[1].not_before = -hours(48);
+  specs[1].not_after = -hours(24);  // server expired yesterday
+  specs[2].not_before = hours(36);  // client not valid for a day and a half
+  specs.push_back(leaf_spec("soon", "ca", "soon", {"DNS:soon"}, {}));
+  specs.back().not_after = hours(24 * 10);
+  const auto now = std::chrono::system_clock::now();
+  CertSet set = build_cert_set(specs, KeyPool::shared(), now);
+
+  std::vector<const X509*> seen;
+  Findings out;
+  check_validity(cert_file(set, {"server"}), now, 30, seen, out);
+  check_validity(cert_file(set, {"client"}), now, 30, seen, out);
+  check_validity(cert_file(set, {"soon"}), now, 30, seen, out);
+  check_validity(cert_file(set, {"soon"}), now, 5, seen, out);  // seen already: silent
+  const auto& rs = out.results();
+  ASSERT_EQ(rs.size(), 3u) << dump(rs);
+  EXPECT_EQ(rs[0].severity, Severity::error);
+  EXPECT_NE(rs[0].message.find("expired on " + format_utc(not_after(set.get("server").cert.get()))),
+            std::string::npos) << rs[0].message;
+  EXPECT_EQ(rs[1].severity, Severity::error);
+  EXPECT_NE(rs[1].message.find("not valid until"), std::string::npos) << rs[1].message;
+  EXPECT_NE(rs[1].message.find(" hours)"), std::string::npos) << "under two days in hours: " << rs[1].message;
+  EXPECT_EQ(rs[2].severity, Severity::warning);
+  EXPECT_NE(rs[2].message.find("(9 days left)"), std::string::npos) << rs[2].message;
+
+  std::vector<const X509*> fresh;
+  Findings quiet;
+  check_validity(cert_file(set, {"soon"}), now, 5, fresh, quiet);
+  EXPECT_EQ(quiet.results()[0].severity, Severity::ok) << "outside a 5-day warning window";
+}
+
+TEST(ValidateChecks, WeakKeyAndSha1) {
+  auto specs = good_specs();
+  specs[1].key_type = KeyType::rsa1024;
+  specs[2].digest = "sha1";
+  specs[0].digest = "sha1";  // a root's self-signature is not what verifiers check
+  CertSet set = build_cert_set(specs);
+  std::vector<const X509*> seen;
+  Findings out;
+  check_strength(cert_file(set, {"server"}), seen, out);
+  check_strength(cert_file(set, {"client"}), seen, out);
+  check_strength(cert_file(set, {"ca"}), seen, out);
+  const auto& rs = out.results();
+  ASSERT_EQ(rs.size(), 3u) << dump(rs);
+  EXPECT_EQ(rs[0].severity, Severity::error);
+  EXPECT_NE(rs[0].message.find("RSA 1024"), std::string::npos) << rs[0].message;
+  EXPECT_EQ(rs[1].severity, Severity::error);
+  EXPECT_NE(rs[1].message.find("SHA1"), std::string::npos) << rs[1].message;
+  EXPECT_EQ(rs[2].severity, Severity::ok) << dump(rs);
+}
+
+// The Milvus 2.5 page's mistake: serverAuth on the client certificate.
+TEST(ValidateChecks, ClientWithServerAuthOnly) {
+  auto specs = good_specs();
+  specs[2].ext_key_usage = {"serverAuth"};
+  CertSet set = build_cert_set(specs);
+  Deployment d = mode2(set);
+  auto rs = run_static_checks(d.input, d.files);
+  const CheckResult* r = find(rs, "client.usage", Severity::error);
+  ASSERT_NE(r, nullptr) << dump(rs);
+  EXPECT_EQ(r->file, "client.pem");
+  EXPECT_NE(r->fix.find("extendedKeyUsage = clientAuth"), std::string::npos) << r->fix;
+  EXPECT_EQ(with_severity(rs, Severity::error).size(), 1u) << dump(rs);
+
+  // In mode 1 the server never asks for it.
+  d.input.tls_mode = 1;
+  rs = run_static_checks(d.input, d.files);
+  EXPECT_TRUE(with_severity(rs, Severity::error).empty()) << dump(rs);
+}
+
+TEST(ValidateChecks, ServerUsageFaults) {
+  auto specs = good_specs();
+  specs[1].ext_key_usage = {"clientAuth"};
+  specs[1].key_usage = std::vector<std::string>{"keyEncipherment"};
+  CertSet set = build_cert_set(specs);
+  Findings out;
+  check_leaf_role(cert_file(set, {"server"}), Role::server, out);
+  ASSERT_EQ(out.results().size(), 2u) << dump(out.results());
+  EXPECT_NE(out.results()[0].message.find("without serverAuth"), std::string::npos);
+  EXPECT_NE(out.results()[1].message.find("digitalSignature"), std::string::npos);
+}
+
+// pymilvus sends no client certificate when server_pem_path is set: trusting server.pem itself
+// in mode 2 is a trap worth a warning.
+TEST(ValidateChecks, PinnedServerPemInModeTwo) {
+  CertSet set = build_cert_set(good_specs());
+  Deployment d = mode2(set);
+  d.files.trust = cert_file(set, {"server"});
+  auto rs = run_static_checks(d.input, d.files);
+  const CheckResult* r = find(rs, "client.pymilvus_trust", Severity::warning);
+  ASSERT_NE(r, nullptr) << dump(rs);
+  EXPECT_NE(r->fix.find("ca_pem_path"), std::string::npos);
+  d.input.tls_mode = 1;
+  rs = run_static_checks(d.input, d.files);
+  EXPECT_EQ(find(rs, "client.pymilvus_trust", Severity::warning), nullptr) << dump(rs);
+}
+
+TEST(ValidateChecks, CaFileMustHoldCas) {
+  CertSet set = build_cert_set(good_specs());
+  Findings out;
+  check_is_ca(cert_file(set, {"server"}), Role::ca, nullptr, out);
+  ASSERT_EQ(out.results().size(), 1u);
+  EXPECT_EQ(out.results()[0].severity, Severity::error);
+  EXPECT_NE(out.results()[0].message.find("not a CA"), std::string::npos);
+
+  // The pages' one-way recipe: the client trusts server.pem itself.
+  Findings pinned;
+  check_is_ca(cert_file(set, {"server"}), Role::trust, set.get("server").cert.get(), pinned);
+  EXPECT_EQ(pinned.results()[0].severity, Severity::ok);
+}
+
+// A CA-signed server.pem as the only trust root: fine for grpc-core and go, not for node.
+TEST(ValidateChecks, PinnedLeafFailsOnlyForNode) {
+  CertSet set = build_cert_set(good_specs());
+  Findings out;
+  check_server_chain_to_trust(cert_file(set, {"server"}), cert_file(set, {"server"}),
+                              {"grpc-core", "go", "node"}, out);
+  const auto& rs = out.results();
+  ASSERT_EQ(rs.size(), 2u) << dump(rs);
+  EXPECT_EQ(rs[0].severity, Severity::ok);
+  EXPECT_EQ(rs[0].profiles, (std::vector<std::string>{"grpc-core", "go"}));
+  EXPECT_EQ(rs[1].severity, Severity::error);
+  EXPECT_EQ(rs[1].profiles, (std::vector<std::string>{"node"}));
+}
+
+TEST(ValidateChecks, ChainsToTheWrongCa) {
+  auto specs = good_specs();
+  specs.push_back(ca_spec("other"));
+  specs.push_back(leaf_spec("stranger", "other", "stranger", {}, {"clientAuth"}));
+  CertSet set = build_cert_set(specs);
+  Deployment d = mode2(set);
+  d.files.trust = cert_file(set, {"other"});
+  d.files.client_pem = cert_file(set, {"stranger"});
+  d.files.client_key = key_file(set, "stranger");
+  auto rs = run_static_checks(d.input, d.files);
+  const CheckResult* server = find(rs, "server.chain_to_trust", Severity::error);
+  ASSERT_NE(server, nullptr) << dump(rs);
+  EXPECT_TRUE(server->profiles.empty()) << "every profile rejects";
+  const CheckResult* client = find(rs, "client.chain_to_ca", Severity::error);
+  ASSERT_NE(client, nullptr) << dump(rs);
+  EXPECT_EQ(client->file, "stranger.pem");
+}
+
+TEST(ValidateChecks, Intermediates) {
+  auto specs = good_specs();
+  CertSpec inter = ca_spec("inter");
+  inter.issuer = "ca";
+  specs.push_back(inter);
+  specs.push_back(leaf_spec("deep", "inter", "localhost", {"DNS:localhost"}, {"serverAuth"}));
+  CertSet set = build_cert_set(specs);
+  CertFile root = cert_file(set, {"ca"});
+  CertFile root_and_inter = cert_file(set, {"ca", "inter"});
+
+  Findings sent;
+  check_server_intermediates(cert_file(set, {"deep", "inter"}), {&root}, sent);
+  EXPECT_EQ(sent.results().at(0).severity, Severity::ok) << dump(sent.results());
+
+  Findings missing;
+  check_server_intermediates(cert_file(set, {"deep"}), {&root_and_inter}, missing);
+  ASSERT_EQ(missing.results().size(), 1u);
+  EXPECT_EQ(missing.results()[0].severity, Severity::warning);
+  EXPECT_NE(missing.results()[0].fix.find("append"), std::string::npos);
+
+  Findings disorder;
+  check_server_intermediates(cert_file(set, {"deep", "ca", "inter"}), {&root}, disorder);
+  EXPECT_EQ(disorder.results().at(0).severity, Severity::warning) << dump(disorder.results());
+
+  // And the full chain verifies only when the intermediate is sent.
+  Findings chain;
+  check_server_chain_to_trust(cert_file(set, {"deep", "inter"}), root, {"go"}, chain);
+  EXPECT_EQ(chain.results().at(0).severity, Severity::ok) << dump(chain.results());
+  Findings broken;
+  check_server_chain_to_trust(cert_file(set, {"deep"}), root, {"go"}, broken);
+  EXPECT_EQ(broken.results().at(0).severity, Severity::error) << dump(broken.results());
+}
+
+// The Milvus 2.3/2.4 page's certificate: the name only in the CN.
+TEST(ValidateChecks, NameOnlyInCn) {
+  auto specs = good_specs();
+  specs[1].sans = {};
+  CertSet set = build_cert_set(specs);
+  Findings out;
+  check_server_name(cert_file(set, {"server"}), "localhost", {"grpc-core", "go", "node"}, out);
+  const auto& rs = out.results();
+  ASSERT_EQ(rs.size(), 2u) << dump(rs);
+  EXPECT_EQ(rs[0].severity, Severity::warning);
+  EXPECT_EQ(rs[0].profiles, (std::vector<std::string>{"grpc-core", "node"}));
+  EXPECT_EQ(rs[1].severity, Severity::error);
+  EXPECT_EQ(rs[1].profiles, (std::vector<std::string>{"go"}));
+  EXPECT_NE(rs[1].fix.find("subjectAltName = DNS:localhost"), std::string::npos) << rs[1].fix;
+}
+
+TEST(ValidateChecks, NameRules) {
+  auto specs = good_specs();
+  specs[1].sans = {"DNS:*.milvus.example", "IP:127.0.0.1"};
+  CertSet set = build_cert_set(specs);
+  const std::vector<std::string> all{"grpc-core", "go", "node"};
+  auto judge = [&](const std::string& name) {
+    Findings out;
+    check_server_name(cert_file(set, {"server"}), name, all, out);
+    return out.take();
+  };
+  EXPECT_EQ(judge("proxy.milvus.example").at(0).severity, Severity::ok);
+  EXPECT_EQ(judge("127.0.0.1").at(0).severity, Severity::ok);
+  EXPECT_EQ(judge("a.b.milvus.example").at(0).severity, Severity::error) << "one label only";
+  EXPECT_EQ(judge("127.0.0.2").at(0).severity, Severity::error);
+  // The CN (localhost) is ignored by every profile when DNS SANs exist.
+  auto cn = judge("localhost");
+  ASSERT_EQ(cn.size(), 1u) << dump(cn);
+  EXPECT_EQ(cn[0].severity, Severity::error);
+
+  Findings none;
+  check_server_name(cert_file(set, {"server"}), "", all, none);
+  EXPECT_EQ(none.results().at(0).severity, Severity::warning);
+}
+
+TEST(ValidateChecks, MergeProfiles) {
+  std::vector<CheckResult> rs{{"c", Severity::ok, "f", "m", "", {"a"}},
+                              {"c", Severity::ok, "f", "m", "", {"b"}},
+                              {"c", Severity::error, "f", "x", "fix", {"c"}}};
+  auto merged = merge_profiles(rs, {"a", "b", "c"});
+  ASSERT_EQ(merged.size(), 2u);
+  EXPECT_EQ(merged[0].profiles, (std::vector<std::string>{"a", "b"}));
+  auto all = merge_profiles({rs[0], rs[1]}, {"a", "b"});
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_TRUE(all[0].profiles.empty());
+}
+
+}  // namespace
+}  // namespace tlsmatrix::validate

@@ -1,0 +1,102 @@
+// The dynamic check runs a real local server with the deployment's files and a real client per
+// profile: a correct mutual-TLS set connects for every profile; the name-only-in-CN server
+// certificate fails for go alone, with the hostname reason.
+#include "harness/validate/dynamic_check.h"
+
+#include <gtest/gtest.h>
+
+#include "harness/certs/cert_factory.h"
+#include "harness/runner/runner.h"
+
+namespace tlsmatrix::validate {
+namespace {
+
+LoadedDeployment files_of(const CertSet& set) {
+  auto certs = [&](const std::string& n) {
+    CertFile f{n + ".pem", {}};
+    f.certs.push_back(ossl::up_ref(set.get(n).cert.get()));
+    return f;
+  };
+  auto key = [&](const std::string& n) { return KeyFile{n + ".key", ossl::up_ref(set.get(n).key.get())}; };
+  LoadedDeployment f;
+  f.server_pem = certs("server");
+  f.server_key = key("server");
+  f.ca_pem = certs("ca");
+  f.trust = certs("ca");
+  f.client_pem = certs("client");
+  f.client_key = key("client");
+  return f;
+}
+
+CertSet make_set(std::vector<std::string> server_sans) {
+  CertSpec ca;
+  ca.name = "ca";
+  ca.cn = "Dynamic CA";
+  ca.ca = true;
+  CertSpec server;
+  server.name = "server";
+  server.issuer = "ca";
+  server.cn = "localhost";
+  server.sans = std::move(server_sans);
+  CertSpec client;
+  client.name = "client";
+  client.issuer = "ca";
+  client.cn = "client";
+  client.ext_key_usage = {"clientAuth"};
+  for (CertSpec* s : {&ca, &server, &client}) s->key_type = KeyType::ec_p256;  // fast
+  return build_cert_set({ca, server, client});
+}
+
+class DynamicCheck : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { silence_grpc_logging(); }
+  DeploymentInput input() {
+    DeploymentInput in;
+    in.tls_mode = 2;
+    in.server_name = "localhost";
+    in.profiles = {"grpc-core", "go", "node"};
+    return in;
+  }
+};
+
+TEST_F(DynamicCheck, CorrectSetConnectsEverywhere) {
+  CertSet set = make_set({"DNS:localhost"});
+  auto rs = run_dynamic_check(input(), files_of(set), std::chrono::seconds(5));
+  ASSERT_EQ(rs.size(), 1u);
+  EXPECT_EQ(rs[0].severity, Severity::ok) << rs[0].message;
+  EXPECT_TRUE(rs[0].profiles.empty());
+}
+
+TEST_F(DynamicCheck, NameOnlyInCnFailsForGo) {
+  CertSet set = make_set({});
+  auto rs = run_dynamic_check(input(), files_of(set), std::chrono::seconds(5));
+  ASSERT_EQ(rs.size(), 2u);
+  const CheckResult& go = rs[0].severity == Severity::error ? rs[0] : rs[1];
+  EXPECT_EQ(go.profiles, std::vector<std::string>{"go"});
+  EXPECT_NE(go.message.find("hostname_mismatch"), std::string::npos) << go.message;
+  EXPECT_NE(go.fix.find("subjectAltName"), std::string::npos) << go.fix;
+}
+
+// Every profile fails the same way (mode 2, no client certificate): one merged line, with the
+// reason the server saw.
+TEST_F(DynamicCheck, AlikeFailuresMerge) {
+  CertSet set = make_set({"DNS:localhost"});
+  LoadedDeployment f = files_of(set);
+  f.client_pem.reset();
+  f.client_key.reset();
+  auto rs = run_dynamic_check(input(), f, std::chrono::seconds(5));
+  ASSERT_EQ(rs.size(), 1u) << rs[0].message << "\n" << rs.back().message;
+  EXPECT_EQ(rs[0].severity, Severity::error);
+  EXPECT_TRUE(rs[0].profiles.empty());
+  EXPECT_NE(rs[0].message.find("client_cert_missing"), std::string::npos) << rs[0].message;
+}
+
+TEST_F(DynamicCheck, PlaintextModeIsNotTried) {
+  CertSet set = make_set({"DNS:localhost"});
+  DeploymentInput in = input();
+  in.tls_mode = 0;
+  EXPECT_TRUE(run_dynamic_check(in, files_of(set), std::chrono::seconds(5)).empty());
+}
+
+}  // namespace
+}  // namespace tlsmatrix::validate

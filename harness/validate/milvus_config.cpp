@@ -64,17 +64,25 @@ std::optional<std::string> path_value(const YAML::Node& tls, const char* key,
 // that are not UTF-8, a key given twice in one map (yaml-cpp would quietly use the first), and
 // excessive aliasing. A file Milvus would not start with is bad input here too.
 constexpr std::size_t kMaxNodes = 1'000'000;
+// Milvus's own file is five levels deep; an alias may even point back into its own anchor
+// (`a: &a {b: *a}`), which makes the tree a cycle that only a depth limit ends.
+constexpr std::size_t kMaxDepth = 64;
 
 // yaml-cpp shares an aliased node instead of copying it, so an alias bomb ("billion laughs") is
 // cheap to load but endless to walk: the node budget ends the walk and names the problem.
-void check_structure(const YAML::Node& n, const fs::path& origin, std::size_t& budget) {
+void check_structure(const YAML::Node& n, const fs::path& origin, std::size_t& budget,
+                     std::size_t depth = 0) {
   if (budget == 0) {
     throw InputError(at(origin, n.Mark()) + "more than " + std::to_string(kMaxNodes) +
                      " YAML nodes once aliases are expanded (an alias bomb?)");
   }
+  if (depth > kMaxDepth) {
+    throw InputError(at(origin, n.Mark()) + "nested more than " + std::to_string(kMaxDepth) +
+                     " levels deep, counting aliases (an alias that contains itself?)");
+  }
   --budget;
   if (n.IsSequence()) {
-    for (const auto& item : n) check_structure(item, origin, budget);
+    for (const auto& item : n) check_structure(item, origin, budget, depth + 1);
   } else if (n.IsMap()) {
     std::set<std::string> keys;
     for (const auto& entry : n) {
@@ -82,8 +90,8 @@ void check_structure(const YAML::Node& n, const fs::path& origin, std::size_t& b
         throw InputError(at(origin, entry.first.Mark()) + "duplicate key '" +
                          entry.first.Scalar() + "' (Milvus refuses the file)");
       }
-      check_structure(entry.first, origin, budget);
-      check_structure(entry.second, origin, budget);
+      check_structure(entry.first, origin, budget, depth + 1);
+      check_structure(entry.second, origin, budget, depth + 1);
     }
   }
 }

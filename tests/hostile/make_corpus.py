@@ -304,6 +304,7 @@ def make_corpus(out):
                  f" *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)},"
                  f" *{chr(97 + i)}, *{chr(97 + i)}]\n".encode() for i in range(9)) +
         milvus_yaml(base))
+    add("milvus", "milvus-recursive-alias.yaml", b"a: &a\n  b: *a\n" + milvus_yaml(base))
     add("milvus", "milvus-deep.yaml", b"common: " + b"[" * depth + b"]" * depth + b"\n")
     add("milvus", "milvus-non-utf8.yaml", milvus_yaml(base).replace(b"tlsMode", b"tls\xffMode"))
     add("milvus", "milvus-cert-missing.yaml",

@@ -76,6 +76,10 @@ TEST(MilvusConfig, RefusesWhatMilvusWouldNotStartWith) {
          }
          return t + "tls:\n  caPemPath: ca.pem\n";
        }(), "YAML nodes once aliases are expanded (an alias bomb?)"},
+      // Walking a cycle used to recurse until the stack overflowed.
+      {"recursive alias", "a: &a\n  b: *a\ntls: *a\n", "an alias that contains itself?"},
+      {"deep", "tls: " + std::string(100, '[') + std::string(100, ']') + "\n",
+       "nested more than 64 levels deep"},
   };
   for (const auto& r : rows) {
     std::string msg = input_error([&] { parse_milvus_config(r.text, "milvus.yaml"); });

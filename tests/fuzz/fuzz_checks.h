@@ -13,6 +13,7 @@
 #include "harness/certs/pem_io.h"
 #include "harness/io/input_error.h"
 #include "harness/scenario/scenario_loader.h"
+#include "harness/validate/milvus_config.h"
 
 namespace tlsmatrix::fuzz {
 
@@ -35,6 +36,10 @@ std::string value_or_input_error(Fn&& fn) {
 
 inline std::string check_scenario_loader(std::string_view data) {
   return value_or_input_error([&] { parse_scenario(data, kOrigin); });
+}
+
+inline std::string check_milvus_yaml(std::string_view data) {
+  return value_or_input_error([&] { validate::parse_milvus_config(data, kOrigin); });
 }
 
 inline std::string check_pem(std::string_view data) {

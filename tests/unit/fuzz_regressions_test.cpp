@@ -42,5 +42,7 @@ TEST(FuzzRegressions, ScenarioLoader) {
 
 TEST(FuzzRegressions, Pem) { replay("pem_fuzz", fuzz::check_pem); }
 
+TEST(FuzzRegressions, MilvusYaml) { replay("milvus_yaml_fuzz", fuzz::check_milvus_yaml); }
+
 }  // namespace
 }  // namespace tlsmatrix

@@ -134,7 +134,22 @@ def check_run(tmp):
         strays = [n for n in leftovers(out, reports.values()) if not n.startswith(".")]
         if strays:
             fail(f"run killed after {delay} s left {strays}")
-    print("atomic_writes: run checked (bad input, SIGKILL at 0.2/1/3 s)")
+    # The control: a run that finishes writes every report whole, so `complete` can tell.
+    out = os.path.join(tmp, "finished")
+    os.makedirs(out)
+    args = [BINARY, "run", os.path.join(SOURCE_DIR, "scenarios", "valid", "ec-p256.yaml"),
+            "--modes", "1", "--profiles", "grpc-core"] + [
+        a for k, v in reports.items() for a in (f"--{k}", os.path.join(out, v))]
+    r = subprocess.run(args, capture_output=True, text=True, timeout=HANG_S)
+    if r.returncode != 0:
+        fail(f"a small run exited {r.returncode}: {r.stderr.strip()[:300]}")
+    for name in reports.values():
+        path = os.path.join(out, name)
+        if not os.path.exists(path) or complete(path):
+            fail(f"a finished run's {name} is missing or incomplete: {complete(path)}")
+    if leftovers(out, reports.values()):
+        fail(f"a finished run left temporaries: {leftovers(out, reports.values())}")
+    print("atomic_writes: run checked (bad input, SIGKILL at 0.2/1/3 s, a finished run)")
 
 
 def check_certs_scenario(tmp):

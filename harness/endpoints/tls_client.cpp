@@ -80,7 +80,7 @@ std::string checked_name(const ClientSetup& setup) {
 ClientOutcome call_health_check(int port, const ClientSetup& setup, const ClientProfile& profile,
                                 std::chrono::milliseconds deadline) {
   ClientOutcome out;
-  if (std::string err = load_error(setup); !err.empty()) {
+  if (std::string err = setup.files_checked ? std::string() : load_error(setup); !err.empty()) {
     out.config_error = true;
     out.message = err;
     return out;

@@ -111,3 +111,22 @@ TEST(Portability, NamesWhoAcceptsAndWhoRejectsWithAHint) {
 
 }  // namespace
 }  // namespace tlsmatrix
+
+namespace tlsmatrix {
+namespace {
+
+// Details are stable from run to run: no port numbers, no gRPC wrapper words.
+TEST(Classify, DetailCarriesNoPorts) {
+  CellObservation o = tls(1);
+  o.status_code = kUnavailable;
+  o.client_message =
+      "failed to connect to all addresses; last error: UNAVAILABLE: ipv4:127.0.0.1:40931: Socket closed";
+  EXPECT_EQ(classify(o).detail, "client: UNAVAILABLE: Socket closed");
+  o.client_message = "failed to connect to all addresses; last error: UNKNOWN: ipv6:[::1]:5: Ssl handshake failed";
+  EXPECT_EQ(classify(o).detail, "client: UNAVAILABLE: Ssl handshake failed");
+  o.client_message = "UNKNOWN: something else: kept";
+  EXPECT_EQ(classify(o).detail, "client: UNAVAILABLE: UNKNOWN: something else: kept");
+}
+
+}  // namespace
+}  // namespace tlsmatrix

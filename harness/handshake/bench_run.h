@@ -1,0 +1,79 @@
+// `tlsmatrix bench` without the command line: for each configuration, measure the layer (raw
+// TLS over loopback sockets, or gRPC channels) and hold it against the two references measured
+// in the same run: the library ceiling (in-memory BIO-pair handshakes, one worker per core) and
+// the crypto bound (the configuration's public-key operations timed alone).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/certs/cert_factory.h"
+#include "harness/handshake/crypto_bound.h"
+#include "harness/handshake/handshake_config.h"
+#include "harness/handshake/load_runner.h"
+#include "harness/handshake/socket_client.h"
+
+namespace tlsmatrix::handshake {
+
+enum class Layer { tls, grpc };
+std::optional<Layer> parse_layer(std::string_view text);
+std::string_view to_string(Layer layer);
+
+struct BenchSettings {
+  Layer layer = Layer::tls;
+  int concurrency = 2;
+  double duration_s = 5;
+  int processes = 0;  // 0 = default_processes(cores)
+  std::optional<Endpoint> target;  // external server instead of the in-process one
+  bool progress = false;
+  bool references = true;  // measure the ceiling and the bound too
+  // Shard the in-process TLS server by core and bind each client to its shard's core.
+  bool pin = true;
+};
+
+struct BenchResult {
+  Layer layer = Layer::tls;
+  HandshakeConfig config;
+  int concurrency = 0;
+  int processes = 1;
+  int cores = 1;
+  std::string target;  // "in-process" or HOST:PORT
+  LoadResult load;
+  LoadResult ceiling;  // empty when references were off
+  CryptoBound bound;
+  // Server-side view (in-process TLS server only): handshakes that presented a client cert.
+  std::uint64_t server_client_certs = 0;
+  std::vector<std::string> notes;  // said once under the configuration's table
+
+  double ceiling_per_s() const { return ceiling.rate(); }
+  double fraction_of_ceiling() const;
+  double fraction_of_bound() const;
+};
+
+// Loads for one layer: how to make its server share and its workers. The gRPC adapter supplies
+// one of these; the raw TLS one lives with the engine.
+struct LayerPlan {
+  std::function<std::unique_ptr<ProcessScope>(int process)> per_process;
+  std::function<std::unique_ptr<Worker>(int worker)> make_worker;
+  std::function<std::vector<std::string>()> notes;  // read after the run
+  std::function<std::uint64_t()> server_client_certs;
+  bool forkable = true;  // false: the layer cannot run in forked worker processes
+};
+
+// The gRPC layer (harness/handshake/grpc_layer.cpp). Empty when it can measure `config`, else
+// why not (gRPC 1.51 cannot pin a TLS version, for example).
+std::string grpc_layer_unsupported(const HandshakeConfig& config);
+LayerPlan grpc_layer_plan(const CertSet& certs, const HandshakeConfig& config,
+                          const BenchSettings& settings, int processes, int cores);
+
+// The library ceiling for `config`: in-memory handshakes, one worker per core.
+LoadResult measure_ceiling(const CertSet& certs, const HandshakeConfig& config, int cores,
+                           int processes, double duration_s, bool progress);
+
+// Measures one configuration: the layer, then the ceiling and the bound.
+BenchResult run_bench(const HandshakeConfig& config, const BenchSettings& settings);
+
+}  // namespace tlsmatrix::handshake

@@ -1,0 +1,119 @@
+// The gRPC layer of the benchmark: a thin adapter over the runner's endpoints (the Milvus-like
+// server for a tlsMode and the pymilvus-like client), so the benchmark measures exactly the
+// gRPC setup the conformance runs use. One handshake = a new channel with its own subchannel,
+// until one Health/Check RPC completes.
+#include <absl/synchronization/mutex.h>
+
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+
+#include "harness/endpoints/tls_client.h"
+#include "harness/endpoints/tls_files.h"
+#include "harness/endpoints/tls_server.h"
+#include "harness/handshake/bench_run.h"
+#include "harness/handshake/tls_contexts.h"
+#include "harness/verdict/profile.h"
+
+namespace tlsmatrix::handshake {
+
+std::string grpc_layer_unsupported(const HandshakeConfig& config) {
+  if (config.tls == TlsVersion::tls12) {
+    return "gRPC 1.51 has no TLS version setting: its handshakes are TLS 1.3";
+  }
+  if (config.resume) return "the runner's gRPC client keeps no session cache: no resumption";
+  return {};
+}
+
+namespace {
+
+// What call_health_check would check on every call, once.
+std::string client_files_error(const ClientSetup& setup) {
+  std::string err = roots_error(setup.trust_pem, setup.trust_label);
+  if (err.empty() && !setup.cert_chain_pem.empty()) {
+    err = identity_error(setup.cert_chain_pem, setup.key_pem, setup.cert_label, setup.key_label);
+  }
+  return err;
+}
+
+class GrpcServerScope : public ProcessScope {
+ public:
+  explicit GrpcServerScope(std::unique_ptr<TlsServer> server) : server_(std::move(server)) {}
+
+ private:
+  std::unique_ptr<TlsServer> server_;
+};
+
+class GrpcWorker : public Worker {
+ public:
+  GrpcWorker(int port, ClientSetup setup) : port_(port), setup_(std::move(setup)) {}
+  Attempt once() override {
+    ClientOutcome o = call_health_check(port_, setup_, profile(), std::chrono::seconds(5));
+    return {o.ok(), false, o.ok() ? std::string() : o.message};
+  }
+
+ private:
+  static const ClientProfile& profile() {
+    static const ClientProfile* p = find_profile("grpc-core");
+    if (p == nullptr) throw std::logic_error("no grpc-core client profile");
+    return *p;
+  }
+  int port_;
+  ClientSetup setup_;
+};
+
+}  // namespace
+
+LayerPlan grpc_layer_plan(const CertSet& certs, const HandshakeConfig& config,
+                          const BenchSettings& settings, int, int) {
+  if (std::string why = grpc_layer_unsupported(config); !why.empty()) throw std::invalid_argument(why);
+  if (settings.target) throw std::invalid_argument("--target is for the tls layer only");
+  ServerFiles files;
+  files.cert_chain_pem = certs.get("server").cert_pem;
+  files.key_pem = certs.get("server").key_pem;
+  if (config.mode == 2) files.ca_pem = certs.get("ca").cert_pem;
+
+  ClientSetup setup;
+  setup.secure = true;
+  setup.trust_pem = certs.get("ca").cert_pem;
+  setup.trust_label = "ca_pem_path";
+  if (config.mode == 2) {
+    setup.cert_chain_pem = certs.get("client").cert_pem;
+    setup.key_pem = certs.get("client").key_pem;
+  }
+  setup.server_name = kServerName;
+  // Checked once here, not on every call: the benchmark times gRPC, not the runner's checks.
+  if (std::string err = client_files_error(setup); !err.empty()) {
+    throw std::runtime_error("benchmark client files: " + err);
+  }
+  setup.files_checked = true;
+
+  // Debian's Abseil checks every mutex acquisition for lock-order cycles, a debugging aid that
+  // costs gRPC's lock-heavy channel set-up several percent of a handshake (GraphCycles in a
+  // profile). A benchmark wants gRPC as it runs in production builds.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+
+  // The server starts here, in this process: gRPC does not survive fork, so the layer runs in
+  // one process (forkable = false) and per_process only hands the server over.
+  std::string error;
+  auto server = TlsServer::start(config.mode, files, &error);
+  if (!server) throw std::runtime_error("gRPC server did not start: " + error);
+  int port = server->port();
+  auto holder = std::make_shared<std::unique_ptr<TlsServer>>(std::move(server));
+
+  LayerPlan lp;
+  lp.forkable = false;
+  lp.per_process = [holder](int) -> std::unique_ptr<ProcessScope> {
+    return std::make_unique<GrpcServerScope>(std::move(*holder));
+  };
+  lp.make_worker = [port, setup](int) -> std::unique_ptr<Worker> {
+    return std::make_unique<GrpcWorker>(port, setup);
+  };
+  lp.notes = [] {
+    return std::vector<std::string>{"gRPC: a new channel (own subchannel) per handshake, until one "
+                                    "Health/Check RPC completes; grpc-core client profile"};
+  };
+  return lp;
+}
+
+}  // namespace tlsmatrix::handshake

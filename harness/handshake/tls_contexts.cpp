@@ -1,0 +1,109 @@
+#include "harness/handshake/tls_contexts.h"
+
+#include <openssl/x509_vfy.h>
+
+namespace tlsmatrix::handshake {
+
+CertSet make_bench_certs(KeyType key) {
+  CertSpec ca;
+  ca.name = "ca";
+  ca.key_type = key;
+  ca.cn = "tlsmatrix bench CA";
+  ca.ca = true;
+
+  CertSpec server;
+  server.name = "server";
+  server.issuer = "ca";
+  server.key_type = key;
+  server.cn = kServerName;
+  server.sans = {std::string("DNS:") + kServerName, "IP:127.0.0.1"};
+  server.ext_key_usage = {"serverAuth"};
+
+  CertSpec client;
+  client.name = "client";
+  client.issuer = "ca";
+  client.key_type = key;
+  client.cn = "tlsmatrix bench client";
+  client.ext_key_usage = {"clientAuth"};
+
+  return build_cert_set({ca, server, client});
+}
+
+namespace {
+
+int protocol_version(TlsVersion v) { return v == TlsVersion::tls12 ? TLS1_2_VERSION : TLS1_3_VERSION; }
+
+void pin_version(SSL_CTX* ctx, TlsVersion v) {
+  int version = protocol_version(v);
+  ossl::check(SSL_CTX_set_min_proto_version(ctx, version) == 1 &&
+                  SSL_CTX_set_max_proto_version(ctx, version) == 1,
+              "setting the TLS version");
+}
+
+// Reading whole TCP segments instead of a record header and then its body saves a system call
+// per record over sockets (a TLS 1.3 server flight is several records).
+void read_ahead(SSL_CTX* ctx) { SSL_CTX_set_read_ahead(ctx, 1); }
+
+void use_identity(SSL_CTX* ctx, const GeneratedCert& id) {
+  ossl::check(SSL_CTX_use_certificate(ctx, id.cert.get()) == 1 &&
+                  SSL_CTX_use_PrivateKey(ctx, id.key.get()) == 1 &&
+                  SSL_CTX_check_private_key(ctx) == 1,
+              "loading the " + id.name + " certificate and key");
+}
+
+void trust_ca(SSL_CTX* ctx, const GeneratedCert& ca) {
+  ossl::check(X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), ca.cert.get()) == 1,
+              "adding the CA to the trust store");
+}
+
+}  // namespace
+
+ossl::SslCtxPtr make_server_ctx(const CertSet& certs, const HandshakeConfig& config) {
+  ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
+  ossl::check(ctx != nullptr, "creating the server SSL_CTX");
+  pin_version(ctx.get(), config.tls);
+  read_ahead(ctx.get());
+  use_identity(ctx.get(), certs.get("server"));
+  // Resumption checks the session's context id; without one a mode-2 server refuses to resume.
+  static const unsigned char kSidCtx[] = "tlsmatrix-bench";
+  ossl::check(SSL_CTX_set_session_id_context(ctx.get(), kSidCtx, sizeof kSidCtx - 1) == 1,
+              "setting the session id context");
+  if (config.mode == 2) {
+    trust_ca(ctx.get(), certs.get("ca"));
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  }
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+  if (config.resume) {
+    SSL_CTX_set_num_tickets(ctx.get(), 1);
+  } else {
+    SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
+    SSL_CTX_set_num_tickets(ctx.get(), 0);
+  }
+  return ctx;
+}
+
+ossl::SslCtxPtr make_client_ctx(const CertSet& certs, const HandshakeConfig& config,
+                                const ClientOptions& options) {
+  ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+  ossl::check(ctx != nullptr, "creating the client SSL_CTX");
+  pin_version(ctx.get(), config.tls);
+  read_ahead(ctx.get());
+  if (options.verify_server) {
+    trust_ca(ctx.get(), certs.get("ca"));
+    ossl::check(X509_VERIFY_PARAM_set1_host(SSL_CTX_get0_param(ctx.get()), kServerName, 0) == 1,
+                "setting the expected server name");
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+  } else {
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
+  }
+  if (config.mode == 2) use_identity(ctx.get(), certs.get("client"));
+  // The benchmark hands sessions over itself; OpenSSL's client cache would only add locking.
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+  if (!config.resume) SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
+  // The warm-up read that collects a TLS 1.3 ticket ends at the server's close without a
+  // close_notify; as a fatal error that would make the fresh session unresumable.
+  SSL_CTX_set_options(ctx.get(), SSL_OP_IGNORE_UNEXPECTED_EOF);
+  return ctx;
+}
+
+}  // namespace tlsmatrix::handshake

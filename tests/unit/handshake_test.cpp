@@ -1,0 +1,214 @@
+// The handshake engine of `tlsmatrix bench`: each test checks what really happened on the wire
+// (the server saw a client certificate, the client's session was reused), from both ends where
+// both are ours, so a benchmark can never count something that did not take place.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "harness/handshake/bench_run.h"
+#include "harness/handshake/crypto_bound.h"
+#include "harness/handshake/load_runner.h"
+#include "harness/handshake/memory_pair.h"
+#include "harness/handshake/socket_client.h"
+#include "harness/handshake/socket_server.h"
+#include "harness/handshake/tls_contexts.h"
+
+namespace tlsmatrix::handshake {
+namespace {
+
+// Certificate sets are built once per key type (key generation is the slow part).
+const CertSet& certs_for(KeyType key) {
+  static std::map<KeyType, CertSet> sets;
+  auto it = sets.find(key);
+  if (it == sets.end()) it = sets.emplace(key, make_bench_certs(key)).first;
+  return it->second;
+}
+
+struct Case {
+  KeyType key;
+  TlsVersion tls;
+};
+
+std::string case_name(const testing::TestParamInfo<Case>& info) {
+  std::string name = std::string(to_string(info.param.key)) + "_tls" +
+                     std::string(to_string(info.param.tls));
+  std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(c); }, '_');
+  return name;
+}
+
+class MemoryPairTest : public testing::TestWithParam<Case> {};
+
+// Mode 1 full, mode 2 full (the server must hold the client's certificate) and a resumption
+// (the second handshake must report SSL_session_reused) for every key type and TLS version.
+TEST_P(MemoryPairTest, FullMutualAndResumedHandshakes) {
+  const auto [key, tls] = GetParam();
+  const CertSet& certs = certs_for(key);
+  for (int mode : {1, 2}) {
+    SCOPED_TRACE("mode " + std::to_string(mode));
+    HandshakeConfig full{mode, key, tls, /*resume=*/false};
+    auto sctx = make_server_ctx(certs, full);
+    auto cctx = make_client_ctx(certs, full);
+    MemoryPair pair(sctx.get(), cctx.get());
+    HandshakeOutcome o = pair.handshake();
+    ASSERT_TRUE(o.ok) << o.error;
+    EXPECT_FALSE(o.resumed);
+    EXPECT_EQ(o.client_cert_seen, mode == 2);
+
+    HandshakeConfig resumed{mode, key, tls, /*resume=*/true};
+    auto rsctx = make_server_ctx(certs, resumed);
+    auto rcctx = make_client_ctx(certs, resumed);
+    MemoryPair rpair(rsctx.get(), rcctx.get());
+    ossl::SslSessionPtr session;
+    HandshakeOutcome first = rpair.handshake(nullptr, &session);
+    ASSERT_TRUE(first.ok) << first.error;
+    ASSERT_NE(session, nullptr);
+    EXPECT_FALSE(first.resumed);
+    // The same session twice: a benchmark worker offers one session for the whole run.
+    for (int i = 0; i < 2; ++i) {
+      HandshakeOutcome again = rpair.handshake(session.get());
+      ASSERT_TRUE(again.ok) << again.error;
+      EXPECT_TRUE(again.resumed) << "handshake " << i << " did not resume";
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    KeysAndVersions, MemoryPairTest,
+    testing::Values(Case{KeyType::rsa2048, TlsVersion::tls12}, Case{KeyType::rsa2048, TlsVersion::tls13},
+                    Case{KeyType::rsa3072, TlsVersion::tls12}, Case{KeyType::rsa3072, TlsVersion::tls13},
+                    Case{KeyType::ec_p256, TlsVersion::tls12}, Case{KeyType::ec_p256, TlsVersion::tls13},
+                    Case{KeyType::ed25519, TlsVersion::tls12}, Case{KeyType::ed25519, TlsVersion::tls13}),
+    case_name);
+
+// A full-handshake configuration turns every session mechanism off, so offering the previous
+// session must not resume (otherwise "full" figures would include cheap resumptions).
+TEST(MemoryPair, FullConfigurationNeverResumes) {
+  for (TlsVersion tls : {TlsVersion::tls12, TlsVersion::tls13}) {
+    HandshakeConfig full{1, KeyType::ec_p256, tls, false};
+    auto sctx = make_server_ctx(certs_for(KeyType::ec_p256), full);
+    auto cctx = make_client_ctx(certs_for(KeyType::ec_p256), full);
+    MemoryPair pair(sctx.get(), cctx.get());
+    ossl::SslSessionPtr session;
+    ASSERT_TRUE(pair.handshake(nullptr, &session).ok);
+    HandshakeOutcome again = pair.handshake(session.get());
+    ASSERT_TRUE(again.ok) << again.error;
+    EXPECT_FALSE(again.resumed) << "TLS " << to_string(tls);
+  }
+}
+
+// A mode-2 server refuses a client that has no certificate.
+TEST(MemoryPair, MutualServerRefusesClientWithoutCertificate) {
+  const CertSet& certs = certs_for(KeyType::ec_p256);
+  auto sctx = make_server_ctx(certs, {2, KeyType::ec_p256, TlsVersion::tls13, false});
+  auto cctx = make_client_ctx(certs, {1, KeyType::ec_p256, TlsVersion::tls13, false});
+  MemoryPair pair(sctx.get(), cctx.get());
+  HandshakeOutcome o = pair.handshake();
+  EXPECT_FALSE(o.ok);
+  EXPECT_FALSE(o.error.empty());
+}
+
+// Over loopback sockets: the event-loop server and the blocking client. The server's own
+// counters confirm the handshakes, the client certificates and the resumptions.
+TEST(SocketHandshake, ServerAndClientAgreeOnWhatHappened) {
+  const CertSet& certs = certs_for(KeyType::ec_p256);
+  for (TlsVersion tls : {TlsVersion::tls12, TlsVersion::tls13}) {
+    SCOPED_TRACE("TLS " + std::string(to_string(tls)));
+    HandshakeConfig cfg{2, KeyType::ec_p256, tls, /*resume=*/true};
+    auto sctx = make_server_ctx(certs, cfg);
+    auto cctx = make_client_ctx(certs, cfg);
+    Listener listener;
+    ServerCounters counters;
+    {
+      HandshakeServer server(listener, sctx.get(), 2);
+      SocketHandshaker client(cctx.get(), loopback_endpoint(listener.port()));
+      ossl::SslSessionPtr session;
+      HandshakeOutcome first = client.handshake(nullptr, &session);
+      ASSERT_TRUE(first.ok) << first.error;
+      ASSERT_NE(session, nullptr);
+      EXPECT_FALSE(first.resumed);
+      for (int i = 0; i < 3; ++i) {
+        HandshakeOutcome again = client.handshake(session.get());
+        ASSERT_TRUE(again.ok) << again.error;
+        EXPECT_TRUE(again.resumed);
+      }
+      // The client is done before the server has read its Finished: wait for the server.
+      for (int i = 0; i < 200 && server.counters().handshakes + server.counters().failures < 4; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+      counters = server.counters();
+    }
+    EXPECT_EQ(counters.handshakes, 4u);
+    EXPECT_EQ(counters.failures, 0u);
+    EXPECT_EQ(counters.client_certs, 4u);
+    EXPECT_EQ(counters.resumed, 3u);
+  }
+}
+
+TEST(SocketHandshake, UnreachableTargetFailsWithinTheTimeout) {
+  const CertSet& certs = certs_for(KeyType::ec_p256);
+  auto cctx = make_client_ctx(certs, {1, KeyType::ec_p256, TlsVersion::tls13, false});
+  int port;
+  { Listener gone; port = gone.port(); }  // a port nobody listens on any more
+  SocketHandshaker client(cctx.get(), loopback_endpoint(port), std::chrono::milliseconds(500));
+  HandshakeOutcome o = client.handshake();
+  EXPECT_FALSE(o.ok);
+  EXPECT_NE(o.error.find("connect"), std::string::npos) << o.error;
+}
+
+class CountingWorker : public Worker {
+ public:
+  Attempt once() override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return {true, false, {}};
+  }
+};
+
+// Workers spread over two forked processes: both processes' results arrive through the pipes.
+TEST(LoadRunner, MergesResultsOfWorkerProcesses) {
+  LoadPlan plan;
+  plan.processes = 2;
+  plan.workers = 4;
+  plan.duration_s = 0.2;
+  plan.make_worker = [](int) { return std::make_unique<CountingWorker>(); };
+  LoadResult r = run_load(plan);
+  // 4 workers x 0.2 s / 2 ms: about 400; one process alone could deliver at most half of it.
+  EXPECT_GT(r.ok, 250u);
+  EXPECT_EQ(r.failed, 0u);
+  EXPECT_EQ(r.latencies_us.size(), r.ok);
+  EXPECT_TRUE(std::is_sorted(r.latencies_us.begin(), r.latencies_us.end()));
+  EXPECT_GE(r.percentile_us(50), 2000.0);
+}
+
+TEST(LoadRunner, PercentilesUseNearestRank) {
+  LoadResult r;
+  for (int i = 1; i <= 100; ++i) r.latencies_us.push_back(static_cast<float>(i));
+  EXPECT_EQ(r.percentile_us(50), 50.0);
+  EXPECT_EQ(r.percentile_us(90), 90.0);
+  EXPECT_EQ(r.percentile_us(99), 99.0);
+  EXPECT_EQ(r.percentile_us(100), 100.0);
+}
+
+// The bound counts what each configuration really does: mode 2 adds the client's signature and
+// the server's two verifications; TLS 1.2 resumption has no public-key operation at all.
+TEST(CryptoBound, OperationsFollowTheConfiguration) {
+  const CertSet& certs = certs_for(KeyType::ec_p256);
+  auto count = [](const CryptoBound& b) {
+    int n = 0;
+    for (const auto& op : b.ops) n += op.count;
+    return n;
+  };
+  CryptoBound m1 = measure_crypto_bound(certs, {1, KeyType::ec_p256, TlsVersion::tls13, false}, 2);
+  CryptoBound m2 = measure_crypto_bound(certs, {2, KeyType::ec_p256, TlsVersion::tls13, false}, 2);
+  CryptoBound r12 = measure_crypto_bound(certs, {1, KeyType::ec_p256, TlsVersion::tls12, true}, 2);
+  EXPECT_GT(m1.per_s, 0);
+  EXPECT_EQ(m2.ops.size(), m1.ops.size() + 3);
+  EXPECT_GT(m2.us_per_handshake, m1.us_per_handshake);
+  for (const auto& op : r12.ops) {
+    EXPECT_EQ(op.name.find("sign"), std::string::npos) << op.name;
+    EXPECT_EQ(op.name.find("X25519"), std::string::npos) << op.name;
+  }
+  EXPECT_LT(count(r12), count(m1));
+}
+
+}  // namespace
+}  // namespace tlsmatrix::handshake

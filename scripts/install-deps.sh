@@ -11,7 +11,7 @@ packages=(
   libyaml-cpp-dev libcli11-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # tests: XML parsing of reports, interop clients, fuzzing
-  python3 python3-grpcio python3-protobuf
+  python3 python3-grpcio python3-protobuf python3-cryptography
   golang-go golang-google-grpc-dev
   clang libclang-rt-14-dev
 )

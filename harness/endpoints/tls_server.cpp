@@ -7,6 +7,7 @@
 #include <grpcpp/security/tls_certificate_provider.h>
 #include <grpcpp/security/tls_certificate_verifier.h>
 #include <grpcpp/security/tls_credentials_options.h>
+#include <grpcpp/support/server_interceptor.h>
 
 #include <chrono>
 
@@ -19,13 +20,38 @@ namespace {
 
 namespace gx = grpc::experimental;
 
+ServerEvent failed(Reason reason, std::string detail) {
+  ServerEvent e;
+  e.ok = false;
+  e.reason = reason;
+  e.detail = std::move(detail);
+  return e;
+}
+
+// The server's view of a client chain, in the taxonomy's words.
+ServerEvent client_cert_event(const ChainCheckResult& r, X509* leaf) {
+  if (r.ok()) {
+    ServerEvent e;
+    e.detail = "client certificate verified (" + subject_line(leaf) + ")";
+    return e;
+  }
+  Reason reason = Reason::client_cert_invalid;
+  switch (classify_x509_error(r.error)) {
+    case ChainFault::untrusted: reason = Reason::client_cert_unknown_ca; break;
+    case ChainFault::expired: reason = Reason::client_cert_expired; break;
+    case ChainFault::not_yet_valid: reason = Reason::client_cert_not_yet_valid; break;
+    default: break;
+  }
+  return failed(reason, "client certificate: " + r.text());
+}
+
 // Verifies the client's chain against tls.caPemPath with the flags gRPC's own verification uses
 // (PARTIAL_CHAIN | TRUSTED_FIRST, purpose sslclient, the security level) and records the precise
 // X509 error, which neither end's status message carries.
 class ClientChainVerifier final : public gx::ExternalCertificateVerifier {
  public:
-  ClientChainVerifier(std::shared_ptr<ClientCertLog> log, std::vector<ossl::X509Ptr> roots)
-      : log_(std::move(log)), roots_(std::move(roots)) {}
+  ClientChainVerifier(std::shared_ptr<ClientCertLog> log, std::vector<ossl::X509Ptr> roots, ServerEventSink sink)
+      : log_(std::move(log)), roots_(std::move(roots)), sink_(std::move(sink)) {}
 
   bool Verify(gx::TlsCustomVerificationCheckRequest* request, std::function<void(grpc::Status)>,
               grpc::Status* sync_status) override {
@@ -33,6 +59,7 @@ class ClientChainVerifier final : public gx::ExternalCertificateVerifier {
     auto rest = pem_certs(std::string(request->peer_cert_full_chain().data(), request->peer_cert_full_chain().size()));
     if (leaf_certs.empty()) {
       log_->record(X509_V_ERR_UNSPECIFIED, "no client certificate in the verification request");
+      if (sink_) sink_(failed(Reason::client_cert_missing, "no client certificate"));
       *sync_status = grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "no client certificate");
       return true;
     }
@@ -48,6 +75,7 @@ class ClientChainVerifier final : public gx::ExternalCertificateVerifier {
         leaf, untrusted, trusted,
         ChainCheckOptions{.peer = PeerRole::client, .partial_chain = true, .check_purpose = true, .auth_level = -1});
     log_->record(r.error, r.text());
+    if (sink_) sink_(client_cert_event(r, leaf));
     *sync_status = r.ok() ? grpc::Status::OK
                           : grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "client certificate: " + r.text());
     return true;
@@ -57,6 +85,39 @@ class ClientChainVerifier final : public gx::ExternalCertificateVerifier {
  private:
   std::shared_ptr<ClientCertLog> log_;
   std::vector<ossl::X509Ptr> roots_;
+  ServerEventSink sink_;
+};
+
+// Reports every RPC with its peer: a served RPC is the proof that a handshake succeeded.
+class RpcEventInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  RpcEventInterceptor(grpc::experimental::ServerRpcInfo* info, ServerEventSink sink)
+      : info_(info), sink_(std::move(sink)) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      ServerEvent e;
+      e.peer = peer_address(info_->server_context()->peer());
+      e.detail = std::string("RPC ") + info_->method();
+      sink_(e);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  grpc::experimental::ServerRpcInfo* info_;
+  ServerEventSink sink_;
+};
+
+class RpcEventFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit RpcEventFactory(ServerEventSink sink) : sink_(std::move(sink)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(grpc::experimental::ServerRpcInfo* info) override {
+    return new RpcEventInterceptor(info, sink_);
+  }
+
+ private:
+  ServerEventSink sink_;
 };
 
 void enable_health_service_once() {
@@ -78,7 +139,8 @@ ClientCertLog::Entry ClientCertLog::last() const {
   return entry_;
 }
 
-std::unique_ptr<TlsServer> TlsServer::start(int mode, const ServerFiles& files, std::string* config_error) {
+std::unique_ptr<TlsServer> TlsServer::start(int mode, const ServerFiles& files, std::string* config_error,
+                                            const ServerHooks& hooks) {
   enable_health_service_once();
   std::unique_ptr<TlsServer> self(new TlsServer());
   self->mode_ = mode;
@@ -106,23 +168,32 @@ std::unique_ptr<TlsServer> TlsServer::start(int mode, const ServerFiles& files, 
       // The CA is deliberately not given to gRPC as roots: OpenSSL would then complete the
       // served chain from that store (auto-chaining), which Milvus's Go server never does, and a
       // missing intermediate would go unnoticed. The client chain is verified by our verifier.
+      // Without roots the CertificateRequest names no CA, where Go's ClientCAs names them all:
+      // see server_caveats().
       options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
       options.set_certificate_verifier(
-          gx::ExternalCertificateVerifier::Create<ClientChainVerifier>(self->log_, pem_certs(files.ca_pem)));
+          gx::ExternalCertificateVerifier::Create<ClientChainVerifier>(self->log_, pem_certs(files.ca_pem),
+                                                                     hooks.on_event));
     } else {
       options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
     }
     creds = gx::TlsServerCredentials(options);
   }
   grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:0", creds, &self->port_);
+  builder.AddListeningPort(hooks.listen, creds, &self->port_);
+  if (hooks.on_event) {
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+    creators.push_back(std::make_unique<RpcEventFactory>(hooks.on_event));
+    builder.experimental().SetInterceptorCreators(std::move(creators));
+  }
   self->generic_ = std::make_unique<grpc::CallbackGenericService>();
   builder.RegisterCallbackGenericService(self->generic_.get());
   self->server_ = builder.BuildAndStart();
   if (!self->server_ || self->port_ == 0) {
-    *config_error = "gRPC could not start a server on 127.0.0.1:0";
+    *config_error = "gRPC could not start a server on " + hooks.listen;
     return nullptr;
   }
+  self->address_ = hooks.listen.substr(0, hooks.listen.rfind(':')) + ":" + std::to_string(self->port_);
   return self;
 }
 
@@ -143,6 +214,9 @@ std::vector<std::string> server_caveats() {
           std::to_string(default_security_level()) +
           " (keys >= 2048-bit RSA, no SHA-1 signatures); Go's crypto/tls loads weaker "
           "certificates, so Milvus's proxy may start where the harness reports server_config_error.",
+      "In tlsMode 2 the harness's server names no CAs in its certificate request; Milvus's names "
+      "the subjects in caPemPath, and a Go client then sends no certificate that does not chain to "
+      "one of them: client_cert_missing at Milvus where the harness reports client_cert_unknown_ca.",
       "In tlsMode 2 the harness's server checks the client chain with OpenSSL (sslclient purpose, "
       "partial chains allowed); Milvus's proxy uses Go's crypto/x509 (ExtKeyUsageClientAuth).",
   };

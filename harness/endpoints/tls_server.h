@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/endpoints/server_events.h"
+
 namespace grpc {
 class Server;
 class CallbackGenericService;
@@ -44,14 +46,24 @@ class ClientCertLog {
   Entry entry_;
 };
 
+// Where a server listens and whom it tells what it saw. The runner needs neither; `serve` both.
+struct ServerHooks {
+  std::string listen = "127.0.0.1:0";
+  // Each mode-2 client-certificate check and each RPC served; called from gRPC's threads.
+  ServerEventSink on_event;
+};
+
 class TlsServer {
  public:
   // Starts a server for `mode`, or returns nullptr with `config_error` set (files that gRPC would
   // refuse, mode 2 without a CA): Milvus's proxy would not start either.
-  static std::unique_ptr<TlsServer> start(int mode, const ServerFiles& files, std::string* config_error);
+  static std::unique_ptr<TlsServer> start(int mode, const ServerFiles& files, std::string* config_error,
+                                          const ServerHooks& hooks = {});
   ~TlsServer();  // shuts down with a short deadline
 
   int port() const { return port_; }
+  // "HOST:PORT" as listening (the port resolved when the listen address asked for port 0).
+  std::string address() const { return address_; }
   int mode() const { return mode_; }
   ClientCertLog::Entry client_cert() const { return log_->last(); }
 
@@ -59,6 +71,7 @@ class TlsServer {
   TlsServer() = default;
   int mode_ = 0;
   int port_ = 0;
+  std::string address_;
   std::shared_ptr<ClientCertLog> log_ = std::make_shared<ClientCertLog>();
   // Answers any other method with UNIMPLEMENTED; its presence also gives the server the
   // callback completion queue the default (callback-based) health service needs. Declared

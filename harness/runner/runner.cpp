@@ -16,6 +16,7 @@
 #include "harness/certs/key_pool.h"
 #include "harness/endpoints/tls_files.h"
 #include "harness/runner/cell_setup.h"
+#include "harness/runner/server_stack_notes.h"
 #include "harness/verdict/classify.h"
 
 namespace tlsmatrix {
@@ -249,6 +250,9 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
     }
   });
   run.portability = portability_notes(scenarios, run.cells);
+  std::vector<std::string> profile_names;
+  for (const ClientProfile* p : profiles) profile_names.push_back(p->name);
+  for (auto& note : milvus_server_notes(scenarios, options.modes, profile_names)) run.notes.push_back(std::move(note));
   // A disagreement between the real handshake and the engine is a harness bug even when the
   // cell happens to match: say so where every report shows it.
   for (const auto& c : run.cells) {

@@ -52,6 +52,19 @@ struct Expectation {
   SourcePos pos;
 };
 
+// Server stacks a scenario may give expectations for (`servers:`): the harness's own server,
+// gRPC C-core (the default, what `expect` and `profiles` describe), and Milvus's Go proxy, which
+// judges some files differently (weak keys it serves, client keyUsage it ignores, TLS 1.3 only
+// in mode 2). The interop suite checks the `milvus` ones against a real Go server.
+inline constexpr std::string_view kServerProfiles[] = {"grpc-core", "milvus"};
+inline constexpr std::string_view kDefaultServerProfile = "grpc-core";
+
+// Expectations with one server stack: for every client profile, and per client profile.
+struct ServerExpectations {
+  std::map<int, Expectation> modes;
+  std::map<std::string, std::map<int, Expectation>> profiles;
+};
+
 struct Scenario {
   std::string name;
   std::string summary;
@@ -64,8 +77,14 @@ struct Scenario {
   // Per-profile overrides: profile name -> mode -> expectation.
   std::map<std::string, std::map<int, Expectation>> profile_expect;
 
-  // The expectation for a cell: the profile's override if there is one, else the default.
+  // Per-server-stack overrides: server profile name -> expectations.
+  std::map<std::string, ServerExpectations> server_expect;
+
+  // The expectation for a cell with the harness's own server (server profile grpc-core).
   const Expectation& expectation(int mode, const std::string& profile) const;
+  // With server stack `server`, the first that is given of: servers.S.PROFILE.MODE,
+  // servers.S.MODE, profiles.PROFILE.MODE, expect.MODE.
+  const Expectation& expectation(int mode, const std::string& profile, const std::string& server) const;
 };
 
 }  // namespace tlsmatrix

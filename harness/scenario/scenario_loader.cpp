@@ -633,6 +633,29 @@ std::map<int, Expectation> parse_modes(const Reader& r, const YNode& n, const st
   return out;
 }
 
+// servers.S: mode keys (0, 1, 2: for every client profile) and client-profile keys (a map of
+// modes), mixed in one map.
+ServerExpectations parse_server_overrides(const Reader& r, const YNode& n, const std::string& path,
+                                          const std::string& file) {
+  const YNode& m = r.map(n, path);
+  if (m.entries.empty()) r.fail(m, path + ": empty override; give at least one mode or profile, or remove it");
+  ServerExpectations out;
+  YNode modes = m;
+  modes.entries.clear();
+  for (const auto& [k, v] : m.entries) {
+    if (!k.quoted && (k.value == "0" || k.value == "1" || k.value == "2")) {
+      modes.entries.emplace_back(k, v);
+    } else if (contains(kClientProfiles, k.value)) {
+      out.profiles[k.value] = parse_modes(r, v, path + "." + k.value, file, false);
+    } else {
+      r.fail(k, path + ": expected a mode (0, 1, 2) or a client profile (" + join(kClientProfiles) +
+                    "), found '" + k.value + "'");
+    }
+  }
+  if (!modes.entries.empty()) out.modes = parse_modes(r, modes, path, file, false);
+  return out;
+}
+
 // scenarios/expiry/x.yaml -> "expiry"; a file directly in scenarios/ or with no folder -> "".
 std::string family_of(const std::string& file) {
   std::string parent = fs::path(file).parent_path().filename().string();
@@ -679,10 +702,10 @@ Scenario parse_scenario(std::string_view yaml, const std::string& file) {
   Reader r(file);
   if (root.kind != YNode::Kind::map) {
     r.fail(root, "a scenario file is a map with keys name, summary, certs, server, client, "
-                 "expect (and optionally profiles); found " + std::string(Reader::kind_name(root)));
+                 "expect (and optionally profiles, servers); found " + std::string(Reader::kind_name(root)));
   }
   r.allow_keys(root, "the scenario",
-               {"name", "summary", "certs", "server", "client", "expect", "profiles"});
+               {"name", "summary", "certs", "server", "client", "expect", "profiles", "servers"});
 
   Scenario s;
   s.file = file;
@@ -729,6 +752,15 @@ Scenario parse_scenario(std::string_view yaml, const std::string& file) {
                       "'; allowed: " + join(kClientProfiles));
       }
       s.profile_expect[k.value] = parse_modes(r, v, "profiles." + k.value, file, false);
+    }
+  }
+  if (const YNode* servers = Reader::find(root, "servers")) {
+    const YNode& m = r.map(*servers, "servers");
+    for (const auto& [k, v] : m.entries) {
+      if (!contains(kServerProfiles, k.value)) {
+        r.fail(k, "servers: unknown server profile '" + k.value + "'; allowed: " + join(kServerProfiles));
+      }
+      s.server_expect[k.value] = parse_server_overrides(r, v, "servers." + k.value, file);
     }
   }
   return s;

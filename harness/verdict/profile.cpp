@@ -40,6 +40,7 @@ std::vector<ClientProfile> make_profiles() {
   go.partial_chain = true;
   go.security_level = 0;
   go.reject_sha1_signatures = true;
+  go.leaf_key_usage_checked = false;
   out.push_back(go);
 
   // grpc-js on Node 20 (Milvus Node SDK): tls.checkServerIdentity (CN only when there is no
@@ -53,6 +54,9 @@ std::vector<ClientProfile> make_profiles() {
                 .wildcard_tld = false,
                 .wildcard_partial_label = true};
   node.partial_chain = false;
+  // Node's bundled OpenSSL does not read Debian's openssl.cnf: OpenSSL's own default level 1
+  // (RSA-1024 keys pass; SHA-1 signatures do not).
+  node.security_level = 1;
   out.push_back(node);
   return out;
 }
@@ -106,13 +110,26 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
   for (const auto& c : chain.rest) untrusted.push_back(c.get());
   ChainCheckOptions opts{.peer = PeerRole::server,
                          .partial_chain = profile.partial_chain,
-                         .check_purpose = profile.check_purpose,
+                         .check_purpose = profile.check_purpose && profile.leaf_key_usage_checked,
                          .auth_level = profile.security_level};
   ChainCheckResult r = check_chain(chain.leaf.get(), untrusted, trusted, opts);
   if (!r.ok()) {
     v.reason = reason_for(classify_x509_error(r.error));
     v.detail = profile.name + ": server certificate: " + r.text();
     return v;
+  }
+  if (profile.check_purpose && !profile.leaf_key_usage_checked) {
+    // Go: every certificate that lists EKUs must allow serverAuth (or any); keyUsage is ignored.
+    std::vector<X509*> all{chain.leaf.get()};
+    all.insert(all.end(), untrusted.begin(), untrusted.end());
+    for (X509* c : all) {
+      if ((X509_get_extension_flags(c) & EXFLAG_XKUSAGE) &&
+          !(X509_get_extended_key_usage(c) & (XKU_SSL_SERVER | XKU_ANYEKU))) {
+        v.reason = Reason::server_cert_invalid;
+        v.detail = profile.name + ": server certificate: EKU without serverAuth (" + subject_line(c) + ")";
+        return v;
+      }
+    }
   }
   if (profile.reject_sha1_signatures) {
     // The trust anchor's own signature is never checked; everything below it is.

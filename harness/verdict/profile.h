@@ -23,6 +23,9 @@ struct ClientProfile {
   bool partial_chain = true;
   // EKU/keyUsage must allow a TLS server (OpenSSL purpose sslserver).
   bool check_purpose = true;
+  // The leaf's keyUsage counts too (OpenSSL: digitalSignature or keyEncipherment). Go's
+  // crypto/x509 ignores a leaf's keyUsage and checks only the EKU of every certificate.
+  bool leaf_key_usage_checked = true;
   // OpenSSL security level for keys and signature digests; -1 = this process's default.
   int security_level = -1;
   // Refuses SHA-1 certificate signatures whatever the security level (Go since 1.18).

@@ -489,7 +489,7 @@ TEST(Catalogue, LoadsAndCoversEveryFamily) {
     EXPECT_FALSE(s.summary.empty()) << s.name;
   }
   for (const char* f :
-       {"valid", "name", "trust", "expiry", "mode2", "broken", "milvus", "pymilvus"}) {
+       {"valid", "name", "trust", "expiry", "mode2", "broken", "milvus", "pymilvus", "portability"}) {
     EXPECT_TRUE(families.count(f)) << "no scenario in family " << f;
   }
   int rsa4096 = 0;

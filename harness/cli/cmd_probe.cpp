@@ -1,11 +1,118 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "harness/certs/pem_io.h"
 #include "harness/cli/commands.h"
+#include "harness/io/file_io.h"
+#include "harness/io/input_error.h"
+#include "harness/probe/probe.h"
+#include "reports/probe_console.h"
+#include "reports/probe_json.h"
 
 namespace tlsmatrix::cli {
 
-// Placeholder until the command is built; see the issue tracker.
+namespace {
+
+struct ProbeFlags {
+  std::string endpoint;
+  std::optional<int> tls_mode;
+  std::string trust;
+  std::string client_pem;
+  std::string client_key;
+  std::string server_name;
+  double timeout_s = 5;
+  std::string json;
+};
+
+int run_probe_command(const ProbeFlags& f) {
+  // Refuse an unwritable --json before probing, not after the report is on screen.
+  if (!f.json.empty()) {
+    std::filesystem::path dir = std::filesystem::path(f.json).parent_path();
+    if (!dir.empty() && !std::filesystem::is_directory(dir)) {
+      throw InputError(f.json + ": folder " + dir.string() + " does not exist");
+    }
+  }
+  probe::ProbeOptions o;
+  o.endpoint = probe::parse_endpoint(f.endpoint);
+  o.expected_mode = f.tls_mode;
+  o.server_name = f.server_name;
+  o.timeout = std::chrono::milliseconds(static_cast<long long>(std::llround(f.timeout_s * 1000)));
+  if (!f.trust.empty()) {
+    o.trust = load_certs(f.trust);
+    o.trust_file = f.trust;
+  }
+  if (f.client_pem.empty() != f.client_key.empty()) {
+    throw InputError(std::string(f.client_pem.empty() ? "--client-key" : "--client-pem") +
+                     ": --client-pem and --client-key go together");
+  }
+  if (!f.client_pem.empty()) {
+    probe::ClientIdentity id;
+    id.chain = load_certs(f.client_pem);
+    id.key = load_private_key(f.client_key);
+    if (X509_check_private_key(id.chain.front().get(), id.key.get()) != 1) {
+      ossl::drain_errors();
+      throw InputError(f.client_key + ": does not match the certificate in " + f.client_pem);
+    }
+    o.client = std::move(id);
+    o.client_pem_file = f.client_pem;
+  }
+
+  probe::ProbeReport report = probe::run_probe(std::move(o));
+  std::cout << reports::render_probe_console(report, reports::detect_console_options(STDOUT_FILENO))
+            << std::flush;
+  if (!f.json.empty()) {
+    try {
+      io::write_file_atomic(f.json, reports::probe_json(report));
+    } catch (const std::exception& e) {
+      throw InputError(e.what());
+    }
+  }
+  return report.passed() ? kExitOk : kExitMismatch;
+}
+
+}  // namespace
+
 void add_probe_command(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("probe", "(not built yet)");
-  cmd->callback([&action] { action = [] { return kExitBadInput; }; });
+  auto flags = std::make_shared<ProbeFlags>();
+  auto* cmd = app.add_subcommand(
+      "probe",
+      "Check a live endpoint: which tlsMode it really runs, what it presents, what it lets in.\n"
+      "Infers the mode (0 plaintext gRPC, 1 TLS, 2 TLS requiring a client certificate), shows the\n"
+      "server's chain and whether it verifies with --trust under each client profile, and checks\n"
+      "that a mode-2 endpoint turns away clients without a certificate or with one from an\n"
+      "unrelated CA, and that a TLS endpoint turns away plaintext. Only HOST:PORT is contacted.\n"
+      "A client counts as let in when the server answers HTTP/2 over TLS (gRPC does) or stays\n"
+      "silent for min(timeout, 1 s) after the handshake (a short wait, said so in the output).\n"
+      "Exit 0: works in its mode with the given client files and passes the negative checks;\n"
+      "1: a check failed; 2: bad input.");
+  cmd->add_option("endpoint", flags->endpoint, "HOST:PORT (IPv6 as [::1]:PORT)")->required();
+  cmd->add_option("--tls-mode", flags->tls_mode,
+                  "the mode the endpoint should run (0, 1, 2): checked instead of only inferred")
+      ->check(CLI::Range(0, 2));
+  cmd->add_option("--trust", flags->trust,
+                  "PEM file the clients trust (ca.pem, or pymilvus server_pem_path)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--client-pem", flags->client_pem, "client certificate (PEM, leaf first)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--client-key", flags->client_key, "client private key (PEM or DER)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--server-name", flags->server_name,
+                  "name to verify and send as SNI (default: HOST)");
+  cmd->add_option("--timeout", flags->timeout_s,
+                  "seconds for each connect + handshake and each read (default 5)")
+      ->check(CLI::Range(0.01, 600.0));
+  cmd->add_option("--json", flags->json,
+                  "also write the report as JSON: tls_mode (the inferred mode, null when it cannot "
+                  "be told), the chain, each check's id, status and reason");
+  cmd->callback([flags, &action] { action = [flags] { return run_probe_command(*flags); }; });
 }
 
 }  // namespace tlsmatrix::cli

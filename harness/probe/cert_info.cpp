@@ -1,0 +1,52 @@
+// The facts come from the shared readers (validate's cert_inspect, the profile engine's
+// cert_names), so the probe and `validate` describe a certificate the same way.
+#include "harness/probe/cert_info.h"
+
+#include <openssl/bio.h>
+
+#include "harness/ossl/ossl_ptr.h"
+#include "harness/validate/cert_inspect.h"
+#include "harness/verdict/hostname_match.h"
+
+namespace tlsmatrix::probe {
+
+std::string name_text(const X509_NAME* name) {
+  ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+  // Forward order, "CN=x, O=y", UTF-8 kept as is.
+  X509_NAME_print_ex(bio.get(), name, 0,
+                     (XN_FLAG_SEP_CPLUS_SPC | ASN1_STRFLGS_RFC2253) & ~ASN1_STRFLGS_ESC_MSB);
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  return len > 0 ? std::string(data, static_cast<std::size_t>(len)) : std::string("(empty)");
+}
+
+CertInfo describe_cert(X509* cert, std::chrono::system_clock::time_point now) {
+  CertInfo info;
+  info.subject = name_text(X509_get_subject_name(cert));
+  info.issuer = name_text(X509_get_issuer_name(cert));
+  CertNames names = cert_names(cert);
+  for (const auto& d : names.dns) info.sans.push_back("DNS:" + d);
+  for (const auto& ip : names.ip) info.sans.push_back("IP:" + ip);
+  for (const auto& o : names.other) info.sans.push_back(o);  // already "URI:..." / "email:..."
+  info.self_signed = validate::is_self_signed(cert);
+  info.ca = validate::is_ca(cert);
+
+  if (EVP_PKEY* key = X509_get0_pubkey(cert)) {
+    info.key_bits = EVP_PKEY_get_bits(key);
+    const char* type = EVP_PKEY_get0_type_name(key);
+    info.key_type = type != nullptr ? type : "unknown";
+    info.key_detail = validate::key_label(key);
+  }
+  info.signature_digest = validate::signature_info(cert).digest;
+
+  auto nb = validate::not_before(cert);
+  auto na = validate::not_after(cert);
+  info.not_before = validate::format_utc(nb);
+  info.not_after = validate::format_utc(na);
+  info.days_left = std::chrono::floor<std::chrono::days>(na - now).count();
+  info.expired = na < now;
+  info.not_yet_valid = nb > now;
+  return info;
+}
+
+}  // namespace tlsmatrix::probe

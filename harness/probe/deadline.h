@@ -1,0 +1,42 @@
+// A point in time that every network wait of one probe step counts down to, so connect, handshake
+// and reads share one budget instead of each getting a fresh timeout.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+namespace tlsmatrix::probe {
+
+class Deadline {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit Deadline(std::chrono::milliseconds budget) : at_(Clock::now() + budget) {}
+
+  bool passed() const { return Clock::now() >= at_; }
+  // Milliseconds left, clamped to [0, INT_MAX] for poll().
+  int remaining_ms() const {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(at_ - Clock::now()).count();
+    return static_cast<int>(std::clamp<long long>(left, 0, 0x7fffffff));
+  }
+  // The earlier of this deadline and `budget` from now.
+  Deadline capped(std::chrono::milliseconds budget) const {
+    Deadline d(budget);
+    d.at_ = std::min(d.at_, at_);
+    return d;
+  }
+
+ private:
+  Clock::time_point at_;
+};
+
+// "5 s", "0.5 s", "1.25 s": how the probe names its waits in output.
+inline std::string seconds_text(std::chrono::milliseconds ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(ms.count()) / 1000.0);
+  return buf;
+}
+
+}  // namespace tlsmatrix::probe

@@ -1,0 +1,73 @@
+// HOST:PORT as the user typed it, and a TCP connection to exactly that address with a deadline.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "harness/probe/deadline.h"
+
+namespace tlsmatrix::probe {
+
+struct Endpoint {
+  std::string host;  // as given, without IPv6 brackets
+  int port = 0;
+  // The numeric address the first connection reached; later connections go there only, so every
+  // check of one probe talks to the same server even when the name resolves to several.
+  std::string pinned;
+  std::string text() const;  // "host:port" or "[v6]:port"
+};
+
+// Parses "host:port", "1.2.3.4:port" or "[::1]:port". Throws InputError naming the argument.
+Endpoint parse_endpoint(std::string_view text);
+
+// True for an IPv4 or IPv6 literal (which never goes into SNI).
+bool is_ip_literal(std::string_view host);
+
+// A connected socket, closed on destruction. Non-blocking once connected.
+class Socket {
+ public:
+  Socket() = default;
+  explicit Socket(int fd) : fd_(fd) {}
+  Socket(Socket&& o) noexcept : fd_(o.release()) {}
+  Socket& operator=(Socket&& o) noexcept;
+  Socket(const Socket&) = delete;
+  Socket& operator=(const Socket&) = delete;
+  ~Socket();
+  int fd() const { return fd_; }
+  int release() {
+    int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+  explicit operator bool() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+struct ConnectResult {
+  Socket socket;        // valid when connected
+  std::string address;  // the numeric address connected to
+  bool timed_out = false;
+  std::string error;    // why it failed, e.g. "connection refused"
+};
+
+// Connects to the pinned address, or else to the host's addresses in resolver order (localhost
+// may be ::1 and 127.0.0.1) until one accepts: non-blocking connects bounded by `deadline`.
+ConnectResult connect_tcp(const Endpoint& endpoint, const Deadline& deadline);
+
+// What a read with a deadline saw.
+enum class ReadStatus { data, closed, reset, timeout, error };
+struct ReadResult {
+  ReadStatus status = ReadStatus::timeout;
+  std::string bytes;  // everything read before the status
+  std::string error;  // errno text for `error`/`reset`
+};
+
+// Writes all of `data` (non-blocking socket); false with `error` set on failure or deadline.
+bool write_all(int fd, std::string_view data, const Deadline& deadline, std::string& error);
+
+// Reads until at least `want` bytes arrived, the peer closed, or the deadline passed.
+ReadResult read_some(int fd, std::size_t want, const Deadline& deadline);
+
+}  // namespace tlsmatrix::probe

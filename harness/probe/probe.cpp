@@ -1,0 +1,435 @@
+#include "harness/probe/probe.h"
+
+#include <algorithm>
+#include <csignal>
+
+#include "harness/certs/cert_factory.h"
+#include "harness/probe/plaintext_check.h"
+
+namespace tlsmatrix::probe {
+
+std::string_view to_string(CheckStatus s) {
+  switch (s) {
+    case CheckStatus::pass: return "pass";
+    case CheckStatus::fail: return "fail";
+    case CheckStatus::warn: return "warn";
+  }
+  return "fail";
+}
+
+bool ProbeReport::passed() const { return failures() == 0; }
+
+int ProbeReport::failures() const {
+  int n = 0;
+  for (const auto& c : checks) n += c.status == CheckStatus::fail;
+  return n;
+}
+
+int ProbeReport::warnings() const {
+  int n = 0;
+  for (const auto& c : checks) n += c.status == CheckStatus::warn;
+  return n;
+}
+
+std::string mode_description(int mode) {
+  switch (mode) {
+    case 0: return "plaintext gRPC";
+    case 1: return "TLS without client authentication";
+    case 2: return "TLS requiring a client certificate";
+  }
+  return "unknown";
+}
+
+namespace {
+
+constexpr const char* kRequireHint =
+    "make the server require and verify client certificates: Milvus tlsMode 2 "
+    "(Go tls.RequireAndVerifyClientCert with ClientCAs from caPemPath); gRPC C++ "
+    "GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY; openssl s_server -Verify";
+
+// A client certificate from a CA made up on the spot, which no real server can trust.
+ClientIdentity unrelated_identity() {
+  std::vector<CertSpec> specs(2);
+  specs[0].name = "probe-unrelated-ca";
+  specs[0].cn = "tlsmatrix probe unrelated CA";
+  specs[0].ca = true;
+  specs[0].key_type = KeyType::ec_p256;
+  specs[1].name = "probe-unrelated-client";
+  specs[1].issuer = "probe-unrelated-ca";
+  specs[1].cn = "tlsmatrix-probe-client";
+  specs[1].key_type = KeyType::ec_p256;
+  specs[1].ext_key_usage = {"clientAuth"};
+  CertSet set = build_cert_set(specs);
+  const GeneratedCert& leaf = set.get("probe-unrelated-client");
+  ClientIdentity id;
+  id.chain.push_back(ossl::up_ref(leaf.cert.get()));
+  id.key = ossl::up_ref(leaf.key.get());
+  return id;
+}
+
+// Why the server turned our own client away, as a fix to try.
+std::string client_rejection_hint(const TlsAttempt& a, const ClientIdentity& client,
+                                  const std::string& pem) {
+  if (!a.cert_requested) {
+    return "the server never asked for a certificate; it may reject the client for another "
+           "reason (see its log)";
+  }
+  // Servers that close without an alert (gRPC does) still said in their CertificateRequest
+  // which issuers they accept.
+  std::string issuer = name_text(X509_get_issuer_name(client.chain.front().get()));
+  const auto& accepted = a.acceptable_ca_names;
+  if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), issuer) == accepted.end()) {
+    std::string list;
+    for (const auto& n : accepted) list += (list.empty() ? "" : "; ") + n;
+    return pem + " is issued by " + issuer + ", but the server accepts client certificates from: " +
+           list + ". Use a client certificate signed by the server's CA (caPemPath), or add its CA there";
+  }
+  switch (a.alert.value_or(-1)) {
+    case SSL_AD_UNKNOWN_CA:
+      return "the server does not trust the issuer of " + pem +
+             ": put the CA that signed it into the server's caPemPath (ClientCAs)";
+    case SSL_AD_CERTIFICATE_EXPIRED: return pem + " has expired or is not valid yet: renew it";
+    case SSL_AD_BAD_CERTIFICATE:
+    case SSL_AD_UNSUPPORTED_CERTIFICATE:
+      return "the server refuses " + pem +
+             " itself: check its extendedKeyUsage (clientAuth must be allowed) and keyUsage";
+    case SSL_AD_DECRYPT_ERROR:
+      return "the client's signature did not verify: does --client-key belong to " + pem + "?";
+    default:
+      return "the server did not say why (gRPC servers just close): check that " + pem +
+             " is signed by the CA in the server's caPemPath, is valid now and allows clientAuth; "
+             "the server's log names the cause";
+  }
+}
+
+std::string chain_hint(const ProfileVerdict& v, const ProbeOptions& o, const std::string& name,
+                       const std::vector<CertInfo>& chain) {
+  std::string sans;
+  if (!chain.empty()) {
+    for (const auto& s : chain.front().sans) sans += (sans.empty() ? "" : ", ") + s;
+  }
+  switch (v.reason) {
+    case Reason::hostname_mismatch:
+      if (v.profile == "go" && sans.empty()) {
+        return "Go ignores the CN: add subjectAltName DNS:" + name + " to the server certificate";
+      }
+      return "the certificate does not cover \"" + name + "\" (SANs: " +
+             (sans.empty() ? "none" : sans) + "): add it to the subjectAltName, or pass the " +
+             "--server-name your clients use";
+    case Reason::unknown_ca:
+      if (v.profile == "node") {
+        return "Node wants the self-signed root CA in " + o.trust_file +
+               ", not a CA-signed certificate (such as server.pem) as the only root";
+      }
+      return "the chain does not lead to anything in " + o.trust_file +
+             ": trust the CA that signed the server certificate, or have the server send its "
+             "intermediates";
+    case Reason::server_cert_expired: return "renew the server certificate";
+    case Reason::server_cert_not_yet_valid: return "the certificate starts in the future: check clocks";
+    default:
+      return "regenerate the server certificate (key usage, EKU serverAuth, signature, CA flags)";
+  }
+}
+
+class Prober {
+ public:
+  explicit Prober(ProbeOptions& o) : o_(o) {
+    r_.endpoint = o.endpoint.text();
+    r_.server_name = o.server_name.empty() ? o.endpoint.host : o.server_name;
+    r_.timeout = o.timeout;
+    r_.alive_wait = std::min(o.timeout, std::chrono::milliseconds(1000));
+    r_.expected_mode = o.expected_mode;
+  }
+
+  ProbeReport run() {
+    PlaintextResult pt = check_plaintext_h2(o_.endpoint, o_.timeout);
+    if (pt.status == PlaintextResult::Status::connect_failed) {
+      add("tcp_connect", CheckStatus::fail, "TCP connection to " + r_.endpoint, pt.error,
+          "is the server running and listening on that address and port?",
+          pt.connect_timed_out ? std::optional(Reason::timeout) : std::nullopt);
+      return finish();
+    }
+    o_.endpoint.pinned = pt.address;
+    r_.address = pt.address;
+    add("tcp_connect", CheckStatus::pass, "TCP connection to " + r_.endpoint,
+        pt.address == o_.endpoint.host ? "" : "connected to " + pt.address);
+    if (pt.status == PlaintextResult::Status::timeout) {
+      add("answers", CheckStatus::fail, "the endpoint answers",
+          "it accepted the TCP connection but sent nothing back within " +
+              seconds_text(o_.timeout) +
+              " (a gRPC server answers the HTTP/2 preface at once; a TLS server rejects it at once)",
+          "check the address: something that is neither gRPC nor TLS (or a stuck server) holds "
+          "this port",
+          Reason::timeout);
+      return finish();
+    }
+    if (pt.is_plaintext_h2()) {
+      plaintext_endpoint(pt);
+      return finish();
+    }
+    tls_endpoint(pt);
+    return finish();
+  }
+
+ private:
+  void add(std::string id, CheckStatus s, std::string title, std::string detail,
+           std::string hint = {}, std::optional<Reason> reason = std::nullopt) {
+    r_.checks.push_back(Check{std::move(id), s, std::move(title), std::move(detail),
+                              s == CheckStatus::pass ? std::string() : std::move(hint), reason});
+  }
+
+  TlsAttempt attempt(const ClientIdentity* identity) {
+    return attempt_tls(o_.endpoint, TlsAttemptOptions{r_.server_name, identity, o_.timeout,
+                                                      r_.alive_wait});
+  }
+
+  void plaintext_endpoint(const PlaintextResult& pt) {
+    r_.inferred_mode = 0;
+    add("plaintext_h2", CheckStatus::pass, "speaks plaintext HTTP/2 (gRPC)",
+        "sent the HTTP/2 preface in plaintext: " + pt.summary);
+    const bool tls_expected = (o_.expected_mode && *o_.expected_mode > 0) || !o_.trust.empty() ||
+                              o_.client.has_value();
+    if (tls_expected) {
+      // Some servers take TLS and plaintext on one port (a connection multiplexer): then TLS
+      // protects nothing, since a client can simply skip it.
+      TlsAttempt tls = attempt(nullptr);
+      if (tls.server_hello) {
+        take_session(tls);
+        r_.asks_for_client_cert = tls.cert_requested;
+        add("rejects_plaintext", CheckStatus::fail, "a plaintext client is turned away",
+            "the endpoint speaks TLS (" + tls.summary() + ") and also plaintext gRPC",
+            "serve TLS only on this port: plaintext clients bypass TLS and any client "
+            "certificate check",
+            Reason::plaintext_to_tls);
+        return;
+      }
+      add("tls_files_unused", CheckStatus::warn, "your TLS files are not used",
+          "the endpoint is plaintext only",
+          "clients must connect with secure=False (or the server's tlsMode is not what you think)");
+      return;
+    }
+    add("plaintext_exposure", CheckStatus::warn, "plaintext: nothing is encrypted",
+        "anyone on the network path can read and call this endpoint",
+        "use tlsMode 1 or 2 unless the network itself is trusted");
+  }
+
+  void tls_endpoint(const PlaintextResult& pt) {
+    TlsAttempt bare = attempt(nullptr);
+    if (bare.stage == TlsAttempt::Stage::connect_failed ||
+        bare.stage == TlsAttempt::Stage::timeout) {
+      add("tls_handshake", CheckStatus::fail, "TLS handshake", bare.summary(),
+          "the server stopped answering: check its log",
+          bare.stage == TlsAttempt::Stage::timeout ? std::optional(Reason::timeout) : std::nullopt);
+      return;
+    }
+    // A TLS alert in answer to either greeting shows a TLS server, even without a ServerHello.
+    const bool speaks_tls = bare.server_hello || bare.alert ||
+                            (pt.status == PlaintextResult::Status::reply &&
+                             (pt.kind == ReplyKind::tls_alert || pt.kind == ReplyKind::tls_other));
+    if (!speaks_tls) {
+      add("protocol", CheckStatus::fail, "speaks plaintext HTTP/2 or TLS",
+          "neither: to the HTTP/2 preface " + pt.summary + "; to a TLS ClientHello: " +
+              bare.summary(),
+          "this port does not serve gRPC: check the address");
+      return;
+    }
+    if (!bare.server_hello) {
+      add("tls_handshake", CheckStatus::fail, "TLS handshake", bare.summary(),
+          "no common TLS version or cipher suite: the probe offers TLS 1.2 and 1.3 with "
+          "OpenSSL's default suites",
+          Reason::protocol_mismatch);
+      return;
+    }
+    r_.asks_for_client_cert = bare.cert_requested;
+    take_session(bare);
+    add("rejects_plaintext", CheckStatus::pass, "a plaintext client is turned away",
+        "sent the HTTP/2 preface in plaintext: " + pt.summary);
+
+    if (bare.accepted()) {
+      r_.inferred_mode = 1;
+      if (bare.cert_requested) {
+        add("client_cert_required", CheckStatus::fail, "a client without a certificate is turned away",
+            "not safe as mode 2: accepts unauthenticated clients. It asks for a client "
+            "certificate, but a client that sent none got in: " + bare.summary(),
+            kRequireHint, Reason::client_cert_missing);
+      } else {
+        add("tls_handshake", CheckStatus::pass, "a TLS client without a certificate gets in",
+            bare.summary());
+      }
+    } else if (bare.cert_requested) {
+      r_.inferred_mode = 2;
+      add("client_cert_required", CheckStatus::pass, "a client without a certificate is turned away",
+          bare.summary());
+    } else {
+      add("tls_handshake", CheckStatus::fail, "a TLS client without a certificate gets in",
+          bare.summary() + " (the server did not ask for a client certificate)",
+          "see the server's log; a missing ALPN h2 or an old TLS version are common causes",
+          Reason::protocol_mismatch);
+    }
+
+    const bool check_mode2 = r_.inferred_mode == 2 || o_.expected_mode == 2 || bare.cert_requested;
+    if (check_mode2) {
+      if (o_.expected_mode == 2 && !bare.cert_requested && bare.accepted()) {
+        add("client_cert_required", CheckStatus::fail,
+            "a client without a certificate is turned away",
+            "the server never asked for a client certificate and let the client in: it runs as "
+            "mode 1, not mode 2",
+            kRequireHint, Reason::client_cert_missing);
+      }
+      unrelated_ca_check();
+      own_client_check();
+    } else if (o_.client && r_.inferred_mode == 1) {
+      add("client_cert_unused", CheckStatus::warn, "your client certificate is not used",
+          "the server does not ask for one, so " + o_.client_pem_file + " is never sent",
+          "for mutual TLS the server needs tlsMode 2 (and caPemPath)");
+    }
+    chain_checks();
+    validity_checks();
+  }
+
+  void unrelated_ca_check() {
+    ClientIdentity stranger = unrelated_identity();
+    TlsAttempt a = attempt(&stranger);
+    const std::string title = "a client certificate from an unrelated CA is turned away";
+    if (a.rejected()) {
+      add("unrelated_ca_rejected", CheckStatus::pass, title, a.summary());
+    } else if (a.accepted()) {
+      add("unrelated_ca_rejected", CheckStatus::fail, title,
+          std::string("accepted a certificate from a CA the probe made up just now (") +
+              (a.cert_sent ? "sent" : "not even asked for") + "): " + a.summary(),
+          "the server does not verify client certificates against its CA: set caPemPath "
+          "(ClientCAs) to your CA only and require verification",
+          Reason::client_cert_unknown_ca);
+    } else {
+      add("unrelated_ca_rejected", CheckStatus::fail, title, a.summary(),
+          "the server stopped answering: check its log", Reason::timeout);
+    }
+  }
+
+  void own_client_check() {
+    const std::string title = "a client with your certificate gets in";
+    if (!o_.client) {
+      add("client_cert_accepted", CheckStatus::warn, title, "not checked: no client certificate given",
+          "pass --client-pem and --client-key to check that a real client gets in");
+      return;
+    }
+    TlsAttempt a = attempt(&*o_.client);
+    if (a.accepted()) {
+      take_session(a);
+      add("client_cert_accepted", CheckStatus::pass, title + " (" + o_.client_pem_file + ")",
+          a.summary());
+    } else {
+      add("client_cert_accepted", CheckStatus::fail, title + " (" + o_.client_pem_file + ")",
+          a.summary(), a.rejected() ? client_rejection_hint(a, *o_.client, o_.client_pem_file)
+                                    : "the server stopped answering: check its log",
+          a.rejected() ? client_reason(a) : Reason::timeout);
+    }
+  }
+
+  static Reason client_reason(const TlsAttempt& a) {
+    switch (a.alert.value_or(-1)) {
+      case SSL_AD_UNKNOWN_CA: return Reason::client_cert_unknown_ca;
+      case SSL_AD_CERTIFICATE_EXPIRED: return Reason::client_cert_expired;
+      case SSL_AD_CERTIFICATE_REQUIRED: return Reason::client_cert_missing;
+      default: return Reason::client_cert_invalid;
+    }
+  }
+
+  void chain_checks() {
+    if (chain_.empty()) {
+      add("chain", CheckStatus::fail, "the server presents a certificate", "no certificate seen",
+          "", Reason::server_cert_invalid);
+      return;
+    }
+    if (o_.trust.empty()) {
+      add("chain", CheckStatus::warn, "the chain verifies", "not checked: no --trust given",
+          "pass --trust with the file your clients trust (ca.pem; pymilvus server_pem_path or "
+          "ca_pem_path)");
+      return;
+    }
+    std::vector<X509*> chain, trust;
+    for (const auto& c : chain_) chain.push_back(c.get());
+    for (const auto& t : o_.trust) trust.push_back(t.get());
+    for (const auto& profile : probe_profiles()) {
+      ProfileVerdict v = verify_as_profile(profile, chain, trust, r_.server_name);
+      std::string title = "the chain verifies with " + o_.trust_file + " for \"" + r_.server_name +
+                          "\" as a " + profile + " client would";
+      if (v.reason == Reason::ok) {
+        add("chain." + profile, CheckStatus::pass, title, "");
+      } else {
+        add("chain." + profile, CheckStatus::fail, title,
+            std::string(to_string(v.reason)) + ": " + v.detail,
+            chain_hint(v, o_, r_.server_name, r_.chain), v.reason);
+      }
+    }
+  }
+
+  void validity_checks() {
+    if (r_.chain.empty()) return;
+    const CertInfo& leaf = r_.chain.front();
+    const std::string title = "the server certificate is valid now";
+    if (leaf.expired) {
+      add("leaf_validity", CheckStatus::fail, title,
+          "expired " + std::to_string(-leaf.days_left) + " days ago (" + leaf.not_after + ")",
+          "renew the server certificate", Reason::server_cert_expired);
+    } else if (leaf.not_yet_valid) {
+      add("leaf_validity", CheckStatus::fail, title, "valid only from " + leaf.not_before,
+          "check the server's and this machine's clocks", Reason::server_cert_not_yet_valid);
+    } else if (leaf.days_left < 30) {
+      add("leaf_expiry", CheckStatus::warn, "the server certificate has 30 days or more left",
+          std::to_string(leaf.days_left) + " days left (until " + leaf.not_after + ")",
+          "renew it soon");
+    }
+  }
+
+  // Keeps the first session's facts; a later session from our own client replaces them, since
+  // it is the connection real clients make.
+  void take_session(const TlsAttempt& a) {
+    if (a.chain.empty() && !chain_.empty()) return;
+    r_.tls_version = a.version.empty() ? r_.tls_version : a.version;
+    r_.cipher = a.cipher.empty() ? r_.cipher : a.cipher;
+    r_.alpn = a.alpn.empty() ? r_.alpn : a.alpn;
+    if (!a.acceptable_ca_names.empty()) r_.acceptable_ca_names = a.acceptable_ca_names;
+    chain_.clear();
+    r_.chain.clear();
+    for (const auto& c : a.chain) {
+      chain_.push_back(ossl::up_ref(c.get()));
+      r_.chain.push_back(describe_cert(c.get()));
+    }
+  }
+
+  ProbeReport finish() {
+    if (o_.expected_mode) {
+      std::string title = "runs as mode " + std::to_string(*o_.expected_mode) + " (" +
+                          mode_description(*o_.expected_mode) + ")";
+      auto pos = r_.checks.begin() + (r_.checks.empty() ? 0 : 1);  // right after tcp_connect
+      if (r_.inferred_mode == o_.expected_mode) {
+        r_.checks.insert(pos, Check{"expected_mode", CheckStatus::pass, title, "it does", "", {}});
+      } else {
+        std::string seen = r_.inferred_mode
+                               ? "it runs as mode " + std::to_string(*r_.inferred_mode) + " (" +
+                                     mode_description(*r_.inferred_mode) + ")"
+                               : std::string("its mode could not be determined");
+        r_.checks.insert(pos, Check{"expected_mode", CheckStatus::fail, title, seen,
+                                    "fix the server's common.security.tlsMode (and its TLS files), "
+                                    "or probe with the --tls-mode it is meant to run",
+                                    std::nullopt});
+      }
+    }
+    return std::move(r_);
+  }
+
+  ProbeOptions& o_;
+  ProbeReport r_;
+  std::vector<ossl::X509Ptr> chain_;
+};
+
+}  // namespace
+
+ProbeReport run_probe(ProbeOptions options) {
+  // A server that drops the connection while OpenSSL writes must not kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
+  return Prober(options).run();
+}
+
+}  // namespace tlsmatrix::probe

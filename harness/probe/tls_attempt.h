@@ -1,0 +1,83 @@
+// One TLS client connection to the endpoint, as a raw OpenSSL client: connect, handshake (SNI =
+// server name, ALPN h2), then prove the connection is alive or see the server drop it. Records
+// what a report needs: whether the server asked for a certificate, the chain it presented, the
+// alert it sent and when, the negotiated version and cipher.
+//
+// Why the read after the handshake: under TLS 1.3 the client's handshake completes before the
+// server has looked at the client's certificate, so a server that rejects the client says so only
+// in an alert that follows. The attempt sends the HTTP/2 preface and waits a short time: a SETTINGS
+// frame (a gRPC server) or other data proves the connection alive; an alert or close means
+// rejection; silence until the short wait ends counts as alive and is labelled as such.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/ossl/ossl_ptr.h"
+#include "harness/probe/endpoint.h"
+
+namespace tlsmatrix::probe {
+
+// A client certificate (leaf first, then intermediates) with its key.
+struct ClientIdentity {
+  std::vector<ossl::X509Ptr> chain;
+  ossl::EvpPkeyPtr key;
+};
+
+struct TlsAttemptOptions {
+  std::string server_name;                    // SNI (not sent for IP literals) and report label
+  const ClientIdentity* identity = nullptr;   // presented only if the server asks for one
+  std::chrono::milliseconds timeout{5000};    // connect + handshake; the write after it
+  std::chrono::milliseconds alive_wait{1000}; // silence this long after the handshake = alive
+};
+
+struct TlsAttempt {
+  enum class Stage {
+    connect_failed,    // no TCP connection
+    timeout,           // connect or handshake did not finish in time
+    handshake_failed,  // the handshake failed (see alert / error / not_tls)
+    established,       // the client finished its handshake (see `after`)
+  };
+  // What happened after the client's handshake finished.
+  enum class After {
+    none,         // not established
+    h2_settings,  // the server answered the HTTP/2 preface with SETTINGS: alive, speaking gRPC
+    data,         // the server sent other data: alive
+    quiet,        // nothing within alive_wait: taken as alive (a short wait, not proof)
+    alert,        // the server sent an alert: rejected
+    closed,       // the server closed the connection: rejected
+    reset,        // the server reset the connection: rejected
+  };
+
+  Stage stage = Stage::connect_failed;
+  After after = After::none;
+  bool server_hello = false;     // a ServerHello arrived (the endpoint speaks TLS)
+  bool cert_requested = false;   // a CertificateRequest arrived
+  bool cert_sent = false;        // we answered it with a certificate
+  std::optional<int> alert;      // alert description the server sent (e.g. 116)
+  bool alert_after_handshake = false;
+  std::string error;             // OpenSSL's or the socket's words, when something failed
+  std::chrono::milliseconds alive_wait{0};  // the wait that `quiet` stands for
+
+  std::string version;  // "TLSv1.3"
+  std::string cipher;   // "TLS_AES_256_GCM_SHA384"
+  std::string alpn;     // "h2" or empty
+  std::vector<ossl::X509Ptr> chain;            // as presented, leaf first
+  std::vector<std::string> acceptable_ca_names; // CA names in the CertificateRequest
+
+  // The server let this client in / turned it away. Neither holds for timeouts and connect
+  // failures, which say nothing about the server's policy.
+  bool accepted() const;
+  bool rejected() const;
+  // One line for humans, e.g. "rejected after the handshake: alert 116 (certificate required)".
+  std::string summary() const;
+};
+
+TlsAttempt attempt_tls(const Endpoint& endpoint, const TlsAttemptOptions& options);
+
+// "certificate required" for 116; "alert N" when OpenSSL has no name.
+std::string alert_name(int description);
+
+}  // namespace tlsmatrix::probe

@@ -1,0 +1,333 @@
+// Unit tests of the probe's parts, and of run_probe against a small in-process OpenSSL server
+// (so the sanitizer build exercises the whole client path: callbacks, chains, alerts).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <sstream>
+#include <thread>
+
+#include "harness/certs/cert_factory.h"
+#include "harness/io/input_error.h"
+#include "harness/probe/cert_info.h"
+#include "harness/probe/endpoint.h"
+#include "harness/probe/h2_frames.h"
+#include "harness/probe/probe.h"
+#include "harness/probe/profile_check.h"
+#include "harness/probe/tls_attempt.h"
+#include "reports/probe_console.h"
+#include "reports/probe_json.h"
+#include "reports/text_util.h"
+
+namespace tlsmatrix::probe {
+namespace {
+
+TEST(ProbeEndpoint, ParsesHostPortForms) {
+  Endpoint e = parse_endpoint("127.0.0.1:19530");
+  EXPECT_EQ(e.host, "127.0.0.1");
+  EXPECT_EQ(e.port, 19530);
+  e = parse_endpoint("[::1]:443");
+  EXPECT_EQ(e.host, "::1");
+  EXPECT_EQ(e.text(), "[::1]:443");
+  EXPECT_EQ(parse_endpoint("milvus.local:1").host, "milvus.local");
+  for (const char* bad : {"localhost", "localhost:", ":80", "h:0", "h:65536", "h:80x", "::1:80",
+                          "[::1]80", "[::1"}) {
+    EXPECT_THROW(parse_endpoint(bad), InputError) << bad;
+  }
+  EXPECT_TRUE(is_ip_literal("10.0.0.1"));
+  EXPECT_TRUE(is_ip_literal("::1"));
+  EXPECT_FALSE(is_ip_literal("localhost"));
+}
+
+TEST(ProbeH2, ClassifiesReplies) {
+  EXPECT_EQ(h2_client_preface().size(), 24u + 9u);
+  // SETTINGS with one setting (6 bytes), stream 0.
+  std::string settings("\x00\x00\x06\x04\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x64", 15);
+  EXPECT_EQ(classify_reply(settings), ReplyKind::h2_settings);
+  EXPECT_EQ(classify_reply(std::string("\x15\x03\x03\x00\x02\x02\x46", 7)), ReplyKind::tls_alert);
+  EXPECT_EQ(classify_reply(std::string("\x16\x03\x01\x00\x10", 5)), ReplyKind::tls_other);
+  EXPECT_EQ(classify_reply("HTTP/1.1 400 Bad Request\r\n"), ReplyKind::http1);
+  EXPECT_EQ(classify_reply("SSH-2.0-OpenSSH_9.2p1\r\n"), ReplyKind::other);
+  // A DATA frame first is not a server preface.
+  EXPECT_EQ(classify_reply(std::string("\x00\x00\x00\x00\x00\x00\x00\x00\x01", 9)), ReplyKind::other);
+}
+
+TEST(ProbeTls, NamesAlertsIncludingTls13Ones) {
+  EXPECT_EQ(alert_name(116), "certificate required");
+  EXPECT_EQ(alert_name(48), "unknown CA");
+  EXPECT_EQ(alert_name(40), "handshake failure");
+}
+
+// A CA, a server leaf for localhost/127.0.0.1, a CN-only leaf, an expired leaf, a client leaf.
+CertSet test_certs() {
+  std::vector<CertSpec> specs(5);
+  specs[0].name = "ca";
+  specs[0].cn = "probe test CA";
+  specs[0].ca = true;
+  specs[1].name = "server";
+  specs[1].issuer = "ca";
+  specs[1].cn = "localhost";
+  specs[1].sans = {"DNS:localhost", "IP:127.0.0.1"};
+  specs[1].ext_key_usage = {"serverAuth"};
+  specs[2].name = "cn_only";
+  specs[2].issuer = "ca";
+  specs[2].cn = "localhost";
+  specs[3].name = "expired";
+  specs[3].issuer = "ca";
+  specs[3].cn = "localhost";
+  specs[3].sans = {"DNS:localhost"};
+  specs[3].not_before = -std::chrono::hours(48);
+  specs[3].not_after = -std::chrono::hours(24);
+  specs[4].name = "client";
+  specs[4].issuer = "ca";
+  specs[4].cn = "client";
+  specs[4].ext_key_usage = {"clientAuth"};
+  for (auto& s : specs) s.key_type = KeyType::ec_p256;
+  return build_cert_set(specs);
+}
+
+TEST(ProbeCertInfo, DescribesALeaf) {
+  CertSet set = test_certs();
+  CertInfo info = describe_cert(set.get("server").cert.get());
+  EXPECT_EQ(info.subject, "CN=localhost");
+  EXPECT_EQ(info.issuer, "CN=probe test CA");
+  EXPECT_EQ(info.sans, (std::vector<std::string>{"DNS:localhost", "IP:127.0.0.1"}));
+  EXPECT_EQ(info.key_detail, "EC P-256");
+  EXPECT_EQ(info.signature_digest, "SHA256");
+  EXPECT_GT(info.days_left, 300);
+  EXPECT_FALSE(info.expired);
+  CertInfo old = describe_cert(set.get("expired").cert.get());
+  EXPECT_TRUE(old.expired);
+  EXPECT_LT(old.days_left, 0);
+}
+
+// The profile table of DESIGN.md: where grpc-core, go and node disagree.
+TEST(ProbeProfiles, JudgeChainsLikeTheClientStacks) {
+  CertSet set = test_certs();
+  X509* ca = set.get("ca").cert.get();
+  auto verdict = [&](const char* profile, const char* leaf, X509* trust, const char* name) {
+    return verify_as_profile(profile, {set.get(leaf).cert.get()}, {trust}, name).reason;
+  };
+  for (const char* p : {"grpc-core", "go", "node"}) {
+    EXPECT_EQ(verdict(p, "server", ca, "localhost"), Reason::ok) << p;
+    EXPECT_EQ(verdict(p, "server", ca, "127.0.0.1"), Reason::ok) << p;
+    EXPECT_EQ(verdict(p, "server", ca, "other.example"), Reason::hostname_mismatch) << p;
+    EXPECT_EQ(verdict(p, "expired", ca, "localhost"), Reason::server_cert_expired) << p;
+  }
+  // Name only in the CN: Go alone refuses.
+  EXPECT_EQ(verdict("grpc-core", "cn_only", ca, "localhost"), Reason::ok);
+  EXPECT_EQ(verdict("go", "cn_only", ca, "localhost"), Reason::hostname_mismatch);
+  EXPECT_EQ(verdict("node", "cn_only", ca, "localhost"), Reason::ok);
+  // The CA-signed leaf as the only root: Node alone refuses.
+  X509* leaf = set.get("server").cert.get();
+  EXPECT_EQ(verdict("grpc-core", "server", leaf, "localhost"), Reason::ok);
+  EXPECT_EQ(verdict("go", "server", leaf, "localhost"), Reason::ok);
+  EXPECT_EQ(verdict("node", "server", leaf, "localhost"), Reason::unknown_ca);
+}
+
+// A minimal TLS server on 127.0.0.1:0 with a given client-certificate policy. Each connection
+// is handshaken and then held until the client closes (or 5 s pass).
+class TinyTlsServer {
+ public:
+  // `plaintext_too`: a connection whose first byte is not a TLS handshake record gets an
+  // HTTP/2 SETTINGS frame instead, as a multiplexer serving both on one port would.
+  TinyTlsServer(const CertSet& set, int verify_mode, const std::string& leaf = "server",
+                bool plaintext_too = false)
+      : plaintext_too_(plaintext_too) {
+    ctx_.reset(SSL_CTX_new(TLS_server_method()));
+    SSL_CTX_use_certificate(ctx_.get(), set.get(leaf).cert.get());
+    SSL_CTX_use_PrivateKey(ctx_.get(), set.get(leaf).key.get());
+    X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx_.get()), set.get("ca").cert.get());
+    SSL_CTX_set_verify(ctx_.get(), verify_mode, nullptr);
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    EXPECT_EQ(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    EXPECT_EQ(::listen(listen_fd_, 16), 0);
+    socklen_t len = sizeof addr;
+    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~TinyTlsServer() {
+    stop_ = true;
+    ::shutdown(listen_fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(listen_fd_);
+  }
+  int port() const { return port_; }
+
+ private:
+  void serve() {
+    while (!stop_) {
+      int fd = ::accept(listen_fd_, nullptr, nullptr);
+      if (fd < 0) return;
+      timeval tv{5, 0};
+      ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      unsigned char first = 0;
+      if (plaintext_too_ && ::recv(fd, &first, 1, MSG_PEEK) == 1 && first != 0x16) {
+        static const char kSettings[] = {0, 0, 0, 4, 0, 0, 0, 0, 0};
+        ::send(fd, kSettings, sizeof kSettings, MSG_NOSIGNAL);
+        char buf[256];
+        while (::recv(fd, buf, sizeof buf, 0) > 0) {
+        }
+        ::close(fd);
+        continue;
+      }
+      ossl::SslPtr ssl(SSL_new(ctx_.get()));
+      SSL_set_fd(ssl.get(), fd);
+      if (SSL_accept(ssl.get()) == 1) {
+        char buf[256];
+        while (SSL_read(ssl.get(), buf, sizeof buf) > 0) {
+        }
+      }
+      ossl::drain_errors();
+      ::close(fd);
+    }
+  }
+
+  bool plaintext_too_ = false;
+  ossl::SslCtxPtr ctx_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+ProbeOptions options_for(const TinyTlsServer& server, const CertSet& set) {
+  ProbeOptions o;
+  o.endpoint = parse_endpoint("127.0.0.1:" + std::to_string(server.port()));
+  o.server_name = "localhost";
+  o.timeout = std::chrono::milliseconds(2000);
+  o.trust.push_back(ossl::up_ref(set.get("ca").cert.get()));
+  o.trust_file = "ca.pem";
+  return o;
+}
+
+const Check* find_check(const ProbeReport& r, const std::string& id) {
+  for (const auto& c : r.checks) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+TEST(ProbeRun, InfersModeOneAndReadsTheChain) {
+  CertSet set = test_certs();
+  TinyTlsServer server(set, SSL_VERIFY_NONE);
+  ProbeReport r = run_probe(options_for(server, set));
+  ASSERT_TRUE(r.inferred_mode.has_value());
+  EXPECT_EQ(*r.inferred_mode, 1);
+  EXPECT_TRUE(r.passed());
+  ASSERT_FALSE(r.chain.empty());
+  EXPECT_EQ(r.chain[0].subject, "CN=localhost");
+  EXPECT_EQ(r.tls_version, "TLSv1.3");
+  ASSERT_NE(find_check(r, "chain.go"), nullptr);
+  EXPECT_EQ(find_check(r, "chain.go")->status, CheckStatus::pass);
+}
+
+TEST(ProbeRun, InfersModeTwoWhenTheServerRequiresACertificate) {
+  CertSet set = test_certs();
+  TinyTlsServer server(set, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT);
+  ProbeOptions o = options_for(server, set);
+  ClientIdentity id;
+  id.chain.push_back(ossl::up_ref(set.get("client").cert.get()));
+  id.key = ossl::up_ref(set.get("client").key.get());
+  o.client = std::move(id);
+  o.client_pem_file = "client.pem";
+  ProbeReport r = run_probe(std::move(o));
+  ASSERT_TRUE(r.inferred_mode.has_value());
+  EXPECT_EQ(*r.inferred_mode, 2);
+  for (const char* id : {"client_cert_required", "unrelated_ca_rejected", "client_cert_accepted"}) {
+    ASSERT_NE(find_check(r, id), nullptr) << id;
+    EXPECT_EQ(find_check(r, id)->status, CheckStatus::pass) << id << ": " << find_check(r, id)->detail;
+  }
+  EXPECT_TRUE(r.passed());
+}
+
+TEST(ProbeRun, FlagsAServerThatAsksButDoesNotRequire) {
+  CertSet set = test_certs();
+  TinyTlsServer server(set, SSL_VERIFY_PEER);
+  ProbeReport r = run_probe(options_for(server, set));
+  EXPECT_TRUE(r.asks_for_client_cert);
+  const Check* c = find_check(r, "client_cert_required");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->status, CheckStatus::fail);
+  EXPECT_NE(c->detail.find("not safe as mode 2: accepts unauthenticated clients"), std::string::npos);
+  EXPECT_FALSE(r.passed());
+}
+
+TEST(ProbeRun, ReportsAnExpiredServerCertificate) {
+  CertSet set = test_certs();
+  TinyTlsServer server(set, SSL_VERIFY_NONE, "expired");
+  ProbeReport r = run_probe(options_for(server, set));
+  const Check* validity = find_check(r, "leaf_validity");
+  ASSERT_NE(validity, nullptr);
+  EXPECT_EQ(validity->status, CheckStatus::fail);
+  EXPECT_EQ(validity->reason, Reason::server_cert_expired);
+  for (const auto& profile : probe_profiles()) {
+    const Check* c = find_check(r, "chain." + profile);
+    ASSERT_NE(c, nullptr) << profile;
+    EXPECT_EQ(c->reason, Reason::server_cert_expired) << profile;
+  }
+  EXPECT_FALSE(r.passed());
+}
+
+// TLS and plaintext on one port: TLS there protects nothing, so "rejects plaintext" must fail.
+TEST(ProbeRun, FailsAPortThatTakesTlsAndPlaintext) {
+  CertSet set = test_certs();
+  TinyTlsServer server(set, SSL_VERIFY_NONE, "server", /*plaintext_too=*/true);
+  ProbeOptions o = options_for(server, set);
+  o.expected_mode = 1;
+  ProbeReport r = run_probe(std::move(o));
+  ASSERT_TRUE(r.inferred_mode.has_value());
+  EXPECT_EQ(*r.inferred_mode, 0);
+  const Check* c = find_check(r, "rejects_plaintext");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->status, CheckStatus::fail);
+  EXPECT_FALSE(r.chain.empty());
+  EXPECT_FALSE(r.passed());
+}
+
+// The terminal report: marks, fixes beneath, long text wrapped within the width, and nothing
+// from the peer can reach the terminal as a control sequence.
+TEST(ProbeReportText, WrapsAndNeutralisesPeerText) {
+  ProbeReport r;
+  r.endpoint = "127.0.0.1:19530";
+  r.server_name = "localhost";
+  r.timeout = std::chrono::milliseconds(5000);
+  r.inferred_mode = 1;
+  CertInfo leaf;
+  leaf.subject = "CN=evil\033[2J";
+  leaf.sans = {"DNS:bad\x1b[31mname"};
+  leaf.sans[0][7] = '\x1b';  // a raw ESC as a hostile SAN would carry it
+  r.chain.push_back(leaf);
+  std::string long_text;
+  for (int i = 0; i < 40; ++i) long_text += "word" + std::to_string(i) + " ";
+  r.checks.push_back(Check{"client_cert_required", CheckStatus::fail, "a client without a certificate is turned away",
+                           long_text,
+                           "make the server require client certificates", Reason::client_cert_missing});
+  r.checks.push_back(Check{"chain", CheckStatus::warn, "the chain verifies", "not checked", "pass --trust", {}});
+  reports::ConsoleOptions o;
+  o.width = 80;
+  std::string text = reports::render_probe_console(r, o);
+  EXPECT_NE(text.find("✗ a client without a certificate is turned away"), std::string::npos) << text;
+  EXPECT_NE(text.find("fix: make the server require client certificates"), std::string::npos);
+  EXPECT_NE(text.find("! the chain verifies"), std::string::npos);
+  EXPECT_NE(text.find("result: 1 check failed, 1 warning"), std::string::npos);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << "an escape byte reached the terminal";
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_LE(reports::display_width(line), 80u) << line;
+  }
+  std::string json = reports::probe_json(r);
+  EXPECT_NE(json.find("\"tls_mode\": 1"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"reason\": \"client_cert_missing\""), std::string::npos) << json;
+}
+
+}  // namespace
+}  // namespace tlsmatrix::probe

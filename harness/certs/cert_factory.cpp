@@ -348,7 +348,7 @@ CertSet build_cert_set(const std::vector<CertSpec>& specs, KeyPool& pool,
 }
 
 void write_cert_set(const CertSet& set, const fs::path& dir) {
-  fs::create_directories(dir);
+  io::create_folders(dir);
   for (const auto& name : set.names()) {
     const GeneratedCert& gc = set.get(name);
     io::write_file_atomic(dir / (name + ".pem"), gc.cert_pem, fs::perms(0644));

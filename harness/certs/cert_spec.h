@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,6 +19,11 @@ std::optional<KeyType> parse_key_type(std::string_view text);
 std::string_view to_string(KeyType type);
 // Every key type's name, in declaration order (for help texts and error messages).
 const std::vector<std::string_view>& key_type_names();
+
+// More subjectAltName entries than this in one certificate is refused as bad input (scenario
+// files and loaded certificates alike). Public CAs issue at most a few hundred; thousands only
+// come from a mistake or an attempt to make name matching slow.
+inline constexpr std::size_t kMaxSubjectAltNames = 1000;
 
 struct CertSpec {
   std::string name;    // unique within a set; files are NAME.pem / NAME.key

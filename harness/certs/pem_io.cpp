@@ -5,6 +5,7 @@
 
 #include <cstring>
 
+#include "harness/certs/cert_spec.h"
 #include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
 
@@ -76,6 +77,20 @@ ossl::X509Ptr der_to_x509(std::string_view der) {
   return cert;
 }
 
+// Certificate `index` (1-based) of `origin`, refused when it carries absurdly many names.
+void check_san_count(const X509* cert, int index, std::string_view origin) {
+  ossl::GeneralNamesPtr names(static_cast<GENERAL_NAMES*>(
+      X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+  ERR_clear_error();  // a missing or malformed extension is judged later, by verification
+  if (!names) return;
+  const auto count = static_cast<std::size_t>(sk_GENERAL_NAME_num(names.get()));
+  if (count > kMaxSubjectAltNames) {
+    throw InputError(where(origin) + "certificate " + std::to_string(index) + " has " +
+                     std::to_string(count) + " subjectAltName entries; the limit is " +
+                     std::to_string(kMaxSubjectAltNames));
+  }
+}
+
 }  // namespace
 
 std::vector<ossl::X509Ptr> parse_certs(std::string_view data, std::string_view origin) {
@@ -84,7 +99,10 @@ std::vector<ossl::X509Ptr> parse_certs(std::string_view data, std::string_view o
     if (!data.empty()) {
       ossl::X509Ptr cert = der_to_x509(data);
       ossl::drain_errors();
-      if (cert) out.push_back(std::move(cert));
+      if (cert) {
+        check_san_count(cert.get(), 1, origin);
+        out.push_back(std::move(cert));
+      }
     }
     if (out.empty()) throw InputError(where(origin) + "no certificate found (neither PEM nor DER)");
     return out;
@@ -93,12 +111,17 @@ std::vector<ossl::X509Ptr> parse_certs(std::string_view data, std::string_view o
   for (const auto& block : read_pem_blocks(data, origin)) {
     if (block.name != "CERTIFICATE" && block.name != "X509 CERTIFICATE") continue;
     ++index;
+    if (static_cast<std::size_t>(index) > kMaxCertsPerFile) {
+      throw InputError(where(origin) + "too many certificates (the limit is " +
+                       std::to_string(kMaxCertsPerFile) + ")");
+    }
     ossl::X509Ptr cert = der_to_x509(block.der);
     if (!cert) {
       std::string queue = ossl::drain_errors();
       throw InputError(where(origin) + "certificate " + std::to_string(index) +
                        " does not parse" + (queue.empty() ? "" : " (" + queue + ")"));
     }
+    check_san_count(cert.get(), index, origin);
     out.push_back(std::move(cert));
   }
   if (out.empty()) throw InputError(where(origin) + "no certificate found");

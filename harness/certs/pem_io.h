@@ -2,6 +2,7 @@
 // Every failure is an InputError naming the file and what is wrong with it.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -11,9 +12,15 @@
 
 namespace tlsmatrix {
 
+// A certificate file holding more than this many certificates is refused: a chain is a handful,
+// a CA bundle a few hundred (Debian's has about 140); thousands would make every verification
+// slow, and are a mistake or an attack.
+inline constexpr std::size_t kMaxCertsPerFile = 1000;
+
 // Parses every certificate in `data` (PEM blocks, or a single DER certificate). `origin` names
 // the source in errors. Throws InputError("ORIGIN: ...") when there is no certificate or a block
-// does not parse.
+// does not parse, when there are more than kMaxCertsPerFile, or when one has more than
+// kMaxSubjectAltNames subjectAltName entries.
 std::vector<ossl::X509Ptr> parse_certs(std::string_view data, std::string_view origin);
 std::vector<ossl::X509Ptr> load_certs(const std::filesystem::path& path);
 

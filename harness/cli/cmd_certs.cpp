@@ -146,6 +146,11 @@ void add_gen(CLI::App& certs, Action& action) {
       for (const auto& entry : opt->sans) {
         if (!entry.empty()) layout.sans.push_back(entry);
       }
+      // The loaders refuse certificates with more names than this; do not make one.
+      if (layout.sans.size() > kMaxSubjectAltNames) {
+        throw InputError("--san: " + std::to_string(layout.sans.size()) +
+                         " entries; the limit is " + std::to_string(kMaxSubjectAltNames));
+      }
       layout.key_type = *parse_key_type(opt->key);  // IsMember already checked it
       layout.leaf_days = opt->days;
       CertSet set;

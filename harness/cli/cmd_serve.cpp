@@ -14,6 +14,7 @@
 #include <string>
 
 #include "harness/certs/cert_factory.h"
+#include "harness/certs/pem_io.h"
 #include "harness/cli/commands.h"
 #include "harness/endpoints/tls_server.h"
 #include "harness/io/file_io.h"
@@ -58,6 +59,12 @@ ServerFiles files_from_paths(const ServeOptions& o) {
   f.cert_chain_pem = io::read_file(o.server_pem);
   f.key_pem = io::read_file(o.server_key);
   if (!o.ca_pem.empty()) f.ca_pem = io::read_file(o.ca_pem);
+  // The files go to gRPC as they are (as Milvus hands them to Go's TLS stack), but our loaders
+  // judge them first: their messages name the file and the problem (an encrypted key, an empty
+  // CA file, thousands of certificates or names) where gRPC only says "no start line".
+  parse_certs(f.cert_chain_pem, o.server_pem);
+  parse_private_key(f.key_pem, o.server_key);
+  if (!o.ca_pem.empty()) parse_certs(f.ca_pem, o.ca_pem);
   f.cert_label = "--server-pem " + o.server_pem;
   f.key_label = "--server-key " + o.server_key;
   f.ca_label = "--ca-pem " + (o.ca_pem.empty() ? std::string("(not given)") : o.ca_pem);

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -293,6 +294,7 @@ LoadResult run_load(const LoadPlan& plan) {
         waitpid(c.pid, &status, 0);
       }
     };
+    const pid_t parent = getpid();
     for (int p = 0; p < plan.processes; ++p) {
       int fds[2];
       if (pipe(fds) != 0) {
@@ -307,6 +309,11 @@ LoadResult run_load(const LoadPlan& plan) {
         throw std::runtime_error("fork failed");
       }
       if (pid == 0) {
+        // A worker must not outlive the bench: SIGTERM from `kill PID` or a supervisor reaches
+        // only the main process, and the workers would go on for the whole --duration. (The
+        // signal follows the forking thread, which waits here for every worker anyway.)
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (getppid() != parent) _exit(1);  // the parent died before prctl took effect
         close(fds[0]);
         for (auto& c : children) close(c.fd);
         child_main(plan, p, *shared, fds[1]);

@@ -55,7 +55,7 @@ void write_file_atomic(const fs::path& path, std::string_view content, fs::perms
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
                   static_cast<mode_t>(perms) & 0777);
   if (fd < 0) {
-    throw std::runtime_error(path.string() + ": cannot write: " + std::strerror(errno));
+    throw InputError(path.string() + ": cannot write: " + std::strerror(errno));
   }
   // The umask may have narrowed the mode; set it exactly.
   ::fchmod(fd, static_cast<mode_t>(perms) & 0777);
@@ -67,7 +67,7 @@ void write_file_atomic(const fs::path& path, std::string_view content, fs::perms
       int err = errno;
       ::close(fd);
       ::unlink(tmp.c_str());
-      throw std::runtime_error(path.string() + ": write failed: " + std::strerror(err));
+      throw InputError(path.string() + ": write failed: " + std::strerror(err));
     }
     done += static_cast<std::size_t>(n);
   }
@@ -76,13 +76,19 @@ void write_file_atomic(const fs::path& path, std::string_view content, fs::perms
   if (::close(fd) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
-    throw std::runtime_error(path.string() + ": write failed: " + std::strerror(err));
+    throw InputError(path.string() + ": write failed: " + std::strerror(err));
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
-    throw std::runtime_error(path.string() + ": cannot rename into place: " + std::strerror(err));
+    throw InputError(path.string() + ": cannot rename into place: " + std::strerror(err));
   }
+}
+
+void create_folders(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw InputError(dir.string() + ": cannot create folder: " + ec.message());
 }
 
 }  // namespace tlsmatrix::io

@@ -18,9 +18,14 @@ std::string read_file(const std::filesystem::path& path, std::size_t max_bytes =
 
 // Writes `content` to `path` via a temporary file and rename. `perms` applies from creation on,
 // so a private key is never readable by others, not even for a moment. Creates no folders.
-// Throws std::runtime_error naming the path on failure.
+// Throws InputError("PATH: cannot write: why") on failure: the path is the user's choice (a
+// missing folder, a folder where the file should go, no permission), so the CLI prints it on one
+// line and exits 2. InputError is a std::runtime_error, which older callers catch.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content,
                        std::filesystem::perms perms = std::filesystem::perms(0644));
+
+// Creates `dir` and any missing parents. Throws InputError("DIR: cannot create folder: why").
+void create_folders(const std::filesystem::path& dir);
 
 inline constexpr std::filesystem::perms kPrivateKeyPerms = std::filesystem::perms(0600);
 

@@ -231,7 +231,10 @@ class Prober {
       add("protocol", CheckStatus::fail, "speaks plaintext HTTP/2 or TLS",
           "neither: to the HTTP/2 preface " + pt.summary + "; to a TLS ClientHello: " +
               bare.summary(),
-          "this port does not serve gRPC: check the address");
+          "this port does not serve gRPC: check the address",
+          // A peer that closes, resets or answers garbage shares no protocol with us: the
+          // taxonomy's name for that, so scripts reading the JSON get a reason, not only prose.
+          Reason::protocol_mismatch);
       return;
     }
     if (!bare.server_hello) {

@@ -16,6 +16,7 @@
 
 #include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
+#include "harness/io/utf8.h"
 
 namespace tlsmatrix {
 
@@ -26,6 +27,10 @@ namespace {
 // The deepest a scenario needs is root > profiles > go > mode (or root > certs > x > san > item);
 // anything much deeper is a mistake or an attack on the parser's recursion.
 constexpr std::size_t kMaxDepth = 8;
+
+// The catalogue's largest set has 4 certificates. Thousands would cost minutes of key generation
+// (RSA-4096 takes about a second each) and deep issuer recursion: refused up front.
+constexpr std::size_t kMaxCertsPerScenario = 100;
 
 constexpr std::string_view kKeyUsageNames[] = {"digitalSignature", "nonRepudiation",
                                                "keyEncipherment",  "keyAgreement",
@@ -53,6 +58,8 @@ bool contains(const Range& items, std::string_view value) {
 // (alias bombs), keep duplicate keys, and give null values no useful position; building the tree
 // ourselves lets every one of those be an error with a line number.
 
+struct YEntry;
+
 struct YNode {
   enum class Kind { null, scalar, seq, map };
   Kind kind = Kind::null;
@@ -60,7 +67,14 @@ struct YNode {
   std::string value;  // scalar text
   bool quoted = false;
   std::vector<YNode> items;                      // seq
-  std::vector<std::pair<YNode, YNode>> entries;  // map, in file order
+  // std::pair<YNode, YNode> would need YNode complete here: libstdc++ lets g++ through, clang
+  // (the fuzz build) refuses. A struct declared ahead is fine for both.
+  std::vector<YEntry> entries;  // map, in file order
+};
+
+struct YEntry {
+  YNode key;
+  YNode value;
 };
 
 std::string at(const std::string& file, const YAML::Mark& mark) {
@@ -174,9 +188,9 @@ class TreeBuilder : public YAML::EventHandler {
     }
     // An empty value ("key:") has no position of its own worth reporting: use the key's.
     if (n.kind == YNode::Kind::null) n.mark = top.pending_key->mark;
-    top.node->entries.emplace_back(std::move(*top.pending_key), std::move(n));
+    top.node->entries.push_back(YEntry{std::move(*top.pending_key), std::move(n)});
     top.pending_key.reset();
-    return &top.node->entries.back().second;
+    return &top.node->entries.back().value;
   }
 
   const std::string& file_;
@@ -402,7 +416,12 @@ CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
         r.fail(v, fpath + ": a country is two letters (e.g. CN, DE), found '" + c.c + "'");
       }
     } else if (f == "san") {
-      for (const YNode& item : r.list(v, fpath)) {
+      const std::vector<YNode>& items = r.list(v, fpath);
+      if (items.size() > kMaxSubjectAltNames) {
+        r.fail(v, fpath + ": " + std::to_string(items.size()) + " entries; the limit is " +
+                      std::to_string(kMaxSubjectAltNames));
+      }
+      for (const YNode& item : items) {
         std::string s = r.scalar(item, fpath);
         check_san(r, item, fpath, s);
         c.sans.push_back(s);
@@ -511,8 +530,14 @@ std::string cert_ref(const Reader& r, const YNode& n, const std::string& path,
 
 std::vector<std::string> cert_refs(const Reader& r, const YNode& n, const std::string& path,
                                    const std::set<std::string>& certs) {
+  const std::vector<YNode>& items = r.list(n, path);
+  // A chain names certificates of the set, perhaps one twice on purpose; not thousands of times.
+  if (items.size() > kMaxCertsPerScenario) {
+    r.fail(n, path + ": " + std::to_string(items.size()) + " entries; the limit is " +
+                  std::to_string(kMaxCertsPerScenario));
+  }
   std::vector<std::string> out;
-  for (const YNode& item : r.list(n, path)) out.push_back(cert_ref(r, item, path, certs));
+  for (const YNode& item : items) out.push_back(cert_ref(r, item, path, certs));
   return out;
 }
 
@@ -672,6 +697,7 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
 }
 
 Scenario parse_scenario(std::string_view yaml, const std::string& file) {
+  io::check_utf8(yaml, file);
   YNode root = parse_tree(yaml, file);
   Reader r(file);
   if (root.kind != YNode::Kind::map) {
@@ -700,6 +726,10 @@ Scenario parse_scenario(std::string_view yaml, const std::string& file) {
 
   const YNode& certs = r.map(r.require(root, "certs", "the scenario"), "certs");
   if (certs.entries.empty()) r.fail(certs, "certs: needs at least one certificate");
+  if (certs.entries.size() > kMaxCertsPerScenario) {
+    r.fail(certs, "certs: " + std::to_string(certs.entries.size()) +
+                      " certificates; the limit is " + std::to_string(kMaxCertsPerScenario));
+  }
   std::vector<CertEntry> entries;
   std::set<std::string> cert_names;
   for (const auto& [k, v] : certs.entries) {
@@ -761,13 +791,20 @@ std::vector<Scenario> load_scenarios(const std::vector<fs::path>& paths) {
     for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
       const fs::path& f = it->path();
+      // The error_code overloads throughout: a symlink loop or a dangling link in the folder
+      // must become a message naming it, not an exception from <filesystem>.
+      std::error_code entry_ec;
       // Editor backups and hidden folders are not scenarios.
       if (f.filename().string().starts_with(".")) {
-        if (it->is_directory()) it.disable_recursion_pending();
+        if (it->is_directory(entry_ec)) it.disable_recursion_pending();
         continue;
       }
       auto ext = f.extension();
-      if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file()) found.push_back(f);
+      if (ext != ".yaml" && ext != ".yml") continue;
+      bool regular = it->is_regular_file(entry_ec);
+      if (entry_ec) throw InputError(f.string() + ": cannot read: " + entry_ec.message());
+      // Anything else named *.yaml (a FIFO, a socket, a folder) is not a scenario file.
+      if (regular) found.push_back(f);
     }
     if (ec) throw InputError(p.string() + ": cannot list folder: " + ec.message());
     std::sort(found.begin(), found.end());

@@ -89,6 +89,32 @@ TEST(PemIo, GarbageTruncatedAndEmptyAreInputErrors) {
                      "key.pem: no certificate found");
 }
 
+// Hostile sizes: counts beyond the limits are bad input, counts at the limit are not.
+TEST(PemIo, RefusesMoreCertificatesThanTheLimit) {
+  const std::string& one = fixture().get("server").cert_pem;
+  std::string at_limit;
+  for (std::size_t i = 0; i < kMaxCertsPerFile; ++i) at_limit += one;
+  EXPECT_EQ(parse_certs(at_limit, "bundle.pem").size(), kMaxCertsPerFile);
+  expect_input_error([&] { parse_certs(at_limit + one, "bundle.pem"); },
+                     "bundle.pem: too many certificates (the limit is 1000)");
+}
+
+TEST(PemIo, RefusesACertificateWithMoreSubjectAltNamesThanTheLimit) {
+  auto many = spec("many");
+  for (std::size_t i = 0; i <= kMaxSubjectAltNames; ++i) {
+    many.sans.push_back("DNS:h" + std::to_string(i) + ".test");
+  }
+  auto limit = many;
+  limit.name = "limit";
+  limit.sans.pop_back();
+  CertSet set = build_cert_set({many, limit});
+  EXPECT_EQ(parse_certs(set.get("limit").cert_pem, "limit.pem").size(), 1u);
+  // The second certificate of the file is the one named.
+  expect_input_error(
+      [&] { parse_certs(set.get("limit").cert_pem + set.get("many").cert_pem, "many.pem"); },
+      "many.pem: certificate 2 has 1001 subjectAltName entries; the limit is 1000");
+}
+
 TEST(PemIo, LoadCertsNamesTheFile) {
   testutil::TempDir tmp;
   expect_input_error([&] { load_certs(tmp.path() / "missing.pem"); },

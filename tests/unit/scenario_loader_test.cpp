@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "harness/io/input_error.h"
@@ -306,6 +307,25 @@ const std::vector<ErrorCase>& error_cases() {
       {"bad scenario name", replace_line(1, "name: ../etc"), 1, "name '../etc' must start"},
       {"bad cert name", replace_line(7, "  ser ver:"), 7, "cert name 'ser ver' must"},
       {"yaml tag", replace_line(9, "    cn: !!str localhost"), 9, "YAML tags"},
+      {"too many certs", replace_line(4, [] {
+         std::string certs;
+         for (int i = 0; i < 100; ++i) certs += "  c" + std::to_string(i) + ":\n    cn: x\n";
+         return certs + "  ca:";
+       }()), 4, "certs: 102 certificates; the limit is 100"},
+      {"chain too long", replace_line(11, "  cert: server\n  chain: [" + [] {
+         std::string list = "ca";
+         for (int i = 0; i < 100; ++i) list += ", ca";
+         return list;
+       }() + "]"), 12, "server.chain: 101 entries; the limit is 100"},
+      {"latin-1 summary", replace_line(2, "summary: caf\xe9 au lait"), 2,
+       "not valid UTF-8 (byte 0xE9)"},
+      {"too many sans", replace_line(9, "    san: [" + [] {
+         std::string list = "DNS:h0.test";
+         for (std::size_t i = 1; i <= kMaxSubjectAltNames; ++i) {
+           list += ", DNS:h" + std::to_string(i) + ".test";
+         }
+         return list;
+       }() + "]"), 9, "certs.server.san: 1001 entries; the limit is 1000"},
   };
   return cases;
 }
@@ -425,6 +445,25 @@ TEST(LoadScenarios, NothingFoundNamesThePath) {
     EXPECT_THAT(e.what(), StartsWith(dir.path().string() + ": no scenario files"));
   }
   EXPECT_THROW(load_scenarios({dir.path() / "missing"}), InputError);
+}
+
+// A folder of scenarios may hold things that only look like scenario files: `run scenarios/`
+// must neither hang on a FIFO (it is skipped, as any non-regular file) nor throw a raw
+// <filesystem> error on a symlink loop (it is named).
+TEST(LoadScenarios, AFifoIsSkippedAndASymlinkLoopNamed) {
+  TempDir dir;
+  dir.write("a.yaml", named("a"));
+  ASSERT_EQ(::mkfifo((dir.path() / "fifo.yaml").c_str(), 0600), 0);
+  EXPECT_EQ(load_scenarios({dir.path()}).size(), 1u);
+
+  fs::path loop = dir.path() / "loop.yaml";
+  fs::create_symlink("loop.yaml", loop);
+  try {
+    load_scenarios({dir.path()});
+    ADD_FAILURE() << "accepted a folder with a symlink loop";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), StartsWith(loop.string() + ": cannot read: "));
+  }
 }
 
 TEST(LoadScenarios, ErrorInOneFileNamesThatFile) {

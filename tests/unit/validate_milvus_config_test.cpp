@@ -39,13 +39,8 @@ TEST(MilvusConfig, ReadsTheFourSettings) {
   EXPECT_EQ(cfg.ca_pem_path.value_or(""), "/milvus/tls/ca.pem");
 }
 
-// Milvus's own default is plaintext: no tlsMode (or no file content at all) means mode 0.
+// Milvus's own default is plaintext: no tlsMode means mode 0.
 TEST(MilvusConfig, AbsentKeysAreDefaults) {
-  MilvusTlsConfig empty = parse_milvus_config("", "milvus.yaml");
-  EXPECT_EQ(empty.tls_mode, 0);
-  EXPECT_FALSE(empty.tls_mode_set);
-  EXPECT_FALSE(empty.server_pem_path);
-
   MilvusTlsConfig partial =
       parse_milvus_config("common:\n  security:\n    superUsers: root\ntls:\n  caPemPath:\n"
                           "  serverPemPath: ''\n",
@@ -53,6 +48,49 @@ TEST(MilvusConfig, AbsentKeysAreDefaults) {
   EXPECT_EQ(partial.tls_mode, 0);
   EXPECT_FALSE(partial.ca_pem_path) << "a null value is unset";
   EXPECT_FALSE(partial.server_pem_path) << "an empty value is unset";
+}
+
+// What Milvus's Go YAML parser refuses, so Milvus would not start, is bad input here too; and an
+// empty file is a wrong path or a truncated copy, not a configuration.
+TEST(MilvusConfig, RefusesWhatMilvusWouldNotStartWith) {
+  struct Row {
+    const char* what;
+    std::string text;
+    std::string message;
+  } rows[] = {
+      {"empty", "", "milvus.yaml: empty: no settings"},
+      {"only comments", "# tls:\n#   serverPemPath: x\n", "milvus.yaml: empty: no settings"},
+      {"duplicate key", "tls:\n  caPemPath: a.pem\n  caPemPath: b.pem\n",
+       "milvus.yaml:3:3: duplicate key 'caPemPath'"},
+      {"duplicate section", "tls:\n  caPemPath: a.pem\ncommon: {}\ntls: {}\n",
+       "milvus.yaml:4:1: duplicate key 'tls'"},
+      {"latin-1", "tls:\n  caPemPath: /certs/caf\xe9.pem\n",
+       "milvus.yaml:2:24: not valid UTF-8 (byte 0xE9)"},
+      {"alias bomb", [] {
+         std::string t = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+         for (char c = 'b'; c <= 'j'; ++c) {
+           std::string prev(1, static_cast<char>(c - 1));
+           t += std::string(1, c) + ": &" + c + " [*" + prev;
+           for (int i = 0; i < 9; ++i) t += ", *" + prev;
+           t += "]\n";
+         }
+         return t + "tls:\n  caPemPath: ca.pem\n";
+       }(), "YAML nodes once aliases are expanded (an alias bomb?)"},
+      // Walking a cycle used to recurse until the stack overflowed.
+      {"recursive alias", "a: &a\n  b: *a\ntls: *a\n", "an alias that contains itself?"},
+      {"deep", "tls: " + std::string(100, '[') + std::string(100, ']') + "\n",
+       "nested more than 64 levels deep"},
+  };
+  for (const auto& r : rows) {
+    std::string msg = input_error([&] { parse_milvus_config(r.text, "milvus.yaml"); });
+    EXPECT_NE(msg.find(r.message), std::string::npos) << r.what << ": " << msg;
+  }
+  // A few aliases, as a hand-written file might use, are fine.
+  MilvusTlsConfig cfg = parse_milvus_config(
+      "base: &p /milvus/tls\ntls:\n  caPemPath: *p\ncommon:\n  security:\n    tlsMode: 1\n",
+      "milvus.yaml");
+  EXPECT_EQ(cfg.ca_pem_path.value_or(""), "/milvus/tls");
+  EXPECT_EQ(cfg.tls_mode, 1);
 }
 
 TEST(MilvusConfig, WrongTypesNameFileAndLine) {

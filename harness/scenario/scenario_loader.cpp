@@ -644,7 +644,7 @@ ServerExpectations parse_server_overrides(const Reader& r, const YNode& n, const
   modes.entries.clear();
   for (const auto& [k, v] : m.entries) {
     if (!k.quoted && (k.value == "0" || k.value == "1" || k.value == "2")) {
-      modes.entries.emplace_back(k, v);
+      modes.entries.push_back(YEntry{k, v});
     } else if (contains(kClientProfiles, k.value)) {
       out.profiles[k.value] = parse_modes(r, v, path + "." + k.value, file, false);
     } else {

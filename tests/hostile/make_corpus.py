@@ -231,6 +231,7 @@ def make_corpus(out):
     add("key", "other-type.key", open(f"{base}/rsa.key", "rb").read(),
         expect_by_command={"validate": "mismatch"})
     add("key", "truncated.key", server_key_pem[:len(server_key_pem) // 2])
+    # Fake test data: PEM armour around "AAAA", not a key.
     add("key", "key-header-garbage.key",
         b"-----BEGIN PRIVATE KEY-----\nAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n")
 

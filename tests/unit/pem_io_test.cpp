@@ -139,6 +139,7 @@ TEST(PemIo, ReadsKeysInEveryUnencryptedForm) {
               1);
     std::string traditional = bio_string(bio.get());
     EXPECT_EQ(traditional.find("ENCRYPTED"), std::string::npos);
+    // Only the PEM header text is searched for; the key itself was generated above.
     EXPECT_NE(traditional.find(EVP_PKEY_is_a(key, "RSA") ? "BEGIN RSA PRIVATE KEY"
                                                           : "BEGIN EC PRIVATE KEY"),
               std::string::npos);

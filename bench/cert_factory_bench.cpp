@@ -82,5 +82,3 @@ BENCHMARK(BM_GenerateKey)
 
 }  // namespace
 }  // namespace tlsmatrix
-
-BENCHMARK_MAIN();

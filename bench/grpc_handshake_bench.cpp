@@ -66,5 +66,3 @@ BENCHMARK(BM_GrpcChannel)->Apply(matrix)->UseRealTime();
 BENCHMARK(BM_GrpcChannel)->Apply(matrix)->Threads(2)->UseRealTime();
 
 }  // namespace
-
-BENCHMARK_MAIN();

@@ -104,5 +104,3 @@ BENCHMARK(BM_Loopback)->Apply(matrix)->UseRealTime();
 BENCHMARK(BM_Loopback)->Apply(matrix)->Threads(2)->UseRealTime();
 
 }  // namespace
-
-BENCHMARK_MAIN();

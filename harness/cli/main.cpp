@@ -3,8 +3,10 @@
 
 #include "harness/cli/commands.h"
 #include "harness/io/input_error.h"
+#include "harness/ossl/process_init.h"
 
 int main(int argc, char** argv) {
+  tlsmatrix::ossl::init_for_process();
   using namespace tlsmatrix::cli;
   CLI::App app{
       "tlsmatrix: checks gRPC TLS setups (Milvus tlsMode 0/1/2) with real handshakes.\n"

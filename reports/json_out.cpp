@@ -139,6 +139,12 @@ JsonWriter& JsonWriter::null() {
   return *this;
 }
 
+JsonWriter& JsonWriter::value(const std::vector<std::string>& items) {
+  begin_array();
+  for (const auto& item : items) value(item);
+  return end_array();
+}
+
 std::string JsonWriter::take() {
   if (!done_) throw std::logic_error("JsonWriter: document not finished");
   if (indent_ > 0) out_ += '\n';

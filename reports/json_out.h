@@ -12,6 +12,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,12 @@ class JsonWriter {
   // Shortest text that reads back as the same double; NaN and infinities become null.
   JsonWriter& value(double d);
   JsonWriter& null();
+  // An absent value is null; a list of strings is an array.
+  template <typename T>
+  JsonWriter& value(const std::optional<T>& v) {
+    return v ? value(*v) : null();
+  }
+  JsonWriter& value(const std::vector<std::string>& items);
 
   template <typename T>
   JsonWriter& member(std::string_view name, const T& v) {

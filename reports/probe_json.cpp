@@ -4,26 +4,6 @@
 
 namespace tlsmatrix::reports {
 
-namespace {
-
-template <typename T>
-void optional_int(JsonWriter& w, std::string_view key, const std::optional<T>& v) {
-  w.key(key);
-  if (v) {
-    w.value(*v);
-  } else {
-    w.null();
-  }
-}
-
-void strings(JsonWriter& w, std::string_view key, const std::vector<std::string>& items) {
-  w.key(key).begin_array();
-  for (const auto& s : items) w.value(s);
-  w.end_array();
-}
-
-}  // namespace
-
 std::string probe_json(const probe::ProbeReport& r) {
   JsonWriter w;
   w.begin_object()
@@ -36,8 +16,8 @@ std::string probe_json(const probe::ProbeReport& r) {
       .member("timeout_s", static_cast<double>(r.timeout.count()) / 1000.0)
       .member("alive_wait_s", static_cast<double>(r.alive_wait.count()) / 1000.0);
   // null when the endpoint answered as neither plaintext HTTP/2 nor TLS (or not at all).
-  optional_int(w, "tls_mode", r.inferred_mode);
-  optional_int(w, "expected_mode", r.expected_mode);
+  w.member("tls_mode", r.inferred_mode);
+  w.member("expected_mode", r.expected_mode);
   w.member("asks_for_client_cert", r.asks_for_client_cert);
   w.key("tls");
   if (r.tls_version.empty()) {
@@ -49,14 +29,14 @@ std::string probe_json(const probe::ProbeReport& r) {
         .member("alpn", r.alpn)
         .end_object();
   }
-  strings(w, "acceptable_ca_names", r.acceptable_ca_names);
+  w.member("acceptable_ca_names", r.acceptable_ca_names);
   w.key("chain").begin_array();
   for (const auto& c : r.chain) {
     w.begin_object()
         .member("subject", c.subject)
-        .member("issuer", c.issuer);
-    strings(w, "sans", c.sans);
-    w.member("key_type", c.key_type)
+        .member("issuer", c.issuer)
+        .member("sans", c.sans)
+        .member("key_type", c.key_type)
         .member("key_bits", c.key_bits)
         .member("key", c.key_detail)
         .member("signature_digest", c.signature_digest)

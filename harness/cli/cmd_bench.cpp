@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <cstdio>
-#include <ctime>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -17,6 +16,7 @@
 #include "harness/handshake/bench_run.h"
 #include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
+#include "harness/io/utc_time.h"
 #include "reports/bench_report.h"
 
 namespace tlsmatrix::cli {
@@ -37,13 +37,6 @@ struct BenchOptions {
   std::string json;
   std::string html;
 };
-
-std::string utc_now() {
-  std::time_t t = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
-  return buf;
-}
 
 double load_average() {
   double load[1];
@@ -95,7 +88,7 @@ int run_bench_command(const BenchOptions& o) {
   int processes = std::min(o.processes > 0 ? o.processes : handshake::default_processes(cores),
                            settings.concurrency);
   reports::BenchRunInfo info;
-  info.started = utc_now();
+  info.started = iso8601_utc(std::chrono::system_clock::now());
   info.layer = o.layer;
   info.target = o.target.empty() ? "in-process on 127.0.0.1" : o.target;
   info.cores = cores;

@@ -6,7 +6,6 @@
 #include <algorithm>
 
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -18,8 +17,10 @@
 #include "harness/certs/milvus_layout.h"
 #include "harness/cli/commands.h"
 #include "harness/io/input_error.h"
+#include "harness/io/utc_time.h"
 #include "harness/ossl/x509_text.h"
 #include "harness/scenario/scenario_loader.h"
+#include "harness/validate/cert_inspect.h"
 
 namespace tlsmatrix::cli {
 
@@ -55,22 +56,18 @@ void refuse_to_overwrite(const CertSet& set, const fs::path& dir) {
 }
 
 std::string expiry_text(const X509* cert) {
-  std::tm tm{};
-  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1) return "?";
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  std::string text = utc_text(validate::not_after(cert), "%Y-%m-%d %H:%M UTC");
   int days = 0;
   int secs = 0;
-  std::string rel;
   if (ASN1_TIME_diff(&days, &secs, nullptr, X509_get0_notAfter(cert)) == 1) {
     // Rounded to whole days, so a fresh 825-day certificate says 825, not 824.
     long total = static_cast<long>(days) * 86400 + secs;
     long rounded = (total >= 0 ? total + 43200 : total - 43200) / 86400;
     long n = rounded < 0 ? -rounded : rounded;
     std::string count = std::to_string(n) + (n == 1 ? " day" : " days");
-    rel = total >= 0 ? " (in " + count + ")" : " (expired " + count + " ago)";
+    text += total >= 0 ? " (in " + count + ")" : " (expired " + count + " ago)";
   }
-  return buf + rel;
+  return text;
 }
 
 std::string pad(std::string text, std::size_t width) {

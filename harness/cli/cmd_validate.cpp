@@ -6,7 +6,6 @@
 #include <memory>
 
 #include "harness/cli/commands.h"
-#include "harness/cli/validate_json.h"
 #include "harness/endpoints/tls_server.h"
 #include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
@@ -16,6 +15,7 @@
 #include "harness/validate/milvus_config.h"
 #include "harness/validate/profile_rules.h"
 #include "harness/validate/report_text.h"
+#include "reports/validate_json.h"
 
 namespace tlsmatrix::cli {
 
@@ -95,7 +95,7 @@ int run_validate(const ValidateOptions& o) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (!o.json.empty()) {
     try {
-      io::write_file_atomic(o.json, validate_json(input, results, notes, code, ms) + "\n");
+      io::write_file_atomic(o.json, reports::validate_json(input, results, notes, code, ms) + "\n");
     } catch (const std::runtime_error& e) {
       throw InputError(e.what());  // "F: cannot write: ..." names the --json file
     }

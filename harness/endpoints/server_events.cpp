@@ -1,9 +1,10 @@
 #include "harness/endpoints/server_events.h"
 
-#include <ctime>
 #include <cstdio>
 #include <utility>
 #include <vector>
+
+#include "harness/io/utc_time.h"
 
 namespace tlsmatrix {
 
@@ -32,14 +33,10 @@ constexpr LogRule kRules[] = {
 }  // namespace
 
 std::string format_server_event(const ServerEvent& e, std::chrono::system_clock::time_point when) {
-  std::time_t t = std::chrono::system_clock::to_time_t(when);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char stamp[32];
-  std::snprintf(stamp, sizeof stamp, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms));
-  std::string line = std::string(stamp) + (e.ok ? " pass " : " fail ") + std::string(to_string(e.reason));
+  char millis[8];
+  std::snprintf(millis, sizeof millis, ".%03d", static_cast<int>(ms));
+  std::string line = utc_text(when, "%H:%M:%S") + millis + (e.ok ? " pass " : " fail ") + std::string(to_string(e.reason));
   if (!e.detail.empty()) line += ": " + e.detail;
   if (!e.peer.empty()) line += " from " + e.peer;
   return line;

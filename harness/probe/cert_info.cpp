@@ -4,6 +4,7 @@
 
 #include <openssl/bio.h>
 
+#include "harness/io/utc_time.h"
 #include "harness/ossl/ossl_ptr.h"
 #include "harness/ossl/x509_text.h"
 #include "harness/validate/cert_inspect.h"
@@ -32,8 +33,8 @@ CertInfo describe_cert(X509* cert, std::chrono::system_clock::time_point now) {
 
   auto nb = validate::not_before(cert);
   auto na = validate::not_after(cert);
-  info.not_before = validate::format_utc(nb);
-  info.not_after = validate::format_utc(na);
+  info.not_before = readable_utc(nb);
+  info.not_after = readable_utc(na);
   info.days_left = std::chrono::floor<std::chrono::days>(na - now).count();
   info.expired = na < now;
   info.not_yet_valid = nb > now;

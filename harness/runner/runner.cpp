@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
-#include <ctime>
 #include <future>
 #include <map>
 #include <mutex>
@@ -15,6 +14,7 @@
 
 #include "harness/certs/key_pool.h"
 #include "harness/endpoints/tls_files.h"
+#include "harness/io/utc_time.h"
 #include "harness/runner/cell_setup.h"
 #include "harness/runner/server_stack_notes.h"
 #include "harness/verdict/classify.h"
@@ -27,15 +27,6 @@ using Clock = std::chrono::steady_clock;
 
 double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-std::string iso8601_utc_now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 // The chain a server with `files` presents, for the engine.
@@ -183,7 +174,7 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   auto start = Clock::now();
   RunResult run;
   run.version = TLSMATRIX_VERSION;
-  run.started = iso8601_utc_now();
+  run.started = iso8601_utc(std::chrono::system_clock::now());
   run.notes = server_caveats();
 
   for (const auto& name : options.profiles) {

@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "harness/io/utc_time.h"
 #include "harness/validate/cert_inspect.h"
 #include "harness/validate/static_checks.h"
 
@@ -76,19 +77,19 @@ void check_validity(const CertFile& file, std::chrono::system_clock::time_point 
     const std::string label = subject_label(cert);
     if (nb > now) {
       out.error("validity", file.name(),
-                label + " is not valid until " + format_utc(nb) + " (in " + span(now, nb) + ")",
+                label + " is not valid until " + readable_utc(nb) + " (in " + span(now, nb) + ")",
                 "check the clock of the machine that issued it, or reissue it with a notBefore "
                 "in the past");
       reported_any = true;
     } else if (na < now) {
       out.error("validity", file.name(),
-                label + " expired on " + format_utc(na) + " (" + span(na, now) + " ago)",
+                label + " expired on " + readable_utc(na) + " (" + span(na, now) + " ago)",
                 "reissue " + file.name() + " with a new validity period and restart what uses it");
       reported_any = true;
     } else if (na < now + std::chrono::hours(24) * warn_days) {
       out.warning("validity", file.name(),
-                  label + " expires on " + format_utc(na) + " (" + span(now, na) + " left)",
-                  "reissue " + file.name() + " before " + format_utc(na));
+                  label + " expires on " + readable_utc(na) + " (" + span(now, na) + " left)",
+                  "reissue " + file.name() + " before " + readable_utc(na));
       reported_any = true;
     }
     if (first_label.empty() || na < first_expiry) {
@@ -99,7 +100,7 @@ void check_validity(const CertFile& file, std::chrono::system_clock::time_point 
   if (!reported_any && checked > 0) {
     out.ok("validity", file.name(),
            "valid now; " + (checked > 1 ? "first expiry " + first_label + " on " : "expires on ") +
-               format_utc(first_expiry) + " (" + span(now, first_expiry) + ")");
+               readable_utc(first_expiry) + " (" + span(now, first_expiry) + ")");
   }
 }
 

@@ -34,15 +34,6 @@ std::chrono::system_clock::time_point not_after(const X509* cert) {
   return to_time_point(X509_get0_notAfter(cert));
 }
 
-std::string format_utc(std::chrono::system_clock::time_point t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
-}
-
 bool is_self_signed(X509* cert) { return X509_self_signed(cert, /*verify_signature=*/1) == 1; }
 
 bool is_ca(X509* cert) { return (X509_get_extension_flags(cert) & EXFLAG_CA) != 0; }

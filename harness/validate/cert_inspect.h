@@ -15,8 +15,6 @@ std::string subject_label(X509* cert);
 
 std::chrono::system_clock::time_point not_before(const X509* cert);
 std::chrono::system_clock::time_point not_after(const X509* cert);
-// "2026-11-23 04:30:00 UTC"
-std::string format_utc(std::chrono::system_clock::time_point t);
 
 // Subject equals issuer and the signature verifies with the certificate's own key.
 bool is_self_signed(X509* cert);

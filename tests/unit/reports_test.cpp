@@ -101,6 +101,18 @@ TEST(JsonOut, EscapesAndNests) {
   EXPECT_EQ(w.take(), R"({"n":3,"x":0.5,"b":false,"a":["s",null],"e":{}})");
 }
 
+TEST(JsonOut, OptionalsAndStringLists) {
+  JsonWriter w(0);
+  w.begin_object()
+      .member("none", std::optional<int>{})
+      .member("some", std::optional<int>{2})
+      .member("text", std::optional<std::string>{"t"})
+      .member("list", std::vector<std::string>{"a", "b"})
+      .member("empty", std::vector<std::string>{})
+      .end_object();
+  EXPECT_EQ(w.take(), R"({"none":null,"some":2,"text":"t","list":["a","b"],"empty":[]})");
+}
+
 TEST(JsonOut, MisuseThrows) {
   JsonWriter w;
   w.begin_object();

@@ -7,7 +7,7 @@
 #include "harness/validate/check_result.h"
 #include "harness/validate/deployment.h"
 
-namespace tlsmatrix::cli {
+namespace tlsmatrix::reports {
 
 // {"tool","version","command":"validate","started","input":{...},"checks":[{"check","severity",
 //  "file","message","fix","profiles"}],"notes":[...],"summary":{"ok","warnings","errors"},
@@ -17,4 +17,4 @@ std::string validate_json(const validate::DeploymentInput& input,
                           const std::vector<std::string>& notes, int exit_code,
                           double duration_ms);
 
-}  // namespace tlsmatrix::cli
+}  // namespace tlsmatrix::reports

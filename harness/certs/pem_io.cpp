@@ -28,10 +28,6 @@ ossl::BioPtr mem_bio(std::string_view data) {
 // Never let OpenSSL ask for a passphrase on the terminal: a harness run must not block.
 int refuse_passphrase(char*, int, int, void*) { return -1; }
 
-struct OpensslFree {
-  void operator()(void* p) const noexcept { OPENSSL_free(p); }
-};
-
 // One PEM block as PEM_read_bio returns it.
 struct PemBlock {
   std::string name;
@@ -60,9 +56,9 @@ std::vector<PemBlock> read_pem_blocks(std::string_view data, std::string_view or
       throw InputError(where(origin) + "malformed PEM block " + std::to_string(blocks.size() + 1) +
                        (queue.empty() ? "" : " (" + queue + ")"));
     }
-    std::unique_ptr<char, OpensslFree> name_owner(name);
-    std::unique_ptr<char, OpensslFree> header_owner(header);
-    std::unique_ptr<unsigned char, OpensslFree> der_owner(der);
+    ossl::OpensslMemPtr<char> name_owner(name);
+    ossl::OpensslMemPtr<char> header_owner(header);
+    ossl::OpensslMemPtr<unsigned char> der_owner(der);
     blocks.push_back({name, header ? header : "",
                       std::string(reinterpret_cast<char*>(der), static_cast<std::size_t>(len))});
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 #include <openssl/ssl.h>
@@ -43,6 +44,14 @@ using Asn1IntegerPtr = std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER_free>>
 using Asn1TimePtr = std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME_free>>;
 using BignumPtr = std::unique_ptr<BIGNUM, Deleter<BN_free>>;
 using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, Deleter<GENERAL_NAMES_free>>;
+
+// Memory OpenSSL hands over (i2d_* output, PEM_read_bio's name/header/data). OPENSSL_free is a
+// macro, so it needs a functor rather than Deleter<>.
+struct OpensslFree {
+  void operator()(void* p) const noexcept { OPENSSL_free(p); }
+};
+template <typename T>
+using OpensslMemPtr = std::unique_ptr<T, OpensslFree>;
 
 // STACK_OF(X509) owning its certificates.
 struct X509StackDeleter {

@@ -8,6 +8,7 @@
 
 #include "harness/certs/cert_factory.h"
 #include "harness/io/input_error.h"
+#include "harness/ossl/ossl_ptr.h"
 #include "tests/unit/cert_test_util.h"
 
 namespace tlsmatrix {
@@ -55,9 +56,9 @@ TEST(PemIo, ReadsADerCertificate) {
   X509* cert = fixture().get("server").cert.get();
   unsigned char* der = nullptr;
   int len = i2d_X509(cert, &der);
+  ossl::OpensslMemPtr<unsigned char> owner(der);
   ASSERT_GT(len, 0);
   std::string data(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
-  OPENSSL_free(der);
   auto certs = parse_certs(data, "server.der");
   ASSERT_EQ(certs.size(), 1u);
   EXPECT_EQ(X509_cmp(certs[0].get(), cert), 0);
@@ -147,9 +148,9 @@ TEST(PemIo, ReadsKeysInEveryUnencryptedForm) {
     // DER.
     unsigned char* der = nullptr;
     int len = i2d_PrivateKey(key, &der);
+    ossl::OpensslMemPtr<unsigned char> owner(der);
     ASSERT_GT(len, 0);
     std::string data(reinterpret_cast<char*>(der), static_cast<std::size_t>(len));
-    OPENSSL_free(der);
     EXPECT_EQ(EVP_PKEY_eq(parse_private_key(data, "d").get(), key), 1);
   }
   // A certificate file given as the key: there is no key in it.

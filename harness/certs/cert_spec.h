@@ -20,6 +20,12 @@ std::string_view to_string(KeyType type);
 // Every key type's name, in declaration order (for help texts and error messages).
 const std::vector<std::string_view>& key_type_names();
 
+// RSA keys sign differently (PSS in TLS) and may claim keyEncipherment; the others may not.
+inline bool is_rsa(KeyType type) {
+  return type == KeyType::rsa1024 || type == KeyType::rsa2048 || type == KeyType::rsa3072 ||
+         type == KeyType::rsa4096;
+}
+
 // More subjectAltName entries than this in one certificate is refused as bad input (scenario
 // files and loaded certificates alike). Public CAs issue at most a few hundred; thousands only
 // come from a mistake or an attempt to make name matching slow.

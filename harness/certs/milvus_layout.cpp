@@ -12,15 +12,9 @@ namespace tlsmatrix {
 namespace {
 
 bool is_ip_address(const std::string& text) {
-  std::unique_ptr<ASN1_OCTET_STRING, ossl::Deleter<ASN1_OCTET_STRING_free>> ip(
-      a2i_IPADDRESS(text.c_str()));
+  ossl::Asn1OctetStringPtr ip(a2i_IPADDRESS(text.c_str()));
   ossl::drain_errors();
   return ip != nullptr;
-}
-
-bool is_rsa(KeyType type) {
-  return type == KeyType::rsa1024 || type == KeyType::rsa2048 || type == KeyType::rsa3072 ||
-         type == KeyType::rsa4096;
 }
 
 }  // namespace

@@ -124,7 +124,7 @@ CLI::Validator common_name_validator() {
         }
         return "";
       },
-      "TEXT");
+      /*validator_desc=*/"");
 }
 
 void write_checked(const CertSet& set, const fs::path& dir, bool force) {

@@ -31,6 +31,13 @@ inline bool is_rsa(KeyType type) {
 // come from a mistake or an attempt to make name matching slow.
 inline constexpr std::size_t kMaxSubjectAltNames = 1000;
 
+// X.509's upper bounds on subject attributes, in characters (RFC 5280 appendix A: ub-common-name,
+// ub-organization-name and ub-organizational-unit-name are 64; ub-state-name and ub-locality-name
+// 128). OpenSSL refuses a longer value when it builds the name, so input is checked against them
+// where it names the field.
+inline constexpr std::size_t kMaxNameAttributeChars = 64;    // CN, O, OU
+inline constexpr std::size_t kMaxPlaceAttributeChars = 128;  // ST, L
+
 struct CertSpec {
   std::string name;    // unique within a set; files are NAME.pem / NAME.key
   std::string issuer;  // name of the issuing cert in the same set; empty = self-signed

@@ -84,4 +84,11 @@ void check_utf8(std::string_view text, const std::string& origin) {
   }
 }
 
+std::size_t utf8_length(std::string_view text) {
+  // Every character has exactly one byte that is not a continuation byte (10xxxxxx).
+  std::size_t n = 0;
+  for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  return n;
+}
+
 }  // namespace tlsmatrix::io

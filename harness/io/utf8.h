@@ -22,4 +22,8 @@ inline constexpr char32_t kReplacementChar = 0xFFFD;
 // not belong to a well-formed UTF-8 sequence (overlong forms and surrogates included).
 void check_utf8(std::string_view text, const std::string& origin);
 
+// Characters (code points) in text already known to be UTF-8: limits such as X.509's 64-character
+// common name count characters, not bytes.
+std::size_t utf8_length(std::string_view text);
+
 }  // namespace tlsmatrix::io

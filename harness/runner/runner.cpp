@@ -202,7 +202,14 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   std::thread generator([&] {
     // Keys first, each exactly once: sets built side by side would otherwise race to generate
     // the same pooled (type, slot) key, and an RSA key is the most expensive thing in a run.
-    KeyPool::shared().warm(pooled_keys(scenarios));
+    try {
+      KeyPool::shared().warm(pooled_keys(scenarios));
+    } catch (...) {
+      // Warming is only a head start, and an exception leaving this thread would abort the
+      // process. A key it could not make (a type the local OpenSSL refuses) is tried again by
+      // each set that needs it: that set fails through its promise, naming its own scenario,
+      // while scenarios without that key type still run.
+    }
     parallel_for(static_cast<int>(scenarios.size()), jobs, [&](int i) {
       try {
         sets[i] = build_cert_set(scenarios[i].certs);

@@ -207,8 +207,8 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
     } catch (...) {
       // Warming is only a head start, and an exception leaving this thread would abort the
       // process. A key it could not make (a type the local OpenSSL refuses) is tried again by
-      // each set that needs it: that set fails through its promise, naming its own scenario,
-      // while scenarios without that key type still run.
+      // each set that needs it: that set fails through its promise like any other certificate
+      // failure of its scenario, while scenarios without that key type still run.
     }
     parallel_for(static_cast<int>(scenarios.size()), jobs, [&](int i) {
       try {

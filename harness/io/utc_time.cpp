@@ -4,8 +4,8 @@
 
 namespace tlsmatrix {
 
-std::string utc_text(std::chrono::system_clock::time_point t, const char* format) {
-  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+std::string utc_text(std::chrono::sys_seconds t, const char* format) {
+  const std::time_t tt = static_cast<std::time_t>(t.time_since_epoch().count());
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[64];

@@ -31,13 +31,14 @@ CertInfo describe_cert(X509* cert, std::chrono::system_clock::time_point now) {
   }
   info.signature_digest = validate::signature_info(cert).digest;
 
+  const auto now_s = std::chrono::floor<std::chrono::seconds>(now);  // see validate::not_after
   auto nb = validate::not_before(cert);
   auto na = validate::not_after(cert);
   info.not_before = readable_utc(nb);
   info.not_after = readable_utc(na);
-  info.days_left = std::chrono::floor<std::chrono::days>(na - now).count();
-  info.expired = na < now;
-  info.not_yet_valid = nb > now;
+  info.days_left = std::chrono::floor<std::chrono::days>(na - now_s).count();
+  info.expired = na < now_s;
+  info.not_yet_valid = nb > now_s;
   return info;
 }
 

@@ -28,7 +28,7 @@ const char* role_noun(Role role) {
 }
 
 // "3 days", or "5 hours" under two days, where whole days would round to a misleading 0 or 1.
-std::string span(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) {
+std::string span(std::chrono::sys_seconds from, std::chrono::sys_seconds to) {
   const long hours = static_cast<long>(std::chrono::duration_cast<std::chrono::hours>(to - from).count());
   if (hours < 48) return std::to_string(hours) + (hours == 1 ? " hour" : " hours");
   return std::to_string(hours / 24) + " days";
@@ -62,8 +62,11 @@ void check_key_matches(const CertFile& cert, const KeyFile& key, Role role, Find
 
 void check_validity(const CertFile& file, std::chrono::system_clock::time_point now, int warn_days,
                     std::vector<const X509*>& seen, Findings& out) {
+  // Certificate dates are whole seconds and may lie past system_clock's range (see not_after),
+  // so they are compared in seconds.
+  const auto now_s = std::chrono::floor<std::chrono::seconds>(now);
   bool reported_any = false;
-  std::chrono::system_clock::time_point first_expiry{};
+  std::chrono::sys_seconds first_expiry{};
   std::string first_label;
   int checked = 0;
   for (X509* cert : file.all()) {
@@ -75,20 +78,20 @@ void check_validity(const CertFile& file, std::chrono::system_clock::time_point 
     const auto nb = not_before(cert);
     const auto na = not_after(cert);
     const std::string label = subject_label(cert);
-    if (nb > now) {
+    if (nb > now_s) {
       out.error("validity", file.name(),
-                label + " is not valid until " + readable_utc(nb) + " (in " + span(now, nb) + ")",
+                label + " is not valid until " + readable_utc(nb) + " (in " + span(now_s, nb) + ")",
                 "check the clock of the machine that issued it, or reissue it with a notBefore "
                 "in the past");
       reported_any = true;
-    } else if (na < now) {
+    } else if (na < now_s) {
       out.error("validity", file.name(),
-                label + " expired on " + readable_utc(na) + " (" + span(na, now) + " ago)",
+                label + " expired on " + readable_utc(na) + " (" + span(na, now_s) + " ago)",
                 "reissue " + file.name() + " with a new validity period and restart what uses it");
       reported_any = true;
-    } else if (na < now + std::chrono::hours(24) * warn_days) {
+    } else if (na < now_s + std::chrono::hours(24) * warn_days) {
       out.warning("validity", file.name(),
-                  label + " expires on " + readable_utc(na) + " (" + span(now, na) + " left)",
+                  label + " expires on " + readable_utc(na) + " (" + span(now_s, na) + " left)",
                   "reissue " + file.name() + " before " + readable_utc(na));
       reported_any = true;
     }
@@ -100,7 +103,7 @@ void check_validity(const CertFile& file, std::chrono::system_clock::time_point 
   if (!reported_any && checked > 0) {
     out.ok("validity", file.name(),
            "valid now; " + (checked > 1 ? "first expiry " + first_label + " on " : "expires on ") +
-               readable_utc(first_expiry) + " (" + span(now, first_expiry) + ")");
+               readable_utc(first_expiry) + " (" + span(now_s, first_expiry) + ")");
   }
 }
 

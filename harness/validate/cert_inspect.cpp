@@ -19,18 +19,18 @@ std::string subject_label(X509* cert) {
 }
 
 namespace {
-std::chrono::system_clock::time_point to_time_point(const ASN1_TIME* t) {
+std::chrono::sys_seconds to_time_point(const ASN1_TIME* t) {
   std::tm tm{};
   if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return {};
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  return std::chrono::sys_seconds(std::chrono::seconds(timegm(&tm)));
 }
 }  // namespace
 
-std::chrono::system_clock::time_point not_before(const X509* cert) {
+std::chrono::sys_seconds not_before(const X509* cert) {
   return to_time_point(X509_get0_notBefore(cert));
 }
 
-std::chrono::system_clock::time_point not_after(const X509* cert) {
+std::chrono::sys_seconds not_after(const X509* cert) {
   return to_time_point(X509_get0_notAfter(cert));
 }
 

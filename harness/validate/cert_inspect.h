@@ -13,8 +13,10 @@ namespace tlsmatrix::validate {
 // certificate carries, SANs and CN, come from cert_names in harness/verdict/hostname_match.h.)
 std::string subject_label(X509* cert);
 
-std::chrono::system_clock::time_point not_before(const X509* cert);
-std::chrono::system_clock::time_point not_after(const X509* cert);
+// In whole seconds: a system_clock time_point (nanoseconds) overflows past 2262, and a CA valid
+// to 9999-12-31 (RFC 5280's "no expiry") would read as long expired.
+std::chrono::sys_seconds not_before(const X509* cert);
+std::chrono::sys_seconds not_after(const X509* cert);
 
 // Subject equals issuer and the signature verifies with the certificate's own key.
 bool is_self_signed(X509* cert);

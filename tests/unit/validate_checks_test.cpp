@@ -175,12 +175,29 @@ TEST(ValidateChecks, ValidityWindow) {
   EXPECT_NE(rs[1].message.find("not valid until"), std::string::npos) << rs[1].message;
   EXPECT_NE(rs[1].message.find(" hours)"), std::string::npos) << "under two days in hours: " << rs[1].message;
   EXPECT_EQ(rs[2].severity, Severity::warning);
-  EXPECT_NE(rs[2].message.find("(9 days left)"), std::string::npos) << rs[2].message;
+  EXPECT_NE(rs[2].message.find("(10 days left)"), std::string::npos) << rs[2].message;
 
   std::vector<const X509*> fresh;
   Findings quiet;
   check_validity(cert_file(set, {"soon"}), now, 5, fresh, quiet);
   EXPECT_EQ(quiet.results()[0].severity, Severity::ok) << "outside a 5-day warning window";
+}
+
+// A CA made to last (RFC 5280's 99991231235959Z means "no expiry") lies past the nanosecond
+// system_clock's 2262 horizon; it once read as "expired on 1783-...".
+TEST(ValidateChecks, FarFutureExpiryIsValid) {
+  auto specs = good_specs();
+  specs[0].not_after = std::chrono::hours(24 * 365 * 7900);
+  const auto now = std::chrono::system_clock::now();
+  CertSet set = build_cert_set(specs, KeyPool::shared(), now);
+  std::vector<const X509*> seen;
+  Findings out;
+  check_validity(cert_file(set, {"ca"}), now, 30, seen, out);
+  ASSERT_EQ(out.results().size(), 1u) << dump(out.results());
+  EXPECT_EQ(out.results()[0].severity, Severity::ok) << out.results()[0].message;
+  // About 7894 years from now: the 9900s.
+  EXPECT_NE(out.results()[0].message.find("expires on 99"), std::string::npos)
+      << out.results()[0].message;
 }
 
 TEST(ValidateChecks, WeakKeyAndSha1) {

@@ -1,7 +1,6 @@
 #include "harness/handshake/socket_client.h"
 
 #include <arpa/inet.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/time.h>
@@ -14,6 +13,8 @@
 
 #include "harness/handshake/tls_contexts.h"
 #include "harness/io/input_error.h"
+#include "harness/net/host_port.h"
+#include "harness/net/resolve.h"
 
 namespace tlsmatrix::handshake {
 
@@ -28,27 +29,15 @@ Endpoint loopback_endpoint(int port) {
   return ep;
 }
 
-Endpoint resolve_endpoint(std::string_view host_port) {
-  std::string text(host_port);
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
-    throw InputError("--target: '" + text + "' is not HOST:PORT");
-  }
-  std::string host = text.substr(0, colon);
-  std::string port = text.substr(colon + 1);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &res);
-  if (rc != 0 || res == nullptr) {
-    throw InputError("--target: cannot resolve '" + text + "': " + gai_strerror(rc));
-  }
+Endpoint resolve_endpoint(std::string_view host_port, std::chrono::milliseconds timeout) {
+  net::HostPort target = net::parse_host_port(host_port, "--target");
+  net::Resolution resolved = net::resolve(target.host, target.port, timeout);
+  if (resolved.addresses.empty()) throw InputError("--target " + target.text() + ": " + resolved.error);
+  const net::Address& first = resolved.addresses.front();
   Endpoint ep;
-  std::memcpy(&ep.addr, res->ai_addr, res->ai_addrlen);
-  ep.len = res->ai_addrlen;
-  ep.text = text;
-  freeaddrinfo(res);
+  ep.addr = first.storage;
+  ep.len = first.len;
+  ep.text = target.text();
   return ep;
 }
 

@@ -12,6 +12,7 @@
 #include "harness/handshake/socket_client.h"
 #include "harness/handshake/socket_server.h"
 #include "harness/handshake/tls_contexts.h"
+#include "harness/io/input_error.h"
 
 namespace tlsmatrix::handshake {
 namespace {
@@ -153,6 +154,23 @@ TEST(SocketHandshake, UnreachableTargetFailsWithinTheTimeout) {
   HandshakeOutcome o = client.handshake();
   EXPECT_FALSE(o.ok);
   EXPECT_NE(o.error.find("connect"), std::string::npos) << o.error;
+}
+
+// `bench --target` takes HOST:PORT as strictly as `probe` does, and names the value.
+TEST(SocketHandshake, TargetIsParsedStrictly) {
+  Endpoint ep = resolve_endpoint("127.0.0.1:4433");
+  EXPECT_EQ(ep.text, "127.0.0.1:4433");
+  EXPECT_EQ(ep.addr.ss_family, AF_INET);
+  EXPECT_EQ(resolve_endpoint("[::1]:4433").addr.ss_family, AF_INET6);
+  for (const char* bad : {"::1:4433", "localhost:https", "localhost:70000", "localhost"}) {
+    try {
+      resolve_endpoint(bad);
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const InputError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("--target " + std::string(bad) + ": ", 0), 0u)
+          << e.what();
+    }
+  }
 }
 
 class CountingWorker : public Worker {

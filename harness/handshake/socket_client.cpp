@@ -55,11 +55,16 @@ struct Fd {
 };
 
 std::string failure(const char* what) {
+  const int err = errno;  // before anything else can overwrite it
   std::string queue = ossl::drain_errors();
   std::string out = what;
   if (!queue.empty()) out += ": " + queue;
-  else if (errno != 0) out += std::string(": ") + std::strerror(errno);
+  else if (err != 0) out += std::string(": ") + std::strerror(err);
   return out;
+}
+
+std::string timed_out(std::chrono::milliseconds timeout) {
+  return " timed out (nothing within " + std::to_string(timeout.count()) + " ms)";
 }
 
 }  // namespace
@@ -81,7 +86,9 @@ HandshakeOutcome SocketHandshaker::handshake(SSL_SESSION* session, ossl::SslSess
   setsockopt(sock.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   errno = 0;
   if (connect(sock.fd, reinterpret_cast<const sockaddr*>(&endpoint_.addr), endpoint_.len) != 0) {
-    out.error = failure(("connect to " + endpoint_.text).c_str());
+    // Linux reports an expired SO_SNDTIMEO on connect() as EINPROGRESS.
+    out.error = errno == EINPROGRESS ? "connect to " + endpoint_.text + timed_out(timeout_)
+                                     : failure(("connect to " + endpoint_.text).c_str());
     return out;
   }
   ossl::SslPtr ssl(SSL_new(ctx_));
@@ -96,8 +103,14 @@ HandshakeOutcome SocketHandshaker::handshake(SSL_SESSION* session, ossl::SslSess
   int rc = SSL_connect(ssl.get());
   if (rc != 1) {
     int err = SSL_get_error(ssl.get(), rc);
-    out.error = failure(err == SSL_ERROR_SYSCALL && errno == EAGAIN ? "handshake timed out"
-                                                                   : "handshake failed");
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+      // The socket blocks, so the only way to end up wanting more is SO_RCVTIMEO/SO_SNDTIMEO
+      // running out: the socket BIO takes their EAGAIN for "retry", not for an error.
+      ossl::drain_errors();
+      out.error = "handshake with " + endpoint_.text + timed_out(timeout_);
+      return out;
+    }
+    out.error = failure("handshake failed");
     return out;
   }
   out.ok = true;

@@ -156,6 +156,19 @@ TEST(SocketHandshake, UnreachableTargetFailsWithinTheTimeout) {
   EXPECT_NE(o.error.find("connect"), std::string::npos) << o.error;
 }
 
+// A server that accepts (the kernel completes the TCP handshake for the backlog) but never
+// speaks: the client's SO_RCVTIMEO runs out in SSL_connect, and that is reported as a timeout.
+TEST(SocketHandshake, SilentServerIsReportedAsTimeout) {
+  const CertSet& certs = certs_for(KeyType::ec_p256);
+  auto cctx = make_client_ctx(certs, {1, KeyType::ec_p256, TlsVersion::tls13, false});
+  Listener silent;
+  SocketHandshaker client(cctx.get(), loopback_endpoint(silent.port()), std::chrono::milliseconds(200));
+  HandshakeOutcome o = client.handshake();
+  EXPECT_FALSE(o.ok);
+  EXPECT_EQ(o.error, "handshake with 127.0.0.1:" + std::to_string(silent.port()) +
+                         " timed out (nothing within 200 ms)");
+}
+
 // `bench --target` takes HOST:PORT as strictly as `probe` does, and names the value.
 TEST(SocketHandshake, TargetIsParsedStrictly) {
   Endpoint ep = resolve_endpoint("127.0.0.1:4433");

@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "reports/bench_report.h"
+#include "reports/text_util.h"
 
 namespace tlsmatrix::reports {
 
@@ -19,19 +20,12 @@ std::string label(const BenchResult& r) {
   return std::string(handshake::to_string(r.layer)) + " " + handshake::describe(r.config);
 }
 
-// Columns count code points, not bytes ("µs" is two bytes, one column).
-std::size_t columns(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 std::string row(const std::vector<std::string>& cells) {
   static const int kWidths[] = {-34, 9, 8, 8, 8, 10, 10, 9, 8, 9};
   std::string out;
   for (std::size_t i = 0; i < cells.size(); ++i) {
     auto width = static_cast<std::size_t>(std::abs(kWidths[i]));
-    std::string pad(width > columns(cells[i]) ? width - columns(cells[i]) : 0, ' ');
+    std::string pad(width > display_width(cells[i]) ? width - display_width(cells[i]) : 0, ' ');
     out += kWidths[i] < 0 ? cells[i] + pad : (i > 0 ? " " : "") + pad + cells[i];
   }
   return out + "\n";
@@ -44,7 +38,7 @@ std::string percent(double fraction) { return fraction > 0 ? fmt("%.0f%%", fract
 std::string bench_table_header() {
   std::string head = row({"configuration", "hs/s", "p50 µs", "p90 µs", "p99 µs", "CPU µs/hs",
                           "ceiling/s", "bound/s", "of ceil", "of bound"});
-  return head + std::string(columns(head) - 1, '-') + "\n";
+  return head + std::string(display_width(head) - 1, '-') + "\n";
 }
 
 std::string bench_table_row(const BenchResult& r) {

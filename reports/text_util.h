@@ -4,21 +4,19 @@
 #pragma once
 
 #include <cstddef>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "harness/io/utf8.h"
+
 namespace tlsmatrix::reports {
 
-// Decodes the code point at `pos` and advances past it. An invalid or truncated sequence
-// (overlong, surrogate, beyond U+10FFFF) yields nullopt and advances one byte, so callers can
-// replace bad bytes one by one.
-std::optional<char32_t> next_code_point(std::string_view text, std::size_t& pos);
-
-void append_utf8(std::string& out, char32_t cp);
-
-inline constexpr char32_t kReplacementChar = 0xFFFD;
+// The decoder is the one the input checks use (harness/io/utf8.h), so what a loader accepts as
+// UTF-8 and what a report keeps as UTF-8 cannot drift apart.
+using io::append_utf8;
+using io::kReplacementChar;
+using io::next_code_point;
 
 // `text` with every invalid byte replaced by U+FFFD.
 std::string valid_utf8(std::string_view text);

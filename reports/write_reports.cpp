@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "harness/io/file_io.h"
-#include "harness/io/input_error.h"
 #include "reports/html_writer.h"
 #include "reports/json_writer.h"
 #include "reports/junit_writer.h"
@@ -17,16 +16,7 @@ namespace fs = std::filesystem;
 
 namespace {
 void check_one(const std::optional<fs::path>& path) {
-  if (!path) return;
-  if (path->empty()) throw InputError("report path is empty");
-  std::error_code ec;
-  if (fs::is_directory(*path, ec)) {
-    throw InputError(path->string() + ": is a directory; give a file name for the report");
-  }
-  fs::path parent = path->parent_path();
-  if (!parent.empty() && !fs::is_directory(parent, ec)) {
-    throw InputError(path->string() + ": folder " + parent.string() + " does not exist");
-  }
+  if (path) io::check_output_file(*path);
 }
 }  // namespace
 

@@ -97,7 +97,7 @@ ossl::X509NamePtr make_subject(const CertSpec& spec) {
   return name;
 }
 
-GENERAL_NAME* make_general_name(const std::string& entry, const std::string& cert_name) {
+ossl::GeneralNamePtr make_general_name(const std::string& entry, const std::string& cert_name) {
   auto colon = entry.find(':');
   std::string kind = colon == std::string::npos ? "" : entry.substr(0, colon);
   std::string value = colon == std::string::npos ? "" : entry.substr(colon + 1);
@@ -106,31 +106,25 @@ GENERAL_NAME* make_general_name(const std::string& entry, const std::string& cer
                                  "': " + why);
   };
   if (value.empty()) throw bad("expected DNS:NAME, IP:ADDRESS or URI:URI");
-  GENERAL_NAME* gen = GENERAL_NAME_new();
+  ossl::GeneralNamePtr gen(GENERAL_NAME_new());
   ossl::check(gen != nullptr, "allocating a subjectAltName entry");
   if (kind == "IP") {
     // a2i_IPADDRESS takes both IPv4 and IPv6 text forms.
-    ASN1_OCTET_STRING* ip = a2i_IPADDRESS(value.c_str());
-    if (ip == nullptr) {
-      GENERAL_NAME_free(gen);
+    ossl::Asn1OctetStringPtr ip(a2i_IPADDRESS(value.c_str()));
+    if (!ip) {
       ossl::drain_errors();
       throw bad("not an IPv4 or IPv6 address");
     }
-    GENERAL_NAME_set0_value(gen, GEN_IPADD, ip);
+    GENERAL_NAME_set0_value(gen.get(), GEN_IPADD, ip.release());  // gen owns it now
     return gen;
   }
   int type = kind == "DNS" ? GEN_DNS : kind == "URI" ? GEN_URI : -1;
-  if (type < 0) {
-    GENERAL_NAME_free(gen);
-    throw bad("expected DNS:NAME, IP:ADDRESS or URI:URI");
-  }
-  ASN1_IA5STRING* text = ASN1_IA5STRING_new();
-  if (text == nullptr || ASN1_STRING_set(text, value.data(), static_cast<int>(value.size())) != 1) {
-    ASN1_IA5STRING_free(text);
-    GENERAL_NAME_free(gen);
+  if (type < 0) throw bad("expected DNS:NAME, IP:ADDRESS or URI:URI");
+  ossl::Asn1Ia5StringPtr text(ASN1_IA5STRING_new());
+  if (!text || ASN1_STRING_set(text.get(), value.data(), static_cast<int>(value.size())) != 1) {
     throw ossl::Error("certificate '" + cert_name + "': encoding subjectAltName " + entry);
   }
-  GENERAL_NAME_set0_value(gen, type, text);
+  GENERAL_NAME_set0_value(gen.get(), type, text.release());  // gen owns it now
   return gen;
 }
 
@@ -139,11 +133,11 @@ void add_san(X509* x, const CertSpec& spec) {
   ossl::GeneralNamesPtr names(GENERAL_NAMES_new());
   ossl::check(names != nullptr, "allocating subjectAltName");
   for (const auto& entry : spec.sans) {
-    GENERAL_NAME* gen = make_general_name(entry, spec.name);
-    if (sk_GENERAL_NAME_push(names.get(), gen) <= 0) {
-      GENERAL_NAME_free(gen);
+    ossl::GeneralNamePtr gen = make_general_name(entry, spec.name);
+    if (sk_GENERAL_NAME_push(names.get(), gen.get()) <= 0) {
       throw ossl::Error("certificate '" + spec.name + "': adding subjectAltName " + entry);
     }
+    gen.release();  // names owns it now
   }
   // Critical only when the subject is empty (RFC 5280 4.2.1.6); otherwise not.
   int critical = X509_NAME_entry_count(X509_get_subject_name(x)) == 0 ? 1 : 0;
@@ -152,8 +146,7 @@ void add_san(X509* x, const CertSpec& spec) {
 }
 
 void add_basic_constraints(X509* x, const CertSpec& spec) {
-  std::unique_ptr<BASIC_CONSTRAINTS, ossl::Deleter<BASIC_CONSTRAINTS_free>> bc(
-      BASIC_CONSTRAINTS_new());
+  ossl::BasicConstraintsPtr bc(BASIC_CONSTRAINTS_new());
   ossl::check(bc != nullptr, "allocating basicConstraints");
   bc->ca = spec.ca ? 0xFF : 0;
   if (spec.ca && spec.pathlen) {
@@ -208,8 +201,7 @@ void add_key_identifiers(X509* x, const X509* issuer) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   ossl::check(X509_pubkey_digest(x, EVP_sha1(), md, &len) == 1, "hashing the public key");
-  std::unique_ptr<ASN1_OCTET_STRING, ossl::Deleter<ASN1_OCTET_STRING_free>> ski(
-      ASN1_OCTET_STRING_new());
+  ossl::Asn1OctetStringPtr ski(ASN1_OCTET_STRING_new());
   ossl::check(ski && ASN1_OCTET_STRING_set(ski.get(), md, static_cast<int>(len)) == 1,
               "building subjectKeyIdentifier");
   ossl::check(X509_add1_ext_i2d(x, NID_subject_key_identifier, ski.get(), 0, X509V3_ADD_DEFAULT) == 1,
@@ -218,8 +210,7 @@ void add_key_identifiers(X509* x, const X509* issuer) {
   const ASN1_OCTET_STRING* issuer_ski =
       issuer == nullptr ? ski.get() : X509_get0_subject_key_id(const_cast<X509*>(issuer));
   if (issuer_ski == nullptr) return;
-  std::unique_ptr<AUTHORITY_KEYID, ossl::Deleter<AUTHORITY_KEYID_free>> aki(
-      AUTHORITY_KEYID_new());
+  ossl::AuthorityKeyIdPtr aki(AUTHORITY_KEYID_new());
   ossl::check(aki != nullptr, "allocating authorityKeyIdentifier");
   aki->keyid = ASN1_OCTET_STRING_dup(issuer_ski);
   ossl::check(aki->keyid != nullptr, "copying the issuer's key identifier");

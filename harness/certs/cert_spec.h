@@ -20,10 +20,23 @@ std::string_view to_string(KeyType type);
 // Every key type's name, in declaration order (for help texts and error messages).
 const std::vector<std::string_view>& key_type_names();
 
+// RSA keys sign differently (PSS in TLS) and may claim keyEncipherment; the others may not.
+inline bool is_rsa(KeyType type) {
+  return type == KeyType::rsa1024 || type == KeyType::rsa2048 || type == KeyType::rsa3072 ||
+         type == KeyType::rsa4096;
+}
+
 // More subjectAltName entries than this in one certificate is refused as bad input (scenario
 // files and loaded certificates alike). Public CAs issue at most a few hundred; thousands only
 // come from a mistake or an attempt to make name matching slow.
 inline constexpr std::size_t kMaxSubjectAltNames = 1000;
+
+// X.509's upper bounds on subject attributes, in characters (RFC 5280 appendix A: ub-common-name,
+// ub-organization-name and ub-organizational-unit-name are 64; ub-state-name and ub-locality-name
+// 128). OpenSSL refuses a longer value when it builds the name, so input is checked against them
+// where it names the field.
+inline constexpr std::size_t kMaxNameAttributeChars = 64;    // CN, O, OU
+inline constexpr std::size_t kMaxPlaceAttributeChars = 128;  // ST, L
 
 struct CertSpec {
   std::string name;    // unique within a set; files are NAME.pem / NAME.key

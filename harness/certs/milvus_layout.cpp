@@ -7,15 +7,6 @@
 
 namespace tlsmatrix {
 
-namespace {
-
-bool is_rsa(KeyType type) {
-  return type == KeyType::rsa1024 || type == KeyType::rsa2048 || type == KeyType::rsa3072 ||
-         type == KeyType::rsa4096;
-}
-
-}  // namespace
-
 std::string normalize_san(std::string_view entry) {
   for (std::string_view prefix : {"DNS:", "IP:", "URI:"}) {
     if (entry.substr(0, prefix.size()) == prefix) return std::string(entry);

@@ -8,6 +8,7 @@
 #include "harness/certs/cert_spec.h"
 #include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
+#include "harness/ossl/mem_bio.h"
 
 namespace tlsmatrix {
 
@@ -19,15 +20,6 @@ bool looks_like_pem(std::string_view data) {
   return data.find("-----BEGIN ") != std::string_view::npos;
 }
 
-ossl::BioPtr mem_bio(std::string_view data) {
-  ossl::BioPtr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-  ossl::check(bio != nullptr, "allocating a memory BIO");
-  return bio;
-}
-
-// Never let OpenSSL ask for a passphrase on the terminal: a harness run must not block.
-int refuse_passphrase(char*, int, int, void*) { return -1; }
-
 // One PEM block as PEM_read_bio returns it.
 struct PemBlock {
   std::string name;
@@ -38,7 +30,7 @@ struct PemBlock {
 // Reads every PEM block. A block that is not well-formed armour (e.g. cut off before its END
 // line) is an InputError; text between blocks is ignored, as OpenSSL itself does.
 std::vector<PemBlock> read_pem_blocks(std::string_view data, std::string_view origin) {
-  ossl::BioPtr bio = mem_bio(data);
+  ossl::BioPtr bio = ossl::mem_bio(data);
   std::vector<PemBlock> blocks;
   for (;;) {
     char* name = nullptr;
@@ -133,8 +125,7 @@ ossl::EvpPkeyPtr parse_private_key(std::string_view data, std::string_view origi
   if (!looks_like_pem(data)) {
     if (data.empty()) throw InputError(where(origin) + "no private key found");
     const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-    std::unique_ptr<X509_SIG, ossl::Deleter<X509_SIG_free>> sig(
-        d2i_X509_SIG(nullptr, &p, static_cast<long>(data.size())));
+    ossl::X509SigPtr sig(d2i_X509_SIG(nullptr, &p, static_cast<long>(data.size())));
     if (sig) throw InputError(encrypted);
     p = reinterpret_cast<const unsigned char*>(data.data());
     ossl::EvpPkeyPtr key(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(data.size())));
@@ -157,8 +148,9 @@ ossl::EvpPkeyPtr parse_private_key(std::string_view data, std::string_view origi
     break;
   }
   if (!found) throw InputError(where(origin) + "no private key found");
-  ossl::BioPtr bio = mem_bio(data);
-  ossl::EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, refuse_passphrase, nullptr));
+  ossl::BioPtr bio = ossl::mem_bio(data);
+  ossl::EvpPkeyPtr key(
+      PEM_read_bio_PrivateKey(bio.get(), nullptr, ossl::refuse_passphrase, nullptr));
   if (!key) {
     std::string queue = ossl::drain_errors();
     throw InputError(where(origin) + "private key does not parse" +

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <filesystem>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -58,18 +57,10 @@ std::vector<handshake::HandshakeConfig> configurations(const BenchOptions& o) {
   return out;
 }
 
-// A report file whose folder is missing would only fail after minutes of measuring.
-void check_output_folder(const std::string& flag, const std::string& path) {
-  if (path.empty()) return;
-  std::filesystem::path parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty() && !std::filesystem::is_directory(parent)) {
-    throw InputError(flag + " " + path + ": folder " + parent.string() + " does not exist");
-  }
-}
-
 int run_bench_command(const BenchOptions& o) {
-  check_output_folder("--json", o.json);
-  check_output_folder("--html", o.html);
+  // A report file whose folder is missing would only fail after minutes of measuring.
+  if (!o.json.empty()) io::check_output_file(o.json);
+  if (!o.html.empty()) io::check_output_file(o.html);
   handshake::BenchSettings settings;
   settings.layer = *handshake::parse_layer(o.layer);
   int cores = handshake::available_cores();

@@ -17,8 +17,10 @@
 #include "harness/certs/milvus_layout.h"
 #include "harness/cli/commands.h"
 #include "harness/io/input_error.h"
+#include "harness/io/utf8.h"
 #include "harness/io/utc_time.h"
 #include "harness/ossl/x509_text.h"
+#include "harness/runner/cell_setup.h"
 #include "harness/scenario/scenario_loader.h"
 #include "harness/validate/cert_inspect.h"
 
@@ -105,6 +107,26 @@ void print_set(const CertSet& set, const fs::path& dir) {
   }
 }
 
+// --cn is the server certificate's subject CN, which OpenSSL takes only as UTF-8 of 1 to 64
+// characters; checked here so that it is refused as --cn, not later as "internal error".
+CLI::Validator common_name_validator() {
+  return CLI::Validator(
+      [](std::string& cn) -> std::string {
+        if (cn.empty()) return "must not be empty";
+        try {
+          io::check_utf8(cn, "--cn");
+        } catch (const InputError&) {
+          return "not valid UTF-8 text";
+        }
+        if (std::size_t chars = io::utf8_length(cn); chars > kMaxNameAttributeChars) {
+          return std::to_string(chars) + " characters; X.509 allows at most " +
+                 std::to_string(kMaxNameAttributeChars);
+        }
+        return "";
+      },
+      /*validator_desc=*/"");
+}
+
 void write_checked(const CertSet& set, const fs::path& dir, bool force) {
   if (!force) refuse_to_overwrite(set, dir);
   write_cert_set(set, dir);
@@ -120,7 +142,8 @@ void add_gen(CLI::App& certs, Action& action) {
       "are signed by the CA.\nPoint tls.serverPemPath, tls.serverKeyPath and tls.caPemPath at "
       "them.");
   cmd->add_option("--out", opt->out, "Folder to write into (created if missing)")->required();
-  cmd->add_option("--cn", opt->cn, "Common name of the server certificate")
+  cmd->add_option("--cn", opt->cn, "Common name of the server certificate (1 to 64 characters)")
+      ->check(common_name_validator())
       ->capture_default_str();
   cmd->add_option("--san", opt->sans,
                   "subjectAltName entries, comma separated: DNS:NAME, IP:ADDR, URI:URI; a bare "
@@ -154,8 +177,9 @@ void add_gen(CLI::App& certs, Action& action) {
       try {
         set = build_cert_set(milvus_layout(layout));
       } catch (const std::invalid_argument& e) {
-        // The only user-controlled part that can be malformed is a --san entry.
-        throw InputError(std::string("--san: ") + e.what());
+        // A subjectAltName entry OpenSSL refuses (IP:999.1.1.1) is what remains after the checks
+        // above, and it came from --san or, without --san, from --cn.
+        throw InputError(std::string(layout.sans.empty() ? "--cn" : "--san") + ": " + e.what());
       }
       write_checked(set, opt->out, opt->force);
       return kExitOk;
@@ -174,15 +198,7 @@ void add_scenario(CLI::App& certs, Action& action) {
   cmd->callback([opt, &action] {
     action = [opt] {
       Scenario scenario = load_scenario(opt->file);
-      CertSet set;
-      try {
-        set = build_cert_set(scenario.certs);
-      } catch (const std::invalid_argument& e) {
-        // The loader checks the set's structure; what is left (a SAN that is not an address, a
-        // keyUsage name OpenSSL does not know) is still the file's fault.
-        throw InputError(opt->file.string() + ": " + e.what());
-      }
-      write_checked(set, opt->out, opt->force);
+      write_checked(scenario_cert_set(scenario), opt->out, opt->force);
       return kExitOk;
     };
   });

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -35,12 +34,7 @@ struct ProbeFlags {
 
 int run_probe_command(const ProbeFlags& f) {
   // Refuse an unwritable --json before probing, not after the report is on screen.
-  if (!f.json.empty()) {
-    std::filesystem::path dir = std::filesystem::path(f.json).parent_path();
-    if (!dir.empty() && !std::filesystem::is_directory(dir)) {
-      throw InputError(f.json + ": folder " + dir.string() + " does not exist");
-    }
-  }
+  if (!f.json.empty()) io::check_output_file(f.json);
   probe::ProbeOptions o;
   o.endpoint = net::parse_host_port(f.endpoint);
   o.expected_mode = f.tls_mode;

@@ -75,7 +75,7 @@ int serve(const ServeOptions& o) {
   ServerFiles files;
   if (!o.scenario.empty()) {
     Scenario s = load_scenario(o.scenario);
-    CertSet certs = build_cert_set(s.certs);
+    CertSet certs = scenario_cert_set(s);
     if (!o.out.empty()) write_cert_set(certs, o.out);
     files = server_files(s, certs);
   } else {

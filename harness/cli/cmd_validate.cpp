@@ -76,6 +76,8 @@ std::string header(const validate::DeploymentInput& in) {
 
 int run_validate(const ValidateOptions& o) {
   const auto started = std::chrono::steady_clock::now();
+  // Refuse an unwritable --json before the handshake, not after the report is on screen.
+  if (!o.json.empty()) io::check_output_file(o.json);
   validate::DeploymentInput input = build_input(o);
   validate::LoadedDeployment files = validate::load_deployment(input);
   std::vector<validate::CheckResult> results = validate::run_static_checks(input, files);

@@ -62,7 +62,13 @@ class ProfileVerifier final : public gx::ExternalCertificateVerifier {
   std::shared_ptr<VerifierRecord> record_;
 };
 
-std::string load_error(const ClientSetup& setup) {
+}  // namespace
+
+std::string checked_name(const ClientSetup& setup) {
+  return setup.server_name.empty() ? kLoopback : setup.server_name;
+}
+
+std::string client_files_error(const ClientSetup& setup) {
   if (!setup.secure) return "";
   std::string err = roots_error(setup.trust_pem, setup.trust_label);
   if (err.empty() && !setup.cert_chain_pem.empty()) {
@@ -71,16 +77,10 @@ std::string load_error(const ClientSetup& setup) {
   return err;
 }
 
-}  // namespace
-
-std::string checked_name(const ClientSetup& setup) {
-  return setup.server_name.empty() ? kLoopback : setup.server_name;
-}
-
 ClientOutcome call_health_check(int port, const ClientSetup& setup, const ClientProfile& profile,
                                 std::chrono::milliseconds deadline) {
   ClientOutcome out;
-  if (std::string err = setup.files_checked ? std::string() : load_error(setup); !err.empty()) {
+  if (std::string err = setup.files_checked ? std::string() : client_files_error(setup); !err.empty()) {
     out.config_error = true;
     out.message = err;
     return out;

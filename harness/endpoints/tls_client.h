@@ -44,4 +44,8 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const Client
 // The name the client checks the server certificate against.
 std::string checked_name(const ClientSetup& setup);
 
+// Empty when the client's roots and (if any) certificate and key load; else why not, one line.
+// call_health_check runs it on every call unless `files_checked` says the caller already did.
+std::string client_files_error(const ClientSetup& setup);
+
 }  // namespace tlsmatrix

@@ -4,18 +4,11 @@
 #include <openssl/pem.h>
 
 #include "harness/certs/cert_factory.h"
+#include "harness/ossl/mem_bio.h"
 
 namespace tlsmatrix {
 
 namespace {
-
-ossl::BioPtr mem_bio(std::string_view data) {
-  ossl::BioPtr bio(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
-  ossl::check(bio != nullptr, "allocating a memory BIO");
-  return bio;
-}
-
-int no_passphrase(char*, int, int, void*) { return -1; }
 
 std::string queue_or(std::string fallback) {
   std::string q = ossl::drain_errors();
@@ -27,9 +20,9 @@ std::string queue_or(std::string fallback) {
 std::vector<ossl::X509Ptr> pem_certs(std::string_view pem) {
   std::vector<ossl::X509Ptr> out;
   if (pem.empty()) return out;
-  ossl::BioPtr bio = mem_bio(pem);
+  ossl::BioPtr bio = ossl::mem_bio(pem);
   for (;;) {
-    ossl::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, no_passphrase, nullptr));
+    ossl::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, ossl::refuse_passphrase, nullptr));
     if (!cert) break;
     out.push_back(std::move(cert));
   }
@@ -40,11 +33,13 @@ std::vector<ossl::X509Ptr> pem_certs(std::string_view pem) {
 std::string identity_error(std::string_view cert_chain_pem, std::string_view key_pem,
                            std::string_view cert_label, std::string_view key_label) {
   ERR_clear_error();
-  ossl::BioPtr cert_bio = mem_bio(cert_chain_pem);
-  ossl::X509Ptr leaf(PEM_read_bio_X509_AUX(cert_bio.get(), nullptr, no_passphrase, nullptr));
+  ossl::BioPtr cert_bio = ossl::mem_bio(cert_chain_pem);
+  ossl::X509Ptr leaf(
+      PEM_read_bio_X509_AUX(cert_bio.get(), nullptr, ossl::refuse_passphrase, nullptr));
   if (!leaf) return std::string(cert_label) + ": no certificate loads (" + queue_or("empty") + ")";
-  ossl::BioPtr key_bio = mem_bio(key_pem);
-  ossl::EvpPkeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, no_passphrase, nullptr));
+  ossl::BioPtr key_bio = ossl::mem_bio(key_pem);
+  ossl::EvpPkeyPtr key(
+      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, ossl::refuse_passphrase, nullptr));
   if (!key) return std::string(key_label) + ": no private key loads (" + queue_or("empty") + ")";
   ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
   ossl::check(ctx != nullptr, "creating an SSL_CTX");

@@ -40,11 +40,6 @@ double cached(const std::string& key, const std::function<double()>& measure) {
   return us;
 }
 
-bool is_rsa(KeyType t) {
-  return t == KeyType::rsa1024 || t == KeyType::rsa2048 || t == KeyType::rsa3072 ||
-         t == KeyType::rsa4096;
-}
-
 // TLS signs with RSA-PSS (rsa_pss_rsae_sha256), ECDSA with SHA-256, or pure Ed25519.
 ossl::EvpMdCtxPtr signing_ctx(EVP_PKEY* key, KeyType type, bool sign) {
   ossl::EvpMdCtxPtr md(EVP_MD_CTX_new());

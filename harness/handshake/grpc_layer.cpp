@@ -9,7 +9,6 @@
 #include <stdexcept>
 
 #include "harness/endpoints/tls_client.h"
-#include "harness/endpoints/tls_files.h"
 #include "harness/endpoints/tls_server.h"
 #include "harness/handshake/bench_run.h"
 #include "harness/handshake/tls_contexts.h"
@@ -26,15 +25,6 @@ std::string grpc_layer_unsupported(const HandshakeConfig& config) {
 }
 
 namespace {
-
-// What call_health_check would check on every call, once.
-std::string client_files_error(const ClientSetup& setup) {
-  std::string err = roots_error(setup.trust_pem, setup.trust_label);
-  if (err.empty() && !setup.cert_chain_pem.empty()) {
-    err = identity_error(setup.cert_chain_pem, setup.key_pem, setup.cert_label, setup.key_label);
-  }
-  return err;
-}
 
 class GrpcServerScope : public ProcessScope {
  public:

@@ -91,4 +91,16 @@ void create_folders(const fs::path& dir) {
   if (ec) throw InputError(dir.string() + ": cannot create folder: " + ec.message());
 }
 
+void check_output_file(const fs::path& path) {
+  if (path.empty()) throw InputError("report path is empty");
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    throw InputError(path.string() + ": is a directory; give a file name for the report");
+  }
+  fs::path parent = path.parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec)) {
+    throw InputError(path.string() + ": folder " + parent.string() + " does not exist");
+  }
+}
+
 }  // namespace tlsmatrix::io

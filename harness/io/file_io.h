@@ -27,6 +27,11 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 // Creates `dir` and any missing parents. Throws InputError("DIR: cannot create folder: why").
 void create_folders(const std::filesystem::path& dir);
 
+// For a report file the user named: call before the work that produces it, so a typo in the path
+// costs no run. Throws InputError("PATH: ...") when the path is empty, names a folder, or its
+// parent folder does not exist. Permissions are left to write_file_atomic.
+void check_output_file(const std::filesystem::path& path);
+
 inline constexpr std::filesystem::perms kPrivateKeyPerms = std::filesystem::perms(0600);
 
 }  // namespace tlsmatrix::io

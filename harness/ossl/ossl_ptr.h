@@ -44,6 +44,13 @@ using Asn1IntegerPtr = std::unique_ptr<ASN1_INTEGER, Deleter<ASN1_INTEGER_free>>
 using Asn1TimePtr = std::unique_ptr<ASN1_TIME, Deleter<ASN1_TIME_free>>;
 using BignumPtr = std::unique_ptr<BIGNUM, Deleter<BN_free>>;
 using GeneralNamesPtr = std::unique_ptr<GENERAL_NAMES, Deleter<GENERAL_NAMES_free>>;
+using GeneralNamePtr = std::unique_ptr<GENERAL_NAME, Deleter<GENERAL_NAME_free>>;
+using Asn1OctetStringPtr = std::unique_ptr<ASN1_OCTET_STRING, Deleter<ASN1_OCTET_STRING_free>>;
+using Asn1Ia5StringPtr = std::unique_ptr<ASN1_IA5STRING, Deleter<ASN1_IA5STRING_free>>;
+using BasicConstraintsPtr = std::unique_ptr<BASIC_CONSTRAINTS, Deleter<BASIC_CONSTRAINTS_free>>;
+using AuthorityKeyIdPtr = std::unique_ptr<AUTHORITY_KEYID, Deleter<AUTHORITY_KEYID_free>>;
+using ExtKeyUsagePtr = std::unique_ptr<EXTENDED_KEY_USAGE, Deleter<EXTENDED_KEY_USAGE_free>>;
+using X509SigPtr = std::unique_ptr<X509_SIG, Deleter<X509_SIG_free>>;
 
 // Memory OpenSSL hands over (i2d_* output, PEM_read_bio's name/header/data). OPENSSL_free is a
 // macro, so it needs a functor rather than Deleter<>.
@@ -82,6 +89,13 @@ class Error : public std::runtime_error {
 // Throws ossl::Error(what) when `ok` is false.
 inline void check(bool ok, std::string_view what) {
   if (!ok) throw Error(what);
+}
+
+// Pushes `cert` onto `stack`, which owns it from then on. A failed push (out of memory) throws
+// ossl::Error(what) and frees `cert`: releasing before the push would leak the reference.
+inline void push_owned(STACK_OF(X509) * stack, X509Ptr cert, std::string_view what) {
+  check(sk_X509_push(stack, cert.get()) > 0, what);
+  cert.release();
 }
 
 }  // namespace tlsmatrix::ossl

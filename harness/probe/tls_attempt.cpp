@@ -71,9 +71,11 @@ ossl::SslCtxPtr make_ctx(const ClientIdentity* identity) {
   if (identity != nullptr) {
     // Intermediates go out with whichever leaf the callback supplies.
     for (std::size_t i = 1; i < identity->chain.size(); ++i) {
-      ossl::check(SSL_CTX_add_extra_chain_cert(ctx.get(),
-                                               ossl::up_ref(identity->chain[i].get()).release()) == 1,
+      // The SSL_CTX takes the reference only when the call succeeds.
+      ossl::X509Ptr extra = ossl::up_ref(identity->chain[i].get());
+      ossl::check(SSL_CTX_add_extra_chain_cert(ctx.get(), extra.get()) == 1,
                   "adding a client intermediate");
+      extra.release();
     }
   }
   return ctx;

@@ -1,6 +1,7 @@
 #include "harness/runner/cell_setup.h"
 
 #include "harness/endpoints/tls_files.h"
+#include "harness/io/input_error.h"
 
 namespace tlsmatrix {
 
@@ -19,6 +20,14 @@ std::string label(std::string_view key, const std::string& name, std::string_vie
 }
 
 }  // namespace
+
+CertSet scenario_cert_set(const Scenario& scenario) {
+  try {
+    return build_cert_set(scenario.certs);
+  } catch (const std::exception& e) {
+    throw InputError(scenario.file + ": " + e.what());
+  }
+}
 
 ServerFiles server_files(const Scenario& s, const CertSet& certs) {
   ServerFiles f;

@@ -10,6 +10,12 @@
 
 namespace tlsmatrix {
 
+// The scenario's certificates. The loader refuses every value OpenSSL is known to reject, so a
+// failure here slipped past it (or this OpenSSL refuses a key type); either way the file is what
+// the user can change, so any exception becomes InputError "FILE: ..." (exit 2, not "internal
+// error" with no file).
+CertSet scenario_cert_set(const Scenario& scenario);
+
 ServerFiles server_files(const Scenario& scenario, const CertSet& certs);
 
 // The client for `mode`: `secure` follows the mode unless the scenario forces it.

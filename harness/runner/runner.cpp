@@ -43,18 +43,22 @@ PresentedChain presented_chain(const ServerFiles& files) {
   return chain;
 }
 
-// Runs `fn(i)` for i in [0, n) on `jobs` threads.
+// Runs `fn(i)` for i in [0, n) on `jobs` threads. The first exception stops the handing out of
+// further indices and is rethrown once the calls already running have returned: a run that is
+// going to end in an error should not first spend minutes on cells whose results are dropped.
 void parallel_for(int n, int jobs, const std::function<void(int)>& fn) {
   std::atomic<int> next{0};
+  std::atomic<bool> failed{false};
   std::mutex error_mu;
   std::exception_ptr error;
   auto worker = [&] {
-    for (int i = next++; i < n; i = next++) {
+    for (int i = next++; i < n && !failed; i = next++) {
       try {
         fn(i);
       } catch (...) {
         std::lock_guard lock(error_mu);
         if (!error) error = std::current_exception();
+        failed = true;
       }
     }
   };
@@ -202,10 +206,18 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   std::thread generator([&] {
     // Keys first, each exactly once: sets built side by side would otherwise race to generate
     // the same pooled (type, slot) key, and an RSA key is the most expensive thing in a run.
-    KeyPool::shared().warm(pooled_keys(scenarios));
+    try {
+      KeyPool::shared().warm(pooled_keys(scenarios));
+    } catch (const std::exception&) {
+      // Only a head start: every set asks the pool again for its own keys, so a key type this
+      // OpenSSL refuses fails the first set that needs it, whose error names the scenario file.
+    }
+    // A set that cannot be built is the scenario file's fault (InputError naming it): the cells
+    // waiting for it rethrow that, and the run stops without starting more cells. The loader
+    // refuses every value OpenSSL is known to reject, so a malformed scenario never gets here.
     parallel_for(static_cast<int>(scenarios.size()), jobs, [&](int i) {
       try {
-        sets[i] = build_cert_set(scenarios[i].certs);
+        sets[i] = scenario_cert_set(scenarios[i]);
         set_ready[i].set_value();
       } catch (...) {
         set_ready[i].set_exception(std::current_exception());

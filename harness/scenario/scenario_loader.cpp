@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -356,7 +357,29 @@ std::chrono::seconds duration(const Reader& r, const YNode& n, const std::string
     r.fail(n, path + ": bad duration '" + s +
                   "'; expected an offset from now such as -1h, +825d, 0 (units s m h d y)");
   }
+  // OpenSSL writes certificate dates only for the years 1900 to 9999 (OPENSSL_gmtime_adj) and
+  // would refuse the date when the set is generated, far from this file and line. Seconds, not
+  // system_clock's nanoseconds, which overflow past 292 years.
+  using namespace std::chrono;
+  auto when = time_point_cast<seconds>(system_clock::now()) + *d;
+  int year = static_cast<int>(year_month_day(floor<days>(when)).year());
+  if (year < 1900 || year > 9999) {
+    r.fail(n, path + ": '" + s + "' puts the date in the year " + std::to_string(year) +
+                  "; certificate dates run from 1900 to 9999");
+  }
   return *d;
+}
+
+// The subject attribute at `n`, within X.509's upper bound for it (OpenSSL refuses longer ones).
+std::string subject_attribute(const Reader& r, const YNode& n, const std::string& path,
+                              std::size_t max_chars) {
+  std::string s = r.text(n, path);
+  std::size_t chars = io::utf8_length(s);  // the file passed check_utf8
+  if (chars > max_chars) {
+    r.fail(n, path + ": " + std::to_string(chars) + " characters; X.509 allows at most " +
+                  std::to_string(max_chars));
+  }
+  return s;
 }
 
 struct CertEntry {
@@ -392,15 +415,15 @@ CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
       }
       c.key_type = *t;
     } else if (f == "cn") {
-      c.cn = r.text(v, fpath);
+      c.cn = subject_attribute(r, v, fpath, kMaxNameAttributeChars);
     } else if (f == "o") {
-      c.o = r.text(v, fpath);
+      c.o = subject_attribute(r, v, fpath, kMaxNameAttributeChars);
     } else if (f == "ou") {
-      c.ou = r.text(v, fpath);
+      c.ou = subject_attribute(r, v, fpath, kMaxNameAttributeChars);
     } else if (f == "st") {
-      c.st = r.text(v, fpath);
+      c.st = subject_attribute(r, v, fpath, kMaxPlaceAttributeChars);
     } else if (f == "l") {
-      c.l = r.text(v, fpath);
+      c.l = subject_attribute(r, v, fpath, kMaxPlaceAttributeChars);
     } else if (f == "c") {
       c.c = r.text(v, fpath);
       // X.509 countryName is exactly two letters; OpenSSL refuses anything else.

@@ -80,9 +80,8 @@ SignatureInfo signature_info(X509* cert) {
 
 std::vector<std::string> ext_key_usage_names(const X509* cert) {
   std::vector<std::string> out;
-  std::unique_ptr<EXTENDED_KEY_USAGE, ossl::Deleter<EXTENDED_KEY_USAGE_free>> eku(
-      static_cast<EXTENDED_KEY_USAGE*>(
-          X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr)));
+  ossl::ExtKeyUsagePtr eku(static_cast<EXTENDED_KEY_USAGE*>(
+      X509_get_ext_d2i(cert, NID_ext_key_usage, nullptr, nullptr)));
   if (!eku) return out;
   for (int i = 0; i < sk_ASN1_OBJECT_num(eku.get()); ++i) {
     const ASN1_OBJECT* obj = sk_ASN1_OBJECT_value(eku.get(), i);

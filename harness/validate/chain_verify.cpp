@@ -40,8 +40,7 @@ ChainResult verify_chain(X509* leaf, const std::vector<X509*>& sent,
   ossl::X509StackPtr untrusted(sk_X509_new_null());
   ossl::check(untrusted != nullptr, "allocating a certificate stack");
   for (X509* c : sent) {
-    ossl::check(sk_X509_push(untrusted.get(), ossl::up_ref(c).release()) > 0,
-                "building the untrusted chain");
+    ossl::push_owned(untrusted.get(), ossl::up_ref(c), "building the untrusted chain");
   }
 
   ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());

@@ -3,8 +3,11 @@
 #include <future>
 
 #include "harness/certs/cert_factory.h"
+#include "harness/net/ip_literal.h"
+#include "harness/runner/cell_setup.h"
 #include "harness/runner/runner.h"
 #include "harness/validate/profile_rules.h"
+#include "harness/verdict/hostname_match.h"
 
 namespace tlsmatrix::validate {
 
@@ -26,10 +29,18 @@ GeneratedCert entry(const std::string& name, const CertFile* certs, const KeyFil
   return g;
 }
 
-std::string fix_for(Reason r, const DeploymentInput& in) {
+// `checked` is the name the client actually checked: --server-name, or without it the address
+// it connected to, which the advice must name (an empty "DNS:" would send the user nowhere).
+std::string fix_for(Reason r, const DeploymentInput& in, const std::string& checked) {
   switch (r) {
-    case Reason::hostname_mismatch:
-      return "add subjectAltName = DNS:" + in.server_name + " to the server certificate";
+    case Reason::hostname_mismatch: {
+      std::string fix = "add subjectAltName = " +
+                        std::string(net::is_ip_literal(checked) ? "IP:" : "DNS:") + checked +
+                        " to the server certificate";
+      if (!in.server_name.empty()) return fix;
+      return "the client checked " + checked + " (no --server-name given): pass --server-name with "
+             "the name clients connect with, or " + fix;
+    }
     case Reason::unknown_ca:
       return "give clients the CA that issued the server certificate (--trust / ca_pem_path)";
     case Reason::server_cert_expired:
@@ -94,6 +105,7 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
   s.client.server_name = in.server_name;
   for (int m : kModes) s.expect[m] = Expectation{Verdict{}, {}};
 
+  const std::string checked = checked_name(client_setup(s, set, in.tls_mode));
   const std::vector<std::string>& profiles = in.profiles.empty() ? profile_names() : in.profiles;
   // One server and one client per profile, all at once: each cell owns its port and objects.
   std::vector<std::future<CellResult>> cells;
@@ -121,7 +133,7 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
       const std::string& detail = cell.detail;
       c.message = setup + ": fails with " + std::string(to_string(cell.actual.reason)) +
                   (detail.empty() ? "" : " (" + detail + ")");
-      c.fix = fix_for(cell.actual.reason, in);
+      c.fix = fix_for(cell.actual.reason, in, checked);
     }
     per_profile.push_back(std::move(c));
   }

@@ -38,8 +38,7 @@ ChainCheckResult check_chain(X509* leaf, const std::vector<X509*>& untrusted,
   ossl::X509StackPtr chain(sk_X509_new_null());
   ossl::check(chain != nullptr, "allocating a certificate stack");
   for (X509* cert : untrusted) {
-    X509_up_ref(cert);
-    sk_X509_push(chain.get(), cert);
+    ossl::push_owned(chain.get(), ossl::up_ref(cert), "building the untrusted chain");
   }
 
   ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());

@@ -277,6 +277,16 @@ def make_corpus(out):
         b"".join(f"  c{i}:\n    key: rsa4096\n    ca: true\n".encode() +
                  (f"    issuer: c{i - 1}\n".encode() if i else b"") for i in range(3000)) +
         b"server:\n  cert: c2999\nexpect:\n  0: pass\n  1: pass\n  2: pass\n")
+    # Values OpenSSL refuses when it builds the certificate (X.509's 64-character CN, dates past
+    # 9999): the loader must refuse them first, naming the file, not certificate generation with
+    # "internal error".
+    add("yaml", "cn-65-characters.yaml",
+        open(f"{base}/scenario.yaml", "rb").read().replace(b"    cn: localhost\n",
+                                                            b"    cn: " + b"a" * 65 + b"\n"))
+    add("yaml", "not-after-9000y.yaml",
+        open(f"{base}/scenario.yaml", "rb").read().replace(b"    cn: localhost\n",
+                                                            b"    cn: localhost\n"
+                                                            b"    not_after: +9000y\n"))
     add("yaml", "issuer-cycle.yaml",
         open(f"{base}/scenario.yaml", "rb").read().replace(b"    ca: true\n",
                                                             b"    ca: true\n    issuer: server\n"))

@@ -86,4 +86,18 @@ for args in "--key dsa" "--san IP:nonsense" "--days 0" "$too_many_sans"; do
   [[ ! -e $tmp/bad ]] || fail "certs gen ${args:0:40} wrote something"
 done
 
+# --cn is checked up front and named as --cn (not "internal error", not a --san problem): empty,
+# over X.509's 64 characters, not UTF-8. 64 two-byte characters are 64 characters, and fine.
+for cn in "" "$(printf 'a%.0s' {1..65})" $'caf\xe9'; do
+  set +e
+  "$TLSMATRIX" certs gen --out "$tmp/bad" --cn "$cn" >/dev/null 2>"$tmp/err.log"
+  rc=$?
+  set -e
+  [[ $rc == 2 ]] || fail "certs gen --cn '${cn:0:20}' exited $rc, want 2"
+  [[ $(head -n 1 "$tmp/err.log") == --cn:* ]] || fail "certs gen --cn '${cn:0:20}': $(cat "$tmp/err.log")"
+  [[ ! -e $tmp/bad ]] || fail "certs gen --cn '${cn:0:20}' wrote something"
+done
+"$TLSMATRIX" certs gen --out "$tmp/wide-cn" --key ec-p256 --cn "$(printf '\xc3\xa9%.0s' {1..64})" \
+  >/dev/null || fail "a CN of 64 two-byte characters was refused"
+
 echo "certs_gen: ok"

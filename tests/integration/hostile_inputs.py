@@ -128,7 +128,7 @@ def slots(base, port):
 # The sample a full=False slot runs: one of each way a file can be unusable.
 SAMPLE = {"empty", "garbage.bin", "fifo", "symlink-loop", "missing", "huge-100MB",
           "truncated-base64.pem", "encrypted-pkcs8.key", "alias-bomb.yaml", "deep-flow.yaml",
-          "chain-3000.pem", "der", "unreadable"}
+          "chain-3000.pem", "der", "unreadable", "cn-65-characters.yaml"}
 
 
 def can_read_unreadable(path):

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/certs/cert_factory.h"
+#include "harness/io/input_error.h"
 #include "harness/runner/runner.h"
 
 namespace tlsmatrix {
@@ -203,6 +204,30 @@ TEST_F(CellTest, ClientFilesThatDoNotLoad) {
   s.client.client_key_path = "server";
   EXPECT_EQ(run(s, 0), kPass);  // plaintext reads no files
   EXPECT_EQ(run(s, 2), failing(Reason::client_config_error));
+}
+
+// A set the factory refuses (a CN over X.509's 64 characters, built here past the loader, which
+// would refuse it first) is bad input naming the scenario file, and the run stops there: the
+// valid scenario after it gets no cell. One job makes that order deterministic.
+TEST_F(CellTest, ASetThatCannotBeBuiltStopsTheRunNamingItsFile) {
+  Scenario bad = valid_scenario();
+  bad.name = "unit-bad";
+  bad.file = "scenarios/bad/long-cn.yaml";
+  bad.certs[1].cn = std::string(65, 'a');
+  RunOptions options;
+  options.modes = {1};
+  options.profiles = {"grpc-core"};
+  options.jobs = 1;
+  int cells = 0;
+  options.on_cell_done = [&cells](int, int, const CellResult&) { ++cells; };
+  try {
+    run_scenarios({bad, valid_scenario()}, options);
+    FAIL() << "the run accepted a set OpenSSL cannot build";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("scenarios/bad/long-cn.yaml: certificate 'server'", 0), 0u)
+        << e.what();
+  }
+  EXPECT_EQ(cells, 0);
 }
 
 }  // namespace

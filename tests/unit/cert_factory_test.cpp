@@ -161,11 +161,10 @@ TEST(CertFactory, NonCaIssuerIsRejectedByVerifiers) {
   CertSet set = build_cert_set({spec("notca", "", false), spec("leaf", "notca")});
   X509* notca = set.get("notca").cert.get();
   EXPECT_EQ(X509_check_ca(notca), 0);
-  BASIC_CONSTRAINTS* bc = static_cast<BASIC_CONSTRAINTS*>(
-      X509_get_ext_d2i(notca, NID_basic_constraints, nullptr, nullptr));
+  ossl::BasicConstraintsPtr bc(static_cast<BASIC_CONSTRAINTS*>(
+      X509_get_ext_d2i(notca, NID_basic_constraints, nullptr, nullptr)));
   ASSERT_NE(bc, nullptr) << "CA:FALSE must be explicit";
   EXPECT_EQ(bc->ca, 0);
-  BASIC_CONSTRAINTS_free(bc);
   EXPECT_EQ(X509_get_extension_flags(notca) & EXFLAG_CRITICAL, 0u);  // nothing unknown
   int idx = X509_get_ext_by_NID(notca, NID_basic_constraints, -1);
   EXPECT_EQ(X509_EXTENSION_get_critical(X509_get_ext(notca, idx)), 1);

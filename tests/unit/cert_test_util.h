@@ -51,14 +51,12 @@ class TempDir {
 inline int verify_chain(X509* leaf, X509* root, const std::vector<X509*>& untrusted = {}) {
   ossl::X509StorePtr store(X509_STORE_new());
   X509_STORE_add_cert(store.get(), root);
-  STACK_OF(X509)* chain = sk_X509_new_null();
-  for (X509* c : untrusted) sk_X509_push(chain, c);
+  ossl::X509StackPtr chain(sk_X509_new_null());
+  for (X509* c : untrusted) ossl::push_owned(chain.get(), ossl::up_ref(c), "test chain");
   ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
-  X509_STORE_CTX_init(ctx.get(), store.get(), leaf, chain);
+  X509_STORE_CTX_init(ctx.get(), store.get(), leaf, chain.get());
   int ok = X509_verify_cert(ctx.get());
-  int err = ok == 1 ? X509_V_OK : X509_STORE_CTX_get_error(ctx.get());
-  sk_X509_free(chain);  // does not own the certificates
-  return err;
+  return ok == 1 ? X509_V_OK : X509_STORE_CTX_get_error(ctx.get());
 }
 
 }  // namespace tlsmatrix::testutil

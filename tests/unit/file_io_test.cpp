@@ -123,5 +123,19 @@ TEST(CreateFolders, NamesTheFolderItCannotCreate) {
   EXPECT_TRUE(fs::is_directory(tmp.path() / "x" / "y"));
 }
 
+// The up-front check every report flag (run, probe, bench, validate) uses: the message names the
+// file the user typed and says what is wrong with it.
+TEST(CheckOutputFile, NamesTheFileAndTheProblem) {
+  testutil::TempDir tmp;
+  const fs::path nowhere = tmp.path() / "no-such-folder" / "r.json";
+  EXPECT_EQ(message_of([&] { io::check_output_file(nowhere); }),
+            nowhere.string() + ": folder " + nowhere.parent_path().string() + " does not exist");
+  EXPECT_EQ(message_of([&] { io::check_output_file(tmp.path()); }),
+            tmp.path().string() + ": is a directory; give a file name for the report");
+  EXPECT_EQ(message_of([&] { io::check_output_file(""); }), "report path is empty");
+  EXPECT_NO_THROW(io::check_output_file(tmp.path() / "r.json"));
+  EXPECT_NO_THROW(io::check_output_file("r.json"));  // the current folder
+}
+
 }  // namespace
 }  // namespace tlsmatrix

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "harness/certs/cert_factory.h"
 #include "harness/io/input_error.h"
 
 namespace tlsmatrix {
@@ -251,6 +252,23 @@ const std::vector<ErrorCase>& error_cases() {
        "bad duration '825days'; expected an offset from now"},
       {"inverted validity", replace_line(9, "    not_after: -2h"), 9,
        "not_after must be later than not_before"},
+      // Within parse_duration's range, but past what OpenSSL can write as a certificate date.
+      {"not_after past 9999", replace_line(9, "    not_after: +9000y"), 9,
+       "certs.server.not_after: '+9000y' puts the date in the year 1"},
+      {"not_before before 1900", replace_line(9, "    not_before: -200y"), 9,
+       "certs.server.not_before: '-200y' puts the date in the year 18"},
+      // OpenSSL's upper bounds count characters: 64 two-byte characters are fine (below), 65
+      // ASCII ones are not.
+      {"cn of 65", replace_line(9, "    cn: " + std::string(65, 'a')), 9,
+       "certs.server.cn: 65 characters; X.509 allows at most 64"},
+      {"o of 65", replace_line(9, "    o: " + std::string(65, 'o')), 9,
+       "certs.server.o: 65 characters; X.509 allows at most 64"},
+      {"ou of 65", replace_line(9, "    ou: " + std::string(65, 'u')), 9,
+       "certs.server.ou: 65 characters; X.509 allows at most 64"},
+      {"st of 129", replace_line(9, "    st: " + std::string(129, 's')), 9,
+       "certs.server.st: 129 characters; X.509 allows at most 128"},
+      {"l of 129", replace_line(9, "    l: " + std::string(129, 'l')), 9,
+       "certs.server.l: 129 characters; X.509 allows at most 128"},
       {"bad san prefix", replace_line(9, "    san: [DNS:localhost, HOST:x]"), 9,
        "bad entry 'HOST:x'; expected DNS:NAME, IP:ADDRESS or URI:URI"},
       {"bad san ip", replace_line(9, "    san: [IP:300.1.1.1]"), 9,
@@ -356,6 +374,40 @@ TEST(ScenarioLoader, DigestForEd25519SignerIsAnError) {
     EXPECT_THAT(e.what(), StartsWith("bad.yaml:11:"));
     EXPECT_THAT(e.what(), HasSubstr("the signer 'ca' has an ed25519 key"));
   }
+}
+
+// The limits above are OpenSSL's own: a file at every limit loads and its certificates build,
+// and the same certificate one step beyond a limit is refused by the factory (which would
+// otherwise be the first to notice, with no file or line).
+TEST(ScenarioLoader, SubjectAndValidityLimitsAreOpenSslLimits) {
+  std::string two_byte;
+  for (int i = 0; i < 64; ++i) two_byte += "\xc3\xa9";  // 64 x U+00E9: 128 bytes, 64 characters
+  std::string yaml = replace_line(9, "    key: ec-p256\n    cn: " + two_byte + "\n    o: " +
+                                         std::string(64, 'o') + "\n    ou: " +
+                                         std::string(64, 'u') + "\n    st: " +
+                                         std::string(128, 's') + "\n    l: " +
+                                         std::string(128, 'l') +
+                                         "\n    not_before: -100y\n    not_after: +7000y");
+  Scenario s = parse_scenario(yaml, "limits.yaml");
+  ASSERT_EQ(s.certs.at(1).name, "server");
+  CertSpec server = s.certs.at(1);
+  EXPECT_EQ(server.cn, two_byte);
+  EXPECT_EQ(server.not_after, std::chrono::seconds(std::int64_t{7000} * 365 * 86400));
+  EXPECT_NO_THROW(build_cert_set(s.certs));
+
+  server.issuer.clear();  // built alone, self-signed
+  EXPECT_NO_THROW(build_cert_set({server}));  // so each refusal below has one cause
+  auto refused = [](CertSpec spec, auto change) {
+    change(spec);
+    EXPECT_ANY_THROW(build_cert_set({spec}));
+  };
+  refused(server, [](CertSpec& c) { c.cn += "a"; });
+  refused(server, [](CertSpec& c) { c.o += "o"; });
+  refused(server, [](CertSpec& c) { c.ou += "u"; });
+  refused(server, [](CertSpec& c) { c.st += "s"; });
+  refused(server, [](CertSpec& c) { c.l += "l"; });
+  refused(server, [](CertSpec& c) { c.not_after = std::chrono::seconds(std::int64_t{9000} * 365 * 86400); });
+  refused(server, [](CertSpec& c) { c.not_before = std::chrono::seconds(std::int64_t{-200} * 365 * 86400); });
 }
 
 TEST(ScenarioLoader, BaseDocumentIsValid) {

@@ -77,6 +77,25 @@ TEST_F(DynamicCheck, NameOnlyInCnFailsForGo) {
   EXPECT_NE(go.fix.find("subjectAltName"), std::string::npos) << go.fix;
 }
 
+// Without --server-name the client checks the address it connected to (127.0.0.1); a
+// certificate for localhost alone fails that, and the advice must name 127.0.0.1 as an IP
+// name, not an empty "DNS:".
+TEST_F(DynamicCheck, HostnameAdviceNamesWhatTheClientChecked) {
+  CertSet set = make_set({"DNS:localhost"});
+  DeploymentInput in = input();
+  in.server_name.clear();
+  auto rs = run_dynamic_check(in, files_of(set), std::chrono::seconds(5));
+  ASSERT_FALSE(rs.empty());
+  for (const CheckResult& r : rs) {
+    SCOPED_TRACE(r.message);
+    EXPECT_EQ(r.severity, Severity::error);
+    EXPECT_NE(r.message.find("hostname_mismatch"), std::string::npos);
+    EXPECT_NE(r.fix.find("the client checked 127.0.0.1"), std::string::npos) << r.fix;
+    EXPECT_NE(r.fix.find("subjectAltName = IP:127.0.0.1"), std::string::npos) << r.fix;
+    EXPECT_NE(r.fix.find("--server-name"), std::string::npos) << r.fix;
+  }
+}
+
 // Every profile fails the same way (mode 2, no client certificate): one merged line, with the
 // reason the server saw.
 TEST_F(DynamicCheck, AlikeFailuresMerge) {

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <stdexcept>
 #include <thread>
 
@@ -96,33 +97,45 @@ ProcessResult run_share(const LoadPlan& plan, int process, SharedState& shared) 
     std::int64_t last_end = 0;
     std::vector<float> lat;
     std::string error;
+    std::exception_ptr thrown;  // once() threw: the run is broken, not one handshake
   };
   std::vector<PerThread> per(workers.size());
+  std::atomic<bool> stop{false};
   std::vector<std::thread> threads;
   for (std::size_t w = 0; w < workers.size(); ++w) {
     threads.emplace_back([&, w] {
-      if (int cpu = workers[w]->cpu(); cpu >= 0) pin_this_thread(cpu);
       PerThread& me = per[w];
-      me.lat.reserve(1 << 14);
-      for (;;) {
-        std::int64_t t0 = now_ns();
-        if (t0 >= deadline) break;
-        Attempt a = workers[w]->once();
-        std::int64_t t1 = now_ns();
-        me.last_end = t1;
-        if (a.ok) {
-          ++me.ok;
-          if (a.resumed) ++me.resumed;
-          me.lat.push_back(static_cast<float>(static_cast<double>(t1 - t0) / 1e3));
-        } else {
-          ++me.failed;
-          if (me.error.empty()) me.error = a.error;
+      // An exception leaving a thread aborts the process: it goes to the joining thread instead,
+      // and the other workers stop rather than run out a window whose result is discarded.
+      try {
+        if (int cpu = workers[w]->cpu(); cpu >= 0) pin_this_thread(cpu);
+        me.lat.reserve(1 << 14);
+        for (;;) {
+          std::int64_t t0 = now_ns();
+          if (t0 >= deadline || stop.load(std::memory_order_relaxed)) break;
+          Attempt a = workers[w]->once();
+          std::int64_t t1 = now_ns();
+          me.last_end = t1;
+          if (a.ok) {
+            ++me.ok;
+            if (a.resumed) ++me.resumed;
+            me.lat.push_back(static_cast<float>(static_cast<double>(t1 - t0) / 1e3));
+          } else {
+            ++me.failed;
+            if (me.error.empty()) me.error = a.error;
+          }
+          shared.completed.fetch_add(1, std::memory_order_relaxed);
         }
-        shared.completed.fetch_add(1, std::memory_order_relaxed);
+      } catch (...) {
+        me.thrown = std::current_exception();
+        stop.store(true);
       }
     });
   }
   for (auto& t : threads) t.join();
+  for (const auto& p : per) {
+    if (p.thrown) std::rethrow_exception(p.thrown);
+  }
   workers.clear();
   scope.reset();  // the server share stops, so its CPU time is all in
   ProcessResult r;

@@ -1,5 +1,7 @@
-// A point in time that every network wait of one probe step counts down to, so connect, handshake
-// and reads share one budget instead of each getting a fresh timeout.
+// A point in time that the waits of one phase of a probe step count down to: connect and handshake
+// share one budget, so a slow connect cannot stretch the handshake. The reply to what the probe
+// sends afterwards gets a deadline of its own: --timeout bounds each connect + handshake and each
+// read (README, `probe --help`), so a reply is never judged missing because the connect was slow.
 #pragma once
 
 #include <algorithm>

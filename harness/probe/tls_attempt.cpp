@@ -119,6 +119,7 @@ void record_session(SSL* ssl, TlsAttempt& out) {
 // After the handshake: say HTTP/2 and watch what comes back for `alive_wait`.
 void watch_after_handshake(SSL* ssl, int fd, const TlsAttemptOptions& options, TlsAttempt& out) {
   const std::string& preface = h2_client_preface();
+  // A budget of its own (deadline.h): connect and handshake may have used up theirs.
   Deadline write_deadline(options.timeout);
   std::string write_error;
   for (;;) {

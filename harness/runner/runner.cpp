@@ -208,9 +208,10 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
     // the same pooled (type, slot) key, and an RSA key is the most expensive thing in a run.
     try {
       KeyPool::shared().warm(pooled_keys(scenarios));
-    } catch (const std::exception&) {
-      // Only a head start: every set asks the pool again for its own keys, so a key type this
-      // OpenSSL refuses fails the first set that needs it, whose error names the scenario file.
+    } catch (...) {
+      // Only a head start, and nothing may leave this thread (it would abort the process): every
+      // set asks the pool again for its own keys, so a key type this OpenSSL refuses fails the
+      // first set that needs it, whose error names the scenario file.
     }
     // A set that cannot be built is the scenario file's fault (InputError naming it): the cells
     // waiting for it rethrow that, and the run stops without starting more cells. The loader

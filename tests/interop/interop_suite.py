@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -150,6 +151,7 @@ class Serve:
     """One `tlsmatrix serve` process. A reader thread collects its lines; the suite runs the client
     stacks one after another, so the lines between two cuts belong to one stack's connection."""
     EVENT = re.compile(r"\b(pass|fail) ([a-z_]+)")
+    MARKER = "fail plaintext_to_tls"
 
     def __init__(self, mode, pem, key, ca):
         cmd = [TLSMATRIX, "serve", "--tls-mode", str(mode), "--server-pem", pem,
@@ -159,6 +161,7 @@ class Serve:
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      text=True)
         self.port, self.error, self.lines, self.cuts = None, "", [], {}
+        self.taken, self.marker = 0, None
 
     def wait_listening(self):
         line = self.proc.stdout.readline()
@@ -174,10 +177,39 @@ class Serve:
         for line in self.proc.stdout:
             self.lines.append(line.strip())
 
-    def cut(self, stack):
-        """The lines since the previous cut are `stack`'s."""
-        start = sum(len(v) for v in self.cuts.values())
-        self.cuts[stack] = self.lines[start:]
+    def send_marker(self):
+        """A plaintext HTTP/2 preface: this TLS server answers it with one `fail plaintext_to_tls`
+        line, printed after the lines of every connection the finished stack made (a fixed sleep
+        instead let a late line on a loaded machine slip into the next stack's share)."""
+        if self.port is not None:
+            self.marker = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+            self.marker.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+
+    def cut(self, stack, plaintext_lines, deadline):
+        """The lines before the marker's are `stack`'s. The stack's own plaintext client (if the
+        scenario has one) prints the same line as the marker, so the cut waits for one more."""
+        start, want = self.taken, plaintext_lines + 1
+        end = None
+        while end is None and self.marker is not None:
+            seen = [i for i in range(start, len(self.lines)) if self.MARKER in self.lines[i]]
+            if len(seen) >= want:
+                end = seen[want - 1]
+            elif time.monotonic() > deadline:
+                log(f"interop: no marker line from port {self.port}; cut at what arrived")
+                break
+            else:
+                time.sleep(0.01)
+        if self.marker is not None:
+            self.marker.close()
+            self.marker = None
+        if end is None:
+            end = len(self.lines)
+            self.cuts[stack] = self.lines[start:end]
+            self.taken = end
+        else:
+            # Identical lines: which of the two is the marker's does not matter.
+            self.cuts[stack] = self.lines[start:end]
+            self.taken = end + 1
 
     def judged(self, stack):
         """The first failure reason the server printed for `stack`'s connection, if any."""
@@ -324,9 +356,12 @@ def main():
         if p.returncode != 0:
             sys.exit(f"{stack} client failed: {p.stderr.strip()[-2000:]}")
         results[stack] = {r["id"]: r for r in map(json.loads, p.stdout.splitlines())}
-        time.sleep(0.3)  # let every server print its last handshake before the cut
         for sv in serves.values():
-            sv.cut(stack)
+            sv.send_marker()
+        deadline = time.monotonic() + 30
+        for (name, mode), sv in serves.items():
+            plaintext = sum(1 for c in batch if c["plaintext"] and c["port"] == sv.port)
+            sv.cut(stack, plaintext, deadline)
         log(f"interop: {stack} client done ({time.monotonic() - started:.1f}s)")
 
     # What each server said, by the client's address.

@@ -1,30 +1,18 @@
 #include "harness/certs/milvus_layout.h"
 
-#include <openssl/x509v3.h>
-
 #include <algorithm>
 #include <chrono>
 
-#include "harness/ossl/ossl_ptr.h"
+#include "harness/net/ip_literal.h"
 
 namespace tlsmatrix {
-
-namespace {
-
-bool is_ip_address(const std::string& text) {
-  ossl::Asn1OctetStringPtr ip(a2i_IPADDRESS(text.c_str()));
-  ossl::drain_errors();
-  return ip != nullptr;
-}
-
-}  // namespace
 
 std::string normalize_san(std::string_view entry) {
   for (std::string_view prefix : {"DNS:", "IP:", "URI:"}) {
     if (entry.substr(0, prefix.size()) == prefix) return std::string(entry);
   }
   std::string bare(entry);
-  return (is_ip_address(bare) ? "IP:" : "DNS:") + bare;
+  return (net::is_ip_literal(bare) ? "IP:" : "DNS:") + bare;
 }
 
 std::vector<CertSpec> milvus_layout(const MilvusLayoutOptions& options) {

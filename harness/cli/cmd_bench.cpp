@@ -192,8 +192,8 @@ void add_bench_command(CLI::App& app, Action& action) {
                 "do not shard the in-process TLS server by core (by default core N has its own "
                 "listener and loop thread, and the clients bound to core N use it)");
   cmd->add_option("--target", opts->target,
-                  "HOST:PORT of an external TLS server instead of the in-process one (its "
-                  "certificate is not verified)");
+                  "HOST:PORT (IPv6 as [::1]:PORT) of an external TLS server instead of the "
+                  "in-process one (its certificate is not verified)");
   cmd->add_option("--json", opts->json, "write the results as JSON to this file");
   cmd->add_option("--html", opts->html, "write a self-contained HTML page with charts to this file");
   cmd->callback([opts, &action] { action = [opts] { return run_bench_command(*opts); }; });

@@ -12,6 +12,7 @@
 #include "harness/cli/commands.h"
 #include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
+#include "harness/net/host_port.h"
 #include "harness/probe/probe.h"
 #include "reports/probe_console.h"
 #include "reports/probe_json.h"
@@ -35,7 +36,7 @@ int run_probe_command(const ProbeFlags& f) {
   // Refuse an unwritable --json before probing, not after the report is on screen.
   if (!f.json.empty()) io::check_output_file(f.json);
   probe::ProbeOptions o;
-  o.endpoint = probe::parse_endpoint(f.endpoint);
+  o.endpoint = net::parse_host_port(f.endpoint);
   o.expected_mode = f.tls_mode;
   o.server_name = f.server_name;
   o.timeout = std::chrono::milliseconds(static_cast<long long>(std::llround(f.timeout_s * 1000)));

@@ -1,7 +1,6 @@
 #include "harness/handshake/socket_client.h"
 
 #include <arpa/inet.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/time.h>
@@ -14,6 +13,8 @@
 
 #include "harness/handshake/tls_contexts.h"
 #include "harness/io/input_error.h"
+#include "harness/net/host_port.h"
+#include "harness/net/resolve.h"
 
 namespace tlsmatrix::handshake {
 
@@ -28,27 +29,15 @@ Endpoint loopback_endpoint(int port) {
   return ep;
 }
 
-Endpoint resolve_endpoint(std::string_view host_port) {
-  std::string text(host_port);
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) {
-    throw InputError("--target: '" + text + "' is not HOST:PORT");
-  }
-  std::string host = text.substr(0, colon);
-  std::string port = text.substr(colon + 1);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* res = nullptr;
-  int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &res);
-  if (rc != 0 || res == nullptr) {
-    throw InputError("--target: cannot resolve '" + text + "': " + gai_strerror(rc));
-  }
+Endpoint resolve_endpoint(std::string_view host_port, std::chrono::milliseconds timeout) {
+  net::HostPort target = net::parse_host_port(host_port, "--target");
+  net::Resolution resolved = net::resolve(target.host, target.port, timeout);
+  if (resolved.addresses.empty()) throw InputError("--target " + target.text() + ": " + resolved.error);
+  const net::Address& first = resolved.addresses.front();
   Endpoint ep;
-  std::memcpy(&ep.addr, res->ai_addr, res->ai_addrlen);
-  ep.len = res->ai_addrlen;
-  ep.text = text;
-  freeaddrinfo(res);
+  ep.addr = first.storage;
+  ep.len = first.len;
+  ep.text = target.text();
   return ep;
 }
 
@@ -66,11 +55,16 @@ struct Fd {
 };
 
 std::string failure(const char* what) {
+  const int err = errno;  // before anything else can overwrite it
   std::string queue = ossl::drain_errors();
   std::string out = what;
   if (!queue.empty()) out += ": " + queue;
-  else if (errno != 0) out += std::string(": ") + std::strerror(errno);
+  else if (err != 0) out += std::string(": ") + std::strerror(err);
   return out;
+}
+
+std::string timed_out(std::chrono::milliseconds timeout) {
+  return " timed out (nothing within " + std::to_string(timeout.count()) + " ms)";
 }
 
 }  // namespace
@@ -92,7 +86,9 @@ HandshakeOutcome SocketHandshaker::handshake(SSL_SESSION* session, ossl::SslSess
   setsockopt(sock.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   errno = 0;
   if (connect(sock.fd, reinterpret_cast<const sockaddr*>(&endpoint_.addr), endpoint_.len) != 0) {
-    out.error = failure(("connect to " + endpoint_.text).c_str());
+    // Linux reports an expired SO_SNDTIMEO on connect() as EINPROGRESS.
+    out.error = errno == EINPROGRESS ? "connect to " + endpoint_.text + timed_out(timeout_)
+                                     : failure(("connect to " + endpoint_.text).c_str());
     return out;
   }
   ossl::SslPtr ssl(SSL_new(ctx_));
@@ -107,8 +103,14 @@ HandshakeOutcome SocketHandshaker::handshake(SSL_SESSION* session, ossl::SslSess
   int rc = SSL_connect(ssl.get());
   if (rc != 1) {
     int err = SSL_get_error(ssl.get(), rc);
-    out.error = failure(err == SSL_ERROR_SYSCALL && errno == EAGAIN ? "handshake timed out"
-                                                                   : "handshake failed");
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+      // The socket blocks, so the only way to end up wanting more is SO_RCVTIMEO/SO_SNDTIMEO
+      // running out: the socket BIO takes their EAGAIN for "retry", not for an error.
+      ossl::drain_errors();
+      out.error = "handshake with " + endpoint_.text + timed_out(timeout_);
+      return out;
+    }
+    out.error = failure("handshake failed");
     return out;
   }
   out.ok = true;

@@ -13,6 +13,10 @@
 
 namespace tlsmatrix::handshake {
 
+// How long the client waits for the server at each step (name lookup, connect, each read and
+// write of the handshake).
+inline constexpr std::chrono::milliseconds kSocketTimeout{5000};
+
 struct Endpoint {
   sockaddr_storage addr{};
   socklen_t len = 0;
@@ -20,14 +24,15 @@ struct Endpoint {
 };
 
 Endpoint loopback_endpoint(int port);
-// "HOST:PORT" (numeric or a name). Throws InputError("--target: ...") when it does not resolve.
-Endpoint resolve_endpoint(std::string_view host_port);
+// `bench --target`: "HOST:PORT" (net::parse_host_port), its first address, looked up within
+// `timeout`. Throws InputError("--target ...") when it does not parse or resolve.
+Endpoint resolve_endpoint(std::string_view host_port, std::chrono::milliseconds timeout = kSocketTimeout);
 
 class SocketHandshaker {
  public:
   // `ctx` must outlive the handshaker.
   SocketHandshaker(SSL_CTX* ctx, Endpoint endpoint,
-                   std::chrono::milliseconds timeout = std::chrono::seconds(5));
+                   std::chrono::milliseconds timeout = kSocketTimeout);
 
   // Connects, handshakes, closes. As MemoryPair::handshake; the outcome's client_cert_seen is
   // always false (only the server knows).

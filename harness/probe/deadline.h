@@ -18,9 +18,10 @@ class Deadline {
   explicit Deadline(std::chrono::milliseconds budget) : at_(Clock::now() + budget) {}
 
   bool passed() const { return Clock::now() >= at_; }
-  // Milliseconds left, clamped to [0, INT_MAX] for poll().
+  // Milliseconds left, clamped to [0, INT_MAX] for poll(). Rounded up: a wait of it never ends
+  // before the deadline, and a fresh 5 s deadline reads as 5 s, not 4.999 s, in messages.
   int remaining_ms() const {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(at_ - Clock::now()).count();
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(at_ - Clock::now()).count();
     return static_cast<int>(std::clamp<long long>(left, 0, 0x7fffffff));
   }
   // The earlier of this deadline and `budget` from now.

@@ -1,61 +1,16 @@
 #include "harness/probe/endpoint.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstring>
-#include <memory>
 
-#include "harness/io/input_error.h"
+#include "harness/net/resolve.h"
 
 namespace tlsmatrix::probe {
-
-std::string Endpoint::text() const {
-  if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
-  return host + ":" + std::to_string(port);
-}
-
-Endpoint parse_endpoint(std::string_view text) {
-  auto bad = [&](const std::string& why) {
-    return InputError(std::string(text) + ": " + why + " (expected HOST:PORT, e.g. 127.0.0.1:19530)");
-  };
-  Endpoint ep;
-  std::string_view port_text;
-  if (!text.empty() && text.front() == '[') {
-    auto close = text.find(']');
-    if (close == std::string_view::npos) throw bad("unclosed '[' in IPv6 address");
-    ep.host = std::string(text.substr(1, close - 1));
-    if (close + 1 >= text.size() || text[close + 1] != ':') throw bad("no port after ']'");
-    port_text = text.substr(close + 2);
-  } else {
-    auto colon = text.rfind(':');
-    if (colon == std::string_view::npos) throw bad("no port");
-    ep.host = std::string(text.substr(0, colon));
-    if (ep.host.find(':') != std::string::npos) throw bad("IPv6 addresses need brackets");
-    port_text = text.substr(colon + 1);
-  }
-  if (ep.host.empty()) throw bad("empty host");
-  int port = 0;
-  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
-      port < 1 || port > 65535) {
-    throw bad("port must be a number from 1 to 65535");
-  }
-  ep.port = port;
-  return ep;
-}
-
-bool is_ip_literal(std::string_view host) {
-  std::string h(host);
-  unsigned char buf[sizeof(in6_addr)];
-  return inet_pton(AF_INET, h.c_str(), buf) == 1 || inet_pton(AF_INET6, h.c_str(), buf) == 1;
-}
 
 Socket& Socket::operator=(Socket&& o) noexcept {
   if (this != &o) {
@@ -70,10 +25,6 @@ Socket::~Socket() {
 }
 
 namespace {
-struct AddrInfoDeleter {
-  void operator()(addrinfo* a) const noexcept { freeaddrinfo(a); }
-};
-
 std::string errno_text(int err) {
   switch (err) {
     case ECONNREFUSED: return "connection refused (nothing listens on that port)";
@@ -87,22 +38,16 @@ std::string errno_text(int err) {
 
 namespace {
 
-std::string numeric_address(const sockaddr* sa, socklen_t len) {
-  char host[NI_MAXHOST];
-  if (getnameinfo(sa, len, host, sizeof host, nullptr, 0, NI_NUMERICHOST) != 0) return "";
-  return host;
-}
-
 // One non-blocking connect to one address.
-ConnectResult connect_one(const addrinfo* a, const Deadline& deadline) {
+ConnectResult connect_one(const net::Address& a, const Deadline& deadline) {
   ConnectResult out;
-  out.address = numeric_address(a->ai_addr, a->ai_addrlen);
-  Socket s(::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol));
+  out.address = a.text;
+  Socket s(::socket(a.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (!s) {
     out.error = std::string("socket: ") + std::strerror(errno);
     return out;
   }
-  if (::connect(s.fd(), a->ai_addr, a->ai_addrlen) != 0) {
+  if (::connect(s.fd(), a.sockaddr_ptr(), a.len) != 0) {
     if (errno != EINPROGRESS) {
       out.error = errno_text(errno);
       return out;
@@ -132,26 +77,22 @@ ConnectResult connect_one(const addrinfo* a, const Deadline& deadline) {
 }  // namespace
 
 ConnectResult connect_tcp(const Endpoint& endpoint, const Deadline& deadline) {
-  addrinfo hints{};
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV | (endpoint.pinned.empty() ? 0 : AI_NUMERICHOST);
-  addrinfo* raw = nullptr;
   const std::string& host = endpoint.pinned.empty() ? endpoint.host : endpoint.pinned;
-  std::string port = std::to_string(endpoint.port);
-  if (int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &raw); rc != 0) {
-    ConnectResult out;
-    out.error = "cannot resolve " + host + ": " + gai_strerror(rc);
+  net::Resolution resolved =
+      net::resolve(host, endpoint.port, std::chrono::milliseconds(deadline.remaining_ms()));
+  ConnectResult out;
+  if (resolved.addresses.empty()) {
+    out.timed_out = resolved.timed_out;
+    out.error = resolved.error;
     return out;
   }
-  std::unique_ptr<addrinfo, AddrInfoDeleter> addrs(raw);
-  ConnectResult out;
   std::string errors;
-  for (const addrinfo* a = addrs.get(); a != nullptr; a = a->ai_next) {
+  for (const net::Address& a : resolved.addresses) {
     out = connect_one(a, deadline);
     if (out.socket || out.timed_out) return out;
     errors += (errors.empty() ? "" : "; ") + out.address + ": " + out.error;
   }
-  if (addrs->ai_next != nullptr) out.error = errors;  // several addresses: say what each said
+  if (resolved.addresses.size() > 1) out.error = errors;  // several addresses: say what each said
   return out;
 }
 

@@ -3,25 +3,21 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include "harness/net/host_port.h"
 #include "harness/probe/deadline.h"
 
 namespace tlsmatrix::probe {
 
-struct Endpoint {
-  std::string host;  // as given, without IPv6 brackets
-  int port = 0;
+// The address as given (net::parse_host_port) and, once known, the address it reached.
+struct Endpoint : net::HostPort {
+  Endpoint() = default;
+  Endpoint(net::HostPort given) : net::HostPort(std::move(given)) {}  // not pinned yet
   // The numeric address the first connection reached; later connections go there only, so every
   // check of one probe talks to the same server even when the name resolves to several.
   std::string pinned;
-  std::string text() const;  // "host:port" or "[v6]:port"
 };
-
-// Parses "host:port", "1.2.3.4:port" or "[::1]:port". Throws InputError naming the argument.
-Endpoint parse_endpoint(std::string_view text);
-
-// True for an IPv4 or IPv6 literal (which never goes into SNI).
-bool is_ip_literal(std::string_view host);
 
 // A connected socket, closed on destruction. Non-blocking once connected.
 class Socket {
@@ -53,7 +49,8 @@ struct ConnectResult {
 };
 
 // Connects to the pinned address, or else to the host's addresses in resolver order (localhost
-// may be ::1 and 127.0.0.1) until one accepts: non-blocking connects bounded by `deadline`.
+// may be ::1 and 127.0.0.1) until one accepts. The name lookup and the non-blocking connects are
+// all bounded by `deadline`.
 ConnectResult connect_tcp(const Endpoint& endpoint, const Deadline& deadline);
 
 // What a read with a deadline saw.

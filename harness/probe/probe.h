@@ -2,7 +2,8 @@
 // answers (plaintext HTTP/2, TLS without client auth, TLS that requires a client certificate),
 // records the chain it presents, and runs the checks a scanner misses: that a mode-2 endpoint
 // turns away clients without a certificate or with one from an unrelated CA, and that a TLS
-// endpoint turns away plaintext. Only the given address is contacted; every wait is bounded.
+// endpoint turns away plaintext. Only the given address is contacted (and, for a name, the name
+// server). Every wait is bounded by the timeout, the name lookup included (net::resolve).
 #pragma once
 
 #include <chrono>

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "harness/net/ip_literal.h"
 #include "harness/ossl/x509_text.h"
 #include "harness/probe/cert_info.h"
 #include "harness/probe/deadline.h"
@@ -189,7 +190,7 @@ TlsAttempt attempt_tls(const Endpoint& endpoint, const TlsAttemptOptions& option
   SSL_set_app_data(ssl.get(), &state);
   SSL_set_msg_callback(ssl.get(), on_message);
   SSL_set_fd(ssl.get(), fd);
-  if (!options.server_name.empty() && !is_ip_literal(options.server_name)) {
+  if (!options.server_name.empty() && !net::is_ip_literal(options.server_name)) {
     SSL_set_tlsext_host_name(ssl.get(), options.server_name.c_str());
   }
 

@@ -1,6 +1,5 @@
 #include "harness/scenario/scenario_loader.h"
 
-#include <arpa/inet.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -18,6 +17,7 @@
 #include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
 #include "harness/io/utf8.h"
+#include "harness/net/ip_literal.h"
 
 namespace tlsmatrix {
 
@@ -336,11 +336,6 @@ bool valid_name(std::string_view s) {
   return std::all_of(s.begin() + 1, s.end(), [&](char c) { return ok(c, false); });
 }
 
-bool valid_ip(const std::string& s) {
-  unsigned char buf[16];
-  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
-}
-
 void check_san(const Reader& r, const YNode& item, const std::string& path,
                const std::string& san) {
   auto colon = san.find(':');
@@ -350,7 +345,7 @@ void check_san(const Reader& r, const YNode& item, const std::string& path,
     r.fail(item, path + ": bad entry '" + san +
                      "'; expected DNS:NAME, IP:ADDRESS or URI:URI (e.g. DNS:localhost)");
   }
-  if (type == "IP" && !valid_ip(value)) {
+  if (type == "IP" && !net::is_ip_literal(value)) {
     r.fail(item, path + ": '" + value + "' is not an IPv4 or IPv6 address");
   }
 }

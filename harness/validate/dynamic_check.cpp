@@ -3,6 +3,7 @@
 #include <future>
 
 #include "harness/certs/cert_factory.h"
+#include "harness/net/ip_literal.h"
 #include "harness/runner/cell_setup.h"
 #include "harness/runner/runner.h"
 #include "harness/validate/profile_rules.h"
@@ -34,7 +35,7 @@ std::string fix_for(Reason r, const DeploymentInput& in, const std::string& chec
   switch (r) {
     case Reason::hostname_mismatch: {
       std::string fix = "add subjectAltName = " +
-                        std::string(is_ip_literal(checked) ? "IP:" : "DNS:") + checked +
+                        std::string(net::is_ip_literal(checked) ? "IP:" : "DNS:") + checked +
                         " to the server certificate";
       if (!in.server_name.empty()) return fix;
       return "the client checked " + checked + " (no --server-name given): pass --server-name with "

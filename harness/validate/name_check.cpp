@@ -1,5 +1,6 @@
 // Whether the name clients connect with (pymilvus server_name) is in the server certificate,
 // under each profile's hostname rules.
+#include "harness/net/ip_literal.h"
 #include "harness/validate/cert_inspect.h"
 #include "harness/verdict/hostname_match.h"
 #include "harness/validate/profile_rules.h"
@@ -29,14 +30,10 @@ void check_server_name(const CertFile& server, const std::string& server_name,
                 "pass --server-name NAME: the host clients connect to, or pymilvus's server_name");
     return;
   }
+  // The same test `certs gen` applies to --cn, so the advice and the command it suggests agree.
   const std::string add_san = "reissue " + server.name() + " with subjectAltName = " +
-                              std::string(server_name.find(':') != std::string::npos ||
-                                                  server_name.find_first_not_of("0123456789.") ==
-                                                      std::string::npos
-                                              ? "IP:"
-                                              : "DNS:") +
-                              server_name + " (e.g. `tlsmatrix certs gen --cn " + server_name +
-                              "`)";
+                              (net::is_ip_literal(server_name) ? "IP:" : "DNS:") + server_name +
+                              " (e.g. `tlsmatrix certs gen --cn " + server_name + "`)";
   std::vector<CheckResult> per_profile;
   for (const auto& profile : profiles) {
     NameJudgement j = judge_server_name(profile, server.leaf(), server_name);

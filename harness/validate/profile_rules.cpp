@@ -2,6 +2,7 @@
 // a certificate the same way.
 #include "harness/validate/profile_rules.h"
 
+#include "harness/net/ip_literal.h"
 #include "harness/verdict/hostname_match.h"
 #include "harness/verdict/profile.h"
 
@@ -43,7 +44,7 @@ NameJudgement judge_server_name(std::string_view profile, X509* leaf,
     return {NameMatch::cn_fallback, p.name + " falls back to the subject CN"};
   }
   if (p.names.cn_fallback == CnFallback::never && !names.any_san() &&
-      !is_ip_literal(server_name)) {
+      !net::is_ip_literal(server_name)) {
     return {NameMatch::rejected, profile_cn_rejection(profile)};
   }
   return {NameMatch::rejected, why};

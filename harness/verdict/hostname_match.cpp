@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "harness/net/ip_literal.h"
+
 namespace tlsmatrix {
 
 namespace {
@@ -46,16 +48,6 @@ std::string asn1_text(const ASN1_STRING* s) {
                      static_cast<std::size_t>(ASN1_STRING_length(s)));
 }
 
-// Canonical text of an IP literal, so "::0001" equals "::1"; empty when not an address.
-std::string canonical_ip(std::string_view name) {
-  std::string s(name);
-  unsigned char buf[16];
-  char out[INET6_ADDRSTRLEN] = {0};
-  if (inet_pton(AF_INET, s.c_str(), buf) == 1) return inet_ntop(AF_INET, buf, out, sizeof out);
-  if (inet_pton(AF_INET6, s.c_str(), buf) == 1) return inet_ntop(AF_INET6, buf, out, sizeof out);
-  return "";
-}
-
 std::string list_names(const CertNames& n) {
   std::string out;
   auto add = [&out](std::string_view kind, const std::vector<std::string>& v) {
@@ -95,8 +87,6 @@ CertNames cert_names(X509* cert) {
   return names;
 }
 
-bool is_ip_literal(std::string_view name) { return !canonical_ip(name).empty(); }
-
 bool wildcard_match(std::string_view pattern_in, std::string_view host_in, const NameRules& rules) {
   std::string pattern = lower(strip_dot(pattern_in));
   std::string host = lower(strip_dot(host_in));
@@ -122,7 +112,7 @@ bool wildcard_match(std::string_view pattern_in, std::string_view host_in, const
 }
 
 std::string name_mismatch(const CertNames& n, std::string_view name, const NameRules& rules) {
-  const bool ip = is_ip_literal(name);
+  const bool ip = net::is_ip_literal(name);
   if (ip) {
     if (rules.ip_match == IpNameMatch::any_san_text) {
       std::string want = lower(name);
@@ -133,9 +123,9 @@ std::string name_mismatch(const CertNames& n, std::string_view name, const NameR
       }
       return "IP " + std::string(name) + " is not in " + list_names(n) + " (an IP name never uses the CN)";
     }
-    std::string want = canonical_ip(name);
+    std::string want = net::canonical_ip(name);
     for (const auto& s : n.ip) {
-      if (canonical_ip(s) == want) return "";
+      if (net::canonical_ip(s) == want) return "";
     }
     return "IP " + std::string(name) + " is not an IP SAN in " + list_names(n);
   }

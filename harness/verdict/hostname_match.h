@@ -48,9 +48,6 @@ struct CertNames {
 };
 CertNames cert_names(X509* cert);
 
-// Looks like an IPv4/IPv6 literal, the way the stack with these rules decides it.
-bool is_ip_literal(std::string_view name);
-
 // One SAN/CN pattern against a DNS name under the wildcard rules.
 bool wildcard_match(std::string_view pattern, std::string_view host, const NameRules& rules);
 

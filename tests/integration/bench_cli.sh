@@ -81,5 +81,7 @@ check_bad 3 --modes 1,3
 check_bad 1.1 --tls 1.1
 check_bad quic --layer quic
 check_bad "does not exist" --json "$out/missing/r.json"
+check_bad "::1:4433" --target ::1:4433
+check_bad "localhost:https" --target localhost:https
 [ ! -e "$out/never.json" ] || fail "unexpected file"
 echo "bench_cli: ok"

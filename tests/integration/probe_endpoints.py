@@ -248,12 +248,22 @@ def main():
         p, r, _ = run_probe(tmp, f"127.0.0.1:{closed_port}")
         check(p.returncode == 1 and status(r, "tcp_connect") == "fail", "closed port: exit 1")
 
+        # A name that does not resolve: the TCP check fails naming it, exit 1. Whether the name
+        # server says NXDOMAIN or never answers, the lookup counts against --timeout.
+        p, r, elapsed = run_probe(tmp, "nosuch.invalid:443", timeout=2)
+        check(p.returncode == 1 and status(r, "tcp_connect") == "fail" and
+              "nosuch.invalid" in detail(r, "tcp_connect"),
+              "unresolvable name: tcp_connect fails naming it, exit 1")
+        # A hang check, not a speed assertion: 3x the timeout.
+        check(elapsed < 3 * 2, f"unresolvable name: probe returned in {elapsed:.1f} s (< 3x timeout)")
+
         # Bad input: exit 2, one line naming the argument or file, no JSON written.
         garbage = os.path.join(tmp, "garbage.pem")
         open(garbage, "w").write("not a certificate\n")
         bad = [
             (["localhost"], "localhost"),
             (["127.0.0.1:70000"], "70000"),
+            (["::1:443"], "::1:443"),
             ([f"127.0.0.1:{closed_port}", "--trust", garbage], "garbage.pem"),
             ([f"127.0.0.1:{closed_port}", "--trust", os.path.join(tmp, "missing.pem")], "missing.pem"),
             ([f"127.0.0.1:{closed_port}", "--client-pem", os.path.join(certs, "client.pem")],

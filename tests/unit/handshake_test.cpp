@@ -14,6 +14,7 @@
 #include "harness/handshake/socket_client.h"
 #include "harness/handshake/socket_server.h"
 #include "harness/handshake/tls_contexts.h"
+#include "harness/io/input_error.h"
 
 namespace tlsmatrix::handshake {
 namespace {
@@ -158,6 +159,36 @@ TEST(SocketHandshake, UnreachableTargetFailsWithinTheTimeout) {
   HandshakeOutcome o = client.handshake();
   EXPECT_FALSE(o.ok);
   EXPECT_NE(o.error.find("connect"), std::string::npos) << o.error;
+}
+
+// A server that accepts (the kernel completes the TCP handshake for the backlog) but never
+// speaks: the client's SO_RCVTIMEO runs out in SSL_connect, and that is reported as a timeout.
+TEST(SocketHandshake, SilentServerIsReportedAsTimeout) {
+  const CertSet& certs = certs_for(KeyType::ec_p256);
+  auto cctx = make_client_ctx(certs, {1, KeyType::ec_p256, TlsVersion::tls13, false});
+  Listener silent;
+  SocketHandshaker client(cctx.get(), loopback_endpoint(silent.port()), std::chrono::milliseconds(200));
+  HandshakeOutcome o = client.handshake();
+  EXPECT_FALSE(o.ok);
+  EXPECT_EQ(o.error, "handshake with 127.0.0.1:" + std::to_string(silent.port()) +
+                         " timed out (nothing within 200 ms)");
+}
+
+// `bench --target` takes HOST:PORT as strictly as `probe` does, and names the value.
+TEST(SocketHandshake, TargetIsParsedStrictly) {
+  Endpoint ep = resolve_endpoint("127.0.0.1:4433");
+  EXPECT_EQ(ep.text, "127.0.0.1:4433");
+  EXPECT_EQ(ep.addr.ss_family, AF_INET);
+  EXPECT_EQ(resolve_endpoint("[::1]:4433").addr.ss_family, AF_INET6);
+  for (const char* bad : {"::1:4433", "localhost:https", "localhost:70000", "localhost"}) {
+    try {
+      resolve_endpoint(bad);
+      ADD_FAILURE() << "accepted " << bad;
+    } catch (const InputError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind("--target " + std::string(bad) + ": ", 0), 0u)
+          << e.what();
+    }
+  }
 }
 
 // Reports its handshakes as resumed or not, so the merged result shows whose arrived.

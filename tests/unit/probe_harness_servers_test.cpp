@@ -31,7 +31,7 @@ TEST(ProbeHarnessServers, InfersEachModeOfTheHarnessServer) {
     auto server = TlsServer::start(mode, files, &error);
     ASSERT_NE(server, nullptr) << error;
     ProbeOptions o;
-    o.endpoint = parse_endpoint("127.0.0.1:" + std::to_string(server->port()));
+    o.endpoint = net::parse_host_port("127.0.0.1:" + std::to_string(server->port()));
     o.server_name = "localhost";
     o.timeout = std::chrono::milliseconds(3000);
     o.expected_mode = mode;

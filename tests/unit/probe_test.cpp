@@ -12,7 +12,6 @@
 #include <thread>
 
 #include "harness/certs/cert_factory.h"
-#include "harness/io/input_error.h"
 #include "harness/probe/cert_info.h"
 #include "harness/probe/endpoint.h"
 #include "harness/probe/h2_frames.h"
@@ -25,23 +24,6 @@
 
 namespace tlsmatrix::probe {
 namespace {
-
-TEST(ProbeEndpoint, ParsesHostPortForms) {
-  Endpoint e = parse_endpoint("127.0.0.1:19530");
-  EXPECT_EQ(e.host, "127.0.0.1");
-  EXPECT_EQ(e.port, 19530);
-  e = parse_endpoint("[::1]:443");
-  EXPECT_EQ(e.host, "::1");
-  EXPECT_EQ(e.text(), "[::1]:443");
-  EXPECT_EQ(parse_endpoint("milvus.local:1").host, "milvus.local");
-  for (const char* bad : {"localhost", "localhost:", ":80", "h:0", "h:65536", "h:80x", "::1:80",
-                          "[::1]80", "[::1"}) {
-    EXPECT_THROW(parse_endpoint(bad), InputError) << bad;
-  }
-  EXPECT_TRUE(is_ip_literal("10.0.0.1"));
-  EXPECT_TRUE(is_ip_literal("::1"));
-  EXPECT_FALSE(is_ip_literal("localhost"));
-}
 
 TEST(ProbeH2, ClassifiesReplies) {
   EXPECT_EQ(h2_client_preface().size(), 24u + 9u);
@@ -201,7 +183,7 @@ class TinyTlsServer {
 
 ProbeOptions options_for(const TinyTlsServer& server, const CertSet& set) {
   ProbeOptions o;
-  o.endpoint = parse_endpoint("127.0.0.1:" + std::to_string(server.port()));
+  o.endpoint = net::parse_host_port("127.0.0.1:" + std::to_string(server.port()));
   o.server_name = "localhost";
   o.timeout = std::chrono::milliseconds(2000);
   o.trust.push_back(ossl::up_ref(set.get("ca").cert.get()));

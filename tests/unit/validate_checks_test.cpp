@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "harness/certs/cert_factory.h"
+#include "harness/certs/milvus_layout.h"
 #include "harness/io/utc_time.h"
 #include "harness/validate/cert_inspect.h"
 #include "harness/validate/deployment_checks.h"
@@ -383,6 +384,23 @@ TEST(ValidateChecks, NameRules) {
   Findings none;
   check_server_name(cert_file(set, {"server"}), "", all, none);
   EXPECT_EQ(none.results().at(0).severity, Severity::warning);
+}
+
+// The advice names the SAN that the command it suggests (`certs gen --cn NAME`) really makes:
+// "123" and "1.2.3" are DNS names to both, not IP addresses.
+TEST(ValidateChecks, SuggestedSanIsWhatCertsGenMakes) {
+  CertSet set = build_cert_set(good_specs());
+  for (const std::string name : {"123", "1.2.3", "milvus.example", "10.0.0.7", "::2"}) {
+    Findings out;
+    check_server_name(cert_file(set, {"server"}), name, {"go"}, out);
+    const auto& rs = out.results();
+    ASSERT_EQ(rs.size(), 1u) << name << "\n" << dump(rs);
+    EXPECT_EQ(rs[0].severity, Severity::error) << name;
+    EXPECT_NE(rs[0].fix.find("subjectAltName = " + normalize_san(name) + " "), std::string::npos)
+        << name << ": " << rs[0].fix;
+  }
+  EXPECT_EQ(normalize_san("123"), "DNS:123");
+  EXPECT_EQ(normalize_san("::2"), "IP:::2");
 }
 
 TEST(ValidateChecks, MergeProfiles) {

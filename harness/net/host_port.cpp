@@ -1,0 +1,45 @@
+#include "harness/net/host_port.h"
+
+#include <charconv>
+
+#include "harness/io/input_error.h"
+
+namespace tlsmatrix::net {
+
+std::string HostPort::text() const {
+  if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
+  return host + ":" + std::to_string(port);
+}
+
+HostPort parse_host_port(std::string_view text, std::string_view flag) {
+  auto bad = [&](const std::string& why) {
+    std::string what = flag.empty() ? std::string(text) : std::string(flag) + " " + std::string(text);
+    return InputError(what + ": " + why + " (expected HOST:PORT, e.g. 127.0.0.1:19530)");
+  };
+  HostPort hp;
+  std::string_view port_text;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string_view::npos) throw bad("unclosed '[' in IPv6 address");
+    hp.host = std::string(text.substr(1, close - 1));
+    if (close + 1 >= text.size() || text[close + 1] != ':') throw bad("no port after ']'");
+    port_text = text.substr(close + 2);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) throw bad("no port");
+    hp.host = std::string(text.substr(0, colon));
+    if (hp.host.find(':') != std::string::npos) throw bad("IPv6 addresses need brackets");
+    port_text = text.substr(colon + 1);
+  }
+  if (hp.host.empty()) throw bad("empty host");
+  int port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
+      port < 1 || port > 65535) {
+    throw bad("port must be a number from 1 to 65535");
+  }
+  hp.port = port;
+  return hp;
+}
+
+}  // namespace tlsmatrix::net

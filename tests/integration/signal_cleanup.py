@@ -102,7 +102,7 @@ def check_serve(certs, sig):
             fail(f"{label}: killed by the signal (exit {rc}); it should stop cleanly")
         elif rc not in (0, 128 + sig):
             fail(f"{label}: exit {rc}, want 0 (or {128 + sig})")
-        if not wait_group_gone(p.pid, 5):
+        if not wait_group_gone(p.pid, EXIT_BOUND_S):
             fail(f"{label}: processes of its group still running after it exited")
         if not port_free(port):
             fail(f"{label}: port {port} still taken after exit")
@@ -134,7 +134,7 @@ def check_bench(tmp, sig):
         except subprocess.TimeoutExpired:
             fail(f"{label}: still running {EXIT_BOUND_S} s after the signal")
             return
-        if not wait_group_gone(p.pid, 5):
+        if not wait_group_gone(p.pid, EXIT_BOUND_S):
             fail(f"{label}: worker processes still running after the main process exited")
         if os.path.exists(out):
             import json

@@ -145,8 +145,13 @@ class Prober {
   ProbeReport run() {
     PlaintextResult pt = check_plaintext_h2(o_.endpoint, o_.timeout);
     if (pt.status == PlaintextResult::Status::connect_failed) {
+      // net::resolve's own wording tells a name that never became an address from a refused port.
+      const bool unresolved =
+          pt.error.rfind("cannot resolve ", 0) == 0 || pt.error.rfind("resolving ", 0) == 0;
       add("tcp_connect", CheckStatus::fail, "TCP connection to " + r_.endpoint, pt.error,
-          "is the server running and listening on that address and port?",
+          unresolved ? "check the host name (DNS or /etc/hosts on this machine), or give the "
+                       "server's IP address"
+                     : "is the server running and listening on that address and port?",
           pt.connect_timed_out ? std::optional(Reason::timeout) : std::nullopt);
       return finish();
     }

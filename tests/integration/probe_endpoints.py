@@ -58,10 +58,10 @@ def status(report, check_id):
     return None
 
 
-def detail(report, check_id):
+def detail(report, check_id, field="detail"):
     for c in report["checks"]:
         if c["id"] == check_id:
-            return c["detail"]
+            return c[field]
     return ""
 
 
@@ -252,8 +252,9 @@ def main():
         # server says NXDOMAIN or never answers, the lookup counts against --timeout.
         p, r, elapsed = run_probe(tmp, "nosuch.invalid:443", timeout=2)
         check(p.returncode == 1 and status(r, "tcp_connect") == "fail" and
-              "nosuch.invalid" in detail(r, "tcp_connect"),
-              "unresolvable name: tcp_connect fails naming it, exit 1")
+              "nosuch.invalid" in detail(r, "tcp_connect") and
+              "host name" in detail(r, "tcp_connect", "hint"),
+              "unresolvable name: tcp_connect fails naming it, the hint points at the name, exit 1")
         # A hang check, not a speed assertion: 3x the timeout.
         check(elapsed < 3 * 2, f"unresolvable name: probe returned in {elapsed:.1f} s (< 3x timeout)")
 

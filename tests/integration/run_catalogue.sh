@@ -19,8 +19,10 @@ expect_rc() {  # expect_rc WANT CMD...: runs CMD, output in $work/out and $work/
   fi
 }
 
+# No catalogue cell expects `timeout`, so every run here gets --timeout 30 as a hang guard: on a
+# loaded CI machine the default 5 s per cell was seen to run out.
 # 1. The catalogue: every cell matches.
-expect_rc 0 "$TLSMATRIX" run "$TLSMATRIX_SOURCE_DIR/scenarios" --junit "$work/all.xml" --json "$work/all.json"
+expect_rc 0 "$TLSMATRIX" run "$TLSMATRIX_SOURCE_DIR/scenarios" --timeout 30 --junit "$work/all.xml" --json "$work/all.json"
 $PY - "$work/all.json" "$work/all.xml" <<'PYEOF'
 import json, sys, xml.etree.ElementTree as ET
 run = json.load(open(sys.argv[1]))
@@ -43,9 +45,10 @@ mkdir "$work/wrong"
 sed -e 's/^name: valid-rsa$/name: valid-rsa-wrong/' -e 's/^  1: pass$/  1: fail unknown_ca/' \
   "$TLSMATRIX_SOURCE_DIR/scenarios/valid/rsa.yaml" >"$work/wrong/rsa.yaml"
 grep -q '1: fail unknown_ca' "$work/wrong/rsa.yaml" || fail "could not plant the wrong expectation"
-expect_rc 1 "$TLSMATRIX" run "$work/wrong" --profiles grpc-core --junit "$work/wrong.xml"
-grep -q 'valid-rsa-wrong' "$work/out" || fail "the mismatching scenario is not named"
-grep -q 'unexpected success' "$work/out" || fail "no BoGo-style mismatch line"
+expect_rc 1 "$TLSMATRIX" run "$work/wrong" --profiles grpc-core --timeout 30 --junit "$work/wrong.xml"
+shown() { echo "--- stdout"; cat "$work/out"; echo "--- stderr"; cat "$work/err"; }
+grep -q 'valid-rsa-wrong' "$work/out" || { shown; fail "the mismatching scenario is not named"; }
+grep -q 'unexpected success' "$work/out" || { shown; fail "no BoGo-style mismatch line"; }
 $PY - "$work/wrong.xml" <<'PYEOF'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
@@ -75,7 +78,7 @@ grep -q 'nomatch' "$work/err" || fail "the filter is not named"
 echo "ok: empty filter"
 
 # 5. Subsets: only the asked modes and profiles run, in a stable order.
-expect_rc 0 "$TLSMATRIX" run "$TLSMATRIX_SOURCE_DIR/scenarios" --filter 'valid-*' --modes 2,1 \
+expect_rc 0 "$TLSMATRIX" run "$TLSMATRIX_SOURCE_DIR/scenarios" --timeout 30 --filter 'valid-*' --modes 2,1 \
   --profiles node,grpc-core --jobs 3 --json "$work/subset.json"
 $PY - "$work/subset.json" <<'PYEOF'
 import json, sys

@@ -93,8 +93,10 @@ def expectation(doc, server, profile, mode):
 
 def start_predictions(scenarios_dir, out):
     """Starts `tlsmatrix run` over the catalogue (it runs while the certificates are written)."""
+    # --timeout 30: a hang guard; no catalogue cell expects `timeout`, and under a loaded CI
+    # machine the default 5 s per cell was seen to run out.
     return subprocess.Popen([TLSMATRIX, "run", scenarios_dir, "--modes", "1,2", "--profiles",
-                             "grpc-core,go,node", "--json", out], stdout=subprocess.DEVNULL,
+                             "grpc-core,go,node", "--timeout", "30", "--json", out], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
 
 

@@ -44,7 +44,7 @@ Scenario valid_scenario() {
 
 Verdict run(const Scenario& s, int mode, const char* profile = "grpc-core") {
   CertSet certs = build_cert_set(s.certs);
-  CellResult c = run_cell(s, certs, mode, *find_profile(profile), 5000ms);
+  CellResult c = run_cell(s, certs, mode, *find_profile(profile), 30000ms);  // a hang guard
   EXPECT_FALSE(c.detail.find("DISAGREEMENT") != std::string::npos) << c.detail;
   std::cerr << "  [" << s.name << " mode " << mode << " " << profile << "] " << describe(c.actual) << ": "
             << c.detail << "\n";

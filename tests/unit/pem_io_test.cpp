@@ -1,3 +1,5 @@
+// Fake test data only: every key parsed here is generated at run time by the certificate
+// factory; the "PRIVATE KEY" strings below are PEM header text, not key material.
 #include "harness/certs/pem_io.h"
 
 #include <gtest/gtest.h>

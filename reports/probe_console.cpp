@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "harness/io/duration_text.h"
 #include "reports/text_util.h"
 
 namespace tlsmatrix::reports {
@@ -60,7 +61,7 @@ class Writer {
 std::string render_probe_console(const probe::ProbeReport& r, const ConsoleOptions& o) {
   Writer w(o.width);
   w.raw() << "tlsmatrix probe " << r.endpoint << "  (server name \"" << one_line(r.server_name)
-          << "\", timeout " << probe::seconds_text(r.timeout) << ")\n\n";
+          << "\", timeout " << seconds_text(r.timeout) << ")\n\n";
 
   std::string mode;
   if (r.inferred_mode) {

@@ -1,12 +1,12 @@
 #include "harness/net/resolve.h"
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <future>
 #include <memory>
 #include <thread>
 
+#include "harness/io/duration_text.h"
 #include "harness/net/ip_literal.h"
 
 namespace tlsmatrix::net {
@@ -50,12 +50,6 @@ Resolution collect(const std::string& host, const LookupResult& r) {
   return out;
 }
 
-std::string seconds(std::chrono::milliseconds ms) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(ms.count()) / 1000.0);
-  return buf;
-}
-
 }  // namespace
 
 Resolution resolve(const std::string& host, int port, std::chrono::milliseconds timeout) {
@@ -93,7 +87,7 @@ Resolution resolve(const std::string& host, int port, std::chrono::milliseconds 
   if (future.wait_for(timeout) != std::future_status::ready) {
     Resolution out;
     out.timed_out = true;
-    out.error = "resolving " + host + " timed out after " + seconds(timeout);
+    out.error = "resolving " + host + " timed out after " + seconds_text(timeout);
     return out;
   }
   return collect(host, future.get());

@@ -6,8 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <string>
+
+#include "harness/io/duration_text.h"  // seconds_text, used by every probe step
 
 namespace tlsmatrix::probe {
 
@@ -34,12 +35,5 @@ class Deadline {
  private:
   Clock::time_point at_;
 };
-
-// "5 s", "0.5 s", "1.25 s": how the probe names its waits in output.
-inline std::string seconds_text(std::chrono::milliseconds ms) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(ms.count()) / 1000.0);
-  return buf;
-}
 
 }  // namespace tlsmatrix::probe

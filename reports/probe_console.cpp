@@ -18,11 +18,15 @@ std::string join(const std::vector<std::string>& items, const char* sep = ", ") 
 }
 
 std::string mark(CheckStatus s, const ConsoleOptions& o) {
-  const char* sym = s == CheckStatus::pass ? (o.ascii ? "ok" : "✓")
+  const char* sym = s == CheckStatus::pass   ? (o.ascii ? "ok" : "✓")
                     : s == CheckStatus::fail ? (o.ascii ? "XX" : "✗")
-                                             : "!";
+                    : s == CheckStatus::warn ? "!"
+                                             : "?";
   if (!o.color) return sym;
-  const char* code = s == CheckStatus::pass ? "32" : s == CheckStatus::fail ? "31" : "33";
+  const char* code = s == CheckStatus::pass   ? "32"
+                     : s == CheckStatus::fail ? "31"
+                     : s == CheckStatus::warn ? "33"
+                                              : "35";
   return std::string("\033[") + code + "m" + sym + "\033[0m";
 }
 
@@ -55,6 +59,19 @@ class Writer {
   std::size_t width_;
   std::ostringstream out_;
 };
+
+// The fix, wrapped; a command it ends with (in backticks) goes on a line of its own, unwrapped
+// and without the backticks, so that it can be copied into a shell as printed.
+void fix_lines(Writer& w, const std::string& hint) {
+  const std::size_t open = hint.find('`');
+  if (open == std::string::npos || hint.back() != '`' || open + 1 >= hint.size() - 1 ||
+      hint.find('`', open + 1) != hint.size() - 1) {
+    w.para("      fix: ", hint, 11);
+    return;
+  }
+  w.para("      fix: ", hint.substr(0, open), 11);
+  w.raw() << "             " << one_line(hint.substr(open + 1, hint.size() - open - 2)) << "\n";
+}
 
 }  // namespace
 
@@ -104,10 +121,18 @@ std::string render_probe_console(const probe::ProbeReport& r, const ConsoleOptio
   for (const probe::Check& c : r.checks) {
     w.para("    " + mark(c.status, o) + " ", c.title, 6);
     if (!c.detail.empty()) w.para("      ", c.detail, 6);
-    if (!c.hint.empty()) w.para("      fix: ", c.hint, 11);
+    if (!c.hint.empty()) fix_lines(w, c.hint);
   }
 
-  std::string result = r.passed() ? "all checks passed" : plural(r.failures(), "check") + " failed";
+  std::string result;
+  if (r.passed()) {
+    result = "all checks passed";
+  } else if (r.failures() > 0) {
+    result = plural(r.failures(), "check") + " failed";
+    if (r.inconclusive() > 0) result += ", " + std::to_string(r.inconclusive()) + " inconclusive";
+  } else {
+    result = plural(r.inconclusive(), "check") + " inconclusive: the probe could not tell";
+  }
   if (r.warnings() > 0) result += ", " + plural(r.warnings(), "warning");
   w.raw() << "\n  result: " << result << "\n";
   return w.str();

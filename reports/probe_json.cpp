@@ -73,6 +73,7 @@ std::string probe_json(const probe::ProbeReport& r) {
       .member("checks", static_cast<std::int64_t>(r.checks.size()))
       .member("failed", r.failures())
       .member("warnings", r.warnings())
+      .member("inconclusive", r.inconclusive())
       .end_object();
   w.end_object();
   return w.take();

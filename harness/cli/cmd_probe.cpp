@@ -58,6 +58,7 @@ int run_probe_command(const ProbeFlags& f) {
     }
     o.client = std::move(id);
     o.client_pem_file = f.client_pem;
+    o.client_key_file = f.client_key;
   }
 
   probe::ProbeReport report = probe::run_probe(std::move(o));
@@ -70,7 +71,9 @@ int run_probe_command(const ProbeFlags& f) {
       throw InputError(e.what());
     }
   }
-  return report.passed() ? kExitOk : kExitMismatch;
+  // A known failure outranks a check the probe could not settle.
+  if (report.failures() > 0) return kExitMismatch;
+  return report.inconclusive() > 0 ? kExitBadInput : kExitOk;
 }
 
 }  // namespace
@@ -86,8 +89,11 @@ void add_probe_command(CLI::App& app, Action& action) {
       "unrelated CA, and that a TLS endpoint turns away plaintext. Only HOST:PORT is contacted.\n"
       "A client counts as let in when the server answers HTTP/2 over TLS (gRPC does) or stays\n"
       "silent for min(timeout, 1 s) after the handshake (a short wait, said so in the output).\n"
+      "A negative check passes only on the server's own answer (its alert, or its close once it\n"
+      "had the client's certificate); when the probe's own TLS client stops a handshake (e.g. a\n"
+      "certificate list beyond OpenSSL's limit) the check is inconclusive (?), never a pass.\n"
       "Exit 0: works in its mode with the given client files and passes the negative checks;\n"
-      "1: a check failed; 2: bad input.");
+      "1: a check failed; 2: bad input, or a check was inconclusive and none failed.");
   cmd->add_option("endpoint", flags->endpoint, "HOST:PORT (IPv6 as [::1]:PORT)")->required();
   cmd->add_option("--tls-mode", flags->tls_mode,
                   "the mode the endpoint should run (0, 1, 2): checked instead of only inferred")

@@ -4,8 +4,11 @@
 #include <csignal>
 
 #include "harness/certs/cert_factory.h"
+#include "harness/io/shell_word.h"
 #include "harness/ossl/x509_text.h"
 #include "harness/probe/plaintext_check.h"
+#include "harness/verdict/advice.h"
+#include "harness/verdict/hostname_match.h"
 
 namespace tlsmatrix::probe {
 
@@ -14,11 +17,12 @@ std::string_view to_string(CheckStatus s) {
     case CheckStatus::pass: return "pass";
     case CheckStatus::fail: return "fail";
     case CheckStatus::warn: return "warn";
+    case CheckStatus::inconclusive: return "inconclusive";
   }
   return "fail";
 }
 
-bool ProbeReport::passed() const { return failures() == 0; }
+bool ProbeReport::passed() const { return failures() == 0 && inconclusive() == 0; }
 
 int ProbeReport::failures() const {
   int n = 0;
@@ -29,6 +33,12 @@ int ProbeReport::failures() const {
 int ProbeReport::warnings() const {
   int n = 0;
   for (const auto& c : checks) n += c.status == CheckStatus::warn;
+  return n;
+}
+
+int ProbeReport::inconclusive() const {
+  int n = 0;
+  for (const auto& c : checks) n += c.status == CheckStatus::inconclusive;
   return n;
 }
 
@@ -46,7 +56,8 @@ namespace {
 constexpr const char* kRequireHint =
     "make the server require and verify client certificates: Milvus tlsMode 2 "
     "(Go tls.RequireAndVerifyClientCert with ClientCAs from caPemPath); gRPC C++ "
-    "GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY; openssl s_server -Verify";
+    "GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY; OpenSSL's s_server: -Verify 1 "
+    "with -verify_return_error";
 
 // A client certificate from a CA made up on the spot, which no real server can trust.
 ClientIdentity unrelated_identity() {
@@ -103,33 +114,43 @@ std::string client_rejection_hint(const TlsAttempt& a, const ClientIdentity& cli
   }
 }
 
-std::string chain_hint(const ProfileVerdict& v, const ProbeOptions& o, const std::string& name,
-                       const std::vector<CertInfo>& chain) {
-  std::string sans;
-  if (!chain.empty()) {
-    for (const auto& s : chain.front().sans) sans += (sans.empty() ? "" : ", ") + s;
+// The reason our own client was turned away, from what the server showed: its alert, or the CA
+// names of its CertificateRequest. nullopt when it only closed: then it did not say.
+std::optional<Reason> client_reason(const TlsAttempt& a, const ClientIdentity& client) {
+  switch (a.alert.value_or(-1)) {
+    case SSL_AD_UNKNOWN_CA: return Reason::client_cert_unknown_ca;
+    case SSL_AD_CERTIFICATE_EXPIRED: return Reason::client_cert_expired;
+    case SSL_AD_CERTIFICATE_REQUIRED: return Reason::client_cert_missing;
+    default: break;
   }
-  switch (v.reason) {
-    case Reason::hostname_mismatch:
-      if (v.profile == "go" && sans.empty()) {
-        return "Go ignores the CN: add subjectAltName DNS:" + name + " to the server certificate";
-      }
-      return "the certificate does not cover \"" + name + "\" (SANs: " +
-             (sans.empty() ? "none" : sans) + "): add it to the subjectAltName, or pass the " +
-             "--server-name your clients use";
-    case Reason::unknown_ca:
-      if (v.profile == "node") {
-        return "Node wants the self-signed root CA in " + o.trust_file +
-               ", not a CA-signed certificate (such as server.pem) as the only root";
-      }
-      return "the chain does not lead to anything in " + o.trust_file +
-             ": trust the CA that signed the server certificate, or have the server send its "
-             "intermediates";
-    case Reason::server_cert_expired: return "renew the server certificate";
-    case Reason::server_cert_not_yet_valid: return "the certificate starts in the future: check clocks";
-    default:
-      return "regenerate the server certificate (key usage, EKU serverAuth, signature, CA flags)";
+  std::string issuer = ossl::name_text(X509_get_issuer_name(client.chain.front().get()));
+  const auto& accepted = a.acceptable_ca_names;
+  if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), issuer) == accepted.end()) {
+    return Reason::client_cert_unknown_ca;
   }
+  // Other alerts do not name one fault: Go servers send "bad certificate" for every one.
+  return std::nullopt;
+}
+
+// Why the probe's own TLS client stopped a handshake, as what to do about it. The server decided
+// nothing, so no fix of the server's policy is suggested.
+std::string local_failure_hint(const TlsAttempt& a) {
+  if (a.max_cert_list > 0) {
+    return "the probe cannot tell what this server lets in. A certificate list this long is "
+           "almost always a mistake: check what the server's certificate file (tls.serverPemPath) "
+           "holds; it should be the server certificate and its intermediates";
+  }
+  return "the probe cannot tell what this server lets in: its own TLS client refused what the "
+         "server sent (see the detail), so the server decided nothing";
+}
+
+// A name the certificate covers that clients could connect with (--server-name): its first DNS
+// SAN that is not a wildcard.
+std::string first_dns_name(const CertNames& names) {
+  for (const auto& n : names.dns) {
+    if (n.find('*') == std::string::npos) return n;
+  }
+  return "";
 }
 
 class Prober {
@@ -193,8 +214,8 @@ class Prober {
     r_.inferred_mode = 0;
     add("plaintext_h2", CheckStatus::pass, "speaks plaintext HTTP/2 (gRPC)",
         "sent the HTTP/2 preface in plaintext: " + pt.summary);
-    const bool tls_expected = (o_.expected_mode && *o_.expected_mode > 0) || !o_.trust.empty() ||
-                              o_.client.has_value();
+    const bool tls_files = !o_.trust.empty() || o_.client.has_value();
+    const bool tls_expected = (o_.expected_mode && *o_.expected_mode > 0) || tls_files;
     if (tls_expected) {
       // Some servers take TLS and plaintext on one port (a connection multiplexer): then TLS
       // protects nothing, since a client can simply skip it.
@@ -209,9 +230,15 @@ class Prober {
             Reason::plaintext_to_tls);
         return;
       }
-      add("tls_files_unused", CheckStatus::warn, "your TLS files are not used",
-          "the endpoint is plaintext only",
-          "clients must connect with secure=False (or the server's tlsMode is not what you think)");
+      if (tls_files) {
+        // The user expects TLS: every client set up with these files fails here.
+        add("tls_files_unused", CheckStatus::fail, "the endpoint serves TLS for your TLS client files",
+            "the endpoint serves plaintext while you configured TLS client files (" +
+                tls_file_list() + "): clients configured with them would fail tls_to_plaintext",
+            advice(Reason::tls_to_plaintext, nullptr, AdviceFor::probe, {}),
+            Reason::tls_to_plaintext);
+      }
+      // --tls-mode alone: the expected_mode check says it.
       return;
     }
     add("plaintext_exposure", CheckStatus::warn, "plaintext: nothing is encrypted",
@@ -253,6 +280,12 @@ class Prober {
     take_session(bare);
     add("rejects_plaintext", CheckStatus::pass, "a plaintext client is turned away",
         "sent the HTTP/2 preface in plaintext: " + pt.summary);
+    if (bare.stopped_locally()) {
+      // Every other connection would end the same way: nothing more can be learnt.
+      add("tls_handshake", CheckStatus::inconclusive, "a TLS handshake with the server completes",
+          bare.summary(), local_failure_hint(bare));
+      return;
+    }
 
     if (bare.accepted()) {
       r_.inferred_mode = 1;
@@ -265,14 +298,22 @@ class Prober {
         add("tls_handshake", CheckStatus::pass, "a TLS client without a certificate gets in",
             bare.summary());
       }
-    } else if (bare.cert_requested) {
+    } else if (bare.cert_requested && bare.rejected()) {
       r_.inferred_mode = 2;
       add("client_cert_required", CheckStatus::pass, "a client without a certificate is turned away",
           bare.summary());
+    } else if (bare.cert_requested) {
+      // It asked, then ended the handshake before it had the client's (empty) answer.
+      add("client_cert_required", CheckStatus::inconclusive,
+          "a client without a certificate is turned away", bare.summary(),
+          "the server ended the handshake before it saw the client's answer, so the probe cannot "
+          "tell whether it requires a certificate: see the server's log");
     } else {
       add("tls_handshake", CheckStatus::fail, "a TLS client without a certificate gets in",
           bare.summary() + " (the server did not ask for a client certificate)",
-          "see the server's log; a missing ALPN h2 or an old TLS version are common causes",
+          bare.alert == 120 ? "the server does not take ALPN h2 (alert 120): this is not a gRPC "
+                              "endpoint, or a proxy in front of it does not speak HTTP/2"
+                            : "the server ended the handshake: its log says why",
           Reason::protocol_mismatch);
     }
 
@@ -310,8 +351,7 @@ class Prober {
           "(ClientCAs) to your CA only and require verification",
           Reason::client_cert_unknown_ca);
     } else {
-      add("unrelated_ca_rejected", CheckStatus::fail, title, a.summary(),
-          "the server stopped answering: check its log", Reason::timeout);
+      not_seen("unrelated_ca_rejected", title, a);
     }
   }
 
@@ -327,21 +367,54 @@ class Prober {
       take_session(a);
       add("client_cert_accepted", CheckStatus::pass, title + " (" + o_.client_pem_file + ")",
           a.summary());
-    } else {
+    } else if (a.rejected()) {
       add("client_cert_accepted", CheckStatus::fail, title + " (" + o_.client_pem_file + ")",
-          a.summary(), a.rejected() ? client_rejection_hint(a, *o_.client, o_.client_pem_file)
-                                    : "the server stopped answering: check its log",
-          a.rejected() ? client_reason(a) : Reason::timeout);
+          a.summary(), client_rejection_hint(a, *o_.client, o_.client_pem_file),
+          client_reason(a, *o_.client));
+    } else {
+      not_seen("client_cert_accepted", title + " (" + o_.client_pem_file + ")", a);
     }
   }
 
-  static Reason client_reason(const TlsAttempt& a) {
-    switch (a.alert.value_or(-1)) {
-      case SSL_AD_UNKNOWN_CA: return Reason::client_cert_unknown_ca;
-      case SSL_AD_CERTIFICATE_EXPIRED: return Reason::client_cert_expired;
-      case SSL_AD_CERTIFICATE_REQUIRED: return Reason::client_cert_missing;
-      default: return Reason::client_cert_invalid;
+  // An attempt the server neither accepted nor visibly refused. A stall is the server's doing
+  // (a failure); anything else leaves the check open: the probe's own TLS client stopped the
+  // handshake, the server went away, or it closed before it had the client's certificate.
+  void not_seen(const std::string& id, const std::string& title, const TlsAttempt& a) {
+    if (a.stage == TlsAttempt::Stage::timeout) {
+      add(id, CheckStatus::fail, title, a.summary(), "the server stopped answering: check its log",
+          Reason::timeout);
+    } else if (a.stopped_locally()) {
+      add(id, CheckStatus::inconclusive, title, a.summary(), local_failure_hint(a));
+    } else {
+      add(id, CheckStatus::inconclusive, title, a.summary(),
+          "the server did not show its answer to the client's certificate (it was unreachable, "
+          "or ended the connection before it saw the certificate): probe again, and see the "
+          "server's log");
     }
+  }
+
+  std::string tls_file_list() const {
+    std::string out;
+    if (!o_.trust.empty()) out = "--trust " + o_.trust_file;
+    if (o_.client) out += (out.empty() ? "" : ", ") + ("--client-pem " + o_.client_pem_file);
+    return out;
+  }
+
+  // This probe again with another --server-name, as a command that runs as printed.
+  std::string probe_command_with_name(const std::string& name) const {
+    std::vector<std::string> args{"tlsmatrix", "probe", r_.endpoint};
+    if (o_.expected_mode) args.insert(args.end(), {"--tls-mode", std::to_string(*o_.expected_mode)});
+    if (!o_.trust.empty()) args.insert(args.end(), {"--trust", o_.trust_file});
+    if (o_.client) {
+      args.insert(args.end(),
+                  {"--client-pem", o_.client_pem_file, "--client-key", o_.client_key_file});
+    }
+    args.insert(args.end(), {"--server-name", name});
+    if (o_.timeout != std::chrono::milliseconds(5000)) {
+      std::string t = seconds_text(o_.timeout);
+      args.insert(args.end(), {"--timeout", t.substr(0, t.size() - 2)});  // without " s"
+    }
+    return shell_command(args);
   }
 
   void chain_checks() {
@@ -359,6 +432,21 @@ class Prober {
     std::vector<X509*> chain, trust;
     for (const auto& c : chain_) chain.push_back(c.get());
     for (const auto& t : o_.trust) trust.push_back(t.get());
+    // What the advice table needs to know about these files.
+    AdviceContext context;
+    context.server_name = r_.server_name;
+    context.server_name_given = !o_.server_name.empty();
+    const CertNames names = cert_names(chain.front());
+    context.name_only_in_cn = !names.any_san() && !names.cn.empty();
+    context.sans = r_.chain.front().sans;
+    context.trust_file = o_.trust_file;
+    const TrustFinding found = find_trust_role(chain, trust);
+    context.trust = found.role;
+    context.trust_instead = found.trust_instead;
+    if (const std::string name = first_dns_name(names);
+        !context.server_name_given && !name.empty() && name != r_.server_name) {
+      context.retry_command = probe_command_with_name(name);
+    }
     for (const auto& profile : probe_profiles()) {
       ProfileVerdict v = verify_as_profile(profile, chain, trust, r_.server_name);
       std::string title = "the chain verifies with " + o_.trust_file + " for \"" + r_.server_name +
@@ -368,7 +456,7 @@ class Prober {
       } else {
         add("chain." + profile, CheckStatus::fail, title,
             std::string(to_string(v.reason)) + ": " + v.detail,
-            chain_hint(v, o_, r_.server_name, r_.chain), v.reason);
+            advice(v.reason, find_profile(profile), AdviceFor::probe, context), v.reason);
       }
     }
   }
@@ -380,10 +468,12 @@ class Prober {
     if (leaf.expired) {
       add("leaf_validity", CheckStatus::fail, title,
           "expired " + std::to_string(-leaf.days_left) + " days ago (" + leaf.not_after + ")",
-          "renew the server certificate", Reason::server_cert_expired);
+          advice(Reason::server_cert_expired, nullptr, AdviceFor::probe, {}),
+          Reason::server_cert_expired);
     } else if (leaf.not_yet_valid) {
       add("leaf_validity", CheckStatus::fail, title, "valid only from " + leaf.not_before,
-          "check the server's and this machine's clocks", Reason::server_cert_not_yet_valid);
+          advice(Reason::server_cert_not_yet_valid, nullptr, AdviceFor::probe, {}),
+          Reason::server_cert_not_yet_valid);
     } else if (leaf.days_left < 30) {
       add("leaf_expiry", CheckStatus::warn, "the server certificate has 30 days or more left",
           std::to_string(leaf.days_left) + " days left (until " + leaf.not_after + ")",
@@ -414,6 +504,12 @@ class Prober {
       auto pos = r_.checks.begin() + (r_.checks.empty() ? 0 : 1);  // right after tcp_connect
       if (r_.inferred_mode == o_.expected_mode) {
         r_.checks.insert(pos, Check{"expected_mode", CheckStatus::pass, title, "it does", "", {}});
+      } else if (!r_.inferred_mode && r_.inconclusive() > 0) {
+        // The mode is unknown because the probe could not tell, not because the server is wrong.
+        r_.checks.insert(pos, Check{"expected_mode", CheckStatus::inconclusive, title,
+                                    "its mode could not be determined (see the inconclusive check "
+                                    "below)",
+                                    "", std::nullopt});
       } else {
         std::string seen = r_.inferred_mode
                                ? "it runs as mode " + std::to_string(*r_.inferred_mode) + " (" +

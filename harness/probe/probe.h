@@ -29,10 +29,14 @@ struct ProbeOptions {
   std::string trust_file;
   std::optional<ClientIdentity> client;   // --client-pem/--client-key
   std::string client_pem_file;
+  std::string client_key_file;
 };
 
-// ✓ / ✗ / ! in the terminal. `warn` never changes the exit code.
-enum class CheckStatus { pass, fail, warn };
+// ✓ / ✗ / ! / ? in the terminal. `warn` never changes the exit code. `inconclusive`: the probe
+// could not tell, because of its own side (its TLS client refused the server's handshake, e.g. a
+// certificate list beyond its limit) or because the server never showed its answer; it is never
+// a pass, and without a failure it makes the exit code 2.
+enum class CheckStatus { pass, fail, warn, inconclusive };
 std::string_view to_string(CheckStatus s);
 
 struct Check {
@@ -64,9 +68,10 @@ struct ProbeReport {
 
   std::vector<Check> checks;
 
-  bool passed() const;  // no check failed
+  bool passed() const;  // no check failed or was inconclusive
   int failures() const;
   int warnings() const;
+  int inconclusive() const;
 };
 
 // "plaintext gRPC", "TLS, no client certificate", "TLS, client certificate required".

@@ -32,8 +32,15 @@ CallbackState* state_of(const SSL* ssl) {
 void on_message(int write_p, int /*version*/, int content_type, const void* buf, size_t len,
                 SSL* ssl, void* /*arg*/) {
   CallbackState* st = state_of(ssl);
-  if (st == nullptr || write_p != 0 || len < 1) return;
+  if (st == nullptr || len < 1) return;
   const auto* b = static_cast<const unsigned char*>(buf);
+  if (write_p != 0) {
+    // Ours: only whether the client's Certificate message (possibly empty) went out.
+    if (content_type == SSL3_RT_HANDSHAKE && b[0] == SSL3_MT_CERTIFICATE) {
+      st->result->client_certificate_message_sent = true;
+    }
+    return;
+  }
   if (content_type == SSL3_RT_HANDSHAKE) {
     if (b[0] == SSL3_MT_SERVER_HELLO) st->result->server_hello = true;
     if (b[0] == SSL3_MT_CERTIFICATE_REQUEST) st->result->cert_requested = true;
@@ -90,6 +97,27 @@ bool wait_io(int fd, int ssl_error, const Deadline& deadline) {
     if (n == 0) return false;
     if (errno != EINTR) return true;
   }
+}
+
+// Who ended a connection that failed with `ssl_error`. Call before the error queue is drained.
+// The server's doing: its alert (recorded by on_message), its close or reset (a socket error, a
+// clean close, OpenSSL's "unexpected eof"). Anything else OpenSSL reports is this client
+// refusing what it received.
+TlsAttempt::EndedBy who_ended(SSL* ssl, int ssl_error, TlsAttempt& out) {
+  if (out.alert) return TlsAttempt::EndedBy::server;
+  if (ssl_error == SSL_ERROR_SYSCALL || ssl_error == SSL_ERROR_ZERO_RETURN) {
+    return TlsAttempt::EndedBy::server;
+  }
+  const unsigned long e = ERR_peek_error();
+  if (ERR_GET_LIB(e) == ERR_LIB_SSL && ERR_GET_REASON(e) == SSL_R_UNEXPECTED_EOF_WHILE_READING) {
+    return TlsAttempt::EndedBy::server;
+  }
+  if (ERR_GET_LIB(e) == ERR_LIB_SSL && ERR_GET_REASON(e) == SSL_R_EXCESSIVE_MESSAGE_SIZE) {
+    out.oversized = true;
+    // The state machine moves to the message it reads before checking its size.
+    if (SSL_get_state(ssl) == TLS_ST_CR_CERT) out.max_cert_list = SSL_get_max_cert_list(ssl);
+  }
+  return TlsAttempt::EndedBy::client;
 }
 
 // OpenSSL's error queue, or the socket error, as one line.
@@ -156,7 +184,10 @@ void watch_after_handshake(SSL* ssl, int fd, const TlsAttemptOptions& options, T
       out.after = bytes.empty() ? TlsAttempt::After::quiet : TlsAttempt::After::data;
       return;
     }
-    if (out.alert) {
+    out.ended_by = who_ended(ssl, e, out);
+    if (out.ended_by == TlsAttempt::EndedBy::client) {
+      out.after = TlsAttempt::After::local_error;
+    } else if (out.alert) {
       out.after = TlsAttempt::After::alert;
     } else if (e == SSL_ERROR_SYSCALL && (saved_errno == ECONNRESET || saved_errno == EPIPE)) {
       out.after = TlsAttempt::After::reset;
@@ -164,7 +195,10 @@ void watch_after_handshake(SSL* ssl, int fd, const TlsAttemptOptions& options, T
       out.after = TlsAttempt::After::closed;
     }
     out.error = failure_text(e, saved_errno);
-    if (!write_error.empty() && out.after != TlsAttempt::After::alert) out.error = write_error;
+    if (!write_error.empty() && out.after != TlsAttempt::After::alert &&
+        out.after != TlsAttempt::After::local_error) {
+      out.error = write_error;
+    }
     return;
   }
 }
@@ -209,6 +243,7 @@ TlsAttempt attempt_tls(const Endpoint& endpoint, const TlsAttemptOptions& option
       return out;
     }
     out.stage = TlsAttempt::Stage::handshake_failed;
+    out.ended_by = who_ended(ssl.get(), e, out);
     out.error = failure_text(e, saved_errno);
     record_session(ssl.get(), out);
     return out;
@@ -232,9 +267,20 @@ bool TlsAttempt::accepted() const {
 }
 
 bool TlsAttempt::rejected() const {
-  return stage == Stage::handshake_failed ||
-         (stage == Stage::established &&
-          (after == After::alert || after == After::closed || after == After::reset));
+  if (ended_by != EndedBy::server) return false;
+  if (alert) return true;
+  // A close or reset answers the client only once the server had what the client presented.
+  if (stage == Stage::established) return after == After::closed || after == After::reset;
+  return stage == Stage::handshake_failed && client_certificate_message_sent;
+}
+
+std::string TlsAttempt::local_failure_text() const {
+  if (max_cert_list > 0) {
+    return "the server's certificate list is larger than this client accepts (OpenSSL's "
+           "max_cert_list, " + std::to_string(max_cert_list) + " bytes): " + error;
+  }
+  if (oversized) return "a handshake message from the server is larger than this client accepts: " + error;
+  return error;
 }
 
 std::string alert_name(int description) {
@@ -260,6 +306,10 @@ std::string TlsAttempt::summary() const {
     case Stage::handshake_failed:
       if (alert) return "handshake failed: the server sent " + alert_text();
       if (!server_hello) return "handshake failed before any ServerHello: " + error;
+      if (stopped_locally()) return "the probe's own TLS client stopped the handshake: " + local_failure_text();
+      if (cert_requested && !client_certificate_message_sent) {
+        return "handshake failed before the client's certificate was sent: " + error;
+      }
       return "handshake failed: " + error;
     case Stage::established: break;
   }
@@ -271,6 +321,9 @@ std::string TlsAttempt::summary() const {
     case After::alert: return "rejected after the handshake: the server sent " + alert_text();
     case After::closed: return "rejected after the handshake: the server closed the connection";
     case After::reset: return "rejected after the handshake: the server reset the connection";
+    case After::local_error:
+      return "connected, then the probe's own TLS client stopped the connection: " +
+             local_failure_text();
     case After::none: break;
   }
   return "connected";

@@ -8,6 +8,12 @@
 // in an alert that follows. The attempt sends the HTTP/2 preface and waits a short time: a SETTINGS
 // frame (a gRPC server) or other data proves the connection alive; an alert or close means
 // rejection; silence until the short wait ends counts as alive and is labelled as such.
+//
+// Who ended a connection that did not get through is recorded too: only the server's doing (its
+// alert, or its close after it saw the client's certificate) says anything about its policy.
+// When this client's own OpenSSL stops the handshake (a certificate list beyond its size limit,
+// a message it cannot parse), the server decided nothing, and the attempt is neither accepted
+// nor rejected.
 #pragma once
 
 #include <chrono>
@@ -49,6 +55,13 @@ struct TlsAttempt {
     alert,        // the server sent an alert: rejected
     closed,       // the server closed the connection: rejected
     reset,        // the server reset the connection: rejected
+    local_error,  // this client's OpenSSL refused what the server sent: nothing known
+  };
+  // Who ended a connection that failed (handshake_failed, or established and then ended).
+  enum class EndedBy {
+    nobody,  // it did not end, or it timed out / never connected
+    server,  // an alert from the server, its close or its reset
+    client,  // this client's own TLS stack stopped it (see `error`, `oversized`)
   };
 
   Stage stage = Stage::connect_failed;
@@ -56,6 +69,15 @@ struct TlsAttempt {
   bool server_hello = false;     // a ServerHello arrived (the endpoint speaks TLS)
   bool cert_requested = false;   // a CertificateRequest arrived
   bool cert_sent = false;        // we answered it with a certificate
+  // Our Certificate message (empty when we have none) went out: from here on a server's close
+  // can be its answer to what the client presented.
+  bool client_certificate_message_sent = false;
+  EndedBy ended_by = EndedBy::nobody;
+  // The local failure was a handshake message beyond this client's size limit. When it was the
+  // server's certificate list, `max_cert_list` is the limit it exceeded (OpenSSL's max_cert_list,
+  // by default 100 KiB), else 0.
+  bool oversized = false;
+  long max_cert_list = 0;
   std::optional<int> alert;      // alert description the server sent (e.g. 116)
   bool alert_after_handshake = false;
   std::string error;             // OpenSSL's or the socket's words, when something failed
@@ -67,12 +89,19 @@ struct TlsAttempt {
   std::vector<ossl::X509Ptr> chain;            // as presented, leaf first
   std::vector<std::string> acceptable_ca_names; // CA names in the CertificateRequest
 
-  // The server let this client in / turned it away. Neither holds for timeouts and connect
-  // failures, which say nothing about the server's policy.
+  // The server let this client in / turned it away, shown by what the server did: rejected
+  // means an alert from the server, or its close or reset once it had the client's certificate
+  // message (or, after the handshake, the whole client flight). Neither holds for timeouts,
+  // connect failures, closes before the server saw the client's certificate, and failures of
+  // this client's own TLS stack, which say nothing about the server's policy.
   bool accepted() const;
   bool rejected() const;
+  // This client's own TLS stack ended the connection: the probe cannot judge the server.
+  bool stopped_locally() const { return ended_by == EndedBy::client; }
   // One line for humans, e.g. "rejected after the handshake: alert 116 (certificate required)".
   std::string summary() const;
+  // What stopped this client, for stopped_locally(): `error`, with the size limit when known.
+  std::string local_failure_text() const;
 };
 
 TlsAttempt attempt_tls(const Endpoint& endpoint, const TlsAttemptOptions& options);

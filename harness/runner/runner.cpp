@@ -17,6 +17,7 @@
 #include "harness/io/utc_time.h"
 #include "harness/runner/cell_setup.h"
 #include "harness/runner/server_stack_notes.h"
+#include "harness/verdict/advice.h"
 #include "harness/verdict/classify.h"
 
 namespace tlsmatrix {
@@ -80,28 +81,19 @@ std::string join_names(const std::vector<std::string>& names) {
 }
 
 std::string fix_hint(Reason reason, const Scenario& s) {
-  switch (reason) {
-    case Reason::hostname_mismatch: {
-      for (const auto& spec : s.certs) {
-        if (spec.name == s.server.cert && spec.sans.empty() && !spec.cn.empty()) {
-          return "name only in the CN; add a subjectAltName";
-        }
-      }
-      return "the stacks match names differently (CN fallback, wildcards, IP names); list every name clients "
-             "use as a DNS: or IP: subjectAltName";
+  // What the advice table needs from the scenario: is the name only in the server's CN, and what
+  // is the client's trust root to the server's chain.
+  AdviceContext context;
+  const std::string& trust = s.client.server_pem_path.empty() ? s.client.ca_pem_path : s.client.server_pem_path;
+  for (const auto& spec : s.certs) {
+    if (spec.name == s.server.cert && spec.sans.empty() && !spec.cn.empty()) context.name_only_in_cn = true;
+    if (spec.name == trust && !spec.issuer.empty()) {
+      context.trust = spec.name == s.server.cert ? TrustRole::ca_signed_leaf
+                      : spec.ca                  ? TrustRole::intermediate
+                                                 : TrustRole::unknown;
     }
-    case Reason::unknown_ca:
-      return "not every stack takes a non-self-signed certificate as trust anchor; give clients the CA "
-             "certificate (ca.pem), not the server's own";
-    case Reason::server_cert_invalid:
-      return "a stack refuses this certificate (digest, key size or key usage); reissue with SHA-256, "
-             "RSA >= 2048 or EC, and EKU serverAuth";
-    case Reason::server_cert_expired:
-    case Reason::server_cert_not_yet_valid:
-      return "the stacks read the validity window differently; reissue with a current window";
-    default:
-      return "";
   }
+  return advice(reason, nullptr, AdviceFor::run_note, context);
 }
 
 // Every pooled key the scenarios' sets will ask for, each once.

@@ -3,10 +3,10 @@
 #include <future>
 
 #include "harness/certs/cert_factory.h"
-#include "harness/net/ip_literal.h"
 #include "harness/runner/cell_setup.h"
 #include "harness/runner/runner.h"
 #include "harness/validate/profile_rules.h"
+#include "harness/verdict/advice.h"
 #include "harness/verdict/hostname_match.h"
 
 namespace tlsmatrix::validate {
@@ -32,38 +32,10 @@ GeneratedCert entry(const std::string& name, const CertFile* certs, const KeyFil
 // `checked` is the name the client actually checked: --server-name, or without it the address
 // it connected to, which the advice must name (an empty "DNS:" would send the user nowhere).
 std::string fix_for(Reason r, const DeploymentInput& in, const std::string& checked) {
-  switch (r) {
-    case Reason::hostname_mismatch: {
-      std::string fix = "add subjectAltName = " +
-                        std::string(net::is_ip_literal(checked) ? "IP:" : "DNS:") + checked +
-                        " to the server certificate";
-      if (!in.server_name.empty()) return fix;
-      return "the client checked " + checked + " (no --server-name given): pass --server-name with "
-             "the name clients connect with, or " + fix;
-    }
-    case Reason::unknown_ca:
-      return "give clients the CA that issued the server certificate (--trust / ca_pem_path)";
-    case Reason::server_cert_expired:
-    case Reason::server_cert_not_yet_valid:
-      return "reissue the server certificate with a current validity period";
-    case Reason::server_cert_invalid:
-      return "fix the server certificate fault named by the static checks above";
-    case Reason::client_cert_missing:
-      return "give the client a certificate and key (--client-pem, --client-key)";
-    case Reason::client_cert_unknown_ca:
-      return "issue the client certificate from the CA in caPemPath";
-    case Reason::client_cert_expired:
-    case Reason::client_cert_not_yet_valid:
-      return "reissue the client certificate with a current validity period";
-    case Reason::client_cert_invalid:
-      return "fix the client certificate fault named by the static checks above";
-    case Reason::server_config_error:
-      return "fix the server files named in the detail: Milvus's proxy would not start either";
-    case Reason::client_config_error:
-      return "fix the client files named in the detail";
-    default:
-      return "see the detail and the static checks above";
-  }
+  AdviceContext context;
+  context.server_name = checked;
+  context.server_name_given = !in.server_name.empty();
+  return advice(r, nullptr, AdviceFor::validate, context);
 }
 
 }  // namespace

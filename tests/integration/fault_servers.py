@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """`tlsmatrix probe` against servers that misbehave (tests/faults/fault_server.py): one that
 accepts and closes, resets mid-handshake, answers with garbage, stalls after the ClientHello or
-after half a ServerHello, drips a ServerHello one byte a second, or speaks HTTP/1.1.
+after half a ServerHello, drips a ServerHello one byte a second, speaks HTTP/1.1, or speaks
+plaintext HTTP/2 to a probe given TLS files.
 
 How it proves its point: for each fault the probe must end by itself, exit 1 (a failed check,
 not 2 "bad input" and never a signal), and its JSON report must carry at least one failed check
@@ -16,11 +17,13 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from probe_lib import fault_server  # noqa: E402
+
 SOURCE_DIR = os.environ.get("TLSMATRIX_SOURCE_DIR",
                             os.path.dirname(os.path.dirname(os.path.dirname(
                                 os.path.abspath(__file__)))))
 BINARY = os.path.abspath(os.environ.get("TLSMATRIX", os.path.join(SOURCE_DIR, "build/tlsmatrix")))
-FAULT_SERVER = os.path.join(SOURCE_DIR, "tests", "faults", "fault_server.py")
 TIMEOUT_S = 2
 HANG_FACTOR = 10  # probe makes several connections, each bounded by --timeout
 REASONS = {"ok", "plaintext_to_tls", "tls_to_plaintext", "hostname_mismatch", "unknown_ca",
@@ -29,7 +32,7 @@ REASONS = {"ok", "plaintext_to_tls", "tls_to_plaintext", "hostname_mismatch", "u
            "client_cert_not_yet_valid", "client_cert_invalid", "server_config_error",
            "client_config_error", "protocol_mismatch", "timeout"}
 MODES = ["accept-close", "reset", "garbage", "garbage-stall", "stall-hello", "stall-server-hello",
-         "drip", "http1"]
+         "drip", "http1", "h2-plain"]
 
 
 def built(command):
@@ -37,30 +40,9 @@ def built(command):
     return r.returncode == 0 and "(not built yet)" not in r.stdout
 
 
-class FaultServer:
-    def __init__(self, mode):
-        self.proc = subprocess.Popen(["/usr/bin/python3", FAULT_SERVER, mode],
-                                     stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        if not line.startswith("listening on "):
-            self.close()
-            raise RuntimeError(f"fault server {mode} did not start: {line!r}")
-        self.endpoint = line.split()[-1]
-
-    def close(self):
-        self.proc.kill()
-        self.proc.wait()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *_):
-        self.close()
-
-
 def probe_case(tmp, mode, tls_mode, extra):
     out = os.path.join(tmp, f"{mode}-{tls_mode}.json")
-    with FaultServer(mode) as server:
+    with fault_server(mode) as server:
         cmd = [BINARY, "probe", server.endpoint, "--tls-mode", str(tls_mode), "--timeout",
                str(TIMEOUT_S), "--json", out, *extra]
         start = time.monotonic()

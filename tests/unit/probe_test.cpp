@@ -111,29 +111,40 @@ TEST(ProbeProfiles, JudgeChainsLikeTheClientStacks) {
   EXPECT_EQ(verdict("node", "server", leaf, "localhost"), Reason::unknown_ca);
 }
 
+// A listening socket on 127.0.0.1 with a port from the OS.
+int listen_on_loopback(int& port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  EXPECT_EQ(::listen(fd, 16), 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  port = ntohs(addr.sin_port);
+  return fd;
+}
+
 // A minimal TLS server on 127.0.0.1:0 with a given client-certificate policy. Each connection
 // is handshaken and then held until the client closes (or 5 s pass).
 class TinyTlsServer {
  public:
   // `plaintext_too`: a connection whose first byte is not a TLS handshake record gets an
   // HTTP/2 SETTINGS frame instead, as a multiplexer serving both on one port would.
+  // `extra_chain`: this many copies of the CA follow the leaf in the Certificate message.
   TinyTlsServer(const CertSet& set, int verify_mode, const std::string& leaf = "server",
-                bool plaintext_too = false)
+                bool plaintext_too = false, int extra_chain = 0)
       : plaintext_too_(plaintext_too) {
     ctx_.reset(SSL_CTX_new(TLS_server_method()));
     SSL_CTX_use_certificate(ctx_.get(), set.get(leaf).cert.get());
     SSL_CTX_use_PrivateKey(ctx_.get(), set.get(leaf).key.get());
+    for (int i = 0; i < extra_chain; ++i) {
+      // The SSL_CTX takes the reference.
+      SSL_CTX_add_extra_chain_cert(ctx_.get(), ossl::up_ref(set.get("ca").cert.get()).release());
+    }
     X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx_.get()), set.get("ca").cert.get());
     SSL_CTX_set_verify(ctx_.get(), verify_mode, nullptr);
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-    EXPECT_EQ(::listen(listen_fd_, 16), 0);
-    socklen_t len = sizeof addr;
-    ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-    port_ = ntohs(addr.sin_port);
+    listen_fd_ = listen_on_loopback(port_);
     thread_ = std::thread([this] { serve(); });
   }
   ~TinyTlsServer() {
@@ -273,6 +284,132 @@ TEST(ProbeRun, FailsAPortThatTakesTlsAndPlaintext) {
   EXPECT_EQ(c->status, CheckStatus::fail);
   EXPECT_FALSE(r.chain.empty());
   EXPECT_FALSE(r.passed());
+}
+
+// A bare plaintext HTTP/2 server: answers whatever arrives with an empty SETTINGS frame.
+class PlainH2Server {
+ public:
+  PlainH2Server() {
+    listen_fd_ = listen_on_loopback(port_);
+    thread_ = std::thread([this] {
+      for (;;) {
+        int fd = ::accept(listen_fd_, nullptr, nullptr);
+        if (fd < 0) return;
+        timeval tv{5, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        char buf[512];
+        if (::recv(fd, buf, sizeof buf, 0) > 0) {
+          static const char kSettings[] = {0, 0, 0, 4, 0, 0, 0, 0, 0};
+          ::send(fd, kSettings, sizeof kSettings, MSG_NOSIGNAL);
+          while (::recv(fd, buf, sizeof buf, 0) > 0) {
+          }
+        }
+        ::close(fd);
+      }
+    });
+  }
+  ~PlainH2Server() {
+    ::shutdown(listen_fd_, SHUT_RDWR);
+    thread_.join();
+    ::close(listen_fd_);
+  }
+  int port() const { return port_; }
+
+ private:
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+// The user gave TLS client files, the endpoint serves plaintext: clients configured with those
+// files fail (tls_to_plaintext), so the probe must fail, not pass with a warning.
+TEST(ProbeRun, FailsAPlaintextEndpointProbedWithTlsFiles) {
+  CertSet set = test_certs();
+  PlainH2Server server;
+  ProbeOptions o;
+  o.endpoint = net::parse_host_port("127.0.0.1:" + std::to_string(server.port()));
+  o.timeout = std::chrono::milliseconds(2000);
+  o.trust.push_back(ossl::up_ref(set.get("ca").cert.get()));
+  o.trust_file = "ca.pem";
+  ProbeReport r = run_probe(std::move(o));
+  ASSERT_TRUE(r.inferred_mode.has_value());
+  EXPECT_EQ(*r.inferred_mode, 0);
+  const Check* c = find_check(r, "tls_files_unused");
+  ASSERT_NE(c, nullptr);
+  EXPECT_EQ(c->status, CheckStatus::fail);
+  EXPECT_EQ(c->reason, Reason::tls_to_plaintext);
+  EXPECT_NE(c->detail.find("serves plaintext"), std::string::npos) << c->detail;
+  EXPECT_FALSE(r.passed());
+}
+
+// --trust holds a self-signed root that is simply not the server's CA. Node fails like every
+// stack (unknown_ca), and its advice must not be the one for a CA-signed trust file.
+TEST(ProbeRun, AdvisesTheServersIssuerForAnUnrelatedRoot) {
+  CertSet set = test_certs();
+  std::vector<CertSpec> other(1);
+  other[0].name = "other-ca";
+  other[0].cn = "some other CA";
+  other[0].ca = true;
+  other[0].key_type = KeyType::ec_p256;
+  CertSet other_set = build_cert_set(other);
+  TinyTlsServer server(set, SSL_VERIFY_NONE);
+  ProbeOptions o = options_for(server, set);
+  o.trust.clear();
+  o.trust.push_back(ossl::up_ref(other_set.get("other-ca").cert.get()));
+  o.trust_file = "other-ca.pem";
+  ProbeReport r = run_probe(std::move(o));
+  for (const auto& profile : probe_profiles()) {
+    const Check* c = find_check(r, "chain." + profile);
+    ASSERT_NE(c, nullptr) << profile;
+    EXPECT_EQ(c->reason, Reason::unknown_ca) << profile;
+    EXPECT_EQ(c->hint.find("CA-signed"), std::string::npos) << profile << ": " << c->hint;
+    EXPECT_NE(c->hint.find("CN=probe test CA"), std::string::npos) << profile << ": " << c->hint;
+  }
+}
+
+// --trust holds the server's own CA-signed certificate: only Node refuses, and it is told to
+// trust the self-signed root that issued it.
+TEST(ProbeRun, TellsNodeToTrustTheRootInsteadOfTheServerCertificate) {
+  CertSet set = test_certs();
+  TinyTlsServer server(set, SSL_VERIFY_NONE);
+  ProbeOptions o = options_for(server, set);
+  o.trust.clear();
+  o.trust.push_back(ossl::up_ref(set.get("server").cert.get()));
+  o.trust_file = "server.pem";
+  ProbeReport r = run_probe(std::move(o));
+  ASSERT_NE(find_check(r, "chain.go"), nullptr);
+  EXPECT_EQ(find_check(r, "chain.go")->status, CheckStatus::pass);
+  const Check* node = find_check(r, "chain.node");
+  ASSERT_NE(node, nullptr);
+  EXPECT_EQ(node->reason, Reason::unknown_ca);
+  EXPECT_NE(node->hint.find("self-signed root"), std::string::npos) << node->hint;
+  EXPECT_NE(node->hint.find("CN=probe test CA"), std::string::npos) << node->hint;
+}
+
+// A 3000-certificate chain: the probe's own OpenSSL client stops the handshake (certificate list
+// beyond its limit). The server decided nothing, so no negative check may pass and the report may
+// not pass; the check that met the limit is inconclusive.
+TEST(ProbeRun, AnOversizedChainIsInconclusiveNotAPass) {
+  CertSet set = test_certs();
+  for (int verify : {SSL_VERIFY_NONE, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT}) {
+    TinyTlsServer server(set, verify, "server", false, /*extra_chain=*/2999);
+    ProbeOptions o = options_for(server, set);
+    o.expected_mode = 2;
+    ProbeReport r = run_probe(std::move(o));
+    bool named = false;
+    for (const auto& c : r.checks) {
+      if (c.id == "client_cert_required" || c.id == "unrelated_ca_rejected") {
+        EXPECT_NE(c.status, CheckStatus::pass) << verify << ": " << c.id << ": " << c.detail;
+      }
+      if (c.detail.find("excessive message size") != std::string::npos) {
+        named = true;
+        EXPECT_EQ(to_string(c.status), "inconclusive") << verify << ": " << c.id;
+      }
+      EXPECT_EQ(c.hint.find("ALPN"), std::string::npos) << verify << ": " << c.id << ": " << c.hint;
+    }
+    EXPECT_TRUE(named) << verify << ": no check names the probe's own failure";
+    EXPECT_FALSE(r.passed()) << verify;
+  }
 }
 
 // The terminal report: marks, fixes beneath, long text wrapped within the width, and nothing

@@ -1,0 +1,101 @@
+"""Shared by the probe_*.py integration tests: run `tlsmatrix probe` with --json, read its checks,
+and start the servers it is pointed at (`tlsmatrix serve`, tests/faults/fault_server.py).
+Not a test itself: ctest globs only tests/integration/*.py."""
+
+import json
+import os
+import re
+import select
+import subprocess
+
+SOURCE_DIR = os.environ.get("TLSMATRIX_SOURCE_DIR",
+                            os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+                                os.path.abspath(__file__))))))
+TLSMATRIX = os.path.abspath(os.environ.get("TLSMATRIX") or os.path.join(
+    os.environ.get("TLSMATRIX_BUILD_DIR", os.path.join(SOURCE_DIR, "build")), "tlsmatrix"))
+FAULT_SERVER = os.path.join(SOURCE_DIR, "tests", "faults", "fault_server.py")
+TIMEOUT_S = 2  # the probe's --timeout
+
+
+class Checks:
+    """Counts assertions; prints each failure as it happens."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failures = []
+
+    def __call__(self, cond, what):
+        if cond:
+            self.passed += 1
+        else:
+            self.failures.append(what)
+            print(f"FAIL: {what}", flush=True)
+
+    def finish(self, name):
+        print(f"{name}: {self.passed} passed, {len(self.failures)} failed")
+        return 1 if self.failures else 0
+
+
+def run_probe(tmp, endpoint, *flags, timeout=TIMEOUT_S):
+    """(completed process, JSON report or None)."""
+    out = os.path.join(tmp, "probe.json")
+    if os.path.exists(out):
+        os.remove(out)
+    cmd = [TLSMATRIX, "probe", endpoint, "--timeout", str(timeout), "--json", out, *flags]
+    # The subprocess timeout is a hang guard only.
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    print(f"$ {' '.join(cmd)}\n{p.stdout}{p.stderr}exit {p.returncode}\n", flush=True)
+    report = None
+    if os.path.exists(out):
+        with open(out) as f:
+            report = json.load(f)
+    return p, report
+
+
+def check_of(report, check_id):
+    """The check with that id, or an empty dict."""
+    for c in (report or {}).get("checks", []):
+        if c["id"] == check_id:
+            return c
+    return {}
+
+
+def certs_gen(directory):
+    subprocess.run([TLSMATRIX, "certs", "gen", "--out", directory, "--key", "ec-p256"],
+                   check=True, capture_output=True)
+
+
+class LineServer:
+    """A server process that prints `listening on HOST:PORT` first; killed on exit."""
+
+    def __init__(self, argv, start_timeout=60):
+        self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     text=True)
+        # A bound on the wait for the first line, so a server that never starts fails the test.
+        ready, _, _ = select.select([self.proc.stdout], [], [], start_timeout)
+        line = self.proc.stdout.readline() if ready else ""
+        m = re.fullmatch(r"listening on (\S+:\d+)", line.strip())
+        if not m:
+            self.close()
+            raise RuntimeError(f"{argv[:3]} did not start: {line!r}")
+        self.endpoint = m.group(1)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.close()
+
+
+def serve(*args):
+    """`tlsmatrix serve` (the harness's Milvus-like gRPC server)."""
+    return LineServer([TLSMATRIX, "serve", "--duration", "120", *args])
+
+
+def fault_server(mode, *args):
+    return LineServer(["/usr/bin/python3", FAULT_SERVER, mode, *args])

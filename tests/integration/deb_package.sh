@@ -8,10 +8,7 @@
 # beside itself and runs it.
 set -euo pipefail
 : "${TLSMATRIX_BUILD_DIR:?build tree}" "${TLSMATRIX_SOURCE_DIR:?source tree}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-work=$(realpath "$work")
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/cli_lib.bash"
 for tool in cpack dpkg-deb dpkg-shlibdeps; do
   command -v $tool >/dev/null || fail "$tool not found (scripts/install-deps.sh installs dpkg-dev)"
 done
@@ -72,12 +69,7 @@ echo "ok: contents ($(wc -l <"$work/contents") entries)"
 dpkg -x "$deb" "$work/root"
 mkdir "$work/elsewhere"
 cd "$work/elsewhere"
-set +e
-env -u TLSMATRIX_SCENARIOS "$work/root/usr/bin/tlsmatrix" run --profiles grpc-core --modes 1 --timeout 30 \
-  >"$work/out" 2>"$work/err"
-rc=$?
-set -e
-[[ $rc -eq 0 ]] || { cat "$work/out" "$work/err"; fail "the packaged binary's run: exit $rc"; }
+expect_rc 0 env -u TLSMATRIX_SCENARIOS "$work/root/usr/bin/tlsmatrix" run --profiles grpc-core --modes 1 --timeout 30
 grep -qF "catalogue: $work/root/usr/share/tlsmatrix/scenarios (installed with $work/root/usr/bin/tlsmatrix)" "$work/out" \
   || { head -5 "$work/out"; fail "the packaged binary did not use the packaged catalogue"; }
 echo "ok: the unpacked binary runs the packaged catalogue"

@@ -7,19 +7,7 @@
 # no catalogue anywhere is exit 2 naming the places it tried.
 set -euo pipefail
 : "${TLSMATRIX_BUILD_DIR:?build tree}" "${TLSMATRIX_SOURCE_DIR:?source tree}"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-work=$(realpath "$work")
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-expect_rc() {  # expect_rc WANT CMD...: runs CMD, output in $work/out and $work/err
-  local want=$1; shift
-  set +e; "$@" >"$work/out" 2>"$work/err"; local rc=$?; set -e
-  if [[ $rc -ne $want ]]; then
-    echo "--- stdout"; cat "$work/out"; echo "--- stderr"; cat "$work/err"
-    fail "exit $rc, want $want: $*"
-  fi
-}
+source "$(dirname "$0")/lib/cli_lib.bash"
 
 prefix=$work/prefix
 cmake --install "$TLSMATRIX_BUILD_DIR" --prefix "$prefix" >"$work/install.log" \

@@ -1,4 +1,4 @@
-// The JSON report of `tlsmatrix run` (DESIGN.md section 3 contract):
+// The JSON report of `tlsmatrix run` (docs/report-formats.md, schema in docs/schema/):
 // {"tool","version","started","cells":[{"scenario","mode","profile","expected":{"outcome",
 // "reason"},"actual":{"outcome","reason","detail"},"match","duration_ms"}],"summary":{"cells",
 // "matched","mismatched"}}, plus, additively, "file" in each cell and top-level "portability"

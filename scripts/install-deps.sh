@@ -14,6 +14,10 @@ packages=(
   python3 python3-grpcio python3-protobuf python3-cryptography
   golang-go golang-google-grpc-dev
   clang libclang-rt-14-dev
+  # tests: the run report against its JSON Schema, the man page through groff
+  python3-jsonschema groff-base
+  # packaging: cpack -G DEB (dpkg-shlibdeps works out the Depends line)
+  dpkg-dev
 )
 
 SUDO=""

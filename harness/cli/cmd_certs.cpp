@@ -1,5 +1,5 @@
 // `tlsmatrix certs gen` (a ready Milvus-layout set) and `tlsmatrix certs scenario` (a scenario's
-// own set), DESIGN.md section 3.
+// own set), docs/cli.md.
 #include <openssl/asn1.h>
 #include <openssl/x509.h>
 

@@ -13,6 +13,7 @@
 #include "harness/cli/commands.h"
 #include "harness/io/input_error.h"
 #include "harness/runner/runner.h"
+#include "harness/scenario/catalogue_location.h"
 #include "harness/scenario/scenario_loader.h"
 #include "harness/verdict/profile.h"
 #include "reports/console_table.h"
@@ -23,7 +24,7 @@ namespace tlsmatrix::cli {
 namespace {
 
 struct RunCliOptions {
-  std::vector<std::string> paths{"scenarios"};
+  std::vector<std::string> paths;  // empty: the catalogue (harness/scenario/catalogue_location.h)
   std::vector<int> modes{0, 1, 2};
   std::vector<std::string> profiles;
   std::string filter;
@@ -69,6 +70,11 @@ class Progress {
 
 int do_run(const RunCliOptions& o) {
   std::vector<std::filesystem::path> paths(o.paths.begin(), o.paths.end());
+  if (paths.empty()) {
+    CatalogueLocation catalogue = locate_catalogue(this_process_catalogue_places());
+    std::cout << describe(catalogue) << std::endl;
+    paths.push_back(catalogue.path);
+  }
   // Everything that can be wrong with the input is found before the first cell runs.
   std::vector<Scenario> scenarios = apply_filter(load_scenarios(paths), o.filter);
   reports::ReportPaths report_paths;
@@ -109,9 +115,9 @@ void add_run_command(CLI::App& app, Action& action) {
       "servers and clients on 127.0.0.1, and compare each cell's outcome and reason with the\n"
       "scenario's expectation. Exit 0 all matched, 1 any mismatch, 2 bad input (a malformed\n"
       "scenario stops the run before any cell starts and no report is written).");
-  cmd->add_option("paths", opts->paths, "Scenario files or folders (folders: every *.yaml inside)")
-      ->check(CLI::ExistingPath)
-      ->capture_default_str();
+  cmd->add_option("paths", opts->paths,
+                  "Scenario files or folders (folders: every *.yaml inside; none: the catalogue, see below)")
+      ->check(CLI::ExistingPath);
   cmd->add_option("--modes", opts->modes, "tlsModes to run, comma-separated")
       ->delimiter(',')
       ->check(CLI::IsMember({0, 1, 2}))
@@ -131,10 +137,11 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--timeout", opts->timeout_s, "Seconds one cell may take before it fails with `timeout`")
       ->check(CLI::Range(0.1, 600.0))
       ->capture_default_str();
-  cmd->add_option("--json", opts->json, "Write the JSON report (DESIGN.md contract) to this file");
+  cmd->add_option("--json", opts->json, "Write the JSON report (docs/report-formats.md) to this file");
   cmd->add_option("--junit", opts->junit, "Write a JUnit XML report (one testcase per cell) to this file");
   cmd->add_option("--markdown", opts->markdown, "Write a Markdown summary (for $GITHUB_STEP_SUMMARY) to this file");
   cmd->add_option("--html", opts->html, "Write a self-contained HTML report to this file");
+  cmd->footer(catalogue_lookup_help());
   cmd->callback([opts, &action] { action = [opts] { return do_run(*opts); }; });
 }
 

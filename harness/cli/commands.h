@@ -9,7 +9,7 @@
 
 namespace tlsmatrix::cli {
 
-// Exit codes (DESIGN.md section 3).
+// Exit codes (docs/cli.md).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitMismatch = 1;
 inline constexpr int kExitBadInput = 2;

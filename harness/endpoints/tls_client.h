@@ -11,7 +11,7 @@
 
 namespace tlsmatrix {
 
-// The client side after pymilvus's rules (DESIGN.md 1) have been applied.
+// The client side after pymilvus's rules (docs/milvus-rules.md) have been applied.
 struct ClientSetup {
   bool secure = false;
   std::string trust_pem;    // root certificates

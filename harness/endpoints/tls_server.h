@@ -1,4 +1,4 @@
-// An in-process gRPC server set up as Milvus sets up its proxy for a tlsMode (DESIGN.md 1):
+// An in-process gRPC server set up as Milvus sets up its proxy for a tlsMode (docs/milvus-rules.md):
 // 0 plaintext, 1 server certificate and key, 2 also a client certificate that is required and
 // verified against the CA. It serves grpc.health.v1.Health on 127.0.0.1:0. In mode 2 the
 // server verifies the client chain itself (a per-server certificate verifier), so each cell

@@ -1,5 +1,5 @@
 // Turns a scenario's configuration into what each end of a cell is given: Milvus's tls.* files
-// for the server, and pymilvus's rules (DESIGN.md 1, rules 1-4) applied to its connect()
+// for the server, and pymilvus's rules (docs/milvus-rules.md) applied to its connect()
 // arguments for the client.
 #pragma once
 

@@ -31,7 +31,7 @@ struct ServerConfig {
   std::string ca;                  // tls.caPemPath
 };
 
-// pymilvus's connect() arguments (DESIGN.md: the client follows pymilvus's rules).
+// pymilvus's connect() arguments (the client follows pymilvus's rules: docs/milvus-rules.md).
 struct ClientConfig {
   std::string server_pem_path;  // a cert name: its .pem is the only trust root
   std::string ca_pem_path;      // a cert name
@@ -44,7 +44,7 @@ struct ClientConfig {
 
 inline constexpr int kModes[] = {0, 1, 2};
 
-// Client profiles a scenario may give overrides for (DESIGN.md 1).
+// Client profiles a scenario may give overrides for (README.md, "Client profiles").
 inline constexpr std::string_view kClientProfiles[] = {"grpc-core", "go", "node", "java"};
 
 struct Expectation {

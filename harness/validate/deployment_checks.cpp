@@ -117,7 +117,7 @@ std::vector<CheckResult> run_static_checks(const DeploymentInput& in, const Load
     check_server_name(server, in.server_name, profiles, out);
   }
 
-  // pymilvus rule 2 (DESIGN.md 1): with server_pem_path set it sends no client certificate, so
+  // pymilvus rule 2 (docs/milvus-rules.md): with server_pem_path set it sends no client certificate, so
   // the pages' one-way recipe (trust server.pem itself) cannot work against a mode-2 server.
   if (in.tls_mode == 2 && f.trust && f.server_pem && f.trust->contains(f.server_pem->leaf())) {
     out.warning("client.pymilvus_trust", f.trust->name(),

@@ -1,6 +1,6 @@
 // How each client profile judges a server certificate, as far as the static checks need it:
 // which names it accepts and whether a CA-signed certificate may be the only trust root
-// (DESIGN.md section 1, the profile table). The answers come from the runner's client-profile
+// (README.md, "Client profiles"). The answers come from the runner's client-profile
 // engine (harness/verdict/profile.h); these few functions put them in the checks' terms.
 #pragma once
 

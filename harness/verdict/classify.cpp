@@ -32,7 +32,7 @@ Reason client_cert_reason(int x509_error) {
 
 bool contains(const std::string& s, std::string_view what) { return s.find(what) != std::string::npos; }
 
-// The gRPC C-core client's words for a server certificate it refused (DESIGN.md 1).
+// The gRPC C-core client's words for a server certificate it refused (docs/reasons.md).
 bool client_refused_server_cert(const std::string& msg) {
   return contains(msg, "certificate verify failed") || contains(msg, "is not in peer certificate");
 }

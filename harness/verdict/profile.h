@@ -1,5 +1,5 @@
 // Client profiles: how a client stack verifies a server's certificate chain and name. A profile
-// is data (which knobs the stack turns which way, DESIGN.md 1) plus one engine that applies it.
+// is data (which knobs the stack turns which way, README.md "Client profiles") plus one engine that applies it.
 // The engine names the reason; for the grpc-core profile the real gRPC handshake decides
 // pass/fail and the runner checks that the two agree.
 #pragma once

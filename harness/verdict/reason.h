@@ -1,4 +1,4 @@
-// The reason taxonomy (DESIGN.md section 2). Names are stable: scenario files and reports use them.
+// The reason taxonomy (docs/reasons.md). Names are stable: scenario files and reports use them.
 #pragma once
 
 #include <optional>

@@ -6,7 +6,7 @@ plaintext HTTP/2 to a probe given TLS files.
 
 How it proves its point: for each fault the probe must end by itself, exit 1 (a failed check,
 not 2 "bad input" and never a signal), and its JSON report must carry at least one failed check
-with a reason from the taxonomy (DESIGN.md section 2): `timeout` or a named one. The hang bound
+with a reason from the taxonomy (docs/reasons.md): `timeout` or a named one. The hang bound
 is generous (HANG_FACTOR x --timeout plus start-up); it guards against hangs and is not a speed
 assertion.
 """

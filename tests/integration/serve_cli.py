@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""`tlsmatrix serve` keeps its contract (DESIGN.md 3): `listening on HOST:PORT` first, then one
+"""`tlsmatrix serve` keeps its contract (docs/cli.md): `listening on HOST:PORT` first, then one
 line per handshake event with the reason as the server saw it; a clean exit on SIGTERM and after
 --duration; bad input = one line and exit 2.
 

@@ -5,7 +5,7 @@ For every catalogue scenario x tlsMode 1 and 2, three real clients (Python grpci
 as in pymilvus, Go crypto/tls as under grpc-go, Node tls as under grpc-js) connect to two real
 servers: tlsmatrix's own (`tlsmatrix serve` with the scenario's files) and Milvus's proxy
 configuration in Go (servers/milvus_go). The clients are configured from the scenario by
-pymilvus's rules (DESIGN.md: server_pem_path = the only root and no client certificate; else
+pymilvus's rules (docs/milvus-rules.md: server_pem_path = the only root and no client certificate; else
 client_pem_path + client_key_path + ca_pem_path = CA + client certificate; else default roots).
 
 The prediction for tlsmatrix's server is what `tlsmatrix run --json` computes for the profile

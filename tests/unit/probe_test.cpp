@@ -87,7 +87,7 @@ TEST(ProbeCertInfo, DescribesALeaf) {
   EXPECT_LT(old.days_left, 0);
 }
 
-// The profile table of DESIGN.md: where grpc-core, go and node disagree.
+// The profile table of README.md ("Client profiles"): where grpc-core, go and node disagree.
 TEST(ProbeProfiles, JudgeChainsLikeTheClientStacks) {
   CertSet set = test_certs();
   X509* ca = set.get("ca").cert.get();

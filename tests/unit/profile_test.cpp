@@ -1,6 +1,6 @@
 // Table tests for the profile engine: each knob (CN fallback, wildcards, IP names, partial
 // chains, EKU, validity, security level) against each profile, on real generated certificates.
-// Each row states what the stack does (DESIGN.md 1) and the failing row prints its parameters.
+// Each row states what the stack does (README.md, "Client profiles") and the failing row prints its parameters.
 #include "harness/verdict/profile.h"
 
 #include <gtest/gtest.h>

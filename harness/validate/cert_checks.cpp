@@ -223,10 +223,11 @@ void check_is_ca(const CertFile& file, Role role, const X509* pinned, Findings& 
         out.error(id, file.name(),
                   subject_label(cert) + " is not a CA (no basicConstraints CA:TRUE), so nothing "
                                         "it signed verifies",
-                  role == Role::ca ? "point caPemPath at the CA certificate that issued the "
-                                     "client certificates (ca.pem), not at a leaf"
-                                   : "give clients the CA certificate (ca.pem), or the server's "
-                                     "own certificate only if it is self-signed");
+                  role == Role::ca ? "point tls.caPemPath (--ca-pem) at the CA certificate that "
+                                     "issued the client certificates (the Milvus pages' ca.pem), "
+                                     "not at a leaf"
+                                   : "give clients the CA certificate (the Milvus pages' ca.pem), "
+                                     "or the server's own certificate only if it is self-signed");
       }
       bad = true;
       continue;

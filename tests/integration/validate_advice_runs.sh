@@ -17,6 +17,7 @@ s=$tmp/set
 long=a-rather-long-host-name-label.with-several-labels.milvus.example.com  # 68 characters
 
 ran=0
+declare -A done_cmds  # a command advised twice runs once (RSA key generation is the slow part)
 # advise NAME ARGS...: validate ARGS (must exit 1), then run each advised command.
 advise() {
   local name=$1
@@ -34,6 +35,8 @@ advise() {
   local found=0 cmd
   while IFS= read -r cmd; do
     found=1
+    [[ -z ${done_cmds[$cmd]:-} ]] || continue
+    done_cmds[$cmd]=1
     local dir
     dir=$(mktemp -d "$tmp/run.XXXX")
     local got=0
@@ -73,5 +76,5 @@ advise "server key of another certificate" --tls-mode 1 --server-pem "$s/server.
 advise "client key of another certificate" --tls-mode 2 --server-pem "$s/server.pem" \
   --server-key "$s/server.key" --ca-pem "$s/ca.pem" --trust "$s/ca.pem" \
   --client-pem "$s/client.pem" --client-key "$tmp/other/client.key" --server-name localhost
-[[ $ran -ge 8 ]] || fail "only $ran commands ran"
-echo "ok: $ran advised commands run as printed"
+[[ $ran -ge 7 ]] || fail "only $ran distinct commands ran"
+echo "ok: $ran distinct advised commands run as printed"

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <utility>
 
 #include "harness/cli/commands.h"
 #include "harness/endpoints/tls_server.h"
@@ -26,6 +27,7 @@ constexpr std::chrono::milliseconds kHandshakeTimeout{5000};
 
 struct ValidateOptions {
   std::string milvus_yaml;
+  std::string workdir;
   std::string root;
   std::optional<int> tls_mode;
   std::string server_pem, server_key, ca_pem;
@@ -44,20 +46,25 @@ validate::DeploymentInput build_input(const ValidateOptions& o) {
   validate::DeploymentInput in;
   if (!o.milvus_yaml.empty()) {
     validate::MilvusTlsConfig cfg = validate::load_milvus_config(o.milvus_yaml);
-    validate::apply_milvus_config(cfg, opt_path(o.root), in);
+    validate::apply_milvus_config(cfg, validate::path_base(o.workdir, o.root), in);
   } else {
     in.tls_mode = *o.tls_mode;
     if (validate::uses_tls(in.tls_mode)) {
       in.server_pem = opt_path(o.server_pem);
       in.server_key = opt_path(o.server_key);
       in.ca_pem = opt_path(o.ca_pem);
+    } else {
+      const std::pair<const std::string*, const char*> given[] = {
+          {&o.server_pem, "--server-pem"}, {&o.server_key, "--server-key"}, {&o.ca_pem, "--ca-pem"}};
+      for (const auto& [value, flag] : given) {
+        if (!value->empty()) in.unused_server_settings.push_back(flag);
+      }
     }
   }
-  if (validate::uses_tls(in.tls_mode)) {
-    in.client_pem = opt_path(o.client_pem);
-    in.client_key = opt_path(o.client_key);
-    in.trust = opt_path(o.trust);
-  }
+  // Kept in every mode: clients set up for TLS against a plaintext server are an error.
+  in.client_pem = opt_path(o.client_pem);
+  in.client_key = opt_path(o.client_key);
+  in.trust = opt_path(o.trust);
   in.server_name = o.server_name;
   in.warn_days = o.warn_days;
   in.profiles = o.profiles;
@@ -136,11 +143,24 @@ void add_validate_command(CLI::App& app, Action& action) {
       "Exit codes: 0 no errors (warnings allowed), 1 at least one error, 2 a file that cannot be\n"
       "read or parsed (the message names it) or a usage error.\n"
       "\n"
-      "Paths in milvus.yaml: relative paths are relative to the folder holding milvus.yaml.\n"
-      "Absolute paths are used as they are, unless --root DIR is given: then /P is looked up as\n"
-      "DIR/P, and if no file is there, as DIR/P without its first folder. So with a Docker\n"
-      "Compose folder that mounts ./tls at /milvus/tls, `--milvus-yaml milvus.yaml --root .`\n"
-      "finds /milvus/tls/server.pem at ./tls/server.pem.\n"
+      "milvus.yaml is read as Milvus reads it: the mode only at common.security.tlsMode\n"
+      "(keys match ignoring case, '.' and '_'; absent = 0, plaintext). A tlsMode\n"
+      "elsewhere (under common, at the top level), the older pages' tlsEnabled, or\n"
+      "tls.* files without a tlsMode are errors naming the key found and the key Milvus\n"
+      "reads; so are client files (--trust, --client-pem) against a plaintext mode:\n"
+      "those clients fail with tls_to_plaintext. Milvus lets environment variables\n"
+      "(COMMON_SECURITY_TLSMODE, ...) override milvus.yaml; validate reads only the\n"
+      "file.\n"
+      "\n"
+      "Paths in milvus.yaml: Milvus opens relative paths from its working directory, so\n"
+      "they are resolved against --workdir DIR, by default the current directory: run\n"
+      "validate from where Milvus runs (for the older pages' configs/cert/server.pem,\n"
+      "the Milvus root), not from the folder holding milvus.yaml. Absolute paths are\n"
+      "used as they are, unless --root DIR is given: then /P is looked up as DIR/P, and\n"
+      "if no file is there, as DIR/P without its first folder. So with a Docker Compose\n"
+      "folder that mounts ./tls at /milvus/tls, `--milvus-yaml milvus.yaml --root .`\n"
+      "finds /milvus/tls/server.pem at ./tls/server.pem. --root maps only absolute\n"
+      "paths.\n"
       "\n"
       "Examples:\n"
       "  tlsmatrix validate --milvus-yaml milvus.yaml --root . --trust tls/ca.pem \\\n"
@@ -152,6 +172,11 @@ void add_validate_command(CLI::App& app, Action& action) {
                                "milvus.yaml to read tls.serverPemPath, tls.serverKeyPath, "
                                "tls.caPemPath and common.security.tlsMode (absent = 0) from")
                    ->check(CLI::ExistingFile);
+  cmd->add_option("--workdir", opts->workdir,
+                  "Milvus's working directory, which relative paths in milvus.yaml are resolved "
+                  "against (default: the current directory)")
+      ->check(CLI::ExistingDirectory)
+      ->needs(yaml);
   cmd->add_option("--root", opts->root,
                   "folder that absolute paths in milvus.yaml are mapped onto (see below)")
       ->check(CLI::ExistingDirectory)

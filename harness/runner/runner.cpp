@@ -116,6 +116,12 @@ void silence_grpc_logging() {
 
 CellResult run_cell(const Scenario& scenario, const CertSet& certs, int mode, const ClientProfile& profile,
                     std::chrono::milliseconds timeout) {
+  return run_cell(scenario, server_files(scenario, certs), client_setup(scenario, certs, mode), mode,
+                  profile, timeout);
+}
+
+CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const ClientSetup& csetup,
+                    int mode, const ClientProfile& profile, std::chrono::milliseconds timeout) {
   auto start = Clock::now();
   CellResult cell;
   cell.scenario = scenario.name;
@@ -124,9 +130,6 @@ CellResult run_cell(const Scenario& scenario, const CertSet& certs, int mode, co
   cell.mode = mode;
   cell.profile = profile.name;
   cell.expected = scenario.expectation(mode, profile.name).verdict;
-
-  ServerFiles sfiles = server_files(scenario, certs);
-  ClientSetup csetup = client_setup(scenario, certs, mode);
 
   CellObservation obs;
   obs.server_mode = mode;

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "harness/certs/cert_factory.h"
+#include "harness/endpoints/tls_client.h"
+#include "harness/endpoints/tls_server.h"
 #include "harness/runner/cell_result.h"
 #include "harness/scenario/scenario.h"
 #include "harness/verdict/profile.h"
@@ -27,6 +29,10 @@ struct RunOptions {
 // One cell, start to finish: server up, one RPC, server down, classified and compared.
 CellResult run_cell(const Scenario& scenario, const CertSet& certs, int mode, const ClientProfile& profile,
                     std::chrono::milliseconds timeout);
+// The same with each end's files already set up (server_files, client_setup), so a caller can
+// label them after the user's own files (`validate` does).
+CellResult run_cell(const Scenario& scenario, const ServerFiles& server, const ClientSetup& client,
+                    int mode, const ClientProfile& profile, std::chrono::milliseconds timeout);
 
 RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& options);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "harness/io/utc_time.h"
+#include "harness/validate/advice_command.h"
 #include "harness/validate/cert_inspect.h"
 #include "harness/validate/static_checks.h"
 
@@ -57,7 +58,7 @@ void check_key_matches(const CertFile& cert, const KeyFile& key, Role role, Find
             "is not the private key of " + cert.name() + " (" + subject_label(cert.leaf()) + ")" +
                 detail + "; the " + role_noun(role) + " cannot complete a handshake",
             "use the key that " + cert.name() + " was issued for, or reissue " + cert.name() +
-                " for this key (e.g. `tlsmatrix certs gen --out DIR` makes a matching set)");
+                " for this key (or make a new matching set: `" + certs_gen_command("") + "`)");
 }
 
 void check_validity(const CertFile& file, std::chrono::system_clock::time_point now, int warn_days,
@@ -222,10 +223,11 @@ void check_is_ca(const CertFile& file, Role role, const X509* pinned, Findings& 
         out.error(id, file.name(),
                   subject_label(cert) + " is not a CA (no basicConstraints CA:TRUE), so nothing "
                                         "it signed verifies",
-                  role == Role::ca ? "point caPemPath at the CA certificate that issued the "
-                                     "client certificates (ca.pem), not at a leaf"
-                                   : "give clients the CA certificate (ca.pem), or the server's "
-                                     "own certificate only if it is self-signed");
+                  role == Role::ca ? "point tls.caPemPath (--ca-pem) at the CA certificate that "
+                                     "issued the client certificates (the Milvus pages' ca.pem), "
+                                     "not at a leaf"
+                                   : "give clients the CA certificate (the Milvus pages' ca.pem), "
+                                     "or the server's own certificate only if it is self-signed");
       }
       bad = true;
       continue;

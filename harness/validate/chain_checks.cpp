@@ -57,7 +57,8 @@ void check_server_chain_to_trust(const CertFile& server, const CertFile& trust,
                     trust.name() + " holds a CA-signed certificate, which this client does not "
                     "accept as a trust root";
         c.fix = "have these clients trust the CA that issued " + server.name() + " (" +
-                issuer_label(server.leaf()) + ", e.g. ca.pem) instead of " + trust.name();
+                issuer_label(server.leaf()) + ", the Milvus pages' ca.pem) instead of " +
+                trust.name();
       } else {
         c.message = "does not verify to " + trust.name() + ": " + failure_text(r) +
                     "; clients that trust " + trust.name() + " reject the server";

@@ -15,9 +15,18 @@ namespace tlsmatrix::validate {
 
 struct DeploymentInput {
   int tls_mode = 0;
+  // False when milvus.yaml does not set common.security.tlsMode (Milvus's default 0 applies);
+  // --tls-mode always sets it.
+  bool tls_mode_set = true;
+  int tls_mode_line = 0;  // where milvus.yaml sets it
   // The milvus.yaml the server side came from; empty when it came from flags. Messages about
   // the server configuration name it (and its keys) or the flags accordingly.
   std::filesystem::path config_file;
+  // Server TLS settings given although the mode is plaintext, so Milvus never loads them:
+  // "tls.serverPemPath" (milvus.yaml) or "--server-pem" (flags).
+  std::vector<std::string> unused_server_settings;
+  // Keys in milvus.yaml that look like a TLS setting where Milvus does not read it.
+  std::vector<MilvusTlsConfig::Lookalike> lookalikes;
 
   std::optional<std::filesystem::path> server_pem, server_key, ca_pem;
   std::optional<std::filesystem::path> client_pem, client_key, trust;
@@ -29,12 +38,18 @@ struct DeploymentInput {
 
   // "tls.caPemPath in milvus.yaml" or "--ca-pem", for messages about a missing setting.
   std::string setting_name(const char* yaml_key, const char* flag) const;
+  // A file and where it was configured: "tls.serverKeyPath (F)" or "--server-key F".
+  std::string file_label(const char* yaml_key, const char* flag,
+                         const std::filesystem::path& file) const;
+  // Where the mode comes from, for messages about milvus.yaml or the flags: "--tls-mode 0",
+  // "common.security.tlsMode: 0 at line 9", "common.security.tlsMode not set: Milvus's default 0".
+  std::string mode_origin() const;
 };
 
 // Fills the server side of `input` from milvus.yaml, resolving paths (see resolve_config_path).
-// Throws InputError when a configured file cannot be found.
-void apply_milvus_config(const MilvusTlsConfig& cfg, const std::optional<std::filesystem::path>& root,
-                         DeploymentInput& input);
+// Throws InputError when a configured file cannot be found. In a plaintext mode the files are
+// neither resolved nor loaded (Milvus does not open them) but listed as unused settings.
+void apply_milvus_config(const MilvusTlsConfig& cfg, const PathBase& base, DeploymentInput& input);
 
 struct CertFile {
   std::filesystem::path path;

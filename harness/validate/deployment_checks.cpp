@@ -1,5 +1,6 @@
 #include "harness/validate/deployment_checks.h"
 
+#include <cctype>
 #include <system_error>
 
 #include "harness/validate/profile_rules.h"
@@ -21,27 +22,138 @@ std::string config_name(const DeploymentInput& in) {
   return in.config_file.empty() ? std::string() : in.config_file.string();
 }
 
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string mode_words(int mode) {
+  return mode == 1 ? "one-way TLS" : mode == 2 ? "mutual TLS" : "plaintext";
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
+  }
+  return out;
+}
+
+// A tlsMode (or the older pages' tlsEnabled) where Milvus does not read it: an error when the
+// user evidently meant another mode than the one Milvus will run, else a warning that the key
+// does nothing.
+void check_mode_lookalikes(const DeploymentInput& in, Findings& out) {
+  for (const auto& l : in.lookalikes) {
+    if (l.reads != "common.security.tlsMode") continue;
+    const YamlSetting& k = l.found;
+    const bool enabled_key = lower(k.key).ends_with("tlsenabled");
+    bool meant_other;
+    if (enabled_key) {
+      const std::string v = lower(k.value);
+      const bool on = v == "true" || v == "yes" || v == "on" || v == "1";
+      meant_other = on != uses_tls(in.tls_mode);
+    } else {
+      meant_other = k.value != std::to_string(in.tls_mode);
+    }
+    const std::string where = k.key + ": " + (k.value.empty() ? "(no value)" : k.value) +
+                              " (line " + std::to_string(k.line) + ")";
+    const std::string reads =
+        in.tls_mode_set ? "it reads " + in.mode_origin()
+                        : "it reads common.security.tlsMode, which is not set (default 0)";
+    if (meant_other) {
+      out.error("mode.key", in.config_file.string(),
+                where + " is not read by Milvus: " + reads + ", so the proxy runs tlsMode " +
+                    std::to_string(in.tls_mode) + " (" + mode_words(in.tls_mode) + ")",
+                enabled_key ? "delete " + k.key + " and set common.security.tlsMode to 1 (one-way "
+                              "TLS) or 2 (mutual TLS), nested as common: security: tlsMode:"
+                : in.tls_mode_set ? "delete " + k.key + "; if tlsMode " + k.value +
+                                        " is meant, set common.security.tlsMode to it"
+                                  : "move it to common.security.tlsMode (nested as common: "
+                                    "security: tlsMode: " + k.value + ") and delete " + k.key);
+    } else {
+      out.warning("mode.key", in.config_file.string(),
+                  where + " is not read by Milvus, which reads common.security.tlsMode: it has "
+                          "no effect",
+                  "delete " + k.key);
+    }
+  }
+}
+
+// Plaintext: Milvus loads no TLS files. That is clean only when nothing expects TLS: server
+// files set without any tlsMode, or clients given TLS files, are errors (those clients fail with
+// tls_to_plaintext; the dynamic check shows it).
+void check_plaintext(const DeploymentInput& in, const LoadedDeployment& f, Findings& out) {
+  const std::string cfg = config_name(in);
+  const std::string origin = in.mode_origin();
+  const std::string mode_setting = in.setting_name("common.security.tlsMode", "--tls-mode");
+  if (in.tls_mode == 0 && !in.tls_mode_set) {
+    out.ok("mode", cfg,
+           "common.security.tlsMode is not set, so Milvus's default tlsMode 0 applies: the proxy "
+           "serves plaintext and loads no TLS files");
+  } else if (in.tls_mode == 0) {
+    out.ok("mode", cfg,
+           "tlsMode 0 (" + origin + "): the proxy serves plaintext and loads no TLS files");
+  } else {
+    out.warning("mode", cfg,
+                "tlsMode " + std::to_string(in.tls_mode) + " (" + origin + ") is neither 1 nor "
+                "2: Milvus serves plaintext and loads no TLS files",
+                "set " + mode_setting + " to 1 (one-way TLS) or 2 (mutual TLS)");
+  }
+  if (!in.unused_server_settings.empty()) {
+    const std::string names = join_names(in.unused_server_settings);
+    const bool one = in.unused_server_settings.size() == 1;
+    const std::string set = std::string(one ? " is" : " are") + (cfg.empty() ? " given" : " set");
+    if (in.tls_mode == 0 && in.tls_mode_set) {
+      // Milvus's own milvus.yaml ships like this: tls.* defaults and an explicit tlsMode: 0.
+      out.ok("config", cfg, names + set + ", but tlsMode 0 does not load " + (one ? "it" : "them"));
+    } else {
+      const std::string why =
+          in.tls_mode_set ? "tlsMode " + std::to_string(in.tls_mode) + " is neither 1 nor 2"
+                          : "common.security.tlsMode is not (Milvus's default 0)";
+      out.error("config", cfg,
+                names + set + ", but " + why +
+                    ": Milvus serves plaintext and never loads " + (one ? "it" : "them"),
+                "set " + mode_setting + " to 1 (one-way TLS) or 2 (mutual TLS); or, if plaintext "
+                "is meant, to 0");
+    }
+  }
+  std::vector<std::string> client;
+  if (f.trust) client.push_back("--trust " + f.trust->name());
+  if (f.client_pem) client.push_back("--client-pem " + f.client_pem->name());
+  if (f.client_key) client.push_back("--client-key " + f.client_key->name());
+  if (!client.empty()) {
+    out.error("client.mode", cfg,
+              "clients given " + join_names(client) + " connect with TLS, but the server is "
+              "plaintext (" + origin + "): they fail with tls_to_plaintext",
+              "set " + mode_setting + " to 1 (one-way TLS) or 2 (mutual TLS); or, if plaintext "
+              "is meant, connect clients without TLS (pymilvus secure=False, no certificate "
+              "files)");
+  }
+}
+
 // The mode and the settings it needs. Returns false when there is nothing further to check.
 bool check_mode(const DeploymentInput& in, const LoadedDeployment& f, Findings& out) {
   const std::string cfg = config_name(in);
-  const std::string mode_setting = in.setting_name("common.security.tlsMode", "--tls-mode");
-  if (in.tls_mode == 0) {
-    out.ok("mode", cfg, "tlsMode 0: the proxy serves plaintext and loads no TLS files");
-    return false;
-  }
+  check_mode_lookalikes(in, out);
   if (!uses_tls(in.tls_mode)) {
-    out.warning("mode", cfg,
-                "tlsMode " + std::to_string(in.tls_mode) + " is neither 1 nor 2: Milvus serves "
-                "plaintext and loads no TLS files",
-                "set " + mode_setting + " to 1 (one-way TLS) or 2 (mutual TLS)");
+    check_plaintext(in, f, out);
     return false;
   }
   bool complete = true;
   auto require = [&](bool present, const char* yaml_key, const char* flag, const char* what) {
     if (present) return;
+    // The same name elsewhere in milvus.yaml is most likely the intended setting.
+    std::string misplaced;
+    for (const auto& l : in.lookalikes) {
+      if (l.reads == yaml_key) {
+        misplaced += "; " + l.found.key + " (line " + std::to_string(l.found.line) +
+                     ") is not where Milvus reads it";
+      }
+    }
     out.error("config", cfg,
               "tlsMode " + std::to_string(in.tls_mode) + " needs " + what + " but " +
-                  in.setting_name(yaml_key, flag) + " is not set: the proxy does not start",
+                  in.setting_name(yaml_key, flag) + " is not set: the proxy does not start" +
+                  misplaced,
               "set " + in.setting_name(yaml_key, flag));
     complete = false;
   };

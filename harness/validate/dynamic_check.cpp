@@ -35,6 +35,7 @@ std::string fix_for(Reason r, const DeploymentInput& in, const std::string& chec
   AdviceContext context;
   context.server_name = checked;
   context.server_name_given = !in.server_name.empty();
+  context.mode_setting = in.setting_name("common.security.tlsMode", "--tls-mode");
   return advice(r, nullptr, AdviceFor::validate, context);
 }
 
@@ -42,42 +43,74 @@ std::string fix_for(Reason r, const DeploymentInput& in, const std::string& chec
 
 std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const LoadedDeployment& f,
                                            std::chrono::milliseconds timeout) {
-  if (!uses_tls(in.tls_mode) || !f.server_pem || !f.server_key) return {};
-  const CertFile* trust = f.trust ? &*f.trust : (f.ca_pem ? &*f.ca_pem : nullptr);
-  if (trust == nullptr) {
+  const bool tls = uses_tls(in.tls_mode);
+  if (tls && (!f.server_pem || !f.server_key)) return {};
+  // A plaintext server: only clients given TLS files are tried, to show what they meet.
+  if (!tls && !f.trust && !f.client_pem && !f.client_key) return {};
+  const CertFile* trust = f.trust ? &*f.trust : (tls && f.ca_pem ? &*f.ca_pem : nullptr);
+  if (tls && trust == nullptr) {
     return {{"handshake", Severity::warning, "",
              "not tried: the client has nothing to trust (no --trust and no caPemPath)",
              "pass --trust with the file clients trust", {}}};
   }
 
   CertSet set;
-  set.add(entry("server", &*f.server_pem, nullptr));
-  set.add(entry("server-key", nullptr, &*f.server_key));
-  set.add(entry("trust", trust, nullptr));
-  if (f.ca_pem) set.add(entry("ca", &*f.ca_pem, nullptr));
-  const bool client_cert = in.tls_mode == 2 && f.client_pem && f.client_key;
-  if (client_cert) {
-    set.add(entry("client", &*f.client_pem, nullptr));
-    set.add(entry("client-key", nullptr, &*f.client_key));
-  }
-
   Scenario s;
   s.name = "validate";
   s.file = in.config_file.string();
-  s.server.cert = "server";
-  s.server.key = "server-key";
-  if (f.ca_pem) s.server.ca = "ca";
+  if (tls) {
+    set.add(entry("server", &*f.server_pem, nullptr));
+    set.add(entry("server-key", nullptr, &*f.server_key));
+    s.server.cert = "server";
+    s.server.key = "server-key";
+    if (f.ca_pem) {
+      set.add(entry("ca", &*f.ca_pem, nullptr));
+      s.server.ca = "ca";
+    }
+  }
+  if (trust != nullptr) set.add(entry("trust", trust, nullptr));
+  // pymilvus presents a certificate only with all three files (rule 3); a mode-1 server would
+  // not ask for it.
+  const bool client_cert =
+      f.client_pem && f.client_key && trust != nullptr && (in.tls_mode == 2 || !tls);
   if (client_cert) {
+    set.add(entry("client", &*f.client_pem, nullptr));
+    set.add(entry("client-key", nullptr, &*f.client_key));
     s.client.ca_pem_path = "trust";
     s.client.client_pem_path = "client";
     s.client.client_key_path = "client-key";
-  } else {
+  } else if (trust != nullptr) {
     s.client.server_pem_path = "trust";
   }
   s.client.server_name = in.server_name;
+  // Clients given TLS files use TLS whatever the server does.
+  if (!tls) s.client.secure = true;
+  // Milvus serves plaintext for any mode other than 1 and 2.
+  const int server_mode = tls ? in.tls_mode : 0;
   for (int m : kModes) s.expect[m] = Expectation{Verdict{}, {}};
 
-  const std::string checked = checked_name(client_setup(s, set, in.tls_mode));
+  // Each end's files under the names the user gave them, for the runner's messages.
+  ServerFiles server = server_files(s, set);
+  if (tls) {
+    server.cert_label = in.file_label("tls.serverPemPath", "--server-pem", f.server_pem->path);
+    server.key_label = in.file_label("tls.serverKeyPath", "--server-key", f.server_key->path);
+    if (f.ca_pem) server.ca_label = in.file_label("tls.caPemPath", "--ca-pem", f.ca_pem->path);
+  }
+  ClientSetup client = client_setup(s, set, server_mode);
+  std::string trust_words = "gRPC's default roots";
+  if (trust != nullptr) {
+    client.trust_label = f.trust ? "--trust " + trust->name()
+                                 : in.file_label("tls.caPemPath", "--ca-pem", trust->path);
+    trust_words = trust->name() + " (" +
+                  (f.trust ? std::string("--trust") : in.setting_name("tls.caPemPath", "--ca-pem")) +
+                  ")";
+  }
+  if (client_cert) {
+    client.cert_label = "--client-pem " + f.client_pem->name();
+    client.key_label = "--client-key " + f.client_key->name();
+  }
+
+  const std::string checked = checked_name(client);
   const std::vector<std::string>& profiles = in.profiles.empty() ? profile_names() : in.profiles;
   // One server and one client per profile, all at once: each cell owns its port and objects.
   std::vector<std::future<CellResult>> cells;
@@ -85,18 +118,22 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
     const ClientProfile* p = find_profile(name);
     if (p == nullptr) continue;
     cells.push_back(std::async(std::launch::async, [&, p] {
-      return run_cell(s, set, in.tls_mode, *p, timeout);
+      return run_cell(s, server, client, server_mode, *p, timeout);
     }));
   }
   std::vector<CheckResult> per_profile;
-  const std::string client_words = client_cert ? "presenting " + f.client_pem->name() : "no client certificate";
+  const std::string client_words =
+      client_cert ? "presenting " + f.client_pem->name() : "no client certificate";
+  const std::string setup =
+      tls ? "local server in tlsMode " + std::to_string(in.tls_mode) + ", client trusting " +
+                trust_words + ", " + client_words
+          : "local server in tlsMode " + std::to_string(in.tls_mode) + " (plaintext), client " +
+                "with TLS trusting " + trust_words + ", " + client_words;
   for (auto& fut : cells) {
     CellResult cell = fut.get();
     CheckResult c;
     c.check = "handshake";
     c.profiles = {cell.profile};
-    const std::string setup = "local server in tlsMode " + std::to_string(in.tls_mode) +
-                              ", client trusting " + trust->name() + ", " + client_words;
     if (cell.actual.outcome == Outcome::pass) {
       c.message = setup + ": handshake and one RPC succeeded";
     } else {

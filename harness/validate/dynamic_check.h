@@ -11,10 +11,11 @@
 
 namespace tlsmatrix::validate {
 
-// One result per profile (merged when profiles agree). Nothing when the mode is not TLS or the
-// server files are not configured (the static checks already said so). The client trusts
-// --trust, else caPemPath; in mode 2 it presents --client-pem when given (pymilvus rule 3),
-// otherwise nothing (rule 2).
+// One result per profile (merged when profiles agree). Nothing when the server files are not
+// configured (the static checks already said so). The client trusts --trust, else caPemPath;
+// in mode 2 it presents --client-pem when given (pymilvus rule 3), otherwise nothing (rule 2).
+// In a plaintext mode the server is plaintext, as Milvus's would be, and a client is tried only
+// when it was given TLS files: it connects with TLS (and fails with tls_to_plaintext).
 std::vector<CheckResult> run_dynamic_check(const DeploymentInput& input,
                                            const LoadedDeployment& files,
                                            std::chrono::milliseconds timeout);

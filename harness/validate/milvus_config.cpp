@@ -2,6 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <charconv>
 #include <set>
 #include <system_error>
@@ -34,30 +35,81 @@ std::string_view kind(const YAML::Node& n) {
   return "nothing";
 }
 
-// The child map `key` of `parent`, or an undefined node when absent or null.
-YAML::Node section(const YAML::Node& parent, const char* key, std::string_view dotted,
-                   const fs::path& origin) {
-  YAML::Node child = parent[key];
-  if (!child.IsDefined() || child.IsNull()) return YAML::Node(YAML::NodeType::Undefined);
-  if (!child.IsMap()) {
-    throw InputError(at(origin, child.Mark()) + std::string(dotted) + " must be a map, found " +
-                     std::string(kind(child)));
+// Milvus's own key matching (pkg/config formatKey): case is ignored and '.', '_' and '/' are
+// dropped, so `common.security.TLSMode`, `common.security.tls_mode` and a top-level
+// `common.security.tlsMode:` all name the setting common.security.tlsMode.
+std::string milvus_key(std::string_view dotted) {
+  std::string out;
+  for (char c : dotted) {
+    if (c == '.' || c == '_' || c == '/') continue;
+    out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   }
-  return child;
+  return out;
 }
 
-std::optional<std::string> path_value(const YAML::Node& tls, const char* key,
-                                      const fs::path& origin) {
-  if (!tls.IsDefined()) return std::nullopt;
-  YAML::Node v = tls[key];
-  if (!v.IsDefined() || v.IsNull()) return std::nullopt;
-  if (!v.IsScalar()) {
-    throw InputError(at(origin, v.Mark()) + "tls." + key + " must be a file path, found " +
-                     std::string(kind(v)));
+// A key of the document with its dotted path as written. Maps are entered, as Milvus flattens
+// them into dotted keys; lists and scalars are values.
+struct Entry {
+  std::string key;
+  YAML::Node key_node;
+  YAML::Node value;
+};
+
+void flatten(const YAML::Node& map, const std::string& prefix, std::vector<Entry>& out) {
+  for (const auto& e : map) {
+    if (!e.first.IsScalar()) continue;  // no setting Milvus reads has such a key
+    std::string key = prefix.empty() ? e.first.Scalar() : prefix + "." + e.first.Scalar();
+    out.push_back({key, e.first, e.second});
+    if (e.second.IsMap()) flatten(e.second, key, out);
   }
-  std::string s = v.Scalar();
+}
+
+int line_of(const YAML::Node& n) { return n.Mark().is_null() ? 0 : n.Mark().line + 1; }
+
+std::optional<std::string> path_value(const Entry* e, const fs::path& origin) {
+  if (e == nullptr || !e->value.IsDefined() || e->value.IsNull()) return std::nullopt;
+  if (!e->value.IsScalar()) {
+    throw InputError(at(origin, e->value.Mark()) + e->key + " must be a file path, found " +
+                     std::string(kind(e->value)));
+  }
+  std::string s = e->value.Scalar();
   if (s.empty()) return std::nullopt;
   return s;
+}
+
+// The settings Milvus reads, by its key form, and the keys that look like them elsewhere.
+constexpr std::string_view kModeKey = "common.security.tlsMode";
+constexpr std::string_view kPathKeys[] = {"tls.serverPemPath", "tls.serverKeyPath",
+                                          "tls.caPemPath"};
+
+// Where a misplaced setting is plausibly meant for the proxy: the top level, `common`,
+// `security`, `tls` or `proxy`. Deeper keys of the same name (internaltls.serverPemPath,
+// tls.clusters.*.caPemPath in newer Milvus) are other settings.
+bool near_the_proxy_settings(const std::string& parent) {
+  for (std::string_view p : {"", "common", "security", "commonsecurity", "tls", "proxy",
+                             "commontls", "commonsecuritytls", "proxytls"}) {
+    if (parent == p) return true;
+  }
+  return false;
+}
+
+// The setting Milvus reads that `e` looks like, when it is not that setting; "" otherwise.
+std::string lookalike_of(const Entry& e) {
+  if (e.value.IsMap()) return "";
+  const std::size_t dot = e.key.rfind('.');
+  const std::string last = milvus_key(dot == std::string::npos ? e.key : e.key.substr(dot + 1));
+  const std::string parent = dot == std::string::npos ? "" : milvus_key(e.key.substr(0, dot));
+  const std::string whole = milvus_key(e.key);
+  if (last == "tlsmode" && whole != milvus_key(kModeKey)) return std::string(kModeKey);
+  // The older Milvus pages' `common.security.tlsEnabled: true`, which Milvus does not read.
+  if (last == "tlsenabled" && near_the_proxy_settings(parent)) return std::string(kModeKey);
+  for (std::string_view k : kPathKeys) {
+    const std::string name = milvus_key(k.substr(k.find('.') + 1));
+    if (last == name && whole != milvus_key(k) && near_the_proxy_settings(parent)) {
+      return std::string(k);
+    }
+  }
+  return "";
 }
 
 // Milvus reads milvus.yaml with Go's YAML parser, which refuses what yaml-cpp lets through: bytes
@@ -122,28 +174,50 @@ MilvusTlsConfig parse_milvus_config(std::string_view text, const fs::path& origi
                      std::string(kind(doc)));
   }
 
-  YAML::Node tls = section(doc, "tls", "tls", origin);
-  cfg.server_pem_path = path_value(tls, "serverPemPath", origin);
-  cfg.server_key_path = path_value(tls, "serverKeyPath", origin);
-  cfg.ca_pem_path = path_value(tls, "caPemPath", origin);
-
-  YAML::Node common = section(doc, "common", "common", origin);
-  YAML::Node security =
-      common.IsDefined() ? section(common, "security", "common.security", origin) : common;
-  if (security.IsDefined()) {
-    YAML::Node mode = security["tlsMode"];
-    if (mode.IsDefined() && !mode.IsNull()) {
-      const std::string s = mode.IsScalar() ? mode.Scalar() : std::string();
-      int value = 0;
-      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-      if (!mode.IsScalar() || s.empty() || ec != std::errc() || end != s.data() + s.size()) {
-        throw InputError(at(origin, mode.Mark()) +
-                         "common.security.tlsMode must be an integer (0, 1 or 2), found " +
-                         (mode.IsScalar() ? "'" + s + "'" : std::string(kind(mode))));
-      }
-      cfg.tls_mode = value;
-      cfg.tls_mode_set = true;
+  std::vector<Entry> entries;
+  flatten(doc, "", entries);
+  // The entry of each setting Milvus reads: [0] tlsMode, then the three paths.
+  const Entry* setting[4] = {nullptr, nullptr, nullptr, nullptr};
+  const std::string wanted[4] = {milvus_key(kModeKey), milvus_key(kPathKeys[0]),
+                                 milvus_key(kPathKeys[1]), milvus_key(kPathKeys[2])};
+  for (const auto& e : entries) {
+    const std::string k = milvus_key(e.key);
+    if ((k == "tls" || k == "common" || k == "commonsecurity") && !e.value.IsMap() &&
+        !e.value.IsNull()) {
+      throw InputError(at(origin, e.value.Mark()) + e.key + " must be a map, found " +
+                       std::string(kind(e.value)));
     }
+    for (int i = 0; i < 4; ++i) {
+      if (k != wanted[i]) continue;
+      if (setting[i] != nullptr) {
+        throw InputError(at(origin, e.key_node.Mark()) + e.key + " and " + setting[i]->key +
+                         " (line " + std::to_string(line_of(setting[i]->key_node)) +
+                         ") are one setting to Milvus, which ignores case, '.' and '_' in keys; "
+                         "which value it takes is not defined: keep one");
+      }
+      setting[i] = &e;
+    }
+    if (std::string reads = lookalike_of(e); !reads.empty()) {
+      cfg.lookalikes.push_back(
+          {{e.key, e.value.IsScalar() ? e.value.Scalar() : "", line_of(e.key_node)}, reads});
+    }
+  }
+
+  cfg.server_pem_path = path_value(setting[1], origin);
+  cfg.server_key_path = path_value(setting[2], origin);
+  cfg.ca_pem_path = path_value(setting[3], origin);
+  if (const Entry* m = setting[0]; m != nullptr && !m->value.IsNull()) {
+    const YAML::Node& mode = m->value;
+    const std::string s = mode.IsScalar() ? mode.Scalar() : std::string();
+    int value = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (!mode.IsScalar() || s.empty() || ec != std::errc() || end != s.data() + s.size()) {
+      throw InputError(at(origin, mode.Mark()) + m->key + " must be an integer (0, 1 or 2), found " +
+                       (mode.IsScalar() ? "'" + s + "'" : std::string(kind(mode))));
+    }
+    cfg.tls_mode = value;
+    cfg.tls_mode_set = true;
+    cfg.tls_mode_line = line_of(m->key_node);
   }
   return cfg;
 }
@@ -152,22 +226,32 @@ MilvusTlsConfig load_milvus_config(const fs::path& file) {
   return parse_milvus_config(io::read_file(file), file);
 }
 
+PathBase path_base(const std::string& workdir, const std::string& root) {
+  PathBase base;
+  base.workdir_given = !workdir.empty();
+  base.workdir = base.workdir_given ? fs::path(workdir) : fs::current_path();
+  if (!root.empty()) base.root = fs::path(root);
+  return base;
+}
+
 fs::path resolve_config_path(const std::string& value, std::string_view key,
-                             const fs::path& config_file, const std::optional<fs::path>& root) {
+                             const fs::path& config_file, const PathBase& base) {
   fs::path p(value);
   std::vector<fs::path> candidates;
   if (p.is_relative()) {
-    candidates.push_back(config_file.parent_path() / p);
-  } else if (!root) {
+    // Kept relative when the current directory stands in for Milvus's: messages then show the
+    // path the way the user wrote it.
+    candidates.push_back(base.workdir_given ? base.workdir / p : p);
+  } else if (!base.root) {
     candidates.push_back(p);
   } else {
     fs::path rel = p.relative_path();
-    candidates.push_back(*root / rel);
+    candidates.push_back(*base.root / rel);
     auto it = rel.begin();
     if (it != rel.end() && std::next(it) != rel.end()) {
       fs::path rest;
       for (++it; it != rel.end(); ++it) rest /= *it;
-      candidates.push_back(*root / rest);
+      candidates.push_back(*base.root / rest);
     }
   }
   std::error_code ec;
@@ -175,10 +259,18 @@ fs::path resolve_config_path(const std::string& value, std::string_view key,
     if (fs::exists(c, ec)) return c.lexically_normal();
   }
   std::string tried;
-  for (const auto& c : candidates) tried += (tried.empty() ? "" : " or ") + c.string();
-  std::string hint = (!p.is_relative() && !root)
-                         ? " (a container path? give --root DIR to map it onto a local folder)"
-                         : "";
+  for (const auto& c : candidates) {
+    tried += (tried.empty() ? "" : " or ") +
+             (p.is_relative() ? (base.workdir / p).lexically_normal().string() : c.string());
+  }
+  std::string hint;
+  if (p.is_relative()) {
+    hint = " (relative paths are resolved against --workdir " + base.workdir.string() +
+           (base.workdir_given ? "" : " (the current directory)") +
+           ", Milvus's working directory; --root maps only absolute paths)";
+  } else if (!base.root) {
+    hint = " (a container path? give --root DIR to map it onto a local folder)";
+  }
   throw InputError(config_file.string() + ": " + std::string(key) + " = " + value +
                    ": no file at " + tried + hint);
 }

@@ -1,6 +1,7 @@
 // Whether the name clients connect with (pymilvus server_name) is in the server certificate,
 // under each profile's hostname rules.
 #include "harness/net/ip_literal.h"
+#include "harness/validate/advice_command.h"
 #include "harness/validate/cert_inspect.h"
 #include "harness/verdict/hostname_match.h"
 #include "harness/validate/profile_rules.h"
@@ -31,9 +32,10 @@ void check_server_name(const CertFile& server, const std::string& server_name,
     return;
   }
   // The same test `certs gen` applies to --cn, so the advice and the command it suggests agree.
+  const std::string gen = certs_gen_command(server_name);
   const std::string add_san = "reissue " + server.name() + " with subjectAltName = " +
                               (net::is_ip_literal(server_name) ? "IP:" : "DNS:") + server_name +
-                              " (e.g. `tlsmatrix certs gen --cn " + server_name + "`)";
+                              (gen.empty() ? "" : " (or make a new set with it: `" + gen + "`)");
   std::vector<CheckResult> per_profile;
   for (const auto& profile : profiles) {
     NameJudgement j = judge_server_name(profile, server.leaf(), server_name);

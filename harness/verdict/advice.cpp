@@ -31,7 +31,8 @@ struct Row {
   When when;
   // Wordings; nullptr: the row has nothing to say there. Placeholders: {name} the checked name,
   // {san} it as a subjectAltName entry, {sans} the certificate's SANs, {trust} the trust file,
-  // {trust_instead} the CA to trust, {stack} the profile's stack; {retry?} "; to check a name
+  // {trust_instead} the CA to trust, {mode_setting} where tlsMode is set, {stack} the profile's
+  // stack; {retry?} "; to check a name
   // the certificate covers: `COMMAND`" when the caller has such a command, else nothing. A
   // command comes last, so that a terminal can print it on a line of its own.
   const char* run_note;
@@ -109,7 +110,9 @@ constexpr std::array kTable{
     Row{Reason::client_config_error, When::always, nullptr, "fix the client files named in the detail",
         nullptr},
     // Plaintext where the client expects TLS.
-    Row{Reason::tls_to_plaintext, When::always, nullptr, nullptr,
+    Row{Reason::tls_to_plaintext, When::always, nullptr,
+        "set {mode_setting} to 1 or 2 (what these clients expect), or connect without TLS "
+        "(pymilvus secure=False)",
         "either connect clients without TLS (pymilvus secure=False, no certificate files), or "
         "set the server's common.security.tlsMode to 1 or 2 with its TLS files"},
     Row{std::nullopt, When::always, nullptr, "see the detail and the static checks above", nullptr},
@@ -165,6 +168,7 @@ std::optional<std::string> value_of(std::string_view key, const ClientProfile* p
   if (key == "sans") return c.sans.empty() ? std::string("none") : join(c.sans);
   if (key == "trust") return required(c.trust_file);
   if (key == "trust_instead") return required(c.trust_instead);
+  if (key == "mode_setting") return required(c.mode_setting);
   if (key == "stack") return p == nullptr ? std::nullopt : std::optional(stack_name(*p));
   if (key == "retry?") {
     return c.retry_command.empty() ? ""

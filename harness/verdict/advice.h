@@ -43,6 +43,9 @@ struct AdviceContext {
   std::string trust_file;          // the file the clients trust, as the user named it
   TrustRole trust = TrustRole::unknown;
   std::string trust_instead;       // subject of the CA clients should trust instead, when known
+  // Where the server's tlsMode was set, as the user wrote it ("common.security.tlsMode" in a
+  // milvus.yaml, "--tls-mode"); empty when unknown.
+  std::string mode_setting;
   // A command that checks the suggested fix, built by the caller and runnable as printed
   // (e.g. the same probe with --server-name NAME); empty when there is none.
   std::string retry_command;

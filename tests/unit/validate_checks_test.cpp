@@ -108,19 +108,76 @@ TEST(ValidateChecks, CorrectSetIsClean) {
   EXPECT_NE(find(rs, "server.name", Severity::ok), nullptr) << dump(rs);
 }
 
-TEST(ValidateChecks, ModeZeroChecksNothing) {
+// A plaintext mode loads no TLS files, so nothing about them is checked; but whatever expects
+// TLS there is an error: clients given TLS files, and server files without any tlsMode.
+TEST(ValidateChecks, ModeZeroChecksOnlyWhatExpectsTls) {
   CertSet set = build_cert_set(good_specs());
   Deployment d = mode2(set);
   d.input.tls_mode = 0;
+  d.files.trust.reset();
+  d.files.client_pem.reset();
+  d.files.client_key.reset();
   auto rs = run_static_checks(d.input, d.files);
   ASSERT_EQ(rs.size(), 1u) << dump(rs);
   EXPECT_EQ(rs[0].check, "mode");
   EXPECT_EQ(rs[0].severity, Severity::ok);
+  EXPECT_NE(rs[0].message.find("tlsMode 0 (--tls-mode 0)"), std::string::npos) << dump(rs);
 
   d.input.tls_mode = 3;
   rs = run_static_checks(d.input, d.files);
   ASSERT_EQ(rs.size(), 1u) << dump(rs);
   EXPECT_EQ(rs[0].severity, Severity::warning);
+
+  // Clients set up for TLS meet a plaintext server (they used to pass unnoticed).
+  d = mode2(set);
+  d.input.tls_mode = 0;
+  rs = run_static_checks(d.input, d.files);
+  const CheckResult* client = find(rs, "client.mode", Severity::error);
+  ASSERT_NE(client, nullptr) << dump(rs);
+  EXPECT_NE(client->message.find("--trust ca.pem"), std::string::npos) << client->message;
+  EXPECT_NE(client->message.find("tls_to_plaintext"), std::string::npos) << client->message;
+
+  // milvus.yaml with tls.* set: fine under an explicit tlsMode 0 (Milvus's own file ships so),
+  // an error without any tlsMode.
+  Deployment y;
+  y.input.config_file = "milvus.yaml";
+  y.input.tls_mode = 0;
+  y.input.tls_mode_line = 7;
+  y.input.unused_server_settings = {"tls.serverPemPath", "tls.serverKeyPath"};
+  rs = run_static_checks(y.input, y.files);
+  EXPECT_TRUE(with_severity(rs, Severity::error).empty()) << dump(rs);
+  EXPECT_NE(dump(rs).find("tlsMode 0 (common.security.tlsMode: 0 at line 7)"), std::string::npos)
+      << dump(rs);
+  y.input.tls_mode_set = false;
+  rs = run_static_checks(y.input, y.files);
+  const CheckResult* unset = find(rs, "config", Severity::error);
+  ASSERT_NE(unset, nullptr) << dump(rs);
+  EXPECT_NE(unset->message.find("tls.serverPemPath and tls.serverKeyPath are set, but "
+                                "common.security.tlsMode is not (Milvus's default 0)"),
+            std::string::npos) << unset->message;
+}
+
+// A tlsMode where Milvus does not read it: an error when it asks for another mode than the one
+// Milvus runs, naming the key found, its line and the key Milvus reads; a warning otherwise.
+TEST(ValidateChecks, MisplacedModeKeyIsNamed) {
+  Deployment y;
+  y.input.config_file = "milvus.yaml";
+  y.input.tls_mode = 0;
+  y.input.tls_mode_set = false;
+  y.input.lookalikes = {{{"common.tlsMode", "2", 5}, "common.security.tlsMode"}};
+  auto rs = run_static_checks(y.input, y.files);
+  const CheckResult* e = find(rs, "mode.key", Severity::error);
+  ASSERT_NE(e, nullptr) << dump(rs);
+  EXPECT_EQ(e->message,
+            "common.tlsMode: 2 (line 5) is not read by Milvus: it reads "
+            "common.security.tlsMode, which is not set (default 0), so the proxy runs tlsMode 0 "
+            "(plaintext)");
+  EXPECT_NE(e->fix.find("move it to common.security.tlsMode"), std::string::npos) << e->fix;
+
+  y.input.lookalikes = {{{"common.tlsMode", "0", 5}, "common.security.tlsMode"}};
+  rs = run_static_checks(y.input, y.files);
+  EXPECT_NE(find(rs, "mode.key", Severity::warning), nullptr) << dump(rs);
+  EXPECT_TRUE(with_severity(rs, Severity::error).empty()) << dump(rs);
 }
 
 TEST(ValidateChecks, ModeTwoWithoutCaIsAnError) {

@@ -114,11 +114,28 @@ TEST_F(DynamicCheck, AlikeFailuresMerge) {
   EXPECT_NE(rs[0].message.find("client_cert_missing"), std::string::npos) << rs[0].message;
 }
 
-TEST_F(DynamicCheck, PlaintextModeIsNotTried) {
+// A plaintext mode (Milvus's tlsMode 0) gives nothing to try without client TLS files; a client
+// given them connects with TLS to the plaintext server, as it would to Milvus, and fails with
+// tls_to_plaintext (it used not to be tried at all, and validate passed).
+TEST_F(DynamicCheck, PlaintextModeTriesClientsGivenTlsFiles) {
   CertSet set = make_set({"DNS:localhost"});
   DeploymentInput in = input();
   in.tls_mode = 0;
-  EXPECT_TRUE(run_dynamic_check(in, files_of(set), kHangGuard).empty());
+  LoadedDeployment server_only = files_of(set);
+  server_only.trust.reset();
+  server_only.client_pem.reset();
+  server_only.client_key.reset();
+  EXPECT_TRUE(run_dynamic_check(in, server_only, kHangGuard).empty());
+
+  auto rs = run_dynamic_check(in, files_of(set), kHangGuard);
+  ASSERT_FALSE(rs.empty());
+  for (const CheckResult& r : rs) {
+    SCOPED_TRACE(r.message);
+    EXPECT_EQ(r.severity, Severity::error);
+    EXPECT_NE(r.message.find("tlsMode 0 (plaintext)"), std::string::npos);
+    EXPECT_NE(r.message.find("fails with tls_to_plaintext"), std::string::npos);
+    EXPECT_NE(r.fix.find("--tls-mode to 1 or 2"), std::string::npos) << r.fix;
+  }
 }
 
 }  // namespace

@@ -50,6 +50,54 @@ TEST(MilvusConfig, AbsentKeysAreDefaults) {
   EXPECT_FALSE(partial.server_pem_path) << "an empty value is unset";
 }
 
+// Milvus finds a setting ignoring case, '.' and '_' in keys (pkg/config formatKey): these files
+// run tlsMode 2 and serve TLS. Read strictly, they used to be tlsMode 0 here.
+TEST(MilvusConfig, KeysMatchAsMilvusMatchesThem) {
+  for (const char* text : {"common:\n  security:\n    TLSMode: 2\n",
+                           "common:\n  security:\n    tls_mode: 2\n",
+                           "Common:\n  Security:\n    tlsMode: 2\n",
+                           "common:\n  security.tlsMode: 2\n",
+                           "common.security.tlsMode: 2\n"}) {
+    MilvusTlsConfig cfg = parse_milvus_config(text, "milvus.yaml");
+    EXPECT_EQ(cfg.tls_mode, 2) << text;
+    EXPECT_TRUE(cfg.tls_mode_set) << text;
+    EXPECT_TRUE(cfg.lookalikes.empty()) << text;
+  }
+  MilvusTlsConfig cfg = parse_milvus_config("TLS:\n  serverpempath: s.pem\n", "milvus.yaml");
+  EXPECT_EQ(cfg.server_pem_path.value_or(""), "s.pem");
+  // Two spellings of one setting: Milvus takes either, so neither can be judged.
+  std::string msg = input_error([] {
+    parse_milvus_config("common:\n  security:\n    tlsMode: 2\n    tlsmode: 0\n", "milvus.yaml");
+  });
+  EXPECT_NE(msg.find("milvus.yaml:4:5: common.security.tlsmode and common.security.tlsMode "
+                     "(line 3) are one setting to Milvus"),
+            std::string::npos) << msg;
+}
+
+// Keys like the TLS settings where Milvus does not read them are kept, with their line, for the
+// checks to name; their namesakes deeper in the file (internal TLS, CDC clusters) are not.
+TEST(MilvusConfig, RecordsLookalikeKeys) {
+  MilvusTlsConfig cfg = parse_milvus_config(
+      "security:\n  tlsMode: 2\ncommon:\n  tlsMode: 1\n  security:\n    tlsEnabled: true\n"
+      "    internaltlsEnabled: true\n  serverPemPath: s.pem\n"
+      "internaltls:\n  serverPemPath: i.pem\ntls:\n  clusters:\n    a:\n      caPemPath: c.pem\n",
+      "milvus.yaml");
+  EXPECT_EQ(cfg.tls_mode, 0);
+  EXPECT_FALSE(cfg.tls_mode_set);
+  EXPECT_FALSE(cfg.server_pem_path);
+  ASSERT_EQ(cfg.lookalikes.size(), 4u);
+  EXPECT_EQ(cfg.lookalikes[0].found.key, "security.tlsMode");
+  EXPECT_EQ(cfg.lookalikes[0].found.value, "2");
+  EXPECT_EQ(cfg.lookalikes[0].found.line, 2);
+  EXPECT_EQ(cfg.lookalikes[0].reads, "common.security.tlsMode");
+  EXPECT_EQ(cfg.lookalikes[1].found.key, "common.tlsMode");
+  EXPECT_EQ(cfg.lookalikes[1].found.line, 4);
+  EXPECT_EQ(cfg.lookalikes[2].found.key, "common.security.tlsEnabled");
+  EXPECT_EQ(cfg.lookalikes[2].reads, "common.security.tlsMode");
+  EXPECT_EQ(cfg.lookalikes[3].found.key, "common.serverPemPath");
+  EXPECT_EQ(cfg.lookalikes[3].reads, "tls.serverPemPath");
+}
+
 // What Milvus's Go YAML parser refuses, so Milvus would not start, is bad input here too; and an
 // empty file is a wrong path or a truncated copy, not a configuration.
 TEST(MilvusConfig, RefusesWhatMilvusWouldNotStartWith) {
@@ -140,25 +188,43 @@ class ResolvePath : public ::testing::Test {
 // The documented rule: ROOT/P first, then ROOT/P without its first folder (a Compose folder).
 TEST_F(ResolvePath, RootMapsContainerPaths) {
   const fs::path yaml = dir_ / "milvus.yaml";
-  EXPECT_EQ(resolve_config_path("/milvus/tls/ca.pem", "tls.caPemPath", yaml, dir_),
+  const PathBase root{dir_ / "elsewhere", true, dir_};
+  EXPECT_EQ(resolve_config_path("/milvus/tls/ca.pem", "tls.caPemPath", yaml, root),
             dir_ / "milvus/tls/ca.pem");
-  EXPECT_EQ(resolve_config_path("/milvus/tls/server.pem", "tls.serverPemPath", yaml, dir_),
+  EXPECT_EQ(resolve_config_path("/milvus/tls/server.pem", "tls.serverPemPath", yaml, root),
             dir_ / "tls/server.pem");
-  EXPECT_EQ(resolve_config_path("rel.pem", "tls.serverPemPath", yaml, std::nullopt),
+}
+
+// Relative paths are Milvus's: from its working directory (--workdir), never from the folder
+// holding milvus.yaml, and --root does not touch them.
+TEST_F(ResolvePath, RelativePathsFromTheWorkdir) {
+  const fs::path yaml = dir_ / "milvus" / "milvus.yaml";
+  EXPECT_EQ(resolve_config_path("rel.pem", "tls.serverPemPath", yaml, PathBase{dir_, true, {}}),
             dir_ / "rel.pem");
+  EXPECT_EQ(resolve_config_path("tls/ca.pem", "tls.caPemPath", yaml,
+                                PathBase{dir_ / "milvus", true, dir_}),
+            dir_ / "milvus/tls/ca.pem");
+  std::string msg = input_error([&] {
+    resolve_config_path("rel.pem", "tls.serverPemPath", yaml, PathBase{dir_ / "milvus", true, dir_});
+  });
+  EXPECT_NE(msg.find("no file at " + (dir_ / "milvus/rel.pem").string() +
+                     " (relative paths are resolved against --workdir " +
+                     (dir_ / "milvus").string() + ", Milvus's working directory; --root maps "
+                     "only absolute paths)"),
+            std::string::npos) << msg;
 }
 
 TEST_F(ResolvePath, MissingFileNamesEveryCandidate) {
   const fs::path yaml = dir_ / "milvus.yaml";
   std::string msg = input_error(
-      [&] { resolve_config_path("/milvus/tls/server.key", "tls.serverKeyPath", yaml, dir_); });
+      [&] { resolve_config_path("/milvus/tls/server.key", "tls.serverKeyPath", yaml, PathBase{dir_, true, dir_}); });
   EXPECT_NE(msg.find(yaml.string() + ": tls.serverKeyPath = /milvus/tls/server.key"),
             std::string::npos) << msg;
   EXPECT_NE(msg.find((dir_ / "milvus/tls/server.key").string()), std::string::npos) << msg;
   EXPECT_NE(msg.find((dir_ / "tls/server.key").string()), std::string::npos) << msg;
 
   msg = input_error(
-      [&] { resolve_config_path("/milvus/tls/server.key", "tls.serverKeyPath", yaml, std::nullopt); });
+      [&] { resolve_config_path("/milvus/tls/server.key", "tls.serverKeyPath", yaml, PathBase{dir_, true, {}}); });
   EXPECT_NE(msg.find("--root"), std::string::npos) << "a container path hints at --root: " << msg;
 }
 

@@ -343,8 +343,10 @@ void ConnectionFront::run() {
         if (!c.server.done() && c.client.pending.size() < kBuffer) sev |= POLLIN;
         if (!c.server.pending.empty() && !c.server.reset) sev |= POLLOUT;
       }
-      fds.push_back({c.client.fd, cev, 0});
-      fds.push_back({c.server.fd, sev, 0});
+      // A side with nothing to wait for is left out: poll reports a hung-up socket even when
+      // asked for nothing, and would spin until the connection ends.
+      fds.push_back({cev ? c.client.fd : -1, cev, 0});
+      fds.push_back({sev ? c.server.fd : -1, sev, 0});
       ids.push_back(id);
       auto limit = c.connecting ? c.started + kConnectLimit : Clock::time_point::max();
       if (c.linger_until) limit = std::min(limit, *c.linger_until);

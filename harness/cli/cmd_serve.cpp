@@ -53,7 +53,7 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kQueuedLines = 1024;
 // At exit: how long lines still queued may take to reach stdout, and a message on stderr. At the
 // start: how long the listening line may take to go out before the notes on stderr.
-constexpr auto kOutputAtExit = std::chrono::milliseconds(400);
+constexpr auto kOutputAtExit = std::chrono::milliseconds(250);
 constexpr auto kStderrLimit = std::chrono::milliseconds(100);
 constexpr auto kListeningLine = std::chrono::seconds(1);
 

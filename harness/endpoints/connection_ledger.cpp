@@ -36,8 +36,8 @@ std::string hello_progress(const ClientStart& c) {
 }
 
 std::string offered(const ClientStart& c) {
-  if (!c.alpn_offered || c.alpn.empty()) return "it offered no ALPN at all";
-  std::string s = "it offered ";
+  if (!c.alpn_offered || c.alpn.empty()) return "none at all";
+  std::string s = "only ";
   for (std::size_t i = 0; i < c.alpn.size(); ++i) s += (i ? ", " : "") + c.alpn[i];
   return s;
 }
@@ -95,8 +95,7 @@ std::optional<ServerEvent> from_the_bytes(const ConnectionSummary& s) {
       if (!c.offers_h2() && f.closer == Closer::server && s.ambiguous.empty() &&
           f.server_start.kind != ServerStart::Kind::alert) {
         return line(false, Reason::protocol_mismatch,
-                    "the client offered no ALPN h2 (" + offered(c) +
-                        "); the server closed the connection: gRPC runs only over HTTP/2");
+                    "the client offered no ALPN h2 (" + offered(c) + "); gRPC closed the connection: it runs only over HTTP/2");
       }
       return std::nullopt;
     case K::nothing: break;

@@ -144,8 +144,8 @@ TEST(ConnectionEndEvent, SilentConnectionsSayWhatWasSeen) {
        "fail unclassified: the client closed the connection during its ClientHello (40 of " +
            std::to_string(h2.size()) + " bytes)"},
       {summary(1, no_alpn, Closer::server),
-       "fail protocol_mismatch: the client offered no ALPN h2 (it offered no ALPN at all); the server closed "
-       "the connection: gRPC runs only over HTTP/2"},
+       "fail protocol_mismatch: the client offered no ALPN h2 (none at all); gRPC closed the connection: it runs "
+       "only over HTTP/2"},
       {summary(2, text("GET / HTTP/1.1\r\n"), Closer::server),
        "fail plaintext_to_tls: the client did not speak TLS (its first bytes: 'GET / HTTP/1.1')"},
       {summary(0, h2, Closer::server),

@@ -239,7 +239,7 @@ void add_serve_command(CLI::App& app, Action& action) {
   cmd->add_option("--out", o->out, "with --scenario: also write the set (NAME.pem, NAME.key) here for the client")
       ->needs(scen);
   scen->excludes(pem)->excludes(key)->excludes(ca);
-  cmd->add_option("--listen", o->listen, "address to listen on")->capture_default_str();
+  cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   cmd->add_option("--duration", o->duration_s, "stop after this many seconds (default: until Ctrl-C)")
       ->check(CLI::NonNegativeNumber);
   cmd->callback([&action, o] { action = [o] { return serve(*o); }; });

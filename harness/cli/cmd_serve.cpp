@@ -1,8 +1,14 @@
 // tlsmatrix serve: a Milvus-like test server (the harness's own server endpoint) for a real
-// client to try: prints "listening on HOST:PORT", then one line per handshake event with the
-// reason as the server saw it.
+// client to try: prints "listening on HOST:PORT", then one line per connection with the reason
+// as the server saw it (and one per RPC served).
+//
+// Serving never waits for whoever reads the output: lines go through a bounded queue to a writer
+// thread (io/line_writer.h), lines that do not fit are counted and the count is said on stderr at
+// exit, a reader that goes away (EPIPE) ends the printing but not the serving, and SIGTERM stops
+// serve within a second whatever stdout does.
 #include <grpc/support/log.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -11,14 +17,18 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "harness/certs/cert_factory.h"
 #include "harness/certs/pem_io.h"
 #include "harness/cli/commands.h"
+#include "harness/endpoints/connection_front.h"
+#include "harness/endpoints/connection_ledger.h"
 #include "harness/endpoints/tls_server.h"
 #include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
+#include "harness/io/line_writer.h"
 #include "harness/runner/cell_setup.h"
 #include "harness/scenario/scenario_loader.h"
 #include "harness/endpoints/server_events.h"
@@ -36,23 +46,65 @@ struct ServeOptions {
   double duration_s = 0;
 };
 
-// One writer for every gRPC thread: whole lines, flushed at once, so a pipe reader sees each
-// event as it happens.
-std::mutex g_out_mu;
-void print_event(const ServerEvent& e) {
-  std::string line = format_server_event(e, std::chrono::system_clock::now());
-  std::lock_guard lock(g_out_mu);
-  std::fwrite(line.data(), 1, line.size(), stdout);
-  std::fputc('\n', stdout);
-  std::fflush(stdout);
+using Clock = std::chrono::steady_clock;
+
+// Lines waiting for stdout; past this, new ones are dropped and counted. A burst of handshakes
+// from a client in a loop fits; a reader that stopped for good costs lines, not memory.
+constexpr std::size_t kQueuedLines = 1024;
+// At exit: how long lines still queued may take to reach stdout, and a message on stderr. At the
+// start: how long the listening line may take to go out before the notes on stderr.
+constexpr auto kOutputAtExit = std::chrono::milliseconds(250);
+constexpr auto kStderrLimit = std::chrono::milliseconds(100);
+constexpr auto kListeningLine = std::chrono::seconds(1);
+
+// stderr is a pipe too, and may be as unread as stdout: a bounded write, dropped if it cannot go.
+void say_on_stderr(const std::string& text) {
+  io::write_with_deadline(STDERR_FILENO, "serve: " + text + "\n", Clock::now() + kStderrLimit);
 }
 
-// gRPC reports handshakes that fail before any of our hooks runs (no client certificate, a
-// plaintext client, the client refusing our certificate) only in its log. A serve process holds
-// exactly one server, so every such line is this server's.
-void on_grpc_log(gpr_log_func_args* args) {
-  if (auto e = server_event_from_grpc_log(args->message ? args->message : "")) print_event(*e);
+std::string writer_trouble(const io::LineWriter::Stats& s) {
+  if (s.reader_gone) return "stdout was closed by its reader";
+  if (!s.error.empty()) return "writing to stdout failed: " + s.error;
+  return "stdout was not read fast enough";
 }
+
+// gRPC's log function is process-wide and may run on any thread until it is unset; it reaches
+// the ledger through this, which serve clears before the ledger goes.
+std::mutex g_ledger_mu;
+std::shared_ptr<ConnectionLedger> g_ledger;
+
+// gRPC reports handshakes that fail before any of our hooks runs (no client certificate, a
+// plaintext client, the client refusing our certificate) only in its log, naming no connection:
+// the ledger ties each to the connection it can only be about, or says it cannot.
+void on_grpc_log(gpr_log_func_args* args) {
+  std::shared_ptr<ConnectionLedger> ledger;
+  {
+    std::lock_guard lock(g_ledger_mu);
+    ledger = g_ledger;
+  }
+  if (!ledger) return;
+  if (auto e = server_event_from_grpc_log(args->message ? args->message : "")) ledger->report(*e);
+}
+
+// gRPC's log goes to the ledger while this lives, and nowhere afterwards: gRPC's default would
+// write to stderr, blocking on a pipe nobody reads.
+class GrpcLogToLedger {
+ public:
+  explicit GrpcLogToLedger(std::shared_ptr<ConnectionLedger> ledger) {
+    {
+      std::lock_guard lock(g_ledger_mu);
+      g_ledger = std::move(ledger);
+    }
+    gpr_set_log_function(on_grpc_log);
+  }
+  ~GrpcLogToLedger() {
+    gpr_set_log_function([](gpr_log_func_args*) {});
+    std::lock_guard lock(g_ledger_mu);
+    g_ledger.reset();
+  }
+  GrpcLogToLedger(const GrpcLogToLedger&) = delete;
+  GrpcLogToLedger& operator=(const GrpcLogToLedger&) = delete;
+};
 
 ServerFiles files_from_paths(const ServeOptions& o) {
   ServerFiles f;
@@ -90,27 +142,47 @@ int serve(const ServeOptions& o) {
   }
 
   // Signals are taken synchronously by this thread; gRPC's threads (created below) inherit the
-  // mask and never see them.
+  // mask and never see them. SIGPIPE is ignored: a reader that leaves is an EPIPE to handle.
   sigset_t stop;
   sigemptyset(&stop);
   sigaddset(&stop, SIGINT);
   sigaddset(&stop, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  io::ignore_sigpipe();
 
-  gpr_set_log_function(on_grpc_log);
+  // The client connects to the front, which relays to the gRPC server on a loopback port and
+  // sees every connection start and end (connection_front.h says why gRPC alone cannot).
+  std::string listen_error;
+  auto front = ConnectionFront::open(o.listen, &listen_error);
+  if (!front) throw InputError("serve: " + listen_error);
+
+  auto out = std::make_shared<io::LineWriter>(STDOUT_FILENO, kQueuedLines);
+  out->on_reader_gone([](const io::LineWriter::Stats& s) {
+    say_on_stderr(writer_trouble(s) + ": events are no longer printed; serving goes on");
+  });
+  auto ledger = std::make_shared<ConnectionLedger>(o.mode, [out](const ServerEvent& e) {
+    out->push(format_server_event(e, std::chrono::system_clock::now()));
+  });
+  auto log_hook = std::make_optional<GrpcLogToLedger>(ledger);
   ServerHooks hooks;
-  hooks.listen = o.listen;
-  hooks.on_event = print_event;
+  hooks.listen = "127.0.0.1:0";
+  hooks.on_event = [ledger](const ServerEvent& e) { ledger->report(e); };
   std::string config_error;
   auto server = TlsServer::start(o.mode, files, &config_error, hooks);
   if (!server) throw InputError("serve: the server would not start: " + config_error);
 
-  {
-    std::lock_guard lock(g_out_mu);
-    std::cout << "listening on " << server->address() << std::endl;
-  }
+  out->push("listening on " + front->address());
+  out->flush(Clock::now() + kListeningLine);  // before the notes, in a terminal that shows both
   for (const auto& note : server_caveats()) std::cerr << "note: " << note << "\n";
   std::cerr.flush();
+  front->start(server->port(), ConnectionFront::Callbacks{
+                                   .opened = [ledger](const ConnectionFacts& f) { ledger->opened(f); },
+                                   .relayed_to_server = [ledger](std::uint64_t id, ClientStart::Kind start) {
+                                     ledger->relayed_to_server(id, start);
+                                   },
+                                   .ended = [ledger](const ConnectionFacts& f) { ledger->ended(f); },
+                                   .trouble = [](const std::string& what) { say_on_stderr(what); },
+                               });
 
   timespec wait{};
   timespec* timeout = nullptr;
@@ -124,8 +196,19 @@ int serve(const ServeOptions& o) {
   do {
     sig = timeout ? sigtimedwait(&stop, nullptr, timeout) : sigwaitinfo(&stop, nullptr);
   } while (sig < 0 && errno == EINTR);
+
+  // Each open connection gets its closing line, then gRPC stops (cancelling what is still open);
+  // the lines still queued get a bounded time to reach stdout.
+  front->stop();
   server.reset();
-  gpr_set_log_function(nullptr);
+  log_hook.reset();
+  io::LineWriter::Stats stats = out->finish(Clock::now() + kOutputAtExit);
+  if (std::uint64_t lost = stats.dropped + stats.unwritten; lost > 0) {
+    say_on_stderr(std::to_string(lost) + " event line" + (lost == 1 ? " was" : "s were") + " not printed: " +
+                  writer_trouble(stats) + " (" + std::to_string(stats.dropped) + " dropped while " +
+                  std::to_string(kQueuedLines) + " waited, " + std::to_string(stats.unwritten) +
+                  " not written)");
+  }
   return kExitOk;
 }
 
@@ -136,8 +219,10 @@ void add_serve_command(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand(
       "serve",
       "Run a Milvus-like gRPC test server for a real client (your application, Attu, an SDK) to\n"
-      "try. Prints 'listening on HOST:PORT', then one line per handshake event with the reason\n"
-      "as the server saw it (e.g. 'fail client_cert_missing'). Stops on Ctrl-C, SIGTERM or\n"
+      "try. Prints 'listening on HOST:PORT', then a line per RPC served and one line when each\n"
+      "connection ends, with the reason as the server saw it (e.g. 'fail client_cert_missing')\n"
+      "or 'unclassified' saying what was seen when nothing tells. Output never holds serving\n"
+      "up: lines stdout cannot take are counted on stderr at exit. Stops on Ctrl-C, SIGTERM or\n"
       "after --duration.");
   cmd->add_option("--tls-mode", o->mode, "Milvus common.security.tlsMode: 0 plaintext, 1 one-way TLS, 2 mutual TLS")
       ->required()
@@ -154,7 +239,7 @@ void add_serve_command(CLI::App& app, Action& action) {
   cmd->add_option("--out", o->out, "with --scenario: also write the set (NAME.pem, NAME.key) here for the client")
       ->needs(scen);
   scen->excludes(pem)->excludes(key)->excludes(ca);
-  cmd->add_option("--listen", o->listen, "address to listen on")->capture_default_str();
+  cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   cmd->add_option("--duration", o->duration_s, "stop after this many seconds (default: until Ctrl-C)")
       ->check(CLI::NonNegativeNumber);
   cmd->callback([&action, o] { action = [o] { return serve(*o); }; });

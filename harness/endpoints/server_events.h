@@ -13,6 +13,10 @@
 namespace tlsmatrix {
 
 struct ServerEvent {
+  // An RPC names its connection (peer); a handshake event from gRPC (the client-certificate
+  // check, a log line) does not; a connection event is serve's closing line for one connection.
+  enum class Kind { handshake, rpc, connection };
+  Kind kind = Kind::handshake;
   bool ok = true;
   Reason reason = Reason::ok;
   std::string peer;    // "127.0.0.1:54321" when known

@@ -98,6 +98,7 @@ class RpcEventInterceptor final : public grpc::experimental::Interceptor {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
       ServerEvent e;
+      e.kind = ServerEvent::Kind::rpc;
       e.peer = peer_address(info_->server_context()->peer());
       e.detail = std::string("RPC ") + info_->method();
       sink_(e);

@@ -11,7 +11,9 @@ std::string HostPort::text() const {
   return host + ":" + std::to_string(port);
 }
 
-HostPort parse_host_port(std::string_view text, std::string_view flag) {
+namespace {
+
+HostPort parse(std::string_view text, std::string_view flag, int min_port) {
   auto bad = [&](const std::string& why) {
     std::string what = flag.empty() ? std::string(text) : std::string(flag) + " " + std::string(text);
     return InputError(what + ": " + why + " (expected HOST:PORT, e.g. 127.0.0.1:19530)");
@@ -35,11 +37,17 @@ HostPort parse_host_port(std::string_view text, std::string_view flag) {
   int port = 0;
   auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
   if (port_text.empty() || ec != std::errc() || end != port_text.data() + port_text.size() ||
-      port < 1 || port > 65535) {
-    throw bad("port must be a number from 1 to 65535");
+      port < min_port || port > 65535) {
+    throw bad("port must be a number from " + std::to_string(min_port) + " to 65535");
   }
   hp.port = port;
   return hp;
 }
+
+}  // namespace
+
+HostPort parse_host_port(std::string_view text, std::string_view flag) { return parse(text, flag, 1); }
+
+HostPort parse_listen_address(std::string_view text, std::string_view flag) { return parse(text, flag, 0); }
 
 }  // namespace tlsmatrix::net

@@ -18,4 +18,7 @@ struct HostPort {
 // "--target ::1:80: IPv6 addresses need brackets (expected HOST:PORT, e.g. 127.0.0.1:19530)".
 HostPort parse_host_port(std::string_view text, std::string_view flag = {});
 
+// The same for an address to listen on, where port 0 asks for any free port (`serve --listen`).
+HostPort parse_listen_address(std::string_view text, std::string_view flag = {});
+
 }  // namespace tlsmatrix::net

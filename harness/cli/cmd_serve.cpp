@@ -20,6 +20,7 @@
 #include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
 #include "harness/runner/cell_setup.h"
+#include "harness/runner/server_stack_notes.h"
 #include "harness/scenario/scenario_loader.h"
 #include "harness/endpoints/server_events.h"
 
@@ -103,13 +104,18 @@ int serve(const ServeOptions& o) {
   hooks.on_event = print_event;
   std::string config_error;
   auto server = TlsServer::start(o.mode, files, &config_error, hooks);
-  if (!server) throw InputError("serve: the server would not start: " + config_error);
+  // Where this server differs from Milvus's proxy for this mode, these files and any client.
+  const FileTraits traits = file_traits_pem(files.cert_chain_pem, files.ca_pem, "");
+  if (!server) {
+    throw InputError("serve: the server would not start: " + config_error +
+                     (traits.weak_server_cert ? " (Milvus's proxy, Go's crypto/tls, would start with it)" : ""));
+  }
 
   {
     std::lock_guard lock(g_out_mu);
     std::cout << "listening on " << server->address() << std::endl;
   }
-  for (const auto& note : server_caveats()) std::cerr << "note: " << note << "\n";
+  for (const auto& note : serve_caveat_notes(o.mode, traits)) std::cerr << "note: " << note << "\n";
   std::cerr.flush();
 
   timespec wait{};

@@ -149,9 +149,10 @@ void add_validate_command(CLI::App& app, Action& action) {
       "\n"
       "Examples:\n"
       "  tlsmatrix validate --milvus-yaml milvus.yaml --root . --trust tls/ca.pem \\\n"
-      "      --client-pem tls/client.pem --client-key tls/client.key --server-name localhost\n"
-      "  tlsmatrix validate --tls-mode 1 --server-pem server.pem --server-key server.key \\\n"
-      "      --trust server.pem --server-name localhost");
+      "      --client-pem tls/client.pem --client-key tls/client.key \\\n"
+      "      --server-name localhost\n"
+      "  tlsmatrix validate --tls-mode 1 --server-pem server.pem \\\n"
+      "      --server-key server.key --trust server.pem --server-name localhost");
 
   auto* yaml = cmd->add_option("--milvus-yaml", opts->milvus_yaml,
                                "milvus.yaml to read tls.serverPemPath, tls.serverKeyPath, "

@@ -37,6 +37,17 @@ class Grid {
   std::map<std::tuple<std::size_t, int, std::string>, const CellResult*> cells_;
 };
 
+// Notes about one scenario that read the same in several modes, said once: "(modes 1, 2)".
+struct ModesNote {
+  std::string scenario;
+  std::vector<int> modes;
+  std::string text;
+};
+std::vector<ModesNote> group_by_modes(const std::vector<PortabilityNote>& notes);
+
+// "mode 1" or "modes 1, 2".
+std::string modes_label(const std::vector<int>& modes);
+
 // The profile's name for a narrow column: "grpc-core" -> "core"; others unchanged.
 std::string_view short_profile_name(std::string_view profile);
 

@@ -6,6 +6,7 @@
 #include "reports/markup_escape.h"
 #include "reports/summary.h"
 #include "reports/text_util.h"
+#include "reports/verdict_codes.h"
 
 namespace tlsmatrix::reports {
 
@@ -36,19 +37,27 @@ table { border-collapse: collapse; }
 table.grid th, table.grid td { border: 1px solid var(--border); padding: 2px 8px; }
 table.grid thead th { background: var(--head); font-weight: 600; text-align: center; white-space: nowrap; }
 table.grid thead th.scenario { text-align: left; vertical-align: bottom; }
-table.grid tbody th { text-align: left; font-weight: normal; white-space: nowrap;
-                      max-width: 420px; overflow: hidden; text-overflow: ellipsis; }
+table.grid tbody th { text-align: left; font-weight: normal; max-width: 360px; overflow-wrap: anywhere; }
 table.grid tbody tr:nth-child(even) th { background: #fafbfc; }
-table.grid td { text-align: center; min-width: 44px; font-size: 15px; }
+table.grid td { text-align: center; min-width: 52px; font: 600 13px/1.3 ui-monospace, "SFMono-Regular", "DejaVu Sans Mono", Menlo, monospace; }
 table.grid .first { border-left: 2px solid #818b98; }
-td.ok.pass { background: #d5f2dc; color: var(--ok); }
-td.ok.fail { background: #f3faf5; color: var(--ok); }
-td.bad { background: var(--bad); font-weight: bold; }
+td.pass { background: #d5f2dc; color: var(--ok); }
+td.fail { background: #eef1f4; color: var(--text); }
+td.bad { background: var(--bad); color: #fff; }
 td.bad a { color: #fff; text-decoration: none; display: block; }
+td small, .key small { display: block; font-weight: normal; font-size: 11px; white-space: nowrap; }
+td.none { color: var(--muted); background: #fff; font-weight: normal; }
 table.grid tbody tr:hover th, table.grid tbody tr:hover td { filter: brightness(0.94); }
-.swatch { display: inline-block; width: 12px; height: 12px; border: 1px solid var(--border);
-          vertical-align: -1px; margin: 0 3px 0 10px; }
-td.none { color: var(--muted); background: #fff; }
+.key { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 0 0 10px; padding: 0; list-style: none; }
+.key li { margin: 0; display: flex; align-items: center; gap: 6px; }
+.key .chip { display: inline-block; min-width: 44px; padding: 1px 6px; text-align: center;
+             border: 1px solid var(--border); font: 600 13px/1.3 ui-monospace, "DejaVu Sans Mono", monospace; }
+.key .chip.pass { background: #d5f2dc; color: var(--ok); }
+.key .chip.fail { background: #eef1f4; }
+.key .chip.bad { background: var(--bad); color: #fff; }
+.codes { margin: 0 0 10px; padding: 0; list-style: none; columns: 3 220px; column-gap: 24px; }
+.codes li { margin: 0 0 2px; break-inside: avoid; }
+.codes code { display: inline-block; min-width: 40px; font-weight: 600; }
 .mismatch { border: 1px solid #ffc1bc; border-left: 4px solid var(--bad); border-radius: 6px;
             padding: 8px 12px; margin: 10px 0; }
 .mismatch h3 { margin: 0; font-size: 14px; }
@@ -61,6 +70,18 @@ pre { background: var(--head); border-radius: 6px; padding: 8px 10px; margin: 6p
 ul { padding-left: 22px; }
 li { margin: 3px 0; }
 footer { color: var(--muted); margin-top: 32px; font-size: 12px; }
+/* On paper and in PDFs: colours kept (they carry meaning, with the codes), nothing scrolled out
+   of view, the grid's header repeated on each page, no row or mismatch split across pages. */
+@media print {
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  body { font-size: 12px; }
+  main { max-width: none; padding: 0; }
+  .scroll { overflow: visible; }
+  table.grid thead { display: table-header-group; }
+  table.grid tr, .mismatch, .codes li { break-inside: avoid; }
+  table.grid tbody tr:hover th, table.grid tbody tr:hover td { filter: none; }
+  a { color: inherit; text-decoration: none; }
+}
 )css";
 
 std::string esc(std::string_view text) { return escape_xml_text(text); }
@@ -92,15 +113,53 @@ std::string anchor(const RunResult& run, const CellResult& cell) {
   return "cell-" + std::to_string(&cell - run.cells.data());
 }
 
+void write_legend(std::ostringstream& out, const RunResult& run, const Grid& grid) {
+  CodeLegend codes;
+  for (const auto& cell : run.cells) {
+    codes.add(cell.actual);
+    if (!cell.match) codes.add(cell.expected);
+  }
+  const bool missing =
+      run.cells.size() < grid.rows().size() * grid.modes().size() * grid.profiles().size();
+  out << "<ul class=\"key\">"
+         "<li><span class=\"chip pass\">ok</span> passed, as expected</li>"
+         "<li><span class=\"chip fail\">CODE</span> failed for the expected reason</li>";
+  if (run.mismatched() > 0) {
+    out << "<li><span class=\"chip bad\">✗ CODE<small>want CODE</small></span> not as expected: "
+           "what happened, and what the scenario expects (links to the details)</li>";
+  }
+  if (missing) out << "<li><span class=\"chip\">–</span> not run</li>";
+  out << "</ul>\n<ul class=\"codes\">";
+  for (const auto& e : codes.entries()) {
+    out << "<li><code>" << esc(e.code) << "</code> " << esc(e.meaning) << "</li>";
+  }
+  out << "</ul>\n";
+}
+
+void write_cell(std::ostringstream& out, const RunResult& run, const CellResult* cell, bool first) {
+  const std::string border = first ? " first" : "";
+  if (cell == nullptr) {
+    out << "<td class=\"none" << border << "\">–</td>";
+    return;
+  }
+  const std::string code = esc(verdict_code(cell->actual));
+  if (cell->match) {
+    std::string kind = cell->actual.outcome == Outcome::pass ? "pass" : "fail";
+    out << "<td class=\"" << kind << border << "\" title=\"" << attr(cell_tooltip(*cell)) << "\">"
+        << code << "</td>";
+    return;
+  }
+  out << "<td class=\"bad" << border << "\"><a href=\"#" << anchor(run, *cell) << "\" title=\""
+      << attr(cell_tooltip(*cell)) << "\">✗ " << code << "<small>want "
+      << esc(verdict_code(cell->expected)) << "</small></a></td>";
+}
+
 void write_grid(std::ostringstream& out, const RunResult& run, const Grid& grid) {
   const auto& profiles = grid.profiles();
   const bool sub_columns = profiles.size() > 1;
-  out << "<h2>Results</h2>\n<p class=\"legend\">"
-         "<span class=\"swatch\" style=\"background:#d5f2dc\"></span>✓ passed, as expected"
-         "<span class=\"swatch\" style=\"background:#f3faf5\"></span>✓ failed for the "
-         "expected reason<span class=\"swatch\" style=\"background:#cf222e\"></span>✗ "
-         "mismatch (links to its details) · – not run. Hover a cell for the expected and "
-         "actual verdicts and what both ends said.</p>\n<div class=\"scroll\"><table class=\"grid\">\n<thead><tr>"
+  out << "<h2>Results</h2>\n";
+  write_legend(out, run, grid);
+  out << "<div class=\"scroll\"><table class=\"grid\">\n<thead><tr>"
       << "<th class=\"scenario\"" << (sub_columns ? " rowspan=\"2\"" : "") << ">scenario</th>";
   for (int mode : grid.modes()) {
     out << "<th class=\"first\" colspan=\"" << profiles.size() << "\">mode " << mode << "</th>";
@@ -123,18 +182,7 @@ void write_grid(std::ostringstream& out, const RunResult& run, const Grid& grid)
         << "</th>";
     for (int mode : grid.modes()) {
       for (std::size_t i = 0; i < profiles.size(); ++i) {
-        std::string first = i == 0 ? " first" : "";
-        const CellResult* cell = grid.find(r, mode, profiles[i]);
-        if (cell == nullptr) {
-          out << "<td class=\"none" << first << "\">–</td>";
-        } else if (cell->match) {
-          std::string kind = cell->actual.outcome == Outcome::pass ? " pass" : " fail";
-          out << "<td class=\"ok" << kind << first << "\" title=\"" << attr(cell_tooltip(*cell))
-              << "\">✓</td>";
-        } else {
-          out << "<td class=\"bad" << first << "\"><a href=\"#" << anchor(run, *cell)
-              << "\" title=\"" << attr(cell_tooltip(*cell)) << "\">✗</a></td>";
-        }
+        write_cell(out, run, grid.find(r, mode, profiles[i]), i == 0);
       }
     }
     out << "</tr>\n";
@@ -163,9 +211,9 @@ void write_notes(std::ostringstream& out, const RunResult& run) {
   if (!run.portability.empty()) {
     out << "<h2>Portability</h2>\n<p class=\"legend\">Where client profiles disagree about the "
            "same server.</p>\n<ul>\n";
-    for (const auto& note : run.portability) {
-      out << "<li><span class=\"name\">" << esc(one_line(note.scenario)) << "</span>, mode " << note.mode
-          << ": " << esc(note.text) << "</li>\n";
+    for (const auto& note : group_by_modes(run.portability)) {
+      out << "<li><span class=\"name\">" << esc(one_line(note.scenario)) << "</span>, "
+          << modes_label(note.modes) << ": " << esc(note.text) << "</li>\n";
     }
     out << "</ul>\n";
   }

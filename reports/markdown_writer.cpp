@@ -1,10 +1,12 @@
 #include "reports/markdown_writer.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "reports/grid.h"
 #include "reports/summary.h"
 #include "reports/text_util.h"
+#include "reports/verdict_codes.h"
 
 namespace tlsmatrix::reports {
 
@@ -12,6 +14,8 @@ namespace {
 // GitHub caps a step summary at 1 MiB; a run where everything fails should still fit.
 constexpr std::size_t kMaxMismatchRows = 200;
 constexpr std::size_t kDetailWidth = 300;
+// About 150 bytes a row: the grid stays under a third of that cap.
+constexpr std::size_t kMaxGridRows = 2000;
 
 std::string code(std::string_view text) { return "`" + std::string(text) + "`"; }
 
@@ -37,6 +41,53 @@ std::string detail_cell(std::string_view detail) {
     start = end + 1;
   }
   return out;
+}
+std::string code_cell(const CellResult* cell) {
+  if (cell == nullptr) return "–";
+  std::string got = code(verdict_code(cell->actual));
+  if (cell->match) return got;
+  return "✗ " + got + " (want " + code(verdict_code(cell->expected)) + ")";
+}
+
+// Every cell, with its code, under a legend of the codes used; folded away when everything
+// matched (the counts above say so), open when something did not.
+void write_grid(std::ostringstream& out, const RunResult& run, const Grid& grid) {
+  CodeLegend codes;
+  for (const auto& cell : run.cells) {
+    codes.add(cell.actual);
+    if (!cell.match) codes.add(cell.expected);
+  }
+  out << (run.mismatched() > 0 ? "<details open>" : "<details>")
+      << "<summary>Every cell: " << grid.rows().size() << " scenarios × mode × profile</summary>\n\n";
+  out << "Legend:";
+  for (const auto& e : codes.entries()) {
+    out << " " << code(e.code) << " " << escape_markdown(e.meaning) << " ·";
+  }
+  out << " ✗ not as expected (what happened, then what the scenario expects)\n\n";
+  out << "| scenario |";
+  for (int mode : grid.modes()) {
+    for (const auto& profile : grid.profiles()) {
+      out << " mode " << mode << "<br>" << escape_markdown(short_profile_name(profile)) << " |";
+    }
+  }
+  out << "\n| --- |";
+  for (std::size_t i = 0; i < grid.modes().size() * grid.profiles().size(); ++i) out << " :-: |";
+  out << "\n";
+  const std::size_t rows = std::min(grid.rows().size(), kMaxGridRows);
+  for (std::size_t r = 0; r < rows; ++r) {
+    out << "| " << escape_markdown(grid.rows()[r].scenario) << " |";
+    for (int mode : grid.modes()) {
+      for (const auto& profile : grid.profiles()) {
+        out << " " << code_cell(grid.find(r, mode, profile)) << " |";
+      }
+    }
+    out << "\n";
+  }
+  if (rows < grid.rows().size()) {
+    out << "\n…and " << (grid.rows().size() - rows)
+        << " more scenarios; the JSON and JUnit reports list every cell.\n";
+  }
+  out << "\n</details>\n\n";
 }
 }  // namespace
 
@@ -88,6 +139,7 @@ std::string render_markdown_report(const RunResult& run) {
       out << "\n";
     }
     out << "\n";
+    write_grid(out, run, grid);
   }
 
   if (bad > 0) {
@@ -113,8 +165,8 @@ std::string render_markdown_report(const RunResult& run) {
 
   if (!run.portability.empty()) {
     out << "### Portability\n\n";
-    for (const auto& note : run.portability) {
-      out << "- **" << escape_markdown(note.scenario) << "**, mode " << note.mode << ": "
+    for (const auto& note : group_by_modes(run.portability)) {
+      out << "- **" << escape_markdown(note.scenario) << "**, " << modes_label(note.modes) << ": "
           << escape_markdown(note.text) << "\n";
     }
     out << "\n";

@@ -1,17 +1,21 @@
 #include "reports/summary.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <string>
+#include <type_traits>
+#include <vector>
 #include <set>
 
 namespace tlsmatrix::reports {
 
 namespace {
-template <typename T>
-std::string join(const std::set<T>& items) {
+template <typename Items>
+std::string join(const Items& items) {
   std::string out;
   for (const auto& item : items) {
     if (!out.empty()) out += ",";
-    if constexpr (std::is_same_v<T, std::string>) {
+    if constexpr (std::is_same_v<typename Items::value_type, std::string>) {
       out += item;
     } else {
       out += std::to_string(item);
@@ -22,12 +26,15 @@ std::string join(const std::set<T>& items) {
 }  // namespace
 
 std::string summary_line(const RunResult& run) {
-  std::set<std::string> scenarios, profiles;
+  std::set<std::string> scenarios;
   std::set<int> modes;
+  std::vector<std::string> profiles;  // in the run's order (grpc-core first), as the grid
   for (const auto& c : run.cells) {
     scenarios.insert(c.scenario);
-    profiles.insert(c.profile);
     modes.insert(c.mode);
+    if (std::find(profiles.begin(), profiles.end(), c.profile) == profiles.end()) {
+      profiles.push_back(c.profile);
+    }
   }
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.1f s", run.wall_ms / 1000.0);

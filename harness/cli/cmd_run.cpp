@@ -123,12 +123,8 @@ void add_run_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember({0, 1, 2}))
       ->capture_default_str();
   std::vector<std::string> names = client_profile_names();
-  cmd->add_option("--profiles", opts->profiles,
-                  "Client profiles, comma-separated (default: all): " + [&names] {
-                    std::string s;
-                    for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
-                    return s;
-                  }())
+  // The names are in the option's type ({grpc-core,go,node}): not listed again here.
+  cmd->add_option("--profiles", opts->profiles, "Client profiles, comma-separated (default: all)")
       ->delimiter(',')
       ->check(CLI::IsMember(names));
   cmd->add_option("--filter", opts->filter, "Only scenarios whose name matches this shell glob (e.g. 'name-*')");

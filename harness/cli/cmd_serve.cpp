@@ -30,6 +30,7 @@
 #include "harness/io/input_error.h"
 #include "harness/io/line_writer.h"
 #include "harness/runner/cell_setup.h"
+#include "harness/runner/server_stack_notes.h"
 #include "harness/scenario/scenario_loader.h"
 #include "harness/endpoints/server_events.h"
 
@@ -169,11 +170,16 @@ int serve(const ServeOptions& o) {
   hooks.on_event = [ledger](const ServerEvent& e) { ledger->report(e); };
   std::string config_error;
   auto server = TlsServer::start(o.mode, files, &config_error, hooks);
-  if (!server) throw InputError("serve: the server would not start: " + config_error);
+  // Where this server differs from Milvus's proxy for this mode, these files and any client.
+  const FileTraits traits = file_traits_pem(files.cert_chain_pem, files.ca_pem, "");
+  if (!server) {
+    throw InputError("serve: the server would not start: " + config_error +
+                     (traits.weak_server_cert ? " (Milvus's proxy, Go's crypto/tls, would start with it)" : ""));
+  }
 
   out->push("listening on " + front->address());
   out->flush(Clock::now() + kListeningLine);  // before the notes, in a terminal that shows both
-  for (const auto& note : server_caveats()) std::cerr << "note: " << note << "\n";
+  for (const auto& note : serve_caveat_notes(o.mode, traits)) std::cerr << "note: " << note << "\n";
   std::cerr.flush();
   front->start(server->port(), ConnectionFront::Callbacks{
                                    .opened = [ledger](const ConnectionFacts& f) { ledger->opened(f); },
@@ -184,17 +190,23 @@ int serve(const ServeOptions& o) {
                                    .trouble = [](const std::string& what) { say_on_stderr(what); },
                                });
 
-  timespec wait{};
-  timespec* timeout = nullptr;
-  if (o.duration_s > 0) {
-    auto ns = static_cast<long long>(o.duration_s * 1e9);
-    wait.tv_sec = static_cast<time_t>(ns / 1000000000);
-    wait.tv_nsec = static_cast<long>(ns % 1000000000);
-    timeout = &wait;
-  }
+  // --duration is one total deadline: a wait interrupted by another signal (SIGSTOP/SIGCONT, a
+  // debugger) resumes with what is left, not with the whole duration again.
+  const bool timed = o.duration_s > 0;
+  const auto end = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                      std::chrono::duration<double>(o.duration_s));
   int sig = 0;
   do {
-    sig = timeout ? sigtimedwait(&stop, nullptr, timeout) : sigwaitinfo(&stop, nullptr);
+    if (!timed) {
+      sig = sigwaitinfo(&stop, nullptr);
+      continue;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(end - Clock::now());
+    if (left.count() <= 0) break;
+    timespec wait{};
+    wait.tv_sec = static_cast<time_t>(left.count() / 1000000000);
+    wait.tv_nsec = static_cast<long>(left.count() % 1000000000);
+    sig = sigtimedwait(&stop, nullptr, &wait);
   } while (sig < 0 && errno == EINTR);
 
   // Each open connection gets its closing line, then gRPC stops (cancelling what is still open);

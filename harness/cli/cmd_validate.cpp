@@ -11,6 +11,7 @@
 #include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
 #include "harness/runner/runner.h"
+#include "harness/runner/server_stack_notes.h"
 #include "harness/validate/deployment_checks.h"
 #include "harness/validate/dynamic_check.h"
 #include "harness/validate/milvus_config.h"
@@ -93,10 +94,14 @@ int run_validate(const ValidateOptions& o) {
     results.push_back(std::move(r));
   }
 
-  // Where the dynamic check's server differs from Milvus's proxy, so a reader can weigh it.
-  const std::vector<std::string> notes =
-      validate::uses_tls(input.tls_mode) && files.server_pem ? server_caveats()
-                                                             : std::vector<std::string>{};
+  // Where the dynamic check's server differs from Milvus's proxy for these files in this mode,
+  // so a reader can weigh it.
+  auto certs = [](const std::optional<validate::CertFile>& f) {
+    return f ? f->all() : std::vector<X509*>{};
+  };
+  const std::vector<std::string> notes = deployment_caveat_notes(
+      input.tls_mode, input.profiles.empty() ? validate::profile_names() : input.profiles,
+      file_traits(certs(files.server_pem), certs(files.ca_pem), certs(files.client_pem)));
 
   const validate::Summary summary = validate::summarize(results);
   const int code = summary.errors > 0 ? kExitMismatch : kExitOk;
@@ -164,9 +169,10 @@ void add_validate_command(CLI::App& app, Action& action) {
       "\n"
       "Examples:\n"
       "  tlsmatrix validate --milvus-yaml milvus.yaml --root . --trust tls/ca.pem \\\n"
-      "      --client-pem tls/client.pem --client-key tls/client.key --server-name localhost\n"
-      "  tlsmatrix validate --tls-mode 1 --server-pem server.pem --server-key server.key \\\n"
-      "      --trust server.pem --server-name localhost");
+      "      --client-pem tls/client.pem --client-key tls/client.key \\\n"
+      "      --server-name localhost\n"
+      "  tlsmatrix validate --tls-mode 1 --server-pem server.pem \\\n"
+      "      --server-key server.key --trust server.pem --server-name localhost");
 
   auto* yaml = cmd->add_option("--milvus-yaml", opts->milvus_yaml,
                                "milvus.yaml to read tls.serverPemPath, tls.serverKeyPath, "

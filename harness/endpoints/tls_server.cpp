@@ -171,7 +171,7 @@ std::unique_ptr<TlsServer> TlsServer::start(int mode, const ServerFiles& files, 
       // served chain from that store (auto-chaining), which Milvus's Go server never does, and a
       // missing intermediate would go unnoticed. The client chain is verified by our verifier.
       // Without roots the CertificateRequest names no CA, where Go's ClientCAs names them all:
-      // see server_caveats().
+      // see ServerCaveat::no_ca_names (harness/runner/server_stack_notes.h).
       options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
       options.set_certificate_verifier(
           gx::ExternalCertificateVerifier::Create<ClientChainVerifier>(self->log_, pem_certs(files.ca_pem),
@@ -205,23 +205,6 @@ TlsServer::~TlsServer() {
     server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(50));
     server_->Wait();
   }
-}
-
-std::vector<std::string> server_caveats() {
-  return {
-      "The harness's server is gRPC C++ 1.51 with OpenSSL 3, Milvus's proxy is grpc-go: in "
-      "tlsMode 2 Milvus requires TLS 1.3 as minimum, gRPC C++ 1.51 has no public API for a "
-      "minimum version, so the harness's server also accepts TLS 1.2 clients.",
-      "The harness's server loads its certificate under OpenSSL security level " +
-          std::to_string(default_security_level()) +
-          " (keys >= 2048-bit RSA, no SHA-1 signatures); Go's crypto/tls loads weaker "
-          "certificates, so Milvus's proxy may start where the harness reports server_config_error.",
-      "In tlsMode 2 the harness's server names no CAs in its certificate request; Milvus's names "
-      "the subjects in caPemPath, and a Go client then sends no certificate that does not chain to "
-      "one of them: client_cert_missing at Milvus where the harness reports client_cert_unknown_ca.",
-      "In tlsMode 2 the harness's server checks the client chain with OpenSSL (sslclient purpose, "
-      "partial chains allowed); Milvus's proxy uses Go's crypto/x509 (ExtKeyUsageClientAuth).",
-  };
 }
 
 }  // namespace tlsmatrix

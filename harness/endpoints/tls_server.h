@@ -80,7 +80,4 @@ class TlsServer {
   std::unique_ptr<grpc::Server> server_;
 };
 
-// Where this server differs from Milvus's Go proxy, for RunResult::notes.
-std::vector<std::string> server_caveats();
-
 }  // namespace tlsmatrix

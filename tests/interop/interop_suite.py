@@ -332,7 +332,7 @@ def main():
                 cases.append(dict(id=f"{server}|{s['name']}|{mode}", port=ports[server],
                                   address=f"127.0.0.1:{ports[server] or 1}", trust=trust,
                                   cert=cert, key=key, server_name=name, plaintext=plaintext))
-    # Milvus requires TLS 1.3 in mode 2 and the harness's server cannot (server_caveats): a Go and
+    # Milvus requires TLS 1.3 in mode 2 and the harness's server cannot (its TLS 1.2 note): a Go and
     # a Node client held to TLS 1.2 show it on a set every cell of which passes.
     base = next(s for s in scenarios if (s.get("client") or {}).get("secure") is None and all(
         expectation(s, srv, p, m) == ("pass", "ok") and predictions[(s["name"], m, p)][0] ==

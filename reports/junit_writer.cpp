@@ -3,17 +3,16 @@
 #include <sstream>
 
 #include "reports/grid.h"
+#include "reports/junit_xml.h"
 #include "reports/markup_escape.h"
 #include "reports/text_util.h"
 
 namespace tlsmatrix::reports {
 
 namespace {
-std::string seconds(double ms) { return format_fixed(ms / 1000.0, 3); }
-
-std::string attr(std::string_view name, std::string_view value) {
-  return " " + std::string(name) + "=\"" + escape_xml_attr(value) + "\"";
-}
+// Short local names for the shared JUnit pieces (junit_xml.h).
+std::string seconds(double ms) { return junit_seconds(ms); }
+std::string attr(std::string_view name, std::string_view value) { return xml_attr(name, value); }
 
 std::string failure_body(const CellResult& cell) {
   std::string body = "expected: " + describe(cell.expected) + "\nactual:   " + describe(cell.actual);

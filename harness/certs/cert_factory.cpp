@@ -6,6 +6,8 @@
 
 #include <set>
 #include <stdexcept>
+#include <utility>
+#include <vector>
 
 #include "harness/io/file_io.h"
 
@@ -339,12 +341,13 @@ CertSet build_cert_set(const std::vector<CertSpec>& specs, KeyPool& pool,
 }
 
 void write_cert_set(const CertSet& set, const fs::path& dir) {
-  io::create_folders(dir);
+  std::vector<io::OutputFile> files;
   for (const auto& name : set.names()) {
     const GeneratedCert& gc = set.get(name);
-    io::write_file_atomic(dir / (name + ".pem"), gc.cert_pem, fs::perms(0644));
-    io::write_file_atomic(dir / (name + ".key"), gc.key_pem, io::kPrivateKeyPerms);
+    files.push_back({name + ".pem", gc.cert_pem, fs::perms(0644)});
+    files.push_back({name + ".key", gc.key_pem, io::kPrivateKeyPerms});
   }
+  io::write_folder(dir, std::move(files));
 }
 
 }  // namespace tlsmatrix

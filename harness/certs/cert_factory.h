@@ -47,7 +47,8 @@ CertSet build_cert_set(const std::vector<CertSpec>& specs, KeyPool& pool = KeyPo
 // generation runs on every core for the whole catalogue instead of set by set.
 std::vector<std::pair<KeyType, int>> pool_slots(const std::vector<CertSpec>& specs);
 
-// Writes NAME.pem (0644) and NAME.key (0600) for every cert into `dir` (created if missing).
+// Writes NAME.pem (0644) and NAME.key (0600) for every cert into `dir`, the whole set or nothing
+// (io::write_folder): a new `dir` appears complete, mode 0700; missing parents are created.
 void write_cert_set(const CertSet& set, const std::filesystem::path& dir);
 
 // PEM encodings.

@@ -13,10 +13,10 @@
 
 #include "harness/cli/commands.h"
 #include "harness/handshake/bench_run.h"
-#include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
 #include "harness/io/utc_time.h"
 #include "reports/bench_report.h"
+#include "reports/write_reports.h"
 
 namespace tlsmatrix::cli {
 
@@ -59,8 +59,8 @@ std::vector<handshake::HandshakeConfig> configurations(const BenchOptions& o) {
 
 int run_bench_command(const BenchOptions& o) {
   // A report file whose folder is missing would only fail after minutes of measuring.
-  if (!o.json.empty()) io::check_output_file(o.json);
-  if (!o.html.empty()) io::check_output_file(o.html);
+  const reports::ReportPaths report_paths = reports::report_paths_from(o.json, "", "", o.html);
+  reports::check_report_paths(report_paths);
   handshake::BenchSettings settings;
   settings.layer = *handshake::parse_layer(o.layer);
   int cores = handshake::available_cores();
@@ -144,8 +144,8 @@ int run_bench_command(const BenchOptions& o) {
               << "and fractions are unreliable; compare CPU µs/hs, or rerun on a quiet machine\n";
   }
 
-  if (!o.json.empty()) io::write_file_atomic(o.json, reports::bench_json(results, info));
-  if (!o.html.empty()) io::write_file_atomic(o.html, reports::bench_html(results, info));
+  reports::write_reports(report_paths, {.json = [&] { return reports::bench_json(results, info); },
+                                        .html = [&] { return reports::bench_html(results, info); }});
   return failures ? kExitMismatch : kExitOk;
 }
 

@@ -45,6 +45,12 @@ struct ScenarioOptions {
   bool force = false;
 };
 
+// The same for `certs gen` and `certs scenario` (io::write_folder does it).
+constexpr const char* kOutHelp =
+    "Folder to write into. A new folder appears complete or not at all (made next to it under a "
+    "temporary name, then renamed), mode 0700 whatever the umask; into an existing folder the "
+    "files go all or none, and other files there stay. Keys are written 0600.";
+
 // A key file is the one thing we must never clobber by accident: it may be the only copy.
 void refuse_to_overwrite(const CertSet& set, const fs::path& dir) {
   for (const auto& name : set.names()) {
@@ -141,7 +147,7 @@ void add_gen(CLI::App& certs, Action& action) {
       "client.key.\nThe server certificate is for serverAuth, the client one for clientAuth; both "
       "are signed by the CA.\nPoint tls.serverPemPath, tls.serverKeyPath and tls.caPemPath at "
       "them.");
-  cmd->add_option("--out", opt->out, "Folder to write into (created if missing)")->required();
+  cmd->add_option("--out", opt->out, kOutHelp)->required();
   cmd->add_option("--cn", opt->cn, "Common name of the server certificate (1 to 64 characters)")
       ->check(common_name_validator())
       ->capture_default_str();
@@ -193,7 +199,7 @@ void add_scenario(CLI::App& certs, Action& action) {
       "scenario",
       "Write a scenario's certificate set as NAME.pem / NAME.key, to look at or to use by hand.");
   cmd->add_option("FILE", opt->file, "Scenario YAML file")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--out", opt->out, "Folder to write into (created if missing)")->required();
+  cmd->add_option("--out", opt->out, kOutHelp)->required();
   cmd->add_flag("--force", opt->force, "Overwrite existing files");
   cmd->callback([opt, &action] {
     action = [opt] {

@@ -10,12 +10,14 @@
 
 #include "harness/certs/pem_io.h"
 #include "harness/cli/commands.h"
-#include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
+#include "harness/io/utc_time.h"
 #include "harness/net/host_port.h"
 #include "harness/probe/probe.h"
+#include "reports/check_lists.h"
 #include "reports/probe_console.h"
 #include "reports/probe_json.h"
+#include "reports/write_reports.h"
 
 namespace tlsmatrix::cli {
 
@@ -29,12 +31,17 @@ struct ProbeFlags {
   std::string client_key;
   std::string server_name;
   double timeout_s = 5;
-  std::string json;
+  std::string json, junit, markdown;
+  bool fail_on_warning = false;
 };
 
 int run_probe_command(const ProbeFlags& f) {
-  // Refuse an unwritable --json before probing, not after the report is on screen.
-  if (!f.json.empty()) io::check_output_file(f.json);
+  // Refuse an unwritable report path before probing, not after the report is on screen.
+  const reports::ReportPaths report_paths =
+      reports::report_paths_from(f.json, f.junit, f.markdown, "");
+  reports::check_report_paths(report_paths);
+  const auto started = std::chrono::system_clock::now();
+  const auto started_steady = std::chrono::steady_clock::now();
   probe::ProbeOptions o;
   o.endpoint = net::parse_host_port(f.endpoint);
   o.expected_mode = f.tls_mode;
@@ -62,17 +69,23 @@ int run_probe_command(const ProbeFlags& f) {
   }
 
   probe::ProbeReport report = probe::run_probe(std::move(o));
-  std::cout << reports::render_probe_console(report, reports::detect_console_options(STDOUT_FILENO))
-            << std::flush;
-  if (!f.json.empty()) {
-    try {
-      io::write_file_atomic(f.json, reports::probe_json(report));
-    } catch (const std::exception& e) {
-      throw InputError(e.what());
-    }
+  std::cout << reports::render_probe_console(report, reports::detect_console_options(STDOUT_FILENO));
+  const bool warnings_fail = f.fail_on_warning && report.warnings() > 0;
+  if (warnings_fail && report.failures() == 0) {
+    std::cout << "probe: exit 1: warnings fail with --fail-on-warning\n";
   }
-  // A known failure outranks a check the probe could not settle.
-  if (report.failures() > 0) return kExitMismatch;
+  std::cout.flush();
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                              started_steady)
+                        .count();
+  const reports::CheckReport checks =
+      reports::probe_check_report(report, iso8601_utc(started), ms, f.fail_on_warning);
+  reports::write_reports(report_paths,
+                         {.json = [&] { return reports::probe_json(report); },
+                          .junit = [&] { return reports::render_check_junit(checks); },
+                          .markdown = [&] { return reports::render_check_markdown(checks); }});
+  // A known failure (or a warning that fails) outranks a check the probe could not settle.
+  if (report.failures() > 0 || warnings_fail) return kExitMismatch;
   return report.inconclusive() > 0 ? kExitBadInput : kExitOk;
 }
 
@@ -93,7 +106,9 @@ void add_probe_command(CLI::App& app, Action& action) {
       "had the client's certificate); when the probe's own TLS client stops a handshake (e.g. a\n"
       "certificate list beyond OpenSSL's limit) the check is inconclusive (?), never a pass.\n"
       "Exit 0: works in its mode with the given client files and passes the negative checks;\n"
-      "1: a check failed; 2: bad input, or a check was inconclusive and none failed.");
+      "1: a check failed (or warned, with --fail-on-warning); 2: bad input, a check was\n"
+      "inconclusive and none failed, or a report that cannot be written.");
+  cmd->footer(reports::kReportFilesHelp);
   cmd->add_option("endpoint", flags->endpoint, "HOST:PORT (IPv6 as [::1]:PORT)")->required();
   cmd->add_option("--tls-mode", flags->tls_mode,
                   "the mode the endpoint should run (0, 1, 2): checked instead of only inferred")
@@ -113,6 +128,11 @@ void add_probe_command(CLI::App& app, Action& action) {
   cmd->add_option("--json", flags->json,
                   "also write the report as JSON: tls_mode (the inferred mode, null when it cannot "
                   "be told), the chain, each check's id, status and reason");
+  cmd->add_option("--junit", flags->junit, reports::kCheckJunitHelp);
+  cmd->add_option("--markdown", flags->markdown, reports::kCheckMarkdownHelp);
+  cmd->add_flag("--fail-on-warning", flags->fail_on_warning,
+                "exit 1 when a check warns (e.g. the server certificate has less than 30 days "
+                "left, or no --trust was given to judge the chain), not only when one fails");
   cmd->callback([flags, &action] { action = [flags] { return run_probe_command(*flags); }; });
 }
 

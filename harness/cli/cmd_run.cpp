@@ -135,9 +135,11 @@ void add_run_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   cmd->add_option("--json", opts->json, "Write the JSON report (docs/report-formats.md) to this file");
   cmd->add_option("--junit", opts->junit, "Write a JUnit XML report (one testcase per cell) to this file");
-  cmd->add_option("--markdown", opts->markdown, "Write a Markdown summary (for $GITHUB_STEP_SUMMARY) to this file");
+  cmd->add_option("--markdown", opts->markdown,
+                  "Append a Markdown summary to this file (created if missing; appends, as GitHub's "
+                  "$GITHUB_STEP_SUMMARY expects)");
   cmd->add_option("--html", opts->html, "Write a self-contained HTML report to this file");
-  cmd->footer(catalogue_lookup_help());
+  cmd->footer(catalogue_lookup_help() + "\n\n" + std::string(reports::kReportFilesHelp));
   cmd->callback([opts, &action] { action = [opts] { return do_run(*opts); }; });
 }
 

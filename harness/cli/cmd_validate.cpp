@@ -8,8 +8,8 @@
 
 #include "harness/cli/commands.h"
 #include "harness/endpoints/tls_server.h"
-#include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
+#include "harness/io/utc_time.h"
 #include "harness/runner/runner.h"
 #include "harness/runner/server_stack_notes.h"
 #include "harness/validate/deployment_checks.h"
@@ -17,7 +17,9 @@
 #include "harness/validate/milvus_config.h"
 #include "harness/validate/profile_rules.h"
 #include "harness/validate/report_text.h"
+#include "reports/check_lists.h"
 #include "reports/validate_json.h"
+#include "reports/write_reports.h"
 
 namespace tlsmatrix::cli {
 
@@ -35,7 +37,8 @@ struct ValidateOptions {
   std::string client_pem, client_key, trust, server_name;
   int warn_days = 30;
   std::vector<std::string> profiles;
-  std::string json;
+  std::string json, junit, markdown;
+  bool fail_on_warning = false;
 };
 
 std::optional<std::filesystem::path> opt_path(const std::string& s) {
@@ -84,8 +87,10 @@ std::string header(const validate::DeploymentInput& in) {
 
 int run_validate(const ValidateOptions& o) {
   const auto started = std::chrono::steady_clock::now();
-  // Refuse an unwritable --json before the handshake, not after the report is on screen.
-  if (!o.json.empty()) io::check_output_file(o.json);
+  // Refuse an unwritable report path before the handshake, not after the report is on screen.
+  const reports::ReportPaths report_paths =
+      reports::report_paths_from(o.json, o.junit, o.markdown, "");
+  reports::check_report_paths(report_paths);
   validate::DeploymentInput input = build_input(o);
   validate::LoadedDeployment files = validate::load_deployment(input);
   std::vector<validate::CheckResult> results = validate::run_static_checks(input, files);
@@ -104,16 +109,10 @@ int run_validate(const ValidateOptions& o) {
       file_traits(certs(files.server_pem), certs(files.ca_pem), certs(files.client_pem)));
 
   const validate::Summary summary = validate::summarize(results);
-  const int code = summary.errors > 0 ? kExitMismatch : kExitOk;
+  const bool warnings_fail = o.fail_on_warning && summary.warnings > 0;
+  const int code = summary.errors > 0 || warnings_fail ? kExitMismatch : kExitOk;
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  if (!o.json.empty()) {
-    try {
-      io::write_file_atomic(o.json, reports::validate_json(input, results, notes, code, ms) + "\n");
-    } catch (const std::runtime_error& e) {
-      throw InputError(e.what());  // "F: cannot write: ..." names the --json file
-    }
-  }
   std::cout << header(input) << "\n" << validate::render_text(results);
   // In the terminal only when a handshake failed, where the differences may be the cause; the
   // JSON always carries them.
@@ -125,6 +124,18 @@ int run_validate(const ValidateOptions& o) {
     for (const auto& n : notes) std::cout << "  note: " << n << "\n";
   }
   std::cout << validate::summary_line(summary) << " (" << static_cast<long>(ms) << " ms)\n";
+  if (warnings_fail && summary.errors == 0) {
+    std::cout << "validate: exit 1: warnings fail with --fail-on-warning\n";
+  }
+  // The report is on screen before a write can fail, so a full disk hides nothing.
+  std::cout.flush();
+  const reports::CheckReport checks = reports::validate_check_report(
+      header(input), results, notes, iso8601_utc(input.now), ms, o.fail_on_warning);
+  reports::write_reports(
+      report_paths,
+      {.json = [&] { return reports::validate_json(input, results, notes, code, ms) + "\n"; },
+       .junit = [&] { return reports::render_check_junit(checks); },
+       .markdown = [&] { return reports::render_check_markdown(checks); }});
   return code;
 }
 
@@ -145,8 +156,9 @@ void add_validate_command(CLI::App& app, Action& action) {
       "files in this mode, and one client per profile trusting --trust (else caPemPath),\n"
       "presenting --client-pem in mode 2.\n"
       "Each check prints ✓ (ok), ! (warning) or ✗ (error) with the file and, unless ok, a fix.\n"
-      "Exit codes: 0 no errors (warnings allowed), 1 at least one error, 2 a file that cannot be\n"
-      "read or parsed (the message names it) or a usage error.\n"
+      "Exit codes: 0 no errors (warnings allowed), 1 at least one error (or warning, with\n"
+      "--fail-on-warning), 2 a file that cannot be read or parsed (the message names it), a\n"
+      "report that cannot be written, or a usage error.\n"
       "\n"
       "milvus.yaml is read as Milvus reads it: the mode only at common.security.tlsMode\n"
       "(keys match ignoring case, '.' and '_'; absent = 0, plaintext). A tlsMode\n"
@@ -172,7 +184,9 @@ void add_validate_command(CLI::App& app, Action& action) {
       "      --client-pem tls/client.pem --client-key tls/client.key \\\n"
       "      --server-name localhost\n"
       "  tlsmatrix validate --tls-mode 1 --server-pem server.pem \\\n"
-      "      --server-key server.key --trust server.pem --server-name localhost");
+      "      --server-key server.key --trust server.pem --server-name localhost\n"
+      "\n" +
+      std::string(reports::kReportFilesHelp));
 
   auto* yaml = cmd->add_option("--milvus-yaml", opts->milvus_yaml,
                                "milvus.yaml to read tls.serverPemPath, tls.serverKeyPath, "
@@ -225,7 +239,12 @@ void add_validate_command(CLI::App& app, Action& action) {
                   "client profiles to judge with, comma-separated (default: all)")
       ->delimiter(',')
       ->check(CLI::IsMember(validate::profile_names()));
+  cmd->add_flag("--fail-on-warning", opts->fail_on_warning,
+                  "exit 1 when a check warns (e.g. a certificate expires within --warn-days), "
+                  "not only when one fails");
   cmd->add_option("--json", opts->json, "also write the report as JSON to this file");
+  cmd->add_option("--junit", opts->junit, reports::kCheckJunitHelp);
+  cmd->add_option("--markdown", opts->markdown, reports::kCheckMarkdownHelp);
 
   cmd->callback([opts, &action] {
     if (opts->milvus_yaml.empty() && !opts->tls_mode) {

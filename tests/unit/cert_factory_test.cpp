@@ -5,6 +5,9 @@
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -16,6 +19,7 @@
 namespace tlsmatrix {
 namespace {
 
+namespace fs = std::filesystem;
 using std::chrono::hours;
 using testutil::spec;
 using testutil::verify_chain;
@@ -351,6 +355,40 @@ TEST(CertFactory, WritesFilesWithModes) {
   int files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;
   EXPECT_EQ(files, 6);
+}
+
+// The folder holding keys is private whatever the umask, and missing parents are not
+// writable by others.
+TEST(CertFactory, KeyFolderIsPrivateUnderAnyUmask) {
+  testutil::TempDir tmp;
+  CertSet set = build_cert_set({spec("ca", "", true), spec("server", "ca")});
+  const mode_t old_umask = ::umask(0);
+  const fs::path dir = tmp.path() / "a" / "tls";
+  write_cert_set(set, dir);
+  ::umask(old_umask);
+  EXPECT_EQ(fs::status(dir).permissions() & fs::perms::all, fs::perms(0700));
+  EXPECT_EQ(fs::status(tmp.path() / "a").permissions() &
+                (fs::perms::group_write | fs::perms::others_write),
+            fs::perms::none);
+  EXPECT_EQ(fs::status(dir / "server.key").permissions() & fs::perms::all, fs::perms(0600));
+}
+
+// A set that cannot be written whole leaves the folder as it was: here a folder named server.key
+// is in the way, so nothing of the set may appear (before: ca.pem, ca.key and server.pem did).
+TEST(CertFactory, ASetIsWrittenWholeOrNotAtAll) {
+  testutil::TempDir tmp;
+  CertSet set = build_cert_set({spec("ca", "", true), spec("server", "ca")});
+  const fs::path dir = tmp.path() / "tls";
+  fs::create_directories(dir / "server.key");
+  { std::ofstream(dir / "server.key" / "x") << "x"; }
+  { std::ofstream(dir / "ca.pem") << "old ca"; }
+  EXPECT_THROW(write_cert_set(set, dir), std::runtime_error);
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"ca.pem", "server.key"}));
+  std::ifstream in(dir / "ca.pem");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "old ca");
 }
 
 TEST(KeyPool, SameSlotSameKeyDistinctSlotsDistinctKeys) {

@@ -5,14 +5,19 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "harness/io/input_error.h"
+#include "reports/check_lists.h"
+#include "reports/check_report.h"
 #include "reports/console_table.h"
 #include "reports/json_out.h"
 #include "reports/json_writer.h"
@@ -241,6 +246,68 @@ TEST(Junit, FailureMessageIsOneLine) {
       << xml;
 }
 
+// validate's and probe's JUnit and Markdown: an error is a failure; a warning is one only with
+// --fail-on-warning and otherwise shows in <system-out>; text that could break the XML or the
+// table is escaped.
+TEST(CheckReport, WarningsFailOnlyWhenAskedAndTextIsEscaped) {
+  CheckReport r;
+  r.command = "validate";
+  r.title = "tlsmatrix validate: tlsMode 2";
+  r.checks = {{"config", CheckState::ok, "tlsMode 2", ""},
+              {"validity (a|b.pem)", CheckState::warning, "expires <soon> & then", "reissue"},
+              {"server.key_matches", CheckState::failed, "not the key\nof it", "use the right one"}};
+  const auto count = [](const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  std::string xml = render_check_junit(r);
+  EXPECT_EQ(count(xml, "<testcase "), 3u) << xml;
+  EXPECT_EQ(count(xml, "<failure "), 1u) << xml;
+  EXPECT_NE(xml.find("failures=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<failure message=\"not the key of it\" type=\"error\">"), std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<system-out>warning: expires &lt;soon&gt; &amp; then\nfix: reissue"),
+            std::string::npos)
+      << xml;
+  std::string md = render_check_markdown(r);
+  EXPECT_EQ(md.rfind("## ❌ tlsmatrix validate: failed\n", 0), 0u) << md;
+  EXPECT_NE(md.find("| ⚠️ warning | validity (a\\|b.pem) | expires \\<soon\\> \\& then | reissue |"),
+            std::string::npos)
+      << md;
+
+  r.warnings_fail = true;
+  xml = render_check_junit(r);
+  EXPECT_EQ(count(xml, "<failure "), 2u) << xml;
+  EXPECT_NE(xml.find("type=\"warning\""), std::string::npos) << xml;
+  EXPECT_NE(render_check_markdown(r).find("| ❌ warning |"), std::string::npos);
+
+  r.checks.pop_back();
+  r.warnings_fail = false;
+  EXPECT_EQ(render_check_markdown(r).rfind("## ⚠️ tlsmatrix validate: passed with 1 warning\n", 0),
+            0u);
+}
+
+// A probe check its own side could not settle (an oversized chain) is never a passing testcase
+// or a ✅ row: JUnit counts it as an <error>, Markdown says inconclusive. Before, check_lists
+// mapped probe's `inconclusive` to ok.
+TEST(CheckReport, InconclusiveProbeCheckIsNeverShownAsPassed) {
+  probe::ProbeReport report;
+  report.endpoint = "127.0.0.1:1";
+  report.checks.push_back({"unrelated_ca_rejected", probe::CheckStatus::inconclusive,
+                           "a client certificate from an unrelated CA is turned away",
+                           "the probe's own client stopped the handshake", "", std::nullopt});
+  const CheckReport checks = probe_check_report(report, "", 1.0, /*warnings_fail=*/false);
+  ASSERT_EQ(checks.checks.size(), 1u);
+  EXPECT_EQ(checks.checks[0].state, CheckState::inconclusive);
+  const std::string xml = render_check_junit(checks);
+  EXPECT_NE(xml.find("<error "), std::string::npos) << xml;
+  EXPECT_NE(xml.find("errors=\"1\""), std::string::npos) << xml;
+  const std::string md = render_check_markdown(checks);
+  EXPECT_EQ(md.find("✅"), std::string::npos) << md;
+  EXPECT_NE(md.find("inconclusive"), std::string::npos) << md;
+}
+
 class TempDir {
  public:
   TempDir() {
@@ -305,6 +372,26 @@ TEST(WriteReports, ParseCheckCatchesWrongCounts) {
       " " + shell_quote(dir.path().string()) + " 18 3 x");
   EXPECT_NE(status, 0);
   EXPECT_NE(output.find("junit has 2 failures, want 3"), std::string::npos) << output;
+}
+
+// All or none: when one report cannot be written (here the rename fails: a folder is in the
+// way of the HTML report), the others keep their old content and no temporary is left.
+TEST(WriteReports, OneFailureWritesNoReport) {
+  TempDir dir;
+  const fs::path json = dir.path() / "run.json";
+  { std::ofstream(json) << "old report"; }
+  const fs::path html = dir.path() / "run.html";
+  fs::create_directory(html);
+  { std::ofstream(html / "keep") << "x"; }
+  EXPECT_THROW(write_reports(sample_run(), {.json = json, .junit = dir.path() / "run.xml",
+                                            .html = html}),
+               std::runtime_error);
+  std::ifstream in(json);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "old report");
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir.path())) names.push_back(e.path().filename());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"run.html", "run.json"}));
 }
 
 TEST(WriteReports, BadPathsAreInputErrors) {

@@ -3,9 +3,17 @@
 // both are ours, so a benchmark can never count something that did not take place.
 #include <gtest/gtest.h>
 
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <future>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "harness/handshake/bench_run.h"
 #include "harness/handshake/crypto_bound.h"
@@ -174,6 +182,112 @@ TEST(SocketHandshake, SilentServerIsReportedAsTimeout) {
                          " timed out (nothing within 200 ms)");
 }
 
+// A hostile server in-process: on every connection it reads the ClientHello, then sends the
+// start of a ServerHello record one byte every `interval` (the record says 4 KB are coming).
+// A client whose timeout restarts with every byte never ends its handshake.
+class TrickleServer {
+ public:
+  explicit TrickleServer(std::chrono::milliseconds interval) : interval_(interval) {
+    accept_thread_ = std::thread([this] { accept_loop(); });
+  }
+  ~TrickleServer() { stop(); }
+  // Closes every connection: a client still waiting then sees EOF and returns.
+  void stop() {
+    if (stop_.exchange(true)) return;
+    accept_thread_.join();
+    std::lock_guard lock(mu_);
+    for (auto& t : conns_) t.join();
+  }
+  int port() const { return listener_.port(); }
+
+ private:
+  void accept_loop() {
+    while (!stop_.load()) {
+      pollfd p{listener_.fd(), POLLIN, 0};
+      if (poll(&p, 1, 20) <= 0) continue;
+      int fd = accept(listener_.fd(), nullptr, nullptr);
+      if (fd < 0) continue;
+      std::lock_guard lock(mu_);
+      conns_.emplace_back([this, fd] { serve(fd); });
+    }
+  }
+  void serve(int fd) {
+    char buf[4096];
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 2000) > 0) (void)recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    // Record header (handshake, TLS 1.2, 4096 bytes), then a ServerHello header.
+    std::string hello("\x16\x03\x03\x10\x00\x02\x00\x0f\xfc\x03\x03", 11);
+    hello.resize(4096, '\x5a');
+    for (std::size_t i = 0; i < hello.size() && !stop_.load(); ++i) {
+      if (send(fd, &hello[i], 1, MSG_NOSIGNAL) != 1) break;
+      auto until = std::chrono::steady_clock::now() + interval_;
+      while (!stop_.load() && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    }
+    while (!stop_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    close(fd);
+  }
+  std::chrono::milliseconds interval_;
+  Listener listener_;
+  std::atomic<bool> stop_{false};
+  std::thread accept_thread_;
+  std::mutex mu_;
+  std::vector<std::thread> conns_;
+};
+
+// The handshake's timeout is one total deadline, not a per-read one: a server that trickles a
+// byte every 100 ms cannot keep a 500 ms handshake going. The hang guard (3 s) is not a speed
+// assertion; on failure the server is stopped so the stuck handshake returns.
+TEST(SocketHandshake, TricklingServerEndsAtTheTotalDeadline) {
+  const CertSet& certs = certs_for(KeyType::ec_p256);
+  auto cctx = make_client_ctx(certs, {1, KeyType::ec_p256, TlsVersion::tls13, false});
+  TrickleServer drip(std::chrono::milliseconds(100));
+  SocketHandshaker client(cctx.get(), loopback_endpoint(drip.port()), std::chrono::milliseconds(500));
+  auto done = std::async(std::launch::async, [&] { return client.handshake(); });
+  bool ended = done.wait_for(std::chrono::seconds(3)) == std::future_status::ready;
+  drip.stop();
+  HandshakeOutcome o = done.get();
+  ASSERT_TRUE(ended) << "the handshake was still running 3 s after its 500 ms timeout";
+  EXPECT_FALSE(o.ok);
+  EXPECT_NE(o.error.find("timed out"), std::string::npos) << o.error;
+}
+
+// `bench --target` against a trickling server: the run ends at --duration plus the grace,
+// whatever the handshakes in flight are doing. Nothing completed, so nothing is counted.
+TEST(BenchRun, TargetThatTricklesEndsWithTheRun) {
+  TrickleServer drip(std::chrono::milliseconds(100));
+  BenchSettings settings;
+  settings.target = loopback_endpoint(drip.port());
+  settings.concurrency = 2;
+  settings.processes = 1;
+  settings.duration_s = 0.5;
+  settings.references = false;
+  HandshakeConfig config{1, KeyType::ec_p256, TlsVersion::tls13, false};
+  auto done = std::async(std::launch::async, [&] { return run_bench(config, settings); });
+  // --duration 0.5 + 1 s grace; the rest is a hang guard for a loaded machine.
+  bool ended = done.wait_for(std::chrono::milliseconds(4500)) == std::future_status::ready;
+  drip.stop();
+  BenchResult r = done.get();
+  ASSERT_TRUE(ended) << "the run was still going 4.5 s after a 0.5 s --duration";
+  EXPECT_EQ(r.load.ok, 0u);
+}
+
+// Under TLS 1.3 a mode-2 server judges the client's certificate after the client's handshake
+// has finished: a client without one completes SSL_connect and is refused afterwards. The
+// handshake must not count as done until the server has answered after it.
+TEST(SocketHandshake, Tls13RefusalAfterTheHandshakeIsNotASuccess) {
+  const CertSet& certs = certs_for(KeyType::ec_p256);
+  auto sctx = make_server_ctx(certs, {2, KeyType::ec_p256, TlsVersion::tls13, false});
+  auto cctx = make_client_ctx(certs, {1, KeyType::ec_p256, TlsVersion::tls13, false});
+  Listener listener;
+  HandshakeServer server(listener, sctx.get(), 1);
+  SocketHandshaker client(cctx.get(), loopback_endpoint(listener.port()));
+  HandshakeOutcome o = client.handshake();
+  EXPECT_FALSE(o.ok) << "a refused handshake counted as done";
+  EXPECT_NE(o.error.find("certificate required"), std::string::npos) << o.error;
+}
+
 // `bench --target` takes HOST:PORT as strictly as `probe` does, and names the value.
 TEST(SocketHandshake, TargetIsParsedStrictly) {
   Endpoint ep = resolve_endpoint("127.0.0.1:4433");
@@ -222,6 +336,27 @@ TEST(LoadRunner, MergesResultsOfWorkerProcesses) {
   EXPECT_EQ(r.latencies_us.size(), r.ok);
   EXPECT_TRUE(std::is_sorted(r.latencies_us.begin(), r.latencies_us.end()));
   EXPECT_GE(r.percentile_us(50), 2000.0);
+}
+
+// Fails at once, as a connect to a port nobody listens on does.
+class RefusedWorker : public Worker {
+ public:
+  Attempt once() override { return {false, false, "connect: Connection refused"}; }
+};
+
+// A dead target must not be hammered: failures back off (exponentially, capped), so a second
+// of two workers makes a few dozen attempts, not hundreds of thousands.
+TEST(LoadRunner, FailuresBackOff) {
+  LoadPlan plan;
+  plan.processes = 1;
+  plan.workers = 2;
+  plan.duration_s = 1;
+  plan.make_worker = [](int) { return std::make_unique<RefusedWorker>(); };
+  LoadResult r = run_load(plan);
+  EXPECT_EQ(r.ok, 0u);
+  EXPECT_GT(r.failed, 0u);
+  EXPECT_LT(r.failed, 100u) << "reconnects in 1 s";
+  EXPECT_EQ(r.first_error, "connect: Connection refused");
 }
 
 TEST(LoadRunner, PercentilesUseNearestRank) {

@@ -242,7 +242,9 @@ int run_bench_command(const BenchOptions& o) {
     auto& r = results.back();
     r.target_facts = facts[i];
     const auto& l = r.load;
-    failures = failures || l.failed > 0 || l.ok == 0 || r.server_failures > 0;
+    // The in-process server's own failures stay a note: a client that closes while the server
+    // still writes its TLS 1.3 ticket is one, although the handshake was done.
+    failures = failures || l.failed > 0 || l.ok == 0;
     std::cout << reports::bench_table_row(r) << std::flush;
     if (l.target_lost) {
       lost = true;
@@ -270,10 +272,10 @@ void add_bench_command(CLI::App& app, Action& action) {
   for (auto k : handshake::bench_key_names()) opts->keys.emplace_back(k);
   auto* cmd = app.add_subcommand(
       "bench",
-      "Handshake throughput and latency: full (and with --resume, resumed) TLS handshakes per "
-      "second by tlsMode, key type and TLS version, over loopback sockets against an in-process "
-      "server (or --target), held against the library ceiling (the same OpenSSL handshaking in "
-      "memory, one worker per core) and the crypto bound (the handshake's public-key operations "
+      "Handshake throughput and latency: full (and with --resume, resumed) TLS handshakes per\n"
+      "second by tlsMode, key type and TLS version, over loopback sockets against an in-process\n"
+      "server (or --target), held against the library ceiling (the same OpenSSL handshaking in\n"
+      "memory, one worker per core) and the crypto bound (the handshake's public-key operations\n"
       "alone).\n"
       "With --target HOST:PORT it measures that server instead: one handshake first finds out\n"
       "what it does (TLS version, key type, whether it asks for a client certificate), and the\n"

@@ -194,6 +194,8 @@ int run_bench_command(const BenchOptions& o) {
         continue;
       }
       info.lines.push_back("target" + at + ": " + describe_target(s, *client));
+      // It got through the negotiation but the survey handshake itself did not count.
+      if (!s.outcome.ok) info.lines.push_back("the first handshake" + at + ": " + s.outcome.error);
       for (bool resume : {false, true}) {
         if (resume && !o.resume) continue;
         handshake::HandshakeConfig c = *s.config;

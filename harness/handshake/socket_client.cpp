@@ -261,16 +261,23 @@ HandshakeOutcome SocketHandshaker::handshake(SSL_SESSION* session, ossl::SslSess
         }
         expired("wait for the server's answer after the handshake");
         if (!out.cut_off) {
-          out.error += "; a TLS 1.3 server judges the client certificate then";
+          out.error = "no answer from the server after the handshake within " +
+                      seconds_text(options_.timeout) +
+                      " (a TLS 1.3 server judges the client certificate then)";
         }
         return false;
       }
       std::string why = server_ended(err, saved_errno, seen);
-      ossl::drain_errors();
+      std::string queue = ossl::drain_errors();
       if (!need_word) return false;
+      if (why.empty()) {
+        // Not the server's word: the connection broke on our side of it.
+        out.error = "failed after the handshake: " +
+                    (!queue.empty() ? queue : "SSL error " + std::to_string(err));
+        return false;
+      }
       out.refused = true;
-      out.error = "refused after the handshake: " +
-                  (why.empty() ? "the connection failed: SSL error " + std::to_string(err) : why);
+      out.error = "refused after the handshake: " + why;
       return false;
     }
   };

@@ -9,7 +9,8 @@ bound (a hang guard with generous slack, not a speed assertion):
     certificate every handshake is refused after the client's handshake ended, so nothing may be
     counted and the exit is 1 with the reason (alert 116); with a certificate from the server's
     CA the handshakes count and the one row says what the target negotiated (mode 2, ec-p256,
-    TLS 1.3); one from another CA is refused (unknown ca); an untrusted server is not measured.
+    TLS 1.3); one from another CA is refused (unknown ca); with -num_tickets 0 the server never
+    answers after the handshake, so nothing counts; an untrusted server is not measured.
   * tests/faults/fault_server.py `drip` and `stall-server-hello`: the first handshake never
     finishes; bench ends after --timeout with exit 1.
   * a relay that passes the first connection to s_server and then drips a byte a second: the
@@ -222,6 +223,21 @@ def main():
             reasons = [e["reason"] for e in row.get("errors", [])]
             check(any("unknown ca" in r.lower() for r in reasons),
                   f"mode2-other-ca: reasons {reasons}")
+        finally:
+            s.close()
+
+        # Mode 2 without session tickets and without HTTP/2: the server never says whether it
+        # took the certificate, so nothing may count; the output says why.
+        s = SServer(ca, ["-CAfile", f"{ca}/ca.pem", "-Verify", "1", "-verify_return_error",
+                         "-num_tickets", "0"])
+        try:
+            rc, text, doc, _ = bench(tmp, "mode2-silent", s.port, *trust, *mine, *d,
+                                     "--timeout", "0.5", bound=limit)
+            check(rc == 1, f"mode2-silent: exit {rc}, want 1 (no handshake confirmed)")
+            row = only_row("mode2-silent", doc)
+            check(row.get("handshakes") == 0, f"mode2-silent: counted {row.get('handshakes')}")
+            check("no answer from the server after the handshake" in text,
+                  "mode2-silent: the output does not say the server never answered")
         finally:
             s.close()
 

@@ -172,7 +172,7 @@ TEST(SocketHandshake, UnreachableTargetFailsWithinTheTimeout) {
 }
 
 // A server that accepts (the kernel completes the TCP handshake for the backlog) but never
-// speaks: the client's SO_RCVTIMEO runs out in SSL_connect, and that is reported as a timeout.
+// speaks: the handshake's deadline runs out in SSL_connect, and that is reported as a timeout.
 TEST(SocketHandshake, SilentServerIsReportedAsTimeout) {
   const CertSet& certs = certs_for(KeyType::ec_p256);
   auto cctx = make_client_ctx(certs, {1, KeyType::ec_p256, TlsVersion::tls13, false});

@@ -154,34 +154,70 @@ std::string latency_chart(const std::vector<BenchResult>& results) {
 }  // namespace
 
 std::string bench_html(const std::vector<BenchResult>& results, const BenchRunInfo& info) {
+  auto p = [](const std::string& cls, const std::string& text) {
+    return "<p class='" + cls + "'>" + escape_xml_text(text) + "</p>\n";
+  };
   std::string h =
       "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
       "<title>tlsmatrix bench</title><style>"
       "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:28px;color:#1f2937}"
       "h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 6px}"
-      ".sub,.foot{color:#4b5563;font-size:13px}.foot{max-width:1050px;line-height:1.5}"
+      ".sub,.foot,.line{color:#4b5563;font-size:13px;margin:4px 0}.foot{max-width:1050px;line-height:1.5}"
+      ".warn,.fail{font-size:13px;padding:6px 10px;margin:8px 0;max-width:1100px;border-radius:4px}"
+      ".warn{background:#fef3c7;border-left:4px solid #d97706}.fail{background:#fee2e2;border-left:4px solid #b91c1c}"
+      "table{border-collapse:collapse;font-size:13px}th,td{padding:3px 10px;text-align:right}"
+      "th:first-child,td:first-child{text-align:left}th{border-bottom:1px solid #9ca3af;font-weight:600}"
+      "td.notes{text-align:left;color:#4b5563;padding:0 10px 6px 28px;font-size:12px}"
+      "td.notes div{margin:1px 0}td.notes div.sub-note{padding-left:18px}.ratios{font-size:13px;font-family:ui-monospace,monospace;margin:2px 0}"
       "svg text{font-size:12px;fill:#374151}.label{text-anchor:end}.tick{text-anchor:middle;fill:#6b7280;font-size:11px}"
       ".unit{text-anchor:end;fill:#6b7280;font-size:11px}.note{fill:#111827}"
       ".grid{stroke:#e5e7eb}.bound{fill:#e0e7ef}.ceiling{stroke:#111827;stroke-width:2.5}"
       ".p50{stroke:#fff;stroke-width:1}.p90{fill:#6b7280}.p99{fill:#fff;stroke:#111827;stroke-width:1.5}"
       "</style></head><body>\n";
-  h += "<h1>TLS handshake throughput</h1>\n<p class='sub'>" +
-       escape_xml_text("layer " + info.layer + " · server " + info.target + " · " +
-                       std::to_string(info.concurrency) + " concurrent clients · " +
-                       std::to_string(info.processes) + " process" +
-                       (info.processes == 1 ? "" : "es") + " · " + std::to_string(info.cores) +
-                       " cores · " + num(info.duration_s, "%.1f") + " s per configuration · " +
-                       info.started) +
-       "</p>\n";
-  h += "<h2>Handshakes per second, against the library ceiling and the crypto bound</h2>\n";
-  h += rate_chart(results) + "\n";
-  h += "<h2>Latency percentiles</h2>\n" + latency_chart(results) + "\n";
-  h += "<p class='foot'>The <b>library ceiling</b> is the same OpenSSL doing the same handshakes "
+  h += "<h1>TLS handshake throughput</h1>\n";
+  h += p("sub", bench_heading(info) + " · started " + info.started);
+  // What the terminal puts at the end stands at the top here, where a reader starts.
+  if (std::string w = bench_load_warning(info); !w.empty()) h += p("warn", w);
+  if (!info.stopped.empty()) h += p("fail", "stopped: " + info.stopped);
+  for (const auto& line : info.lines) h += p("line", line);
+  for (const auto& f : info.failures) h += p("fail", f);
+  if (!results.empty()) {
+    h += "<h2>Handshakes per second, against the library ceiling and the crypto bound</h2>\n";
+    h += rate_chart(results) + "\n";
+    // Under the chart whose percentages they explain.
+    for (const auto& line : bench_footnotes(results)) h += p("foot", line);
+    h += "<h2>Latency percentiles</h2>\n" + latency_chart(results) + "\n";
+    h += "<h2>Results</h2>\n<table><tr>";
+    for (const auto& c : bench_table_columns()) h += "<th>" + escape_xml_text(c) + "</th>";
+    h += "</tr>\n";
+    const std::size_t columns = bench_table_columns().size();
+    for (const auto& r : results) {
+      h += "<tr>";
+      for (const auto& c : bench_table_cells(r)) h += "<td>" + escape_xml_text(c) + "</td>";
+      h += "</tr>\n";
+      std::vector<std::string> notes = bench_row_notes(r);
+      if (notes.empty()) continue;
+      h += "<tr><td class='notes' colspan='" + std::to_string(columns) + "'>";
+      for (const auto& n : notes) {
+        // A list under a note (reasons by count) keeps its indent.
+        h += n.rfind("  ", 0) == 0 ? "<div class='sub-note'>" : "<div>";
+        h += escape_xml_text(n) + "</div>";
+      }
+      h += "</td></tr>\n";
+    }
+    h += "</table>\n";
+  }
+  if (std::vector<std::string> ratios = bench_ratio_lines(results); !ratios.empty()) {
+    h += "<h2>Ratios (handshakes/s)</h2>\n";
+    for (const auto& line : ratios) h += p("ratios", line);
+  }
+  h += "<p class='foot' style='margin-top:16px'>The <b>library ceiling</b> is the same OpenSSL doing the same handshakes "
        "client-to-server in memory over a BIO pair, one worker per core: no sockets, no gRPC. The "
        "<b>crypto bound</b> is what the cores could do if they did nothing but the configuration's "
        "signatures, certificate and signature verifications, X25519 key exchanges and key "
        "derivations, each timed alone with OpenSSL. Both were measured in the same run as the "
-       "rates.</p>\n</body></html>\n";
+       "rates. CPU µs/hs is the CPU time of every process of the run (clients and, in process, "
+       "the server) per completed handshake.</p>\n</body></html>\n";
   return h;
 }
 

@@ -9,6 +9,10 @@ std::string bench_json(const std::vector<BenchResult>& results, const BenchRunIn
   w.member("tool", "tlsmatrix").member("version", TLSMATRIX_VERSION);
   w.member("started", info.started).member("cores", info.cores);
   w.key("load_average").begin_array().value(info.load_before).value(info.load_after).end_array();
+  w.key("failures").begin_array();
+  for (const auto& f : info.failures) w.value(f);
+  w.end_array();
+  if (!info.stopped.empty()) w.member("stopped", info.stopped);
   w.key("results").begin_array();
   for (const auto& r : results) {
     const auto& l = r.load;
@@ -43,7 +47,24 @@ std::string bench_json(const std::vector<BenchResult>& results, const BenchRunIn
       w.begin_object().member("op", op.name).member("us", op.us).member("count", op.count).end_object();
     }
     w.end_array();
+    w.member("cut_off", l.cut_off);
+    w.member("target_lost", l.target_lost);
     if (!l.first_error.empty()) w.member("first_error", l.first_error);
+    w.key("errors").begin_array();
+    for (const auto& e : l.errors) {
+      w.begin_object().member("reason", e.reason).member("count", e.count).end_object();
+    }
+    w.end_array();
+    if (r.target == "in-process") w.member("server_failures", r.server_failures);
+    if (r.target_facts) {
+      const auto& t = *r.target_facts;
+      w.key("negotiated").begin_object();
+      w.member("version", t.version).member("cipher", t.cipher).member("alpn", t.alpn);
+      w.member("server_key", t.server_key);
+      w.member("cert_requested", t.cert_requested).member("client_cert_sent", t.cert_sent);
+      w.member("verified", t.verified);
+      w.end_object();
+    }
     w.key("notes").begin_array();
     for (const auto& n : r.notes) w.value(n);
     w.end_array();

@@ -163,4 +163,20 @@ ossl::EvpPkeyPtr load_private_key(const std::filesystem::path& path) {
   return parse_private_key(io::read_file(path), path.string());
 }
 
+std::optional<PemIdentity> load_identity(const std::string& pem_path, const std::string& key_path) {
+  if (pem_path.empty() != key_path.empty()) {
+    throw InputError(std::string(pem_path.empty() ? "--client-key" : "--client-pem") +
+                     ": --client-pem and --client-key go together");
+  }
+  if (pem_path.empty()) return std::nullopt;
+  PemIdentity id;
+  id.chain = load_certs(pem_path);
+  id.key = load_private_key(key_path);
+  if (X509_check_private_key(id.chain.front().get(), id.key.get()) != 1) {
+    ossl::drain_errors();
+    throw InputError(key_path + ": does not match the certificate in " + pem_path);
+  }
+  return id;
+}
+
 }  // namespace tlsmatrix

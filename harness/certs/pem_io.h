@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,5 +29,14 @@ std::vector<ossl::X509Ptr> load_certs(const std::filesystem::path& path);
 // "encrypted key: no passphrase support".
 ossl::EvpPkeyPtr parse_private_key(std::string_view data, std::string_view origin);
 ossl::EvpPkeyPtr load_private_key(const std::filesystem::path& path);
+
+// A client's certificate chain (leaf first) and its key, as --client-pem / --client-key give
+// them: both or neither (nullopt when both are empty), and the key must be the leaf's. Throws
+// InputError naming the flag or the file.
+struct PemIdentity {
+  std::vector<ossl::X509Ptr> chain;
+  ossl::EvpPkeyPtr key;
+};
+std::optional<PemIdentity> load_identity(const std::string& pem_path, const std::string& key_path);
 
 }  // namespace tlsmatrix

@@ -4,13 +4,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "harness/certs/pem_io.h"
 #include "harness/cli/commands.h"
 #include "harness/handshake/bench_run.h"
 #include "harness/io/input_error.h"
@@ -31,10 +34,18 @@ struct BenchOptions {
   bool no_pin = false;
   int concurrency = 0;
   double duration = 3;
+  double timeout = 5;
   int processes = 0;
   std::string target;
+  std::string trust;
+  std::string client_pem;
+  std::string client_key;
+  std::string server_name;
+  bool insecure = false;
   std::string json;
   std::string html;
+  // Given on the command line (not the defaults): with --target they are refused or pin.
+  bool keys_given = false, modes_given = false, tls_given = false;
 };
 
 double load_average() {
@@ -57,7 +68,73 @@ std::vector<handshake::HandshakeConfig> configurations(const BenchOptions& o) {
   return out;
 }
 
+// --target's flags, checked before anything is contacted.
+void check_target_flags(const BenchOptions& o) {
+  if (o.target.empty()) {
+    for (const auto& [flag, given] :
+         {std::pair<const char*, bool>{"--trust", !o.trust.empty()}, {"--client-pem", !o.client_pem.empty()},
+          {"--client-key", !o.client_key.empty()}, {"--server-name", !o.server_name.empty()},
+          {"--insecure", o.insecure}}) {
+      if (given) {
+        throw InputError(std::string(flag) + ": only with --target (the in-process server uses the "
+                                             "bench's own CA and certificates)");
+      }
+    }
+    return;
+  }
+  if (o.layer == "grpc") throw InputError("--target: only the tls layer can measure an external server");
+  if (o.keys_given) {
+    throw InputError("--keys: not with --target: the target's certificate decides the key type "
+                     "(the row says which it is)");
+  }
+  if (o.modes_given) {
+    throw InputError("--modes: not with --target: the target decides (mode 2 when it asks for a "
+                     "client certificate and --client-pem/--client-key give one)");
+  }
+  if (o.insecure && !o.trust.empty()) {
+    throw InputError("--insecure: not with --trust: verify the target against --trust, or not at all");
+  }
+}
+
+handshake::TargetClient target_client(const BenchOptions& o, const handshake::Endpoint& endpoint) {
+  handshake::TargetClient c;
+  c.insecure = o.insecure;
+  if (!o.trust.empty()) {
+    c.trust = load_certs(o.trust);
+    c.trust_label = o.trust;
+  }
+  c.server_name = o.server_name.empty() ? endpoint.host : o.server_name;
+  if (auto id = load_identity(o.client_pem, o.client_key)) {
+    c.client_chain = std::move(id->chain);
+    c.client_key = std::move(id->key);
+    c.client_label = o.client_pem;
+  }
+  return c;
+}
+
+std::string describe_target(const handshake::TargetSurvey& s, const handshake::TargetClient& c) {
+  const auto& f = s.facts;
+  std::string out = f.version + " " + f.cipher + (f.alpn.empty() ? "" : ", ALPN " + f.alpn) +
+                    ", server key " + f.server_key + ", " + f.verified + ", ";
+  if (!f.cert_requested) return out + "no client certificate asked for (mode 1)";
+  if (f.cert_sent) return out + "asked for a client certificate: sent " + c.client_label + " (mode 2)";
+  return out + "asked for a client certificate: none sent (no --client-pem)";
+}
+
+// Why a survey handshake failed, with what to do about it.
+std::string survey_failure(const handshake::TargetSurvey& s, const BenchOptions& o) {
+  std::string why = s.problem.empty() ? s.outcome.error : s.problem;
+  if (why.find("did not verify") != std::string::npos) {
+    why += o.trust.empty() ? " (pass --trust with the CA that signed it, or --insecure to measure "
+                             "without verifying)"
+                           : " (with --trust " + o.trust + " for " +
+                                 (o.server_name.empty() ? std::string("the --target host") : o.server_name) + ")";
+  }
+  return why;
+}
+
 int run_bench_command(const BenchOptions& o) {
+  check_target_flags(o);
   // A report file whose folder is missing would only fail after minutes of measuring.
   const reports::ReportPaths report_paths = reports::report_paths_from(o.json, "", "", o.html);
   reports::check_report_paths(report_paths);
@@ -69,11 +146,12 @@ int run_bench_command(const BenchOptions& o) {
   settings.processes = o.processes;
   settings.progress = isatty(STDERR_FILENO) == 1;
   settings.pin = !o.no_pin;
+  settings.handshake_timeout = std::chrono::milliseconds(std::llround(o.timeout * 1000));
+  std::shared_ptr<handshake::TargetClient> client;
   if (!o.target.empty()) {
-    if (settings.layer == handshake::Layer::grpc) {
-      throw InputError("--target: only the tls layer can measure an external server");
-    }
-    settings.target = handshake::resolve_endpoint(o.target);
+    settings.target = handshake::resolve_endpoint(o.target, settings.handshake_timeout);
+    client = std::make_shared<handshake::TargetClient>(target_client(o, *settings.target));
+    settings.target_client = client;
   }
 
   int processes = std::min(o.processes > 0 ? o.processes : handshake::default_processes(cores),
@@ -84,68 +162,108 @@ int run_bench_command(const BenchOptions& o) {
   info.target = o.target.empty() ? "in-process on 127.0.0.1" : o.target;
   info.cores = cores;
   info.processes = processes;
+  info.processes_given = o.processes > 0;
   info.concurrency = settings.concurrency;
   info.duration_s = o.duration;
   info.load_before = load_average();
 
   std::vector<handshake::HandshakeConfig> configs;
-  std::vector<std::string> skipped;
-  for (const auto& c : configurations(o)) {
-    std::string why = settings.layer == handshake::Layer::grpc
-                          ? handshake::grpc_layer_unsupported(c)
-                          : std::string();
-    if (why.empty()) {
-      configs.push_back(c);
+  // Per configuration: what the target showed (the survey), for its rows.
+  std::vector<std::optional<handshake::TargetFacts>> facts;
+  bool failures = false;
+  if (settings.target) {
+    // One handshake per TLS version asked for (or one at the version the target picks) finds
+    // out what the target does; the rows then describe exactly that.
+    std::vector<std::optional<handshake::TlsVersion>> versions;
+    if (o.tls_given) {
+      for (const auto& t : o.tls) versions.push_back(*handshake::parse_tls_version(t));
     } else {
-      skipped.push_back("skipped " + handshake::describe(c) + ": " + why);
+      versions.push_back(std::nullopt);
+    }
+    for (const auto& v : versions) {
+      handshake::TargetSurvey s =
+          handshake::survey_target(*settings.target, *client, v, settings.handshake_timeout);
+      const std::string at = v ? " at TLS " + std::string(handshake::to_string(*v)) : "";
+      if (s.outcome.unreachable) {
+        // Nothing to measure: the target is not there.
+        throw InputError("--target " + settings.target->text + ": cannot reach it: " + s.outcome.error);
+      }
+      if (!s.config) {
+        info.failures.push_back("target " + settings.target->text + at + ": FAILED: " + survey_failure(s, o));
+        failures = true;
+        continue;
+      }
+      info.lines.push_back("target" + at + ": " + describe_target(s, *client));
+      // It got through the negotiation but the survey handshake itself did not count.
+      if (!s.outcome.ok) info.lines.push_back("the first handshake" + at + ": " + s.outcome.error);
+      for (bool resume : {false, true}) {
+        if (resume && !o.resume) continue;
+        handshake::HandshakeConfig c = *s.config;
+        c.resume = resume;
+        configs.push_back(c);
+        facts.push_back(s.facts);
+      }
+    }
+  } else {
+    for (const auto& c : configurations(o)) {
+      std::string why = settings.layer == handshake::Layer::grpc
+                            ? handshake::grpc_layer_unsupported(c)
+                            : std::string();
+      if (why.empty()) {
+        configs.push_back(c);
+        facts.push_back(std::nullopt);
+      } else {
+        info.lines.push_back("skipped " + handshake::describe(c) + ": " + why);
+      }
+    }
+    if (configs.empty()) {
+      throw InputError("--layer " + o.layer + ": nothing to measure (" + info.lines.front() + ")");
     }
   }
-  if (configs.empty()) {
-    throw InputError("--layer " + o.layer + ": nothing to measure (" + skipped.front() + ")");
-  }
-  std::cout << "tlsmatrix bench: layer " << o.layer << ", server " << info.target << ", "
-            << settings.concurrency << " concurrent clients, " << processes << " process"
-            << (processes == 1 ? "" : "es") << " ("
-            << (o.processes > 0 ? "--processes" : "default: one per 4 cores") << "), " << cores
-            << " cores, " << o.duration << " s per configuration and per ceiling, "
-            << configs.size() << " configuration" << (configs.size() == 1 ? "" : "s") << "\n";
-  for (const auto& line : skipped) std::cout << "  " << line << "\n";
-  std::cout << "\n" << reports::bench_table_header() << std::flush;
+  info.configurations = static_cast<int>(configs.size());
+  std::cout << reports::bench_console_head(info);
+  for (const auto& f : info.failures) std::cout << reports::bench_failure_line(f);
+  std::cout << std::flush;
 
   std::vector<handshake::BenchResult> results;
-  bool failures = false;
-  for (const auto& config : configs) {
+  bool lost = false;
+  for (std::size_t i = 0; i < configs.size() && !lost; ++i) {
+    const auto& config = configs[i];
     try {
       results.push_back(handshake::run_bench(config, settings));
     } catch (const std::runtime_error& e) {
-      // A configuration that cannot run (a target that refuses us, a server that does not
-      // start) is a failed measurement, not the end of the others.
-      std::cout << std::string(handshake::to_string(settings.layer)) << " "
-                << handshake::describe(config) << ": FAILED: " << e.what() << "\n";
+      // A configuration that cannot run (a target that refuses the session handshake, a server
+      // that does not start) is a failed measurement, not the end of the others.
+      std::string line = std::string(handshake::to_string(settings.layer)) + " " +
+                         handshake::describe(config) + ": FAILED: " + e.what();
+      info.failures.push_back(line);
+      std::cout << reports::bench_failure_line(line) << std::flush;
       failures = true;
       continue;
     }
-    const auto& r = results.back();
-    failures = failures || r.load.failed > 0 || r.load.ok == 0;
+    auto& r = results.back();
+    r.target_facts = facts[i];
+    const auto& l = r.load;
+    // The in-process server's own failures stay a note: a client that closes while the server
+    // still writes its TLS 1.3 ticket is one, although the handshake was done.
+    failures = failures || l.failed > 0 || l.ok == 0;
     std::cout << reports::bench_table_row(r) << std::flush;
+    if (l.target_lost) {
+      lost = true;
+      info.stopped = "the target " + info.target + " went away during " + reports::bench_label(r) +
+                     " (first error: " + l.first_error +
+                     (l.errors.empty() ? "" : "; most common: " + l.errors.front().reason + ", " +
+                                                  std::to_string(l.errors.front().count) + "x") +
+                     "); nothing after it was measured";
+    }
   }
   info.load_after = load_average();
-  std::string summary = reports::bench_summary(results);
-  if (!summary.empty()) std::cout << "\n" << summary;
-  std::cout << "\nceiling: in-memory handshakes, one worker per core; bound: the configuration's "
-               "public-key operations and key derivations alone, times the cores\n";
-  // Only the load before the run: during it, our own threads raise the average.
-  if (info.load_before > 0.5 * cores) {
-    // Under contention the scheduler gives a run with more threads (clients and server) a
-    // larger share of the CPU than the ceiling's one worker per core: rates stop comparing.
-    char load[32];
-    std::snprintf(load, sizeof load, "%.1f", info.load_before);
-    std::cout << "warning: load average " << load << " before the run on " << cores << " cores: other processes compete for the CPU, so rates "
-              << "and fractions are unreliable; compare CPU µs/hs, or rerun on a quiet machine\n";
-  }
+  std::cout << reports::bench_console_tail(results, info) << std::flush;
 
   reports::write_reports(report_paths, {.json = [&] { return reports::bench_json(results, info); },
                                         .html = [&] { return reports::bench_html(results, info); }});
+  // The target went away: what was measured is a server that stopped, not its rate.
+  if (lost) return kExitBadInput;
   return failures ? kExitMismatch : kExitOk;
 }
 
@@ -156,11 +274,26 @@ void add_bench_command(CLI::App& app, Action& action) {
   for (auto k : handshake::bench_key_names()) opts->keys.emplace_back(k);
   auto* cmd = app.add_subcommand(
       "bench",
-      "Handshake throughput and latency: full (and with --resume, resumed) TLS handshakes per "
-      "second by tlsMode, key type and TLS version, over loopback sockets against an in-process "
-      "server (or --target), held against the library ceiling (the same OpenSSL handshaking in "
-      "memory, one worker per core) and the crypto bound (the handshake's public-key operations "
-      "alone). Exit 1 when handshakes failed.");
+      "Handshake throughput and latency: full (and with --resume, resumed) TLS handshakes per\n"
+      "second by tlsMode, key type and TLS version, over loopback sockets against an in-process\n"
+      "server (or --target), held against the library ceiling (the same OpenSSL handshaking in\n"
+      "memory, one worker per core) and the crypto bound (the handshake's public-key operations\n"
+      "alone).\n"
+      "With --target HOST:PORT it measures that server instead: one handshake first finds out\n"
+      "what it does (TLS version, key type, whether it asks for a client certificate), and the\n"
+      "rows, the ceiling and the bound are for exactly that. The target is verified as every\n"
+      "other command does (--trust, --server-name; --insecure skips it), --client-pem and\n"
+      "--client-key answer a mode-2 target. Under TLS 1.3 a mode-2 server refuses a client\n"
+      "certificate only after the client's handshake: such a handshake counts once the server\n"
+      "has answered after it (a session ticket, HTTP/2 SETTINGS), and an alert or close counts\n"
+      "as refused, by reason.\n"
+      "Every handshake has one total deadline (--timeout); a run ends by --duration plus 1 s,\n"
+      "whatever is in flight (counted as cut off). After a failure a client waits before the\n"
+      "next try (1 ms doubling to 0.5 s), and a target that cannot be reached for 2 s stops\n"
+      "the run.\n"
+      "Exit 0: every handshake completed; 1: handshakes failed, were refused or timed out, or\n"
+      "the target did not verify; 2: bad input, or the target could not be reached (at the start\n"
+      "or because it went away during the run: nothing valid was measured).");
   cmd->add_option("--layer", opts->layer, "tls: raw OpenSSL over TCP; grpc: a new gRPC channel per handshake, until one RPC completes")
       ->check(CLI::IsMember({"tls", "grpc"}))
       ->capture_default_str();
@@ -174,7 +307,7 @@ void add_bench_command(CLI::App& app, Action& action) {
       ->delimiter(',')
       ->check(CLI::IsMember(key_names))
       ->capture_default_str();
-  cmd->add_option("--tls", opts->tls, "TLS versions")
+  cmd->add_option("--tls", opts->tls, "TLS versions (with --target: default the one it picks)")
       ->delimiter(',')
       ->check(CLI::IsMember({"1.2", "1.3"}))
       ->capture_default_str();
@@ -191,12 +324,34 @@ void add_bench_command(CLI::App& app, Action& action) {
   cmd->add_flag("--no-pin", opts->no_pin,
                 "do not shard the in-process TLS server by core (by default core N has its own "
                 "listener and loop thread, and the clients bound to core N use it)");
+  cmd->add_option("--timeout", opts->timeout,
+                  "seconds one handshake may take in total: connect, handshake and, for a TLS 1.3 "
+                  "server that asked for a client certificate, its answer after the handshake")
+      ->check(CLI::Range(0.01, 600.0))
+      ->capture_default_str();
   cmd->add_option("--target", opts->target,
                   "HOST:PORT (IPv6 as [::1]:PORT) of an external TLS server instead of the "
-                  "in-process one (its certificate is not verified)");
+                  "in-process one; not with --keys or --modes (the target decides them)");
+  cmd->add_option("--trust", opts->trust,
+                  "--target: PEM file to verify the target against (default: the system's "
+                  "trusted roots)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--server-name", opts->server_name,
+                  "--target: name to verify and send as SNI (default: HOST)");
+  cmd->add_flag("--insecure", opts->insecure, "--target: do not verify the target's certificate");
+  cmd->add_option("--client-pem", opts->client_pem,
+                  "--target: client certificate (PEM, leaf first) for a target that asks for one")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--client-key", opts->client_key, "--target: the client certificate's key")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--json", opts->json, "write the results as JSON to this file");
   cmd->add_option("--html", opts->html, "write a self-contained HTML page with charts to this file");
-  cmd->callback([opts, &action] { action = [opts] { return run_bench_command(*opts); }; });
+  cmd->callback([opts, cmd, &action] {
+    opts->keys_given = cmd->count("--keys") > 0;
+    opts->modes_given = cmd->count("--modes") > 0;
+    opts->tls_given = cmd->count("--tls") > 0;
+    action = [opts] { return run_bench_command(*opts); };
+  });
 }
 
 }  // namespace tlsmatrix::cli

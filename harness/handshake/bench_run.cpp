@@ -44,7 +44,10 @@ class HandshakeWorker : public Worker {
   }
   Attempt once() override {
     HandshakeOutcome o = h_.handshake(session_.get());
-    return {o.ok, o.resumed, std::move(o.error)};
+    return {o.ok, o.resumed, std::move(o.error), o.unreachable, o.cut_off};
+  }
+  void run_ends_at(std::chrono::steady_clock::time_point cutoff) override {
+    if constexpr (requires { h_.set_cutoff(cutoff); }) h_.set_cutoff(cutoff);
   }
   int cpu() const override { return cpu_; }
 
@@ -112,13 +115,17 @@ LayerPlan tls_layer_plan(const CertSet& certs, const HandshakeConfig& config,
   };
   auto st = std::make_shared<State>();
   keep = st;
-  ClientOptions copts;
-  copts.verify_server = !settings.target.has_value();
-  st->client_ctx = make_client_ctx(certs, config, copts);
   LayerPlan lp;
+  SocketOptions sopts;
+  sopts.timeout = settings.handshake_timeout;
   if (settings.target) {
+    static const TargetClient kSystemRoots;
+    const TargetClient& client = settings.target_client ? *settings.target_client : kSystemRoots;
+    st->client_ctx = make_target_client_ctx(client, config.tls, config.resume);
+    sopts = target_socket_options(*settings.target, client, settings.handshake_timeout);
     st->endpoints.push_back(*settings.target);
   } else {
+    st->client_ctx = make_client_ctx(certs, config);
     st->server_ctx = make_server_ctx(certs, config);
     if (settings.pin) {
       st->cpus = available_cpus();
@@ -145,16 +152,17 @@ LayerPlan tls_layer_plan(const CertSet& certs, const HandshakeConfig& config,
       return share;
     };
     lp.server_client_certs = [st] { return st->counters.client_certs; };
+    lp.server_failures = [st] { return st->counters.failures; };
     lp.notes = [st]() -> std::vector<std::string> {
       if (st->counters.failures == 0) return {};
       return {"server: " + std::to_string(st->counters.failures) + " handshakes failed"};
     };
   }
-  lp.make_worker = [st, resume = config.resume](int i) -> std::unique_ptr<Worker> {
+  lp.make_worker = [st, sopts, resume = config.resume](int i) -> std::unique_ptr<Worker> {
     std::size_t shard = static_cast<std::size_t>(i) % st->endpoints.size();
     int cpu = st->cpus.empty() ? -1 : st->cpus[shard];
     return std::make_unique<HandshakeWorker<SocketHandshaker>>(
-        SocketHandshaker(st->client_ctx.get(), st->endpoints[shard]), resume, cpu);
+        SocketHandshaker(st->client_ctx.get(), st->endpoints[shard], sopts), resume, cpu);
   };
   return lp;
 }
@@ -195,10 +203,12 @@ BenchResult run_bench(const HandshakeConfig& config, const BenchSettings& settin
     for (auto& n : lp.notes()) r.notes.push_back(std::move(n));
   }
   if (lp.server_client_certs) r.server_client_certs = lp.server_client_certs();
+  if (lp.server_failures) r.server_failures = lp.server_failures();
   if (settings.target) {
-    r.notes.push_back("external target: its certificate is not verified; CPU time is the client's only");
+    r.notes.push_back("external target: CPU time is the client's only (the server's is spent on its side)");
   }
-  if (settings.references) {
+  // Nothing to hold against the references when nothing was measured.
+  if (settings.references && r.load.ok > 0 && !r.load.target_lost) {
     r.ceiling = measure_ceiling(certs, config, r.cores, processes, settings.duration_s,
                                 settings.progress);
     r.bound = measure_crypto_bound(certs, config, r.cores);

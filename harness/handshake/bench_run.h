@@ -4,7 +4,9 @@
 // the crypto bound (the configuration's public-key operations timed alone).
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +17,8 @@
 #include "harness/handshake/handshake_config.h"
 #include "harness/handshake/load_runner.h"
 #include "harness/handshake/socket_client.h"
+#include "harness/handshake/target.h"
+#include "harness/handshake/tls_contexts.h"
 
 namespace tlsmatrix::handshake {
 
@@ -28,6 +32,10 @@ struct BenchSettings {
   double duration_s = 5;
   int processes = 0;  // 0 = default_processes(cores)
   std::optional<Endpoint> target;  // external server instead of the in-process one
+  // How to check the target and present ourselves; null: verify against the system's roots,
+  // no client certificate.
+  std::shared_ptr<const TargetClient> target_client;
+  std::chrono::milliseconds handshake_timeout = kHandshakeTimeout;  // each handshake, in total
   bool progress = false;
   bool references = true;  // measure the ceiling and the bound too
   // Shard the in-process TLS server by core and bind each client to its shard's core.
@@ -44,8 +52,11 @@ struct BenchResult {
   LoadResult load;
   LoadResult ceiling;  // empty when references were off
   CryptoBound bound;
-  // Server-side view (in-process TLS server only): handshakes that presented a client cert.
+  // Server-side view (in-process TLS server only): handshakes that presented a client cert,
+  // and handshakes it saw fail (the client may have counted them: TLS 1.3 mode 2).
   std::uint64_t server_client_certs = 0;
+  std::uint64_t server_failures = 0;
+  std::optional<TargetFacts> target_facts;  // --target: what the survey handshake showed
   std::vector<std::string> notes;  // said once under the configuration's table
 
   double ceiling_per_s() const { return ceiling.rate(); }
@@ -60,6 +71,7 @@ struct LayerPlan {
   std::function<std::unique_ptr<Worker>(int worker)> make_worker;
   std::function<std::vector<std::string>()> notes;  // read after the run
   std::function<std::uint64_t()> server_client_certs;
+  std::function<std::uint64_t()> server_failures;
   bool forkable = true;  // false: the layer cannot run in forked worker processes
 };
 

@@ -4,6 +4,7 @@
 // until one Health/Check RPC completes.
 #include <absl/synchronization/mutex.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <stdexcept>
@@ -38,9 +39,18 @@ class GrpcWorker : public Worker {
  public:
   GrpcWorker(int port, ClientSetup setup) : port_(port), setup_(std::move(setup)) {}
   Attempt once() override {
-    ClientOutcome o = call_health_check(port_, setup_, profile(), std::chrono::seconds(5));
+    // gRPC's deadline is total for the call (connect, handshake, RPC); the run's end caps it.
+    using namespace std::chrono;
+    auto left = duration_cast<milliseconds>(cutoff_ - steady_clock::now());
+    if (left <= milliseconds(0)) return {false, false, "cut off: the run ended", false, true};
+    const bool capped = left < kHandshakeTimeout;
+    ClientOutcome o = call_health_check(port_, setup_, profile(), std::min(left, kHandshakeTimeout));
+    if (!o.ok() && capped && o.status_code == kDeadlineExceeded) {
+      return {false, false, "cut off: the run ended during the call", false, true};
+    }
     return {o.ok(), false, o.ok() ? std::string() : o.message};
   }
+  void run_ends_at(std::chrono::steady_clock::time_point cutoff) override { cutoff_ = cutoff; }
 
  private:
   static const ClientProfile& profile() {
@@ -48,8 +58,10 @@ class GrpcWorker : public Worker {
     if (p == nullptr) throw std::logic_error("no grpc-core client profile");
     return *p;
   }
+  static constexpr int kDeadlineExceeded = 4;  // grpc::StatusCode::DEADLINE_EXCEEDED
   int port_;
   ClientSetup setup_;
+  std::chrono::steady_clock::time_point cutoff_ = std::chrono::steady_clock::time_point::max();
 };
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <map>
 #include <stdexcept>
 #include <thread>
 
@@ -46,6 +47,8 @@ struct SharedState {
   std::atomic<int> ready{0};
   std::atomic<std::int64_t> start_ns{0};
   std::atomic<std::int64_t> deadline_ns{0};
+  // A worker found the target unreachable for kGiveUpUnreachable: every worker stops.
+  std::atomic<bool> target_lost{false};
 };
 
 class SharedMapping {
@@ -67,18 +70,63 @@ class SharedMapping {
 
 // What one process measured (its header travels through the pipe as raw bytes).
 struct ProcessReport {
-  std::uint64_t ok = 0, failed = 0, resumed = 0;
+  std::uint64_t ok = 0, failed = 0, resumed = 0, cut_off = 0, unreachable = 0;
+  std::uint64_t workers = 0;
+  std::uint64_t ended_unreachable = 0;  // workers whose last attempt found no server
   std::int64_t last_end_ns = 0;
+  std::int64_t first_error_ns = 0;  // when first_error happened (0: none)
   double cpu_s = 0;
   std::uint64_t latencies = 0;
   std::uint64_t error_len = 0;
+  std::uint64_t errors_len = 0;  // the reason counts, as "COUNT\tREASON\n" lines
 };
 
 struct ProcessResult {
   ProcessReport head;
   std::vector<float> latencies_us;
   std::string first_error;
+  std::string errors;  // "COUNT\tREASON\n" lines
 };
+
+// Reasons counted per worker; a server that words every failure differently must not grow this
+// without bound.
+constexpr std::size_t kMaxReasons = 16;
+constexpr const char* kOtherReasons = "other reasons";
+
+void count_reason(std::map<std::string, std::uint64_t>& counts, std::string reason, std::uint64_t n) {
+  std::replace(reason.begin(), reason.end(), '\n', ' ');
+  std::replace(reason.begin(), reason.end(), '\t', ' ');
+  if (counts.size() >= kMaxReasons && counts.find(reason) == counts.end()) reason = kOtherReasons;
+  counts[reason] += n;
+}
+
+std::string encode_reasons(const std::map<std::string, std::uint64_t>& counts) {
+  std::string out;
+  for (const auto& [reason, n] : counts) out += std::to_string(n) + "\t" + reason + "\n";
+  return out;
+}
+
+void decode_reasons(const std::string& text, std::map<std::string, std::uint64_t>& counts) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t tab = text.find('\t', pos), end = text.find('\n', pos);
+    if (tab == std::string::npos || end == std::string::npos || tab > end) break;
+    count_reason(counts, text.substr(tab + 1, end - tab - 1),
+                 std::strtoull(text.c_str() + pos, nullptr, 10));
+    pos = end + 1;
+  }
+}
+
+// Sleeps `d`, but never past `deadline_ns` and no longer than it takes to notice `stop`.
+void pause(std::chrono::milliseconds d, std::int64_t deadline_ns, const std::atomic<bool>& stop,
+           const std::atomic<bool>& lost) {
+  const std::int64_t until = std::min(now_ns() + d.count() * 1000000, deadline_ns);
+  while (!stop.load(std::memory_order_relaxed) && !lost.load(std::memory_order_relaxed)) {
+    std::int64_t left = until - now_ns();
+    if (left <= 0) return;
+    std::this_thread::sleep_for(std::chrono::nanoseconds(std::min<std::int64_t>(left, 20000000)));
+  }
+}
 
 // Runs this process's share: its scope, its workers, the common start, the timed loop.
 ProcessResult run_share(const LoadPlan& plan, int process, SharedState& shared) {
@@ -90,13 +138,18 @@ ProcessResult run_share(const LoadPlan& plan, int process, SharedState& shared) 
   shared.ready.fetch_add(1);
   while (shared.start_ns.load() == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
   const std::int64_t deadline = shared.deadline_ns.load();
+  // No handshake runs past the window plus the grace: the run's total bound.
+  const auto cutoff = Clock::time_point(std::chrono::nanoseconds(deadline)) + kRunGrace;
   const double cpu_start = cpu_seconds();
 
   struct PerThread {
-    std::uint64_t ok = 0, failed = 0, resumed = 0;
+    std::uint64_t ok = 0, failed = 0, resumed = 0, cut_off = 0, unreachable = 0;
+    bool ended_unreachable = false;
     std::int64_t last_end = 0;
     std::vector<float> lat;
     std::string error;
+    std::int64_t error_ns = 0;
+    std::map<std::string, std::uint64_t> reasons;
     std::exception_ptr thrown;  // once() threw: the run is broken, not one handshake
   };
   std::vector<PerThread> per(workers.size());
@@ -109,22 +162,51 @@ ProcessResult run_share(const LoadPlan& plan, int process, SharedState& shared) 
       // and the other workers stop rather than run out a window whose result is discarded.
       try {
         if (int cpu = workers[w]->cpu(); cpu >= 0) pin_this_thread(cpu);
+        workers[w]->run_ends_at(cutoff);
         me.lat.reserve(1 << 14);
+        std::chrono::milliseconds backoff{0};
+        std::int64_t unreachable_since = 0;  // first of the current run of unreachable attempts
         for (;;) {
           std::int64_t t0 = now_ns();
-          if (t0 >= deadline || stop.load(std::memory_order_relaxed)) break;
+          if (t0 >= deadline || stop.load(std::memory_order_relaxed) ||
+              shared.target_lost.load(std::memory_order_relaxed)) {
+            break;
+          }
           Attempt a = workers[w]->once();
           std::int64_t t1 = now_ns();
+          if (a.cut_off) {
+            ++me.cut_off;
+            break;  // only the run's end cuts a handshake off
+          }
           me.last_end = t1;
+          me.ended_unreachable = !a.ok && a.unreachable;
           if (a.ok) {
             ++me.ok;
             if (a.resumed) ++me.resumed;
             me.lat.push_back(static_cast<float>(static_cast<double>(t1 - t0) / 1e3));
+            backoff = std::chrono::milliseconds(0);
+            unreachable_since = 0;
           } else {
             ++me.failed;
-            if (me.error.empty()) me.error = a.error;
+            if (me.error_ns == 0) {
+              me.error = a.error;
+              me.error_ns = t1;
+            }
+            count_reason(me.reasons, a.error, 1);
+            if (a.unreachable) {
+              ++me.unreachable;
+              if (unreachable_since == 0) unreachable_since = t0;
+              if (t1 - unreachable_since >=
+                  std::chrono::duration_cast<std::chrono::nanoseconds>(kGiveUpUnreachable).count()) {
+                shared.target_lost.store(true);
+              }
+            } else {
+              unreachable_since = 0;
+            }
+            backoff = std::min(kMaxBackoff, std::max(std::chrono::milliseconds(1), backoff * 2));
           }
           shared.completed.fetch_add(1, std::memory_order_relaxed);
+          if (!a.ok) pause(backoff, deadline, stop, shared.target_lost);
         }
       } catch (...) {
         me.thrown = std::current_exception();
@@ -140,16 +222,27 @@ ProcessResult run_share(const LoadPlan& plan, int process, SharedState& shared) 
   scope.reset();  // the server share stops, so its CPU time is all in
   ProcessResult r;
   r.head.cpu_s = cpu_seconds() - cpu_start;
+  std::map<std::string, std::uint64_t> reasons;
   for (auto& p : per) {
     r.head.ok += p.ok;
     r.head.failed += p.failed;
     r.head.resumed += p.resumed;
+    r.head.cut_off += p.cut_off;
+    r.head.unreachable += p.unreachable;
+    r.head.ended_unreachable += p.ended_unreachable ? 1 : 0;
     r.head.last_end_ns = std::max(r.head.last_end_ns, p.last_end);
     r.latencies_us.insert(r.latencies_us.end(), p.lat.begin(), p.lat.end());
-    if (r.first_error.empty()) r.first_error = p.error;
+    if (p.error_ns != 0 && (r.head.first_error_ns == 0 || p.error_ns < r.head.first_error_ns)) {
+      r.first_error = p.error;
+      r.head.first_error_ns = p.error_ns;
+    }
+    for (const auto& [reason, n] : p.reasons) count_reason(reasons, reason, n);
   }
+  r.head.workers = per.size();
+  r.errors = encode_reasons(reasons);
   r.head.latencies = r.latencies_us.size();
   r.head.error_len = r.first_error.size();
+  r.head.errors_len = r.errors.size();
   return r;
 }
 
@@ -190,7 +283,8 @@ void child_main(const LoadPlan& plan, int process, SharedState& shared, int out_
     ProcessResult r = run_share(plan, process, shared);
     bool ok = write_all(out_fd, &r.head, sizeof r.head) &&
               write_all(out_fd, r.latencies_us.data(), r.latencies_us.size() * sizeof(float)) &&
-              write_all(out_fd, r.first_error.data(), r.first_error.size());
+              write_all(out_fd, r.first_error.data(), r.first_error.size()) &&
+              write_all(out_fd, r.errors.data(), r.errors.size());
     code = ok ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tlsmatrix: worker process %d: %s\n", process, e.what());
@@ -344,9 +438,11 @@ LoadResult run_load(const LoadPlan& plan) {
         if (ok) {
           r.latencies_us.resize(r.head.latencies);
           r.first_error.resize(r.head.error_len);
+          r.errors.resize(r.head.errors_len);
           ok = read_all(children[i].fd, r.latencies_us.data(), r.latencies_us.size() * sizeof(float),
                         give_up) &&
-               read_all(children[i].fd, r.first_error.data(), r.first_error.size(), give_up);
+               read_all(children[i].fd, r.first_error.data(), r.first_error.size(), give_up) &&
+               read_all(children[i].fd, r.errors.data(), r.errors.size(), give_up);
         }
         if (!ok) throw std::runtime_error("worker process " + std::to_string(i) + " sent no results");
         results.push_back(std::move(r));
@@ -361,17 +457,35 @@ LoadResult run_load(const LoadPlan& plan) {
 
   LoadResult out;
   std::int64_t last_end = start_ns;
+  std::uint64_t workers = 0, ended_unreachable = 0;
+  std::int64_t first_error_ns = 0;
+  std::map<std::string, std::uint64_t> reasons;
   for (auto& r : results) {
     out.ok += r.head.ok;
     out.failed += r.head.failed;
     out.resumed += r.head.resumed;
+    out.cut_off += r.head.cut_off;
+    out.unreachable += r.head.unreachable;
     out.cpu_s += r.head.cpu_s;
+    workers += r.head.workers;
+    ended_unreachable += r.head.ended_unreachable;
     last_end = std::max(last_end, r.head.last_end_ns);
     out.latencies_us.insert(out.latencies_us.end(), r.latencies_us.begin(), r.latencies_us.end());
-    if (out.first_error.empty()) out.first_error = r.first_error;
+    if (r.head.first_error_ns != 0 && (first_error_ns == 0 || r.head.first_error_ns < first_error_ns)) {
+      out.first_error = r.first_error;  // the earliest of all processes: steady_clock is shared
+      first_error_ns = r.head.first_error_ns;
+    }
+    decode_reasons(r.errors, reasons);
   }
   out.elapsed_s = static_cast<double>(last_end - start_ns) / 1e9;
   std::sort(out.latencies_us.begin(), out.latencies_us.end());
+  for (auto& [reason, n] : reasons) out.errors.push_back({reason, n});
+  std::stable_sort(out.errors.begin(), out.errors.end(),
+                   [](const ErrorCount& a, const ErrorCount& b) { return a.count > b.count; });
+  out.stopped_early = (*shared).target_lost.load();
+  // The server went away and did not come back before the window closed: what was measured
+  // is a server that stopped, not its rate.
+  out.target_lost = out.stopped_early || (workers > 0 && ended_unreachable == workers);
   return out;
 }
 

@@ -5,6 +5,7 @@
 // server) and sends its results back to the parent through a pipe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,8 +17,24 @@ namespace tlsmatrix::handshake {
 struct Attempt {
   bool ok = false;
   bool resumed = false;
-  std::string error;  // when !ok
+  std::string error;  // when !ok: the reason, worded the same each time so equal reasons count together
+  // No connection at all (refused, unreachable, connect timed out): the server is not there.
+  // A worker that sees nothing else for kGiveUpUnreachable stops the run.
+  bool unreachable = false;
+  // The run ended while this handshake was in flight (run_ends_at): neither a success nor a
+  // failure, only counted.
+  bool cut_off = false;
 };
+
+// A handshake still in flight when the run's --duration is over gets this long to finish; then
+// it is cut off. The whole run is bounded by --duration plus this.
+inline constexpr std::chrono::milliseconds kRunGrace{1000};
+// After a failed handshake a worker waits before the next one: 1 ms, doubling per consecutive
+// failure up to this cap, so a dead or refusing server is not hammered by reconnects.
+inline constexpr std::chrono::milliseconds kMaxBackoff{500};
+// A worker whose attempts have all been `unreachable` for this long stops the run: the target
+// is gone, and what is left of the window would measure nothing.
+inline constexpr std::chrono::milliseconds kGiveUpUnreachable{2000};
 
 // One client of the benchmark. Construction may do untimed set-up (such as the full handshake
 // that yields a session to resume); once() does one timed handshake.
@@ -25,6 +42,9 @@ class Worker {
  public:
   virtual ~Worker() = default;
   virtual Attempt once() = 0;
+  // Called once before the timed loop: no handshake may run past `cutoff` (it then ends as
+  // cut_off). Workers whose handshakes cannot hang (in memory) may ignore it.
+  virtual void run_ends_at(std::chrono::steady_clock::time_point /*cutoff*/) {}
   // The CPU the worker's thread should run on (from available_cpus()), or -1 for any.
   virtual int cpu() const { return -1; }
 };
@@ -46,14 +66,27 @@ struct LoadPlan {
   bool progress = false;  // a live progress line on stderr
 };
 
+// How often one failure reason was seen.
+struct ErrorCount {
+  std::string reason;
+  std::uint64_t count = 0;
+};
+
 struct LoadResult {
   std::uint64_t ok = 0;
   std::uint64_t failed = 0;
   std::uint64_t resumed = 0;
+  std::uint64_t cut_off = 0;      // in flight when the run ended (not in ok or failed)
+  std::uint64_t unreachable = 0;  // failures without a connection (part of `failed`)
   double elapsed_s = 0;  // from the common start to the last handshake's end
   double cpu_s = 0;      // user + system time of every process of the run
   std::vector<float> latencies_us;  // successful handshakes, sorted
-  std::string first_error;
+  std::string first_error;  // the earliest failure of the run
+  std::vector<ErrorCount> errors;  // every failure reason with its count, most common first
+  // The target went away: a worker could not connect for kGiveUpUnreachable and stopped the
+  // run, or every worker's last attempt found no server.
+  bool target_lost = false;
+  bool stopped_early = false;  // the run ended before its duration (target_lost)
 
   double rate() const { return elapsed_s > 0 ? static_cast<double>(ok) / elapsed_s : 0; }
   double cpu_us_per_handshake() const { return ok > 0 ? cpu_s * 1e6 / static_cast<double>(ok) : 0; }

@@ -14,7 +14,11 @@ struct HandshakeOutcome {
   bool ok = false;
   bool resumed = false;             // the client's SSL_session_reused
   bool client_cert_seen = false;    // the server got a client certificate (mode 2)
-  std::string error;                // when !ok
+  std::string error;                // when !ok; worded the same for the same reason
+  // Why it failed, for the benchmark's counts and exit code (sockets only):
+  bool unreachable = false;  // no TCP connection at all
+  bool refused = false;      // the server said no: an alert, a close or a reset
+  bool cut_off = false;      // the run ended first (SocketHandshaker::set_cutoff)
 };
 
 class MemoryPair {

@@ -2,6 +2,8 @@
 
 #include <openssl/x509_vfy.h>
 
+#include "harness/net/ip_literal.h"
+
 namespace tlsmatrix::handshake {
 
 CertSet make_bench_certs(KeyType key) {
@@ -102,6 +104,56 @@ ossl::SslCtxPtr make_client_ctx(const CertSet& certs, const HandshakeConfig& con
   if (!config.resume) SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
   // The warm-up read that collects a TLS 1.3 ticket ends at the server's close without a
   // close_notify; as a fatal error that would make the fresh session unresumable.
+  SSL_CTX_set_options(ctx.get(), SSL_OP_IGNORE_UNEXPECTED_EOF);
+  return ctx;
+}
+
+ossl::SslCtxPtr make_target_client_ctx(const TargetClient& target, std::optional<TlsVersion> tls,
+                                       bool resume) {
+  ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+  ossl::check(ctx != nullptr, "creating the client SSL_CTX");
+  if (tls) {
+    pin_version(ctx.get(), *tls);
+  } else {
+    ossl::check(SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION) == 1, "setting the TLS version");
+  }
+  read_ahead(ctx.get());
+  if (target.insecure) {
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
+  } else {
+    if (target.trust.empty()) {
+      ossl::check(SSL_CTX_set_default_verify_paths(ctx.get()) == 1, "loading the system's trusted roots");
+    }
+    for (const auto& cert : target.trust) {
+      ossl::check(X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx.get()), cert.get()) == 1,
+                  "adding " + target.trust_label + " to the trust store");
+    }
+    X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx.get());
+    const std::string& name = target.server_name;
+    if (!name.empty()) {
+      ossl::check(net::is_ip_literal(name) ? X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str()) == 1
+                                            : X509_VERIFY_PARAM_set1_host(param, name.c_str(), 0) == 1,
+                  "setting the expected server name " + name);
+    }
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER, nullptr);
+  }
+  if (!target.client_chain.empty()) {
+    ossl::check(SSL_CTX_use_certificate(ctx.get(), target.client_chain.front().get()) == 1 &&
+                    SSL_CTX_use_PrivateKey(ctx.get(), target.client_key.get()) == 1 &&
+                    SSL_CTX_check_private_key(ctx.get()) == 1,
+                "loading " + target.client_label);
+    for (std::size_t i = 1; i < target.client_chain.size(); ++i) {
+      // The SSL_CTX takes the reference only when the call succeeds.
+      ossl::X509Ptr extra = ossl::up_ref(target.client_chain[i].get());
+      ossl::check(SSL_CTX_add_extra_chain_cert(ctx.get(), extra.get()) == 1,
+                  "adding an intermediate of " + target.client_label);
+      extra.release();
+    }
+  }
+  static const unsigned char kAlpn[] = {2, 'h', '2'};
+  ossl::check(SSL_CTX_set_alpn_protos(ctx.get(), kAlpn, sizeof kAlpn) == 0, "setting ALPN h2");
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+  if (!resume) SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
   SSL_CTX_set_options(ctx.get(), SSL_OP_IGNORE_UNEXPECTED_EOF);
   return ctx;
 }

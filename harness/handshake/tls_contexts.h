@@ -3,6 +3,10 @@
 // which would otherwise be timed as if it were part of the handshake).
 #pragma once
 
+#include <optional>
+#include <string>
+#include <vector>
+
 #include "harness/certs/cert_factory.h"
 #include "harness/handshake/handshake_config.h"
 #include "harness/ossl/ossl_ptr.h"
@@ -30,5 +34,22 @@ ossl::SslCtxPtr make_server_ctx(const CertSet& certs, const HandshakeConfig& con
 // Client: trusts the CA and checks kServerName; in mode 2 presents the client certificate.
 ossl::SslCtxPtr make_client_ctx(const CertSet& certs, const HandshakeConfig& config,
                                 const ClientOptions& options = {});
+
+// `bench --target`: how the client checks an external server and presents itself, as every
+// other command does (--trust, --server-name, --client-pem/--client-key; --insecure).
+struct TargetClient {
+  std::vector<ossl::X509Ptr> trust;  // empty: the system's default trusted roots
+  std::string trust_label;           // the --trust file, for messages
+  bool insecure = false;             // do not verify the server at all
+  std::string server_name;           // verified, and sent as SNI unless an IP address
+  std::vector<ossl::X509Ptr> client_chain;  // leaf first; empty: no client certificate
+  ossl::EvpPkeyPtr client_key;
+  std::string client_label;          // the --client-pem file, for messages
+};
+
+// For `target`, at one TLS version or (nullopt) whatever the server picks. Offers ALPN h2 as a
+// gRPC client does (a gRPC server refuses a client without it). Sessions as make_client_ctx.
+ossl::SslCtxPtr make_target_client_ctx(const TargetClient& target, std::optional<TlsVersion> tls,
+                                       bool resume);
 
 }  // namespace tlsmatrix::handshake

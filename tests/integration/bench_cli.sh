@@ -64,6 +64,35 @@ assert r["handshakes"] > 0 and r["failed"] == 0, r
 PY
 
 grep -q "<svg" "$out/b.html" || fail "HTML has no inline SVG"
+# The page says everything the terminal said (the table's dashes aside), in the same words.
+$py - "$out/stdout" "$out/b.html" <<'PY'
+import sys
+from html.parser import HTMLParser
+class Text(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts = []
+    def handle_starttag(self, tag, attrs=None):
+        if tag not in ("b", "i"):
+            self.parts.append(" ")
+    def handle_endtag(self, tag):
+        self.handle_starttag(tag)
+    def handle_data(self, data):
+        self.parts.append(data)
+t = Text()
+t.feed(open(sys.argv[2], encoding="utf-8").read())
+page = " ".join("".join(t.parts).split())
+missing = []
+for line in open(sys.argv[1], encoding="utf-8"):
+    want = " ".join(line.split())
+    if not want or set(want) == {"-"}:
+        continue
+    if want == "ratios (handshakes/s):":
+        want = "Ratios (handshakes/s)"
+    if want not in page:
+        missing.append(want)
+assert not missing, "on the terminal but not in the HTML:\n" + "\n".join(missing)
+PY
 if grep -Eq "(src|href)=['\"]https?:" "$out/b.html"; then fail "HTML loads something from the network"; fi
 
 # Bad values: exit 2 and the message names the value.

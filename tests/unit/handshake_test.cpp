@@ -3,9 +3,17 @@
 // both are ours, so a benchmark can never count something that did not take place.
 #include <gtest/gtest.h>
 
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <future>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "harness/handshake/bench_run.h"
 #include "harness/handshake/crypto_bound.h"
@@ -13,6 +21,7 @@
 #include "harness/handshake/memory_pair.h"
 #include "harness/handshake/socket_client.h"
 #include "harness/handshake/socket_server.h"
+#include "harness/handshake/target.h"
 #include "harness/handshake/tls_contexts.h"
 #include "harness/io/input_error.h"
 
@@ -158,11 +167,12 @@ TEST(SocketHandshake, UnreachableTargetFailsWithinTheTimeout) {
   SocketHandshaker client(cctx.get(), loopback_endpoint(port), std::chrono::milliseconds(500));
   HandshakeOutcome o = client.handshake();
   EXPECT_FALSE(o.ok);
-  EXPECT_NE(o.error.find("connect"), std::string::npos) << o.error;
+  EXPECT_EQ(o.error, "connect: Connection refused");
+  EXPECT_TRUE(o.unreachable);
 }
 
 // A server that accepts (the kernel completes the TCP handshake for the backlog) but never
-// speaks: the client's SO_RCVTIMEO runs out in SSL_connect, and that is reported as a timeout.
+// speaks: the handshake's deadline runs out in SSL_connect, and that is reported as a timeout.
 TEST(SocketHandshake, SilentServerIsReportedAsTimeout) {
   const CertSet& certs = certs_for(KeyType::ec_p256);
   auto cctx = make_client_ctx(certs, {1, KeyType::ec_p256, TlsVersion::tls13, false});
@@ -170,8 +180,182 @@ TEST(SocketHandshake, SilentServerIsReportedAsTimeout) {
   SocketHandshaker client(cctx.get(), loopback_endpoint(silent.port()), std::chrono::milliseconds(200));
   HandshakeOutcome o = client.handshake();
   EXPECT_FALSE(o.ok);
-  EXPECT_EQ(o.error, "handshake with 127.0.0.1:" + std::to_string(silent.port()) +
-                         " timed out (nothing within 200 ms)");
+  EXPECT_EQ(o.error, "handshake timed out (not finished within 0.2 s)");
+  EXPECT_FALSE(o.unreachable);
+}
+
+// A hostile server in-process: on every connection it reads the ClientHello, then sends the
+// start of a ServerHello record one byte every `interval` (the record says 4 KB are coming).
+// A client whose timeout restarts with every byte never ends its handshake.
+class TrickleServer {
+ public:
+  explicit TrickleServer(std::chrono::milliseconds interval) : interval_(interval) {
+    accept_thread_ = std::thread([this] { accept_loop(); });
+  }
+  ~TrickleServer() { stop(); }
+  // Closes every connection: a client still waiting then sees EOF and returns.
+  void stop() {
+    if (stop_.exchange(true)) return;
+    accept_thread_.join();
+    std::lock_guard lock(mu_);
+    for (auto& t : conns_) t.join();
+  }
+  int port() const { return listener_.port(); }
+
+ private:
+  void accept_loop() {
+    while (!stop_.load()) {
+      pollfd p{listener_.fd(), POLLIN, 0};
+      if (poll(&p, 1, 20) <= 0) continue;
+      int fd = accept(listener_.fd(), nullptr, nullptr);
+      if (fd < 0) continue;
+      std::lock_guard lock(mu_);
+      conns_.emplace_back([this, fd] { serve(fd); });
+    }
+  }
+  void serve(int fd) {
+    char buf[4096];
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 2000) > 0) (void)recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    // Record header (handshake, TLS 1.2, 4096 bytes), then a ServerHello header.
+    std::string hello("\x16\x03\x03\x10\x00\x02\x00\x0f\xfc\x03\x03", 11);
+    hello.resize(4096, '\x5a');
+    for (std::size_t i = 0; i < hello.size() && !stop_.load(); ++i) {
+      if (send(fd, &hello[i], 1, MSG_NOSIGNAL) != 1) break;
+      auto until = std::chrono::steady_clock::now() + interval_;
+      while (!stop_.load() && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    }
+    while (!stop_.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    close(fd);
+  }
+  std::chrono::milliseconds interval_;
+  Listener listener_;
+  std::atomic<bool> stop_{false};
+  std::thread accept_thread_;
+  std::mutex mu_;
+  std::vector<std::thread> conns_;
+};
+
+// The handshake's timeout is one total deadline, not a per-read one: a server that trickles a
+// byte every 100 ms cannot keep a 500 ms handshake going. The hang guard (3 s) is not a speed
+// assertion; on failure the server is stopped so the stuck handshake returns.
+TEST(SocketHandshake, TricklingServerEndsAtTheTotalDeadline) {
+  const CertSet& certs = certs_for(KeyType::ec_p256);
+  auto cctx = make_client_ctx(certs, {1, KeyType::ec_p256, TlsVersion::tls13, false});
+  TrickleServer drip(std::chrono::milliseconds(100));
+  SocketHandshaker client(cctx.get(), loopback_endpoint(drip.port()), std::chrono::milliseconds(500));
+  auto done = std::async(std::launch::async, [&] { return client.handshake(); });
+  bool ended = done.wait_for(std::chrono::seconds(3)) == std::future_status::ready;
+  drip.stop();
+  HandshakeOutcome o = done.get();
+  ASSERT_TRUE(ended) << "the handshake was still running 3 s after its 500 ms timeout";
+  EXPECT_FALSE(o.ok);
+  EXPECT_NE(o.error.find("timed out"), std::string::npos) << o.error;
+}
+
+// `bench --target` against a trickling server: the run ends at --duration plus the grace,
+// whatever the handshakes in flight are doing. Nothing completed, so nothing is counted.
+TEST(BenchRun, TargetThatTricklesEndsWithTheRun) {
+  TrickleServer drip(std::chrono::milliseconds(100));
+  BenchSettings settings;
+  settings.target = loopback_endpoint(drip.port());
+  settings.concurrency = 2;
+  settings.processes = 1;
+  settings.duration_s = 0.5;
+  settings.references = false;
+  HandshakeConfig config{1, KeyType::ec_p256, TlsVersion::tls13, false};
+  auto done = std::async(std::launch::async, [&] { return run_bench(config, settings); });
+  // --duration 0.5 + 1 s grace; the rest is a hang guard for a loaded machine.
+  bool ended = done.wait_for(std::chrono::milliseconds(4500)) == std::future_status::ready;
+  drip.stop();
+  BenchResult r = done.get();
+  ASSERT_TRUE(ended) << "the run was still going 4.5 s after a 0.5 s --duration";
+  EXPECT_EQ(r.load.ok, 0u);
+  EXPECT_EQ(r.load.failed, 0u) << r.load.first_error;
+  EXPECT_EQ(r.load.cut_off, 2u) << "both clients were mid-handshake when the run ended";
+  EXPECT_FALSE(r.load.target_lost);
+}
+
+// Under TLS 1.3 a mode-2 server judges the client's certificate after the client's handshake
+// has finished: a client without one completes SSL_connect and is refused afterwards. The
+// handshake must not count as done until the server has answered after it.
+// One handshake against an in-process TLS 1.3 mode-2 server, waiting for its answer as a
+// --target client does. `tickets`: the server sends a session ticket after each handshake.
+HandshakeOutcome confirmed_handshake(bool client_cert, bool tickets, Negotiated& seen) {
+  const CertSet& certs = certs_for(KeyType::ec_p256);
+  auto sctx = make_server_ctx(certs, {2, KeyType::ec_p256, TlsVersion::tls13, tickets});
+  auto cctx = make_client_ctx(certs, {client_cert ? 2 : 1, KeyType::ec_p256, TlsVersion::tls13, false});
+  Listener listener;
+  HandshakeServer server(listener, sctx.get(), 1);
+  SocketOptions confirm;
+  confirm.confirm = true;
+  SocketHandshaker client(cctx.get(), loopback_endpoint(listener.port()), confirm);
+  return client.handshake(nullptr, nullptr, &seen);
+}
+
+TEST(SocketHandshake, Tls13RefusalAfterTheHandshakeIsNotASuccess) {
+  Negotiated seen;
+  HandshakeOutcome o = confirmed_handshake(/*client_cert=*/false, /*tickets=*/false, seen);
+  EXPECT_FALSE(o.ok) << "a refused handshake counted as done";
+  EXPECT_TRUE(o.refused);
+  EXPECT_EQ(o.error, "refused after the handshake: the server sent alert 116 (certificate required)");
+  EXPECT_TRUE(seen.completed) << "the client's own handshake did finish";
+  EXPECT_TRUE(seen.cert_requested);
+  EXPECT_FALSE(seen.cert_sent);
+}
+
+// The same server and a client with its certificate: the server's session ticket, sent once it
+// has accepted the certificate, is the answer that makes the handshake count.
+TEST(SocketHandshake, Tls13MutualHandshakeCountsOnceTheServerAnswers) {
+  Negotiated seen;
+  HandshakeOutcome o = confirmed_handshake(/*client_cert=*/true, /*tickets=*/true, seen);
+  EXPECT_TRUE(o.ok) << o.error;
+  EXPECT_TRUE(seen.answered);
+  EXPECT_TRUE(seen.cert_sent);
+  EXPECT_EQ(seen.version, "TLSv1.3");
+  ASSERT_NE(seen.server_cert, nullptr);
+  EXPECT_EQ(bench_key_type(X509_get0_pubkey(seen.server_cert.get())), KeyType::ec_p256);
+}
+
+// The survey of a --target: a mode-2 server at TLS 1.2 judges the certificate before its
+// Finished, so a missing one is a refusal during the handshake; with one, the configuration to
+// measure is what the server did.
+TEST(TargetSurvey, DescribesWhatTheServerDid) {
+  const CertSet& certs = certs_for(KeyType::ec_p256);
+  auto sctx = make_server_ctx(certs, {2, KeyType::ec_p256, TlsVersion::tls12, false});
+  Listener listener;
+  HandshakeServer server(listener, sctx.get(), 1);
+  Endpoint ep = loopback_endpoint(listener.port());
+  TargetClient client;
+  client.trust.push_back(ossl::up_ref(certs.get("ca").cert.get()));
+  client.trust_label = "ca.pem";
+  client.server_name = "localhost";
+  TargetSurvey none = survey_target(ep, client, std::nullopt, std::chrono::seconds(5));
+  EXPECT_FALSE(none.outcome.ok);
+  EXPECT_TRUE(none.outcome.refused) << none.outcome.error;
+  EXPECT_FALSE(none.config);
+
+  client.client_chain.push_back(ossl::up_ref(certs.get("client").cert.get()));
+  client.client_key = ossl::up_ref(certs.get("client").key.get());
+  client.client_label = "client.pem";
+  TargetSurvey s = survey_target(ep, client, std::nullopt, std::chrono::seconds(5));
+  ASSERT_TRUE(s.outcome.ok) << s.outcome.error;
+  ASSERT_TRUE(s.config);
+  EXPECT_EQ(s.config->mode, 2);
+  EXPECT_EQ(s.config->key, KeyType::ec_p256);
+  EXPECT_EQ(s.config->tls, TlsVersion::tls12);
+  EXPECT_EQ(s.facts.server_key, "EC P-256");
+  EXPECT_EQ(s.facts.verified, "verified against ca.pem for localhost");
+
+  // Verified against a CA that did not sign it: not measured, and said so.
+  client.trust.clear();
+  client.trust.push_back(ossl::up_ref(certs_for(KeyType::ed25519).get("ca").cert.get()));
+  TargetSurvey untrusted = survey_target(ep, client, std::nullopt, std::chrono::seconds(5));
+  EXPECT_FALSE(untrusted.outcome.ok);
+  EXPECT_FALSE(untrusted.outcome.refused);
+  EXPECT_NE(untrusted.outcome.error.find("did not verify"), std::string::npos) << untrusted.outcome.error;
 }
 
 // `bench --target` takes HOST:PORT as strictly as `probe` does, and names the value.
@@ -222,6 +406,82 @@ TEST(LoadRunner, MergesResultsOfWorkerProcesses) {
   EXPECT_EQ(r.latencies_us.size(), r.ok);
   EXPECT_TRUE(std::is_sorted(r.latencies_us.begin(), r.latencies_us.end()));
   EXPECT_GE(r.percentile_us(50), 2000.0);
+}
+
+// Fails at once, as a connect to a port nobody listens on does.
+class RefusedWorker : public Worker {
+ public:
+  Attempt once() override { return {false, false, "connect: Connection refused"}; }
+};
+
+// A dead target must not be hammered: failures back off (exponentially, capped), so a second
+// of two workers makes a few dozen attempts, not hundreds of thousands.
+TEST(LoadRunner, FailuresBackOff) {
+  LoadPlan plan;
+  plan.processes = 1;
+  plan.workers = 2;
+  plan.duration_s = 1;
+  plan.make_worker = [](int) { return std::make_unique<RefusedWorker>(); };
+  LoadResult r = run_load(plan);
+  EXPECT_EQ(r.ok, 0u);
+  EXPECT_GT(r.failed, 0u);
+  EXPECT_LT(r.failed, 100u) << "reconnects in 1 s";
+  EXPECT_EQ(r.first_error, "connect: Connection refused");
+}
+
+// A target that cannot be reached at all stops the run after kGiveUpUnreachable instead of
+// running out a long window.
+class UnreachableWorker : public Worker {
+ public:
+  Attempt once() override { return {false, false, "connect: Connection refused", true}; }
+};
+
+TEST(LoadRunner, UnreachableTargetStopsTheRun) {
+  LoadPlan plan;
+  plan.processes = 1;
+  plan.workers = 2;
+  plan.duration_s = 30;
+  plan.make_worker = [](int) { return std::make_unique<UnreachableWorker>(); };
+  auto start = std::chrono::steady_clock::now();
+  LoadResult r = run_load(plan);
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_TRUE(r.stopped_early);
+  EXPECT_TRUE(r.target_lost);
+  EXPECT_LT(took, std::chrono::seconds(20)) << "ran out most of the 30 s window";
+  EXPECT_EQ(r.unreachable, r.failed);
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].reason, "connect: Connection refused");
+  EXPECT_EQ(r.errors[0].count, r.failed);
+}
+
+// Failure reasons are counted per reason, across worker processes (through the pipes), most
+// common first.
+class MixedWorker : public Worker {
+ public:
+  Attempt once() override {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ++n_;
+    if (n_ % 3 == 0) return {false, false, "refused: alert 42"};
+    if (n_ % 3 == 1) return {false, false, "refused: alert 116"};
+    return {true, false, {}};
+  }
+
+ private:
+  int n_ = 0;
+};
+
+TEST(LoadRunner, CountsFailuresByReason) {
+  LoadPlan plan;
+  plan.processes = 2;
+  plan.workers = 2;
+  plan.duration_s = 0.5;
+  plan.make_worker = [](int) { return std::make_unique<MixedWorker>(); };
+  LoadResult r = run_load(plan);
+  ASSERT_EQ(r.errors.size(), 2u);
+  EXPECT_GE(r.errors[0].count, r.errors[1].count);
+  EXPECT_EQ(r.errors[0].count + r.errors[1].count, r.failed);
+  EXPECT_EQ(r.first_error, "refused: alert 116");
+  EXPECT_FALSE(r.target_lost);
 }
 
 TEST(LoadRunner, PercentilesUseNearestRank) {

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   add_probe_command(app, action);
   add_serve_command(app, action);
   add_bench_command(app, action);
+  add_exporter_command(app, action);
 
   try {
     app.parse(argc, argv);

@@ -37,7 +37,10 @@ int run_exporter(const ExporterFlags& f) {
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
 
   auto server = exporter::HttpServer::start(std::move(config), f.listen);
-  std::cout << "listening on http://" << server->address() << " (/probe, /metrics)" << std::endl;
+  // The first line as `serve` prints it, so scripts and tests read both the same way.
+  std::cout << "listening on " << server->address() << std::endl;
+  std::cout << "serving http://" << server->address() << "/probe?target=HOST:PORT&module=NAME and /metrics"
+            << std::endl;
   int sig = 0;
   do {
     sig = sigwaitinfo(&stop, nullptr);

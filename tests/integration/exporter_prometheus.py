@@ -104,6 +104,16 @@ class Prometheus:
             time.sleep(0.5)
         return None
 
+    def wait_series(self, promql, count, deadline):
+        """The series of `promql` once there are `count` of them, else the last seen."""
+        got = {}
+        while time.monotonic() < deadline:
+            got = self.query(promql)
+            if len(got) >= count:
+                break
+            time.sleep(0.5)
+        return got
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -255,9 +265,10 @@ scrape_configs:
         check(hs is not None and 0 < hs < 5, f"handshake time in (0, 5) s (got {hs})")
 
         expect('up{job="tlsmatrix-exporter"}', 1, "Prometheus scrapes the exporter's /metrics")
+        # The exporter's first scrape may come before any probe: wait for a count of one.
         runs = prom.wait_value(
             'tlsmatrix_exporter_probes_total{job="tlsmatrix-exporter",module="mtls",'
-            'result="success"}', deadline)
+            'result="success"} >= 1', deadline)
         check(runs is not None and runs >= 1, f"the exporter counts successful probes (got {runs})")
 
         # The shipped rule, evaluated by this Prometheus: pending (it has `for: 5m`) for the
@@ -266,7 +277,7 @@ scrape_configs:
         firing = prom.query('ALERTS{alertname="TlsmatrixMtlsNotEnforced"}')
         check(alert == 1 and [dict(k).get("job") for k in firing] == ["asks"],
               f"TlsmatrixMtlsNotEnforced is raised for job asks only (got {firing})")
-        chain_alerts = prom.query('ALERTS{alertname="TlsmatrixChainRejected"}')
+        chain_alerts = prom.wait_series('ALERTS{alertname="TlsmatrixChainRejected"}', 3, deadline)
         check(sorted(dict(k).get("job") for k in chain_alerts) == ["mode2-other-ca"] * 3,
               f"TlsmatrixChainRejected for each profile of mode2-other-ca only (got {chain_alerts})")
     finally:

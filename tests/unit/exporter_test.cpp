@@ -21,14 +21,7 @@ using probe::Check;
 using probe::CheckStatus;
 using probe::ProbeReport;
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testutil::message_of;
 
 class ExporterConfigTest : public ::testing::Test {
  protected:
@@ -82,7 +75,7 @@ TEST_F(ExporterConfigTest, ErrorsNameFileLineAndKey) {
   const std::string f = file();
   auto err = [&](const std::string& text) {
     write(text);
-    return error_of([&] { load_exporter_config(f); });
+    return message_of([&] { load_exporter_config(f); });
   };
   EXPECT_EQ(err("modules:\n  a:\n    tls_mod: 2\n"),
             f + ":3:5: unknown key 'tls_mod' in modules.a; allowed: tls_mode, trust, client_pem, "

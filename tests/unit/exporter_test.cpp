@@ -2,6 +2,7 @@
 // /probe request checks (400 reasons, the scrape-timeout budget), and the metrics page (never a
 // 0/1 for a check the probe could not settle). The HTTP front is tested end to end by
 // tests/integration/exporter_prometheus.py.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -109,6 +110,11 @@ TEST_F(ExporterConfigTest, ErrorsNameFileLineAndKey) {
             f + ":2:6: YAML anchors and aliases (&name, *name) are not allowed in exporter config "
                 "files; write each value out");
   EXPECT_EQ(err(""), f + ":1:1: empty file: expected the exporter's config (a map with modules)");
+  EXPECT_EQ(err("modules:\n  a:\n    server_name: [[[[[[[x]]]]]]]\n"),
+            f + ":3:21: nested too deeply (more than 6 levels)");
+  EXPECT_EQ(err("modules:\n  a: {}\n---\nmodules:\n  b: {}\n"),
+            f + ":3:1: a second YAML document; a file holds exactly one exporter config");
+  EXPECT_THAT(err("modules:\n  \xff: {}\n"), ::testing::StartsWith(f + ":2:3: not valid UTF-8"));
 }
 
 ExporterConfig two_modules() {

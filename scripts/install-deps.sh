@@ -16,6 +16,10 @@ packages=(
   clang libclang-rt-14-dev
   # tests: the run report against its JSON Schema, the man page through groff
   python3-jsonschema groff-base
+  # tests: the deployment manifests (tests/integration/exporter_deploy.py)
+  python3-yaml
+  # exporter: its HTTP server library; a real Prometheus (and promtool) for its tests
+  libmicrohttpd-dev prometheus
   # packaging: cpack -G DEB (dpkg-shlibdeps works out the Depends line)
   dpkg-dev
 )

@@ -22,5 +22,6 @@ void add_validate_command(CLI::App& app, Action& action);
 void add_probe_command(CLI::App& app, Action& action);
 void add_serve_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
+void add_exporter_command(CLI::App& app, Action& action);
 
 }  // namespace tlsmatrix::cli

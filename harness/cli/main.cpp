@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   add_probe_command(app, action);
   add_serve_command(app, action);
   add_bench_command(app, action);
+  add_exporter_command(app, action);
   // Set after the commands are added, which would inherit it. The list says what each command is
   // for; its own --help says the rest.
   app.footer("Run 'tlsmatrix COMMAND --help' for a command's options, output and exit codes.");
@@ -38,6 +39,9 @@ int main(int argc, char** argv) {
   help->summary("bench",
                 "Measure TLS handshakes per second and their latency by tlsMode, key type and TLS "
                 "version, held against the library's ceiling.");
+  help->summary("exporter",
+                "Probe endpoints for Prometheus: tlsMode, mutual TLS enforced, chains per "
+                "client, expiry.");
 
   try {
     app.parse(argc, argv);

@@ -36,6 +36,8 @@ CertInfo describe_cert(X509* cert, std::chrono::system_clock::time_point now) {
   auto na = validate::not_after(cert);
   info.not_before = readable_utc(nb);
   info.not_after = readable_utc(na);
+  info.not_after_unix =
+      std::chrono::duration_cast<std::chrono::seconds>(na.time_since_epoch()).count();
   info.days_left = std::chrono::floor<std::chrono::days>(na - now_s).count();
   info.expired = na < now_s;
   info.not_yet_valid = nb > now_s;

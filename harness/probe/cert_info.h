@@ -4,6 +4,7 @@
 #include <openssl/x509.h>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ struct CertInfo {
   std::string signature_digest;   // "SHA256"; "none" for Ed25519
   std::string not_before;         // "2026-11-23 04:30:00 UTC"
   std::string not_after;
+  std::int64_t not_after_unix = 0;  // seconds since the epoch (the exporter's expiry timestamp)
   long days_left = 0;             // whole days until notAfter, negative once expired
   bool not_yet_valid = false;
   bool expired = false;

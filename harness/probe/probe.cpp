@@ -277,6 +277,7 @@ class Prober {
       return;
     }
     r_.asks_for_client_cert = bare.cert_requested;
+    if (bare.stage == TlsAttempt::Stage::established) r_.handshake_time = bare.handshake_time;
     take_session(bare);
     add("rejects_plaintext", CheckStatus::pass, "a plaintext client is turned away",
         "sent the HTTP/2 preface in plaintext: " + pt.summary);
@@ -448,6 +449,10 @@ class Prober {
       context.retry_command = probe_command_with_name(name);
     }
     for (const auto& profile : probe_profiles()) {
+      if (!o_.profiles.empty() &&
+          std::find(o_.profiles.begin(), o_.profiles.end(), profile) == o_.profiles.end()) {
+        continue;
+      }
       ProfileVerdict v = verify_as_profile(profile, chain, trust, r_.server_name);
       std::string title = "the chain verifies with " + o_.trust_file + " for \"" + r_.server_name +
                           "\" as a " + profile + " client would";

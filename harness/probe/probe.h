@@ -30,6 +30,8 @@ struct ProbeOptions {
   std::optional<ClientIdentity> client;   // --client-pem/--client-key
   std::string client_pem_file;
   std::string client_key_file;
+  // The client profiles the chain is judged for (a subset of probe_profiles()); empty = all.
+  std::vector<std::string> profiles;
 };
 
 // ✓ / ✗ / ! / ? in the terminal. `warn` never changes the exit code. `inconclusive`: the probe
@@ -63,6 +65,8 @@ struct ProbeReport {
   std::string tls_version;
   std::string cipher;
   std::string alpn;
+  // The handshake of the first TLS client without a certificate, when it finished.
+  std::optional<std::chrono::microseconds> handshake_time;
   std::vector<CertInfo> chain;
   std::vector<std::string> acceptable_ca_names;  // CA names the server lists when it asks
 

@@ -216,6 +216,7 @@ TlsAttempt attempt_tls(const Endpoint& endpoint, const TlsAttemptOptions& option
     return out;
   }
   const int fd = conn.socket.fd();
+  const auto handshake_start = std::chrono::steady_clock::now();
 
   ossl::SslCtxPtr ctx = make_ctx(options.identity);
   ossl::SslPtr ssl(SSL_new(ctx.get()));
@@ -249,6 +250,8 @@ TlsAttempt attempt_tls(const Endpoint& endpoint, const TlsAttemptOptions& option
     return out;
   }
   state.handshake_done = true;
+  out.handshake_time = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - handshake_start);
   out.stage = TlsAttempt::Stage::established;
   out.version = SSL_get_version(ssl.get());
   if (const SSL_CIPHER* c = SSL_get_current_cipher(ssl.get())) out.cipher = SSL_CIPHER_get_name(c);

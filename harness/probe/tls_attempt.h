@@ -83,6 +83,8 @@ struct TlsAttempt {
   std::string error;             // OpenSSL's or the socket's words, when something failed
   std::chrono::milliseconds alive_wait{0};  // the wait that `quiet` stands for
 
+  // From the TCP connection being up to the client's handshake finishing (established only).
+  std::chrono::microseconds handshake_time{0};
   std::string version;  // "TLSv1.3"
   std::string cipher;   // "TLS_AES_256_GCM_SHA384"
   std::string alpn;     // "h2" or empty

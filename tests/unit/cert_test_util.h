@@ -6,10 +6,12 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "harness/certs/cert_spec.h"
+#include "harness/io/input_error.h"
 #include "harness/ossl/ossl_ptr.h"
 
 namespace tlsmatrix::testutil {
@@ -23,6 +25,16 @@ inline CertSpec spec(std::string name, std::string issuer = "", bool ca = false,
   s.key_type = type;
   s.cn = s.name;
   return s;
+}
+
+// The message of the InputError `fn` throws, or "(no InputError)".
+inline std::string message_of(const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no InputError)";
 }
 
 // A fresh folder under the system temp dir, removed when the object goes away.

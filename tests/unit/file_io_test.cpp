@@ -34,14 +34,7 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-std::string message_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no InputError)";
-}
+using testutil::message_of;
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -82,6 +82,10 @@ TEST(ProbeCertInfo, DescribesALeaf) {
   EXPECT_EQ(info.signature_digest, "SHA256");
   EXPECT_GT(info.days_left, 300);
   EXPECT_FALSE(info.expired);
+  // The exporter's expiry timestamp is the certificate's own notAfter.
+  std::tm tm{};
+  ASSERT_EQ(ASN1_TIME_to_tm(X509_get0_notAfter(set.get("server").cert.get()), &tm), 1);
+  EXPECT_EQ(info.not_after_unix, static_cast<std::int64_t>(timegm(&tm)));
   CertInfo old = describe_cert(set.get("expired").cert.get());
   EXPECT_TRUE(old.expired);
   EXPECT_LT(old.days_left, 0);
@@ -221,6 +225,19 @@ TEST(ProbeRun, InfersModeOneAndReadsTheChain) {
   EXPECT_EQ(r.tls_version, "TLSv1.3");
   ASSERT_NE(find_check(r, "chain.go"), nullptr);
   EXPECT_EQ(find_check(r, "chain.go")->status, CheckStatus::pass);
+  ASSERT_TRUE(r.handshake_time.has_value());  // the exporter's handshake latency
+  EXPECT_GT(r.handshake_time->count(), 0);
+}
+
+TEST(ProbeRun, JudgesTheChainForTheChosenProfilesOnly) {
+  CertSet set = test_certs();
+  TinyTlsServer server(set, SSL_VERIFY_NONE);
+  ProbeOptions o = options_for(server, set);
+  o.profiles = {"node"};
+  ProbeReport r = run_probe(std::move(o));
+  EXPECT_NE(find_check(r, "chain.node"), nullptr);
+  EXPECT_EQ(find_check(r, "chain.go"), nullptr);
+  EXPECT_EQ(find_check(r, "chain.grpc-core"), nullptr);
 }
 
 TEST(ProbeRun, InfersModeTwoWhenTheServerRequiresACertificate) {

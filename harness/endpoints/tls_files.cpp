@@ -5,6 +5,7 @@
 
 #include "harness/certs/cert_factory.h"
 #include "harness/ossl/mem_bio.h"
+#include "harness/ossl/x509_text.h"
 
 namespace tlsmatrix {
 
@@ -49,6 +50,21 @@ std::string identity_error(std::string_view cert_chain_pem, std::string_view key
     return std::string(cert_label) + ": OpenSSL refuses the certificate (" + queue_or("unknown") +
            "; security level " + std::to_string(SSL_CTX_get_security_level(ctx.get())) + ")";
   }
+  // The rest of the file is the chain gRPC hands OpenSSL as extra certificates. OpenSSL checks
+  // them against the security level only when it sends them (ssl_security_cert_chain in the
+  // handshake), so a SHA-1-signed or RSA-1024 intermediate loads and then kills every handshake
+  // on the sender's side, before the peer sees a certificate. SSL_CTX_add1_chain_cert applies
+  // that same check (key size; signature digest unless self-signed) at load time.
+  for (int position = 2;; ++position) {
+    ossl::X509Ptr extra(PEM_read_bio_X509(cert_bio.get(), nullptr, ossl::refuse_passphrase, nullptr));
+    if (!extra) break;
+    if (SSL_CTX_add1_chain_cert(ctx.get(), extra.get()) != 1) {
+      return std::string(cert_label) + ": OpenSSL will not send certificate " + std::to_string(position) +
+             " of the chain (" + ossl::subject_text(extra.get()) + "): " + queue_or("unknown") +
+             "; security level " + std::to_string(SSL_CTX_get_security_level(ctx.get()));
+    }
+  }
+  ERR_clear_error();  // the end of the PEM text
   if (SSL_CTX_use_PrivateKey(ctx.get(), key.get()) != 1 || SSL_CTX_check_private_key(ctx.get()) != 1) {
     return std::string(key_label) + ": the key does not match " + std::string(cert_label) + " (" +
            queue_or("key values mismatch") + ")";

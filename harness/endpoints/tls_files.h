@@ -1,7 +1,8 @@
 // Checks that certificate and key files load the way gRPC 1.51's TSI layer loads them (PEM
 // chain into an SSL_CTX, private key, SSL_CTX_check_private_key, OpenSSL's security level on
-// the own certificate), so that an endpoint which gRPC would refuse is reported as a
-// configuration error with the real reason instead of a mysterious failed handshake.
+// the own certificate and on each chain certificate it would send), so that an endpoint which
+// gRPC would refuse is reported as a configuration error with the real reason instead of a
+// mysterious failed handshake.
 #pragma once
 
 #include <string>

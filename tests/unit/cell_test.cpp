@@ -134,6 +134,28 @@ TEST_F(CellTest, ServerThatCannotStart) {
   EXPECT_EQ(run(s, 2), failing(Reason::server_config_error));
 }
 
+// A SHA-1-signed intermediate in server.pem: OpenSSL at security level 2 loads the SHA-256 leaf
+// but will not send the intermediate (ssl_security_cert_chain at the handshake: "ca md too
+// weak"), so every handshake dies on the server's side before any client sees a certificate.
+// The harness's server cannot serve these files: server_config_error for every profile, never a
+// client-side verdict the client did not reach (the go and node cells were `unclassified`, the
+// grpc-core one a HARNESS DISAGREEMENT).
+TEST_F(CellTest, Sha1IntermediateInTheServedChainIsAServerConfigError) {
+  Scenario s = valid_scenario();
+  CertSpec inter = spec("inter", "ca", "Intermediate", {}, true);
+  inter.key_type = KeyType::rsa2048;
+  inter.digest = "sha1";
+  s.certs.push_back(inter);
+  s.certs[1].issuer = "inter";
+  s.server.chain = {"inter"};
+  EXPECT_EQ(run(s, 0), kPass);
+  for (int mode : {1, 2}) {
+    for (const char* p : {"grpc-core", "go", "node"}) {
+      EXPECT_EQ(run(s, mode, p), failing(Reason::server_config_error)) << "mode " << mode << " " << p;
+    }
+  }
+}
+
 TEST_F(CellTest, LoneCaPemPathMeansDefaultRoots) {
   Scenario s = valid_scenario();
   s.client.client_pem_path.clear();  // rule 3 incomplete: the CA is ignored

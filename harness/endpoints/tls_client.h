@@ -45,7 +45,8 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const Client
 std::string checked_name(const ClientSetup& setup);
 
 // Empty when the client's roots and (if any) certificate and key load; else why not, one line.
+// The own certificate is checked at `own_cert_security_level` (ClientProfile's; -1 = gRPC's).
 // call_health_check runs it on every call unless `files_checked` says the caller already did.
-std::string client_files_error(const ClientSetup& setup);
+std::string client_files_error(const ClientSetup& setup, int own_cert_security_level = -1);
 
 }  // namespace tlsmatrix

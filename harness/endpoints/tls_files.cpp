@@ -32,7 +32,7 @@ std::vector<ossl::X509Ptr> pem_certs(std::string_view pem) {
 }
 
 std::string identity_error(std::string_view cert_chain_pem, std::string_view key_pem,
-                           std::string_view cert_label, std::string_view key_label) {
+                           std::string_view cert_label, std::string_view key_label, int security_level) {
   ERR_clear_error();
   ossl::BioPtr cert_bio = ossl::mem_bio(cert_chain_pem);
   ossl::X509Ptr leaf(
@@ -44,6 +44,7 @@ std::string identity_error(std::string_view cert_chain_pem, std::string_view key
   if (!key) return std::string(key_label) + ": no private key loads (" + queue_or("empty") + ")";
   ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
   ossl::check(ctx != nullptr, "creating an SSL_CTX");
+  if (security_level >= 0) SSL_CTX_set_security_level(ctx.get(), security_level);
   // SSL_CTX_use_certificate applies the security level to the own certificate's key and
   // signature digest: this is where OpenSSL 3 refuses an RSA-1024 or SHA-1 certificate.
   if (SSL_CTX_use_certificate(ctx.get(), leaf.get()) != 1) {

@@ -2,9 +2,13 @@
 // refuse it, with the file named, so an endpoint that cannot work is a configuration error and
 // not a mysterious failed handshake.
 #include <gtest/gtest.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
 
 #include "harness/certs/cert_factory.h"
+#include "harness/endpoints/own_cert_level.h"
 #include "harness/endpoints/tls_files.h"
+#include "harness/ossl/mem_bio.h"
 #include "tests/unit/cert_test_util.h"
 
 namespace tlsmatrix {
@@ -62,6 +66,40 @@ TEST(IdentityError, ASha1SelfSignedRootInTheChainIsNotItsDigest) {
   EXPECT_EQ(identity_error(set.get("leaf").cert_pem + set.get("root").cert_pem, set.get("leaf").key_pem,
                            "server.pem", "server.key"),
             "");
+}
+
+// A context loads a marked chain at the marked level, an unmarked one at its own (Debian: 2).
+TEST(OwnCertLevel, AMarkedChainLoadsAtItsLevelAndNothingElseChanges) {
+  Chain c = chain_with_intermediate("sha1");
+  CertSpec weak = spec("weak", "inter", false, KeyType::rsa1024);
+  CertSet more = build_cert_set({spec("root", "", true, KeyType::rsa2048), spec("inter", "root", true), weak});
+  std::string weak_chain = more.get("weak").cert_pem;
+  std::string weak_key = more.get("weak").key_pem;
+
+  EXPECT_NE(identity_error(c.pem, c.key, "client.pem", "client.key"), "");
+  EXPECT_NE(identity_error(weak_chain, weak_key, "client.pem", "client.key"), "");
+  EXPECT_EQ(identity_error(with_own_cert_level(c.pem, 0), c.key, "client.pem", "client.key"), "");
+  EXPECT_EQ(identity_error(with_own_cert_level(weak_chain, 0), weak_key, "client.pem", "client.key"), "");
+  EXPECT_EQ(identity_error(with_own_cert_level(weak_chain, 1), weak_key, "client.pem", "client.key"), "");
+  EXPECT_NE(identity_error(with_own_cert_level(c.pem, 1), c.key, "client.pem", "client.key"), "");
+  // The same certificates unmarked, after the hook is in place: still refused.
+  EXPECT_NE(identity_error(c.pem, c.key, "client.pem", "client.key"), "");
+  EXPECT_NE(identity_error(weak_chain, weak_key, "client.pem", "client.key"), "");
+
+  // The certificates are the same ones, in the same order; only the leaf's PEM type differs.
+  auto read_all = [](const std::string& pem) {
+    std::vector<ossl::X509Ptr> out;
+    ossl::BioPtr bio = ossl::mem_bio(pem);
+    while (X509* x = PEM_read_bio_X509_AUX(bio.get(), nullptr, nullptr, nullptr)) out.emplace_back(x);
+    ERR_clear_error();
+    return out;
+  };
+  auto marked = read_all(with_own_cert_level(c.pem, 0));
+  auto plain = read_all(c.pem);
+  EXPECT_EQ(plain.size(), 2u);
+  ASSERT_EQ(marked.size(), plain.size());
+  for (std::size_t i = 0; i < plain.size(); ++i) EXPECT_EQ(X509_cmp(marked[i].get(), plain[i].get()), 0);
+  EXPECT_EQ(with_own_cert_level("not a certificate", 0), "not a certificate");
 }
 
 }  // namespace

@@ -136,7 +136,7 @@ void add_run_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember(names));
   cmd->add_option("--filter", opts->filter, "Only scenarios whose name matches this shell glob (e.g. 'name-*')");
   cmd->add_option("--jobs,-j", opts->jobs,
-                  "Cells run in parallel (default: the number of cores; at most what ulimit -n allows)")
+                  "Cells run in parallel (default: the number of cores; capped by ulimit -n)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--timeout", opts->timeout_s, "Seconds one cell may take before it fails with `timeout`")
       ->check(CLI::Range(0.1, 600.0))

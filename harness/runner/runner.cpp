@@ -117,10 +117,17 @@ CellResult& no_verdict(CellResult& cell, int error, const std::string& what) {
   return cell;
 }
 
-// A cell without a verdict means the process ran short during the pass, and any failure in that
-// pass may be the shortage's doing: every failed cell runs again, one at a time. If even then
-// cells go without a verdict, the process cannot run one cell reliably, and none of its failures
-// is a verdict either (a pass is: it took a whole handshake and RPC).
+// Every pooled key the scenarios' sets will ask for, each once.
+std::vector<std::pair<KeyType, int>> pooled_keys(const std::vector<Scenario>& scenarios) {
+  std::set<std::pair<KeyType, int>> keys;
+  for (const auto& s : scenarios) {
+    for (const auto& k : pool_slots(s.certs)) keys.insert(k);
+  }
+  return {keys.begin(), keys.end()};
+}
+
+}  // namespace
+
 void rerun_after_shortage(RunResult& run, int jobs, const std::function<CellResult(int)>& run_task) {
   auto first_error = [&run] {
     return std::find_if(run.cells.begin(), run.cells.end(), [](const CellResult& c) { return !c.harness_error.empty(); });
@@ -163,17 +170,6 @@ void rerun_after_shortage(RunResult& run, int jobs, const std::function<CellResu
                       environment_error_advice(error);
   run.notes.push_back("Harness error: " + run.harness_error);
 }
-
-// Every pooled key the scenarios' sets will ask for, each once.
-std::vector<std::pair<KeyType, int>> pooled_keys(const std::vector<Scenario>& scenarios) {
-  std::set<std::pair<KeyType, int>> keys;
-  for (const auto& s : scenarios) {
-    for (const auto& k : pool_slots(s.certs)) keys.insert(k);
-  }
-  return {keys.begin(), keys.end()};
-}
-
-}  // namespace
 
 void silence_grpc_logging() {
   // TLSMATRIX_GRPC_LOG=1 keeps them, for debugging the harness itself.
@@ -276,10 +272,10 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   const int wanted = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int jobs = jobs_within_descriptors(wanted);
   if (jobs < wanted && options.on_note) {
-    options.on_note("note: " + std::to_string(jobs) + (jobs == 1 ? " cell" : " cells") + " at a time instead of " +
+    // "note: running 12 cells at a time, not 64: ulimit -n 64 has no room for more"
+    options.on_note("note: running " + std::to_string(jobs) + (jobs == 1 ? " cell" : " cells") + " at a time, not " +
                     std::to_string(wanted) + ": ulimit -n " + std::to_string(descriptor_limit()) +
-                    " leaves room for no more (about " + std::to_string(kDescriptorsPerCell) +
-                    " descriptors each)");
+                    " has no room for more");
   }
 
   // The stand-in for default roots is built before cells race to it.

@@ -39,6 +39,13 @@ CellResult run_cell(const Scenario& scenario, const CertSet& certs, int mode, co
 // verdict then is left as harness_error, with RunResult::harness_error saying why.
 RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& options);
 
+// After a pass: a cell without a verdict (harness_error) means the process ran short, and any
+// failure in that pass may be the shortage's doing, so every failed cell runs again, one at a
+// time (`run_task(i)` runs cell i). If even then cells go without a verdict, the process cannot
+// run one cell reliably and none of its failures is a verdict either (a pass is: it took a whole
+// handshake and RPC); RunResult::harness_error then says why. `jobs` is for the note.
+void rerun_after_shortage(RunResult& run, int jobs, const std::function<CellResult(int)>& run_task);
+
 // Where profiles disagree about one scenario x mode, with a fix hint.
 std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scenarios,
                                                const std::vector<CellResult>& cells);

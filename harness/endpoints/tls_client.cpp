@@ -69,12 +69,13 @@ std::string checked_name(const ClientSetup& setup) {
   return setup.server_name.empty() ? kLoopback : setup.server_name;
 }
 
-std::string client_files_error(const ClientSetup& setup, int own_cert_security_level) {
+std::string client_files_error(const ClientSetup& setup, const ClientProfile* profile) {
   if (!setup.secure) return "";
   std::string err = roots_error(setup.trust_pem, setup.trust_label);
   if (err.empty() && !setup.cert_chain_pem.empty()) {
-    err = identity_error(setup.cert_chain_pem, setup.key_pem, setup.cert_label, setup.key_label,
-                         own_cert_security_level);
+    const int level = profile != nullptr ? profile->own_cert_security_level : -1;
+    const bool chain_checked = setup.cert_requested || (profile != nullptr && profile->own_chain_checked_at_load);
+    err = identity_error(setup.cert_chain_pem, setup.key_pem, setup.cert_label, setup.key_label, level, chain_checked);
   }
   return err;
 }
@@ -83,7 +84,7 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const Client
                                 std::chrono::milliseconds deadline) {
   ClientOutcome out;
   const int own_level = profile.own_cert_security_level;
-  if (std::string err = setup.files_checked ? std::string() : client_files_error(setup, own_level);
+  if (std::string err = setup.files_checked ? std::string() : client_files_error(setup, &profile);
       !err.empty()) {
     out.config_error = true;
     out.message = err;

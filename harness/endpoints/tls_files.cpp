@@ -32,7 +32,8 @@ std::vector<ossl::X509Ptr> pem_certs(std::string_view pem) {
 }
 
 std::string identity_error(std::string_view cert_chain_pem, std::string_view key_pem,
-                           std::string_view cert_label, std::string_view key_label, int security_level) {
+                           std::string_view cert_label, std::string_view key_label, int security_level,
+                           bool chain_is_sent) {
   ERR_clear_error();
   ossl::BioPtr cert_bio = ossl::mem_bio(cert_chain_pem);
   ossl::X509Ptr leaf(
@@ -56,7 +57,7 @@ std::string identity_error(std::string_view cert_chain_pem, std::string_view key
   // handshake), so a SHA-1-signed or RSA-1024 intermediate loads and then kills every handshake
   // on the sender's side, before the peer sees a certificate. SSL_CTX_add1_chain_cert applies
   // that same check (key size; signature digest unless self-signed) at load time.
-  for (int position = 2;; ++position) {
+  for (int position = 2; chain_is_sent; ++position) {
     ossl::X509Ptr extra(PEM_read_bio_X509(cert_bio.get(), nullptr, ossl::refuse_passphrase, nullptr));
     if (!extra) break;
     if (SSL_CTX_add1_chain_cert(ctx.get(), extra.get()) != 1) {

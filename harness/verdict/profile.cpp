@@ -60,6 +60,7 @@ std::vector<ClientProfile> make_profiles() {
   // (RSA-1024 keys pass; SHA-1 signatures do not).
   node.security_level = 1;
   node.own_cert_security_level = 1;
+  node.own_chain_checked_at_load = true;
   out.push_back(node);
   return out;
 }

@@ -178,15 +178,17 @@ TEST_F(CellTest, ClientLoadsItsOwnCertificateAsItsStackDoes) {
   EXPECT_EQ(run(weak_key, 2, "go"), failing(Reason::client_cert_invalid));
   EXPECT_EQ(run(weak_key, 2, "node"), failing(Reason::client_cert_invalid));
   EXPECT_EQ(run(sha1, 2, "go"), failing(Reason::client_cert_invalid));
-  // A SHA-1-signed intermediate in the client's chain: C-core would not send it, Go does, and the
-  // harness's server then refuses the chain at depth 1.
+  // A SHA-1-signed intermediate in the client's chain: C-core loads it but will not send it (only
+  // mode 2 asks), Node will not load it, Go sends it and the harness's server refuses it at depth 1.
   Scenario sha1_inter = valid_scenario();
   CertSpec inter = spec("inter", "ca", "Client Intermediate", {}, true);
   inter.digest = "sha1";
   sha1_inter.certs.push_back(inter);
   sha1_inter.certs[2].issuer = "inter";
   sha1_inter.client.client_chain = {"inter"};
+  EXPECT_EQ(run(sha1_inter, 1), kPass);
   EXPECT_EQ(run(sha1_inter, 2), failing(Reason::client_config_error));
+  EXPECT_EQ(run(sha1_inter, 1, "node"), failing(Reason::client_config_error));
   EXPECT_EQ(run(sha1_inter, 2, "go"), failing(Reason::client_cert_invalid));
 }
 

@@ -50,6 +50,13 @@ TEST(IdentityError, RefusesASha1SignedIntermediateItWouldNotSend) {
   EXPECT_NE(err.find("ca md too weak"), std::string::npos) << err;
 }
 
+// A client whose server does not ask for a certificate never sends its chain, and C-core checks
+// the chain only when it sends it.
+TEST(IdentityError, AChainThatIsNotSentIsNotChecked) {
+  Chain c = chain_with_intermediate("sha1");
+  EXPECT_EQ(identity_error(c.pem, c.key, "client.pem", "client.key", -1, /*chain_is_sent=*/false), "");
+}
+
 TEST(IdentityError, RefusesAnRsa1024Intermediate) {
   Chain c = chain_with_intermediate("sha256", KeyType::rsa1024);
   std::string err = identity_error(c.pem, c.key, "server.pem", "server.key");

@@ -37,6 +37,8 @@ std::string render_json_report(const RunResult& run) {
   w.key("summary").begin_object();
   w.member("cells", run.cells.size()).member("matched", run.matched());
   w.member("mismatched", run.mismatched());
+  // Of the mismatched, the cells the harness could not judge (reason harness_error).
+  w.member("harness_errors", run.harness_errors());
   w.end_object();
   w.key("portability").begin_array();
   for (const auto& note : run.portability) {

@@ -27,21 +27,23 @@ std::string render_junit_report(const RunResult& run) {
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuites" << attr("name", run.tool) << attr("tests", std::to_string(run.cells.size()))
-      << attr("failures", std::to_string(run.mismatched())) << attr("errors", "0")
+      << attr("failures", std::to_string(run.mismatched() - run.harness_errors()))
+      << attr("errors", std::to_string(run.harness_errors()))
       << attr("time", seconds(run.wall_ms)) << ">\n";
   for (const auto& row : grid.rows()) {
     std::vector<const CellResult*> cells;
-    int failures = 0;
+    int failures = 0, errors = 0;
     double ms = 0;
     for (const auto& cell : run.cells) {
       if (cell.scenario != row.scenario) continue;
       cells.push_back(&cell);
-      failures += cell.match ? 0 : 1;
+      errors += cell.harness_error.empty() ? 0 : 1;
+      failures += cell.match || !cell.harness_error.empty() ? 0 : 1;
       ms += cell.duration_ms;
     }
     out << "  <testsuite" << attr("name", row.scenario)
         << attr("tests", std::to_string(cells.size())) << attr("failures", std::to_string(failures))
-        << attr("errors", "0") << attr("skipped", "0") << attr("time", seconds(ms));
+        << attr("errors", std::to_string(errors)) << attr("skipped", "0") << attr("time", seconds(ms));
     if (!run.started.empty()) out << attr("timestamp", run.started);
     out << attr("file", row.file) << ">\n";
     for (const CellResult* cell : cells) {
@@ -53,9 +55,11 @@ std::string render_junit_report(const RunResult& run) {
         out << "/>\n";
         continue;
       }
-      out << ">\n      <failure" << attr("message", one_line(cell->mismatch_text()))
-          << attr("type", "mismatch") << ">" << escape_xml_text(failure_body(*cell))
-          << "</failure>\n    </testcase>\n";
+      // JUnit's <error>: the test could not run, as opposed to a <failure> of what it checks.
+      const char* element = cell->harness_error.empty() ? "failure" : "error";
+      out << ">\n      <" << element << attr("message", one_line(cell->mismatch_text()))
+          << attr("type", cell->harness_error.empty() ? "mismatch" : "harness_error") << ">"
+          << escape_xml_text(failure_body(*cell)) << "</" << element << ">\n    </testcase>\n";
     }
     out << "  </testsuite>\n";
   }

@@ -38,8 +38,10 @@ std::string summary_line(const RunResult& run) {
   }
   char secs[32];
   std::snprintf(secs, sizeof secs, "%.1f s", run.wall_ms / 1000.0);
+  const int no_verdict = run.harness_errors();
   return std::to_string(run.cells.size()) + " cells: " + std::to_string(run.matched()) +
-         " matched, " + std::to_string(run.mismatched()) + " mismatched (" +
+         " matched, " + std::to_string(run.mismatched()) + " mismatched" +
+         (no_verdict > 0 ? ", " + std::to_string(no_verdict) + " of them harness errors (no verdict)" : "") + " (" +
          std::to_string(scenarios.size()) + " scenarios, modes " + join(modes) + ", profiles " +
          join(profiles) + ") in " + secs;
 }

@@ -1,6 +1,7 @@
 // `tlsmatrix run [PATH...]`: load every scenario (a malformed one stops everything before any
 // cell starts), run scenario x mode x profile cells in parallel, print the table, write the
-// requested reports. Exit 0 when every cell matched, 1 on any mismatch, 2 on bad input.
+// requested reports. Exit 0 when every cell matched, 1 on any mismatch, 2 on bad input or when
+// the harness's environment left cells without a verdict (after the reports are written).
 #include <fnmatch.h>
 #include <unistd.h>
 
@@ -96,12 +97,18 @@ int do_run(const RunCliOptions& o) {
   ro.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
   Progress progress;
   ro.on_cell_done = [&progress](int done, int total, const CellResult& c) { progress.update(done, total, c); };
+  ro.on_note = [](const std::string& line) { std::cerr << line << "\n"; };
   RunResult run = run_scenarios(scenarios, ro);
   progress.clear();
 
   reports::print_console_report(std::cout, run, reports::detect_console_options(STDOUT_FILENO));
   std::cout.flush();
   reports::write_reports(run, report_paths);
+  if (run.harness_errors() > 0) {
+    // Not a mismatch: the run cannot say what these cells would have done.
+    std::cerr << "tlsmatrix: harness error: " << run.harness_error << "\n";
+    return kExitBadInput;
+  }
   return run.mismatched() == 0 ? kExitOk : kExitMismatch;
 }
 
@@ -114,7 +121,9 @@ void add_run_command(CLI::App& app, Action& action) {
       "Run scenario files (or folders of them) in every tlsMode and client profile with real gRPC\n"
       "servers and clients on 127.0.0.1, and compare each cell's outcome and reason with the\n"
       "scenario's expectation. Exit 0 all matched, 1 any mismatch, 2 bad input (a malformed\n"
-      "scenario stops the run before any cell starts and no report is written).");
+      "scenario stops the run before any cell starts and no report is written) or cells the\n"
+      "harness could not run (e.g. out of file descriptors, even one cell at a time: the\n"
+      "reports mark them harness_error). --jobs is lowered to what ulimit -n has room for.");
   cmd->add_option("paths", opts->paths,
                   "Scenario files or folders (folders: every *.yaml inside; none: the catalogue, see below)")
       ->check(CLI::ExistingPath);
@@ -128,7 +137,8 @@ void add_run_command(CLI::App& app, Action& action) {
       ->delimiter(',')
       ->check(CLI::IsMember(names));
   cmd->add_option("--filter", opts->filter, "Only scenarios whose name matches this shell glob (e.g. 'name-*')");
-  cmd->add_option("--jobs,-j", opts->jobs, "Cells run in parallel (default: the number of cores)")
+  cmd->add_option("--jobs,-j", opts->jobs,
+                  "Cells run in parallel (default: the number of cores; capped by ulimit -n)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--timeout", opts->timeout_s, "Seconds one cell may take before it fails with `timeout`")
       ->check(CLI::Range(0.1, 600.0))

@@ -3,6 +3,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/cli/help_format.h"
+#include "harness/io/harness_error.h"
 #include "harness/io/input_error.h"
 #include "harness/ossl/process_init.h"
 
@@ -55,6 +56,9 @@ int main(int argc, char** argv) {
     return action();
   } catch (const tlsmatrix::InputError& e) {
     std::cerr << "tlsmatrix: " << e.what() << "\n";
+    return kExitBadInput;
+  } catch (const tlsmatrix::HarnessError& e) {
+    std::cerr << "tlsmatrix: harness error: " << e.what() << "\n";
     return kExitBadInput;
   } catch (const std::exception& e) {
     std::cerr << "tlsmatrix: internal error: " << e.what() << "\n";

@@ -9,6 +9,7 @@
 #include <future>
 #include <mutex>
 
+#include "harness/endpoints/own_cert_level.h"
 #include "harness/endpoints/tls_files.h"
 
 namespace tlsmatrix {
@@ -68,11 +69,13 @@ std::string checked_name(const ClientSetup& setup) {
   return setup.server_name.empty() ? kLoopback : setup.server_name;
 }
 
-std::string client_files_error(const ClientSetup& setup) {
+std::string client_files_error(const ClientSetup& setup, const ClientProfile* profile) {
   if (!setup.secure) return "";
   std::string err = roots_error(setup.trust_pem, setup.trust_label);
   if (err.empty() && !setup.cert_chain_pem.empty()) {
-    err = identity_error(setup.cert_chain_pem, setup.key_pem, setup.cert_label, setup.key_label);
+    const int level = profile != nullptr ? profile->own_cert_security_level : -1;
+    const bool chain_checked = setup.cert_requested || (profile != nullptr && profile->own_chain_checked_at_load);
+    err = identity_error(setup.cert_chain_pem, setup.key_pem, setup.cert_label, setup.key_label, level, chain_checked);
   }
   return err;
 }
@@ -80,11 +83,17 @@ std::string client_files_error(const ClientSetup& setup) {
 ClientOutcome call_health_check(int port, const ClientSetup& setup, const ClientProfile& profile,
                                 std::chrono::milliseconds deadline) {
   ClientOutcome out;
-  if (std::string err = setup.files_checked ? std::string() : client_files_error(setup); !err.empty()) {
+  const int own_level = profile.own_cert_security_level;
+  if (std::string err = setup.files_checked ? std::string() : client_files_error(setup, &profile);
+      !err.empty()) {
     out.config_error = true;
     out.message = err;
     return out;
   }
+  // The stack's own loading rules, not C-core's level, decide whether its certificate is sent.
+  const std::string cert_chain_pem =
+      own_level < 0 || setup.cert_chain_pem.empty() ? setup.cert_chain_pem
+                                                     : with_own_cert_level(setup.cert_chain_pem, own_level);
   auto record = std::make_shared<VerifierRecord>();
   std::shared_ptr<grpc::ChannelCredentials> creds;
   if (!setup.secure) {
@@ -93,11 +102,11 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const Client
     grpc::SslCredentialsOptions ssl;
     ssl.pem_root_certs = setup.trust_pem;
     ssl.pem_private_key = setup.key_pem;
-    ssl.pem_cert_chain = setup.cert_chain_pem;
+    ssl.pem_cert_chain = cert_chain_pem;
     creds = grpc::SslCredentials(ssl);
   } else {
     std::vector<gx::IdentityKeyCertPair> identity;
-    if (!setup.cert_chain_pem.empty()) identity.push_back({setup.key_pem, setup.cert_chain_pem});
+    if (!cert_chain_pem.empty()) identity.push_back({setup.key_pem, cert_chain_pem});
     gx::TlsChannelCredentialsOptions options;
     // The roots go to the profile's verifier only: given to gRPC as well, OpenSSL would complete
     // the client's own chain from them (auto-chaining), which Go and Node clients do not do.

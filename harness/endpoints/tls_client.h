@@ -21,6 +21,9 @@ struct ClientSetup {
   std::string cert_label = "client_pem_path";
   std::string key_label = "client_key_path";
   std::string server_name;  // SSL target-name override; empty = none (the dialled host)
+  // The server asks for a client certificate (tlsMode 2): the client's chain is sent, and so
+  // checked against the client's own security level.
+  bool cert_requested = false;
   // The caller has already checked that the files load (the handshake benchmark, which makes
   // thousands of channels from generated files): skip the per-call check, which parses every
   // certificate a second time.
@@ -44,8 +47,9 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const Client
 // The name the client checks the server certificate against.
 std::string checked_name(const ClientSetup& setup);
 
-// Empty when the client's roots and (if any) certificate and key load; else why not, one line.
+// Empty when the client's roots and (if any) certificate and key load and can be sent; else why
+// not, one line. The own chain is checked by `profile`'s rules (null: gRPC C-core's).
 // call_health_check runs it on every call unless `files_checked` says the caller already did.
-std::string client_files_error(const ClientSetup& setup);
+std::string client_files_error(const ClientSetup& setup, const ClientProfile* profile = nullptr);
 
 }  // namespace tlsmatrix

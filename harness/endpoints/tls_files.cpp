@@ -5,6 +5,7 @@
 
 #include "harness/certs/cert_factory.h"
 #include "harness/ossl/mem_bio.h"
+#include "harness/ossl/x509_text.h"
 
 namespace tlsmatrix {
 
@@ -31,7 +32,8 @@ std::vector<ossl::X509Ptr> pem_certs(std::string_view pem) {
 }
 
 std::string identity_error(std::string_view cert_chain_pem, std::string_view key_pem,
-                           std::string_view cert_label, std::string_view key_label) {
+                           std::string_view cert_label, std::string_view key_label, int security_level,
+                           bool chain_is_sent) {
   ERR_clear_error();
   ossl::BioPtr cert_bio = ossl::mem_bio(cert_chain_pem);
   ossl::X509Ptr leaf(
@@ -43,12 +45,28 @@ std::string identity_error(std::string_view cert_chain_pem, std::string_view key
   if (!key) return std::string(key_label) + ": no private key loads (" + queue_or("empty") + ")";
   ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_method()));
   ossl::check(ctx != nullptr, "creating an SSL_CTX");
+  if (security_level >= 0) SSL_CTX_set_security_level(ctx.get(), security_level);
   // SSL_CTX_use_certificate applies the security level to the own certificate's key and
   // signature digest: this is where OpenSSL 3 refuses an RSA-1024 or SHA-1 certificate.
   if (SSL_CTX_use_certificate(ctx.get(), leaf.get()) != 1) {
     return std::string(cert_label) + ": OpenSSL refuses the certificate (" + queue_or("unknown") +
            "; security level " + std::to_string(SSL_CTX_get_security_level(ctx.get())) + ")";
   }
+  // The rest of the file is the chain gRPC hands OpenSSL as extra certificates. OpenSSL checks
+  // them against the security level only when it sends them (ssl_security_cert_chain in the
+  // handshake), so a SHA-1-signed or RSA-1024 intermediate loads and then kills every handshake
+  // on the sender's side, before the peer sees a certificate. SSL_CTX_add1_chain_cert applies
+  // that same check (key size; signature digest unless self-signed) at load time.
+  for (int position = 2; chain_is_sent; ++position) {
+    ossl::X509Ptr extra(PEM_read_bio_X509(cert_bio.get(), nullptr, ossl::refuse_passphrase, nullptr));
+    if (!extra) break;
+    if (SSL_CTX_add1_chain_cert(ctx.get(), extra.get()) != 1) {
+      return std::string(cert_label) + ": OpenSSL will not send certificate " + std::to_string(position) +
+             " of the chain (" + ossl::subject_text(extra.get()) + "): " + queue_or("unknown") +
+             "; security level " + std::to_string(SSL_CTX_get_security_level(ctx.get()));
+    }
+  }
+  ERR_clear_error();  // the end of the PEM text
   if (SSL_CTX_use_PrivateKey(ctx.get(), key.get()) != 1 || SSL_CTX_check_private_key(ctx.get()) != 1) {
     return std::string(key_label) + ": the key does not match " + std::string(cert_label) + " (" +
            queue_or("key values mismatch") + ")";

@@ -142,7 +142,7 @@ ClientCertLog::Entry ClientCertLog::last() const {
 }
 
 std::unique_ptr<TlsServer> TlsServer::start(int mode, const ServerFiles& files, std::string* config_error,
-                                            const ServerHooks& hooks) {
+                                            const ServerHooks& hooks, StartFailure* failure) {
   enable_health_service_once();
   std::unique_ptr<TlsServer> self(new TlsServer());
   self->mode_ = mode;
@@ -192,6 +192,7 @@ std::unique_ptr<TlsServer> TlsServer::start(int mode, const ServerFiles& files, 
   builder.RegisterCallbackGenericService(self->generic_.get());
   self->server_ = builder.BuildAndStart();
   if (!self->server_ || self->port_ == 0) {
+    if (failure != nullptr) failure->listen = true;
     *config_error = "gRPC could not start a server on " + hooks.listen;
     return nullptr;
   }

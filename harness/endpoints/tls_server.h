@@ -53,12 +53,20 @@ struct ServerHooks {
   ServerEventSink on_event;
 };
 
+// Why start() returned nullptr, beyond the words.
+struct StartFailure {
+  // The files were accepted and gRPC still could not listen: the address or the environment
+  // (no descriptors, no memory) is at fault, never the TLS configuration.
+  bool listen = false;
+};
+
 class TlsServer {
  public:
   // Starts a server for `mode`, or returns nullptr with `config_error` set (files that gRPC would
-  // refuse, mode 2 without a CA): Milvus's proxy would not start either.
+  // refuse, mode 2 without a CA: Milvus's proxy would not start either; or gRPC could not listen,
+  // which `failure` tells apart).
   static std::unique_ptr<TlsServer> start(int mode, const ServerFiles& files, std::string* config_error,
-                                          const ServerHooks& hooks = {});
+                                          const ServerHooks& hooks = {}, StartFailure* failure = nullptr);
   ~TlsServer();  // shuts down with a short deadline
 
   int port() const { return port_; }

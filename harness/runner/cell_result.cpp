@@ -6,6 +6,7 @@ namespace tlsmatrix {
 
 std::string CellResult::mismatch_text() const {
   if (match) return "";
+  if (!harness_error.empty()) return "harness error (no verdict): " + harness_error;
   if (actual.outcome == Outcome::pass) return "unexpected success";
   if (expected.outcome == Outcome::pass) {
     return "unexpected failure: " + std::string(to_string(actual.reason));
@@ -19,5 +20,10 @@ int RunResult::matched() const {
 }
 
 int RunResult::mismatched() const { return static_cast<int>(cells.size()) - matched(); }
+
+int RunResult::harness_errors() const {
+  return static_cast<int>(
+      std::count_if(cells.begin(), cells.end(), [](const CellResult& c) { return !c.harness_error.empty(); }));
+}
 
 }  // namespace tlsmatrix

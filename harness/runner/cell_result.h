@@ -20,9 +20,13 @@ struct CellResult {
   std::string detail;         // what both ends said, for humans
   bool match = false;
   double duration_ms = 0;
+  // Set (with actual = fail harness_error) when the harness's environment stopped the cell, e.g.
+  // "out of file descriptors (ulimit -n 64)": the cell has no verdict.
+  std::string harness_error;
+  int harness_errno = 0;  // the errno behind it (EMFILE...), 0 when none was seen
 
   // BoGo-style one-liner for a mismatch: "unexpected success", "unexpected failure: REASON",
-  // "wrong failure: want X, got Y". Empty when the cell matched.
+  // "wrong failure: want X, got Y"; "harness error (no verdict): CAUSE". Empty when it matched.
   std::string mismatch_text() const;
 };
 
@@ -42,9 +46,15 @@ struct RunResult {
   // Where the harness's server differs from Milvus's own, and similar caveats for the reader.
   std::vector<std::string> notes;
   double wall_ms = 0;
+  // Non-empty when cells are left without a verdict (harness_errors() > 0): the cause and the
+  // way out, e.g. "out of file descriptors (ulimit -n 64); rerun with fewer --jobs or ...".
+  std::string harness_error;
 
   int matched() const;
+  // Cells that did not match, harness errors included (every report counts those as problems).
   int mismatched() const;
+  // Of those, the cells without a verdict (harness_error set).
+  int harness_errors() const;
 };
 
 }  // namespace tlsmatrix

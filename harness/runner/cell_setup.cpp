@@ -48,6 +48,7 @@ ClientSetup client_setup(const Scenario& s, const CertSet& certs, int mode) {
   ClientSetup out;
   out.secure = c.secure.value_or(mode == 1 || mode == 2);
   out.server_name = c.server_name;  // rule 1
+  out.cert_requested = mode == 2;
   if (!out.secure) return out;
   const std::string& key_name = c.client_key_path.empty() ? c.client_pem_path : c.client_key_path;
   if (!c.server_pem_path.empty()) {

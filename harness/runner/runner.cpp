@@ -16,6 +16,7 @@
 #include "harness/endpoints/tls_files.h"
 #include "harness/io/utc_time.h"
 #include "harness/runner/cell_setup.h"
+#include "harness/runner/descriptors.h"
 #include "harness/runner/server_stack_notes.h"
 #include "harness/verdict/advice.h"
 #include "harness/verdict/classify.h"
@@ -96,6 +97,18 @@ std::string fix_hint(Reason reason, const Scenario& s) {
   return advice(reason, nullptr, AdviceFor::run_note, context);
 }
 
+// The cell could not be run for a reason of the harness's own (`error`: an errno from a real
+// socket() call, 0 when gRPC alone failed): no verdict, and never one made up.
+CellResult& no_verdict(CellResult& cell, int error, const std::string& what) {
+  std::string cause = environment_error_text(error);
+  cell.harness_error = cause.empty() ? what : cause;
+  cell.harness_errno = error;
+  cell.actual = Verdict{Outcome::fail, Reason::harness_error};
+  cell.detail = "harness error, no verdict: " + (cause.empty() ? what : what + ": " + cause);
+  cell.match = false;
+  return cell;
+}
+
 // Every pooled key the scenarios' sets will ask for, each once.
 std::vector<std::pair<KeyType, int>> pooled_keys(const std::vector<Scenario>& scenarios) {
   std::set<std::pair<KeyType, int>> keys;
@@ -107,6 +120,49 @@ std::vector<std::pair<KeyType, int>> pooled_keys(const std::vector<Scenario>& sc
 
 }  // namespace
 
+void rerun_after_shortage(RunResult& run, int jobs, const std::function<CellResult(int)>& run_task) {
+  auto first_error = [&run] {
+    return std::find_if(run.cells.begin(), run.cells.end(), [](const CellResult& c) { return !c.harness_error.empty(); });
+  };
+  if (first_error() == run.cells.end()) return;
+  const std::string cause = first_error()->harness_error;
+  std::vector<int> suspects;
+  for (int i = 0; i < static_cast<int>(run.cells.size()); ++i) {
+    if (run.cells[i].actual.outcome == Outcome::fail) suspects.push_back(i);
+  }
+  // A few cells in a row without room even alone: the limit is simply too low, and every further
+  // cell would only spend its wait to say so.
+  constexpr int kGiveUpAfter = 5;
+  int in_a_row = 0;
+  const CellResult* last_error = nullptr;
+  for (int i : suspects) {
+    if (in_a_row >= kGiveUpAfter) {
+      no_verdict(run.cells[i], last_error->harness_errno, "not run again: " + std::to_string(kGiveUpAfter) +
+                                                              " cells in a row found no room even alone");
+      continue;
+    }
+    run.cells[i] = run_task(i);
+    in_a_row = run.cells[i].harness_error.empty() ? 0 : in_a_row + 1;
+    if (in_a_row > 0) last_error = &run.cells[i];
+  }
+  run.notes.push_back("The process ran short while cells ran " + std::to_string(jobs) + " at a time (" + cause + "): the " +
+                      std::to_string(suspects.size()) + " cells that failed ran again one at a time.");
+  auto still = first_error();
+  if (still == run.cells.end()) return;
+  const int error = still->harness_errno;
+  const std::string still_cause = still->harness_error;
+  for (int i : suspects) {
+    CellResult& c = run.cells[i];
+    if (c.harness_error.empty() && c.actual.outcome == Outcome::fail) {
+      no_verdict(c, error, "failed in a process that cannot give one cell what it needs");
+    }
+  }
+  run.harness_error = still_cause + ": " + std::to_string(run.harness_errors()) + " of " +
+                      std::to_string(run.cells.size()) + " cells have no verdict, even run one at a time; " +
+                      environment_error_advice(error);
+  run.notes.push_back("Harness error: " + run.harness_error);
+}
+
 void silence_grpc_logging() {
   // TLSMATRIX_GRPC_LOG=1 keeps them, for debugging the harness itself.
   if (const char* keep = std::getenv("TLSMATRIX_GRPC_LOG"); keep != nullptr && *keep == '1') return;
@@ -115,13 +171,14 @@ void silence_grpc_logging() {
 }
 
 CellResult run_cell(const Scenario& scenario, const CertSet& certs, int mode, const ClientProfile& profile,
-                    std::chrono::milliseconds timeout) {
+                    std::chrono::milliseconds timeout, std::chrono::milliseconds descriptor_wait) {
   return run_cell(scenario, server_files(scenario, certs), client_setup(scenario, certs, mode), mode,
-                  profile, timeout);
+                  profile, timeout, descriptor_wait);
 }
 
 CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const ClientSetup& csetup,
-                    int mode, const ClientProfile& profile, std::chrono::milliseconds timeout) {
+                    int mode, const ClientProfile& profile, std::chrono::milliseconds timeout,
+                    std::chrono::milliseconds descriptor_wait) {
   auto start = Clock::now();
   CellResult cell;
   cell.scenario = scenario.name;
@@ -131,13 +188,28 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
   cell.profile = profile.name;
   cell.expected = scenario.expectation(mode, profile.name).verdict;
 
+  // Without room for its sockets a cell's server cannot bind nor its client connect, and the
+  // outcome would say nothing about the certificates.
+  if (int e = wait_for_free_descriptors(kDescriptorsFreeAtCellStart, descriptor_wait); e != 0) {
+    no_verdict(cell, e, "no room for the cell's sockets");
+    cell.duration_ms = ms_since(start);
+    return cell;
+  }
+
   CellObservation obs;
   obs.server_mode = mode;
   obs.client_secure = csetup.secure;
   obs.client_sends_cert = csetup.secure && !csetup.cert_chain_pem.empty();
   obs.engine_decides = !profile.native_grpc_core;
   {
-    std::unique_ptr<TlsServer> server = TlsServer::start(mode, sfiles, &obs.server_config_error);
+    StartFailure start_failure;
+    std::unique_ptr<TlsServer> server = TlsServer::start(mode, sfiles, &obs.server_config_error, {}, &start_failure);
+    if (start_failure.listen) {
+      // The files were accepted; 127.0.0.1:0 cannot be refused for anything a scenario holds.
+      no_verdict(cell, probe_free_descriptors(1), obs.server_config_error);
+      cell.duration_ms = ms_since(start);
+      return cell;
+    }
     if (server) {
       ClientOutcome client = call_health_check(server->port(), csetup, profile, timeout);
       obs.client_config_error = client.config_error;
@@ -165,6 +237,13 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
   cell.actual = v.verdict;
   cell.detail = v.detail;
   cell.match = cell.actual == cell.expected;
+  // A connection that failed while the process was short of descriptors may have failed for
+  // that alone (the client's socket(), the server's accept(), gRPC's own wakeup descriptors),
+  // whatever the reason named from it. The files' own load checks need no descriptors.
+  const bool files_refused = !obs.server_config_error.empty() || obs.client_config_error;
+  if (cell.actual.outcome == Outcome::fail && !files_refused) {
+    if (int e = probe_free_descriptors(kDescriptorsPerCell); e != 0) no_verdict(cell, e, "the cell's connection failed");
+  }
   cell.duration_ms = ms_since(start);
   return cell;
 }
@@ -186,7 +265,14 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
       profiles.push_back(&p);
     }
   }
-  int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int wanted = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int jobs = jobs_within_descriptors(wanted);
+  if (jobs < wanted && options.on_note) {
+    // "note: running 12 cells at a time, not 64: ulimit -n 64 has no room for more"
+    options.on_note("note: running " + std::to_string(jobs) + (jobs == 1 ? " cell" : " cells") + " at a time, not " +
+                    std::to_string(wanted) + ": ulimit -n " + std::to_string(descriptor_limit()) +
+                    " has no room for more");
+  }
 
   // The stand-in for default roots is built before cells race to it.
   default_roots_pem();
@@ -238,14 +324,22 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   run.cells.resize(tasks.size());
   std::mutex progress_mu;
   int done = 0;
+  // Once the pass has run short, its failed cells run again anyway: no more waiting for room.
+  std::atomic<bool> short_of_room{false};
   parallel_for(static_cast<int>(tasks.size()), jobs, [&](int i) {
     const Task& t = tasks[i];
     set_done[t.scenario].get();
-    run.cells[i] = run_cell(scenarios[t.scenario], sets[t.scenario], t.mode, *t.profile, options.timeout);
+    run.cells[i] = run_cell(scenarios[t.scenario], sets[t.scenario], t.mode, *t.profile, options.timeout,
+                            short_of_room ? std::chrono::milliseconds(0) : kDescriptorWait);
+    if (!run.cells[i].harness_error.empty()) short_of_room = true;
     if (options.on_cell_done) {
       std::lock_guard lock(progress_mu);
       options.on_cell_done(++done, static_cast<int>(tasks.size()), run.cells[i]);
     }
+  });
+  rerun_after_shortage(run, jobs, [&](int i) {
+    const Task& t = tasks[i];
+    return run_cell(scenarios[t.scenario], sets[t.scenario], t.mode, *t.profile, options.timeout);
   });
   run.portability = portability_notes(scenarios, run.cells);
   std::vector<std::string> profile_names;

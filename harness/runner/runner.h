@@ -20,21 +20,38 @@ namespace tlsmatrix {
 struct RunOptions {
   std::vector<int> modes{0, 1, 2};
   std::vector<std::string> profiles;  // empty = every defined profile
-  int jobs = 0;                       // 0 = hardware threads
+  int jobs = 0;                       // 0 = hardware threads; lowered to what ulimit -n allows
   std::chrono::milliseconds timeout{5000};  // per cell
   // Called after each finished cell (from worker threads, serialised): done, total, the cell.
   std::function<void(int, int, const CellResult&)> on_cell_done;
+  // One line for the user before cells start, e.g. that --jobs was lowered to fit ulimit -n.
+  std::function<void(const std::string&)> on_note;
 };
+
+// How long a cell waits for descriptors to start with (descriptors.h) before it is a
+// harness_error: the previous cells' sockets are still being closed on gRPC's threads.
+inline constexpr std::chrono::milliseconds kDescriptorWait{50};
 
 // One cell, start to finish: server up, one RPC, server down, classified and compared.
 CellResult run_cell(const Scenario& scenario, const CertSet& certs, int mode, const ClientProfile& profile,
-                    std::chrono::milliseconds timeout);
+                    std::chrono::milliseconds timeout, std::chrono::milliseconds descriptor_wait = kDescriptorWait);
 // The same with each end's files already set up (server_files, client_setup), so a caller can
 // label them after the user's own files (`validate` does).
 CellResult run_cell(const Scenario& scenario, const ServerFiles& server, const ClientSetup& client,
-                    int mode, const ClientProfile& profile, std::chrono::milliseconds timeout);
+                    int mode, const ClientProfile& profile, std::chrono::milliseconds timeout,
+                    std::chrono::milliseconds descriptor_wait = kDescriptorWait);
 
+// Cells that end without a verdict because the process ran short (harness_error) make every
+// failed cell of that pass suspect: those run again one at a time. What is still without a
+// verdict then is left as harness_error, with RunResult::harness_error saying why.
 RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& options);
+
+// After a pass: a cell without a verdict (harness_error) means the process ran short, and any
+// failure in that pass may be the shortage's doing, so every failed cell runs again, one at a
+// time (`run_task(i)` runs cell i). If even then cells go without a verdict, the process cannot
+// run one cell reliably and none of its failures is a verdict either (a pass is: it took a whole
+// handshake and RPC); RunResult::harness_error then says why. `jobs` is for the note.
+void rerun_after_shortage(RunResult& run, int jobs, const std::function<CellResult(int)>& run_task);
 
 // Where profiles disagree about one scenario x mode, with a fix hint.
 std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scenarios,

@@ -44,9 +44,6 @@ struct ClientConfig {
 
 inline constexpr int kModes[] = {0, 1, 2};
 
-// Client profiles a scenario may give overrides for (README.md, "Client profiles").
-inline constexpr std::string_view kClientProfiles[] = {"grpc-core", "go", "node", "java"};
-
 struct Expectation {
   Verdict verdict;
   SourcePos pos;

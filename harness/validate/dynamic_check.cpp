@@ -1,8 +1,10 @@
 #include "harness/validate/dynamic_check.h"
 
+#include <algorithm>
 #include <future>
 
 #include "harness/certs/cert_factory.h"
+#include "harness/io/harness_error.h"
 #include "harness/runner/cell_setup.h"
 #include "harness/runner/runner.h"
 #include "harness/validate/profile_rules.h"
@@ -129,8 +131,26 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
                 trust_words + ", " + client_words
           : "local server in tlsMode " + std::to_string(in.tls_mode) + " (plaintext), client " +
                 "with TLS trusting " + trust_words + ", " + client_words;
-  for (auto& fut : cells) {
-    CellResult cell = fut.get();
+  std::vector<CellResult> results;
+  for (auto& fut : cells) results.push_back(fut.get());
+  // A cell the harness's environment stopped (no descriptors) has no verdict, and the other
+  // failures beside it are suspect too (a starved cell may just time out): each failed cell runs
+  // again alone, as `run` does; what is still stopped is the harness's trouble (exit 2), never a
+  // finding about these files.
+  const bool starved = std::any_of(results.begin(), results.end(), [](const CellResult& c) {
+    return c.actual.reason == Reason::harness_error;
+  });
+  if (starved) {
+    for (auto& cell : results) {
+      if (cell.actual.outcome == Outcome::pass) continue;
+      cell = run_cell(s, server, client, server_mode, *find_profile(cell.profile), timeout);
+      if (cell.actual.reason == Reason::harness_error) {
+        throw HarnessError("the handshake check for " + cell.profile + " could not run: " +
+                           cell.detail + " (no verdict about these files; raise `ulimit -n` and run again)");
+      }
+    }
+  }
+  for (auto& cell : results) {
     CheckResult c;
     c.check = "handshake";
     c.profiles = {cell.profile};

@@ -42,6 +42,7 @@ std::vector<ClientProfile> make_profiles() {
   go.security_level = 0;
   go.reject_sha1_signatures = true;
   go.leaf_key_usage_checked = false;
+  go.own_cert_security_level = 0;
   out.push_back(go);
 
   // grpc-js on Node 20 (Milvus Node SDK): tls.checkServerIdentity (CN only when there is no
@@ -58,6 +59,8 @@ std::vector<ClientProfile> make_profiles() {
   // Node's bundled OpenSSL does not read Debian's openssl.cnf: OpenSSL's own default level 1
   // (RSA-1024 keys pass; SHA-1 signatures do not).
   node.security_level = 1;
+  node.own_cert_security_level = 1;
+  node.own_chain_checked_at_load = true;
   out.push_back(node);
   return out;
 }

@@ -30,6 +30,14 @@ struct ClientProfile {
   int security_level = -1;
   // Refuses SHA-1 certificate signatures whatever the security level (Go since 1.18).
   bool reject_sha1_signatures = false;
+  // The security level at which the client loads and sends its own certificate chain (key size,
+  // signature digests); -1 = this process's default, as gRPC C-core loads it. Go's crypto/tls
+  // checks neither (0); Node's bundled OpenSSL runs at level 1 (RSA-1024 loads, SHA-1 does not).
+  int own_cert_security_level = -1;
+  // The rest of the own chain (intermediates) is checked at that level when it is loaded (Node's
+  // secure context), not only when it is sent to a server that asks for a certificate (C-core:
+  // OpenSSL's extra chain certificates, so a mode-1 connection never notices).
+  bool own_chain_checked_at_load = false;
   // The real gRPC C-core client runs the handshake itself (SslCredentials); other profiles run
   // this engine inside the handshake as the certificate verifier.
   bool native_grpc_core = false;

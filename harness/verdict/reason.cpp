@@ -7,7 +7,7 @@
 namespace tlsmatrix {
 
 namespace {
-constexpr std::array<std::pair<Reason, std::string_view>, 18> kNames{{
+constexpr std::array<std::pair<Reason, std::string_view>, 19> kNames{{
     {Reason::ok, "ok"},
     {Reason::plaintext_to_tls, "plaintext_to_tls"},
     {Reason::tls_to_plaintext, "tls_to_plaintext"},
@@ -26,7 +26,11 @@ constexpr std::array<std::pair<Reason, std::string_view>, 18> kNames{{
     {Reason::protocol_mismatch, "protocol_mismatch"},
     {Reason::timeout, "timeout"},
     {Reason::unclassified, "unclassified"},
+    {Reason::harness_error, "harness_error"},
 }};
+
+// What the harness says about itself, never about a certificate.
+bool expectable(Reason r) { return r != Reason::unclassified && r != Reason::harness_error; }
 }  // namespace
 
 std::string_view to_string(Reason r) {
@@ -38,7 +42,7 @@ std::string_view to_string(Reason r) {
 
 std::optional<Reason> parse_reason(std::string_view text) {
   for (const auto& [reason, name] : kNames) {
-    if (name == text && reason != Reason::unclassified) return reason;
+    if (name == text && expectable(reason)) return reason;
   }
   return std::nullopt;
 }
@@ -47,7 +51,7 @@ const std::vector<std::string_view>& expectable_reason_names() {
   static const std::vector<std::string_view> names = [] {
     std::vector<std::string_view> out;
     for (const auto& [reason, name] : kNames) {
-      if (reason != Reason::unclassified) out.push_back(name);
+      if (expectable(reason)) out.push_back(name);
     }
     return out;
   }();

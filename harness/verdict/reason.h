@@ -27,11 +27,14 @@ enum class Reason {
   timeout,
   // The harness could not name the failure. Never a valid expectation; always a mismatch.
   unclassified,
+  // The harness's own environment (file descriptors, memory) stopped the cell: no verdict at
+  // all. Never a valid expectation; a run with one exits 2.
+  harness_error,
 };
 
 std::string_view to_string(Reason r);
 std::optional<Reason> parse_reason(std::string_view text);
-// Every reason a scenario may expect (all but `unclassified`).
+// Every reason a scenario may expect (all but `unclassified` and `harness_error`).
 const std::vector<std::string_view>& expectable_reason_names();
 
 enum class Outcome { pass, fail };

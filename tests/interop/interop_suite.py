@@ -333,13 +333,14 @@ def main():
                                   address=f"127.0.0.1:{ports[server] or 1}", trust=trust,
                                   cert=cert, key=key, server_name=name, plaintext=plaintext))
     # Milvus requires TLS 1.3 in mode 2 and the harness's server cannot (its TLS 1.2 note): a Go and
-    # a Node client held to TLS 1.2 show it on a set every cell of which passes.
-    base = next(s for s in scenarios if (s.get("client") or {}).get("secure") is None and all(
+    # a Node client held to TLS 1.2 show it on a set every cell of which passes (a subset of the
+    # catalogue given by TLSMATRIX_INTEROP_SCENARIOS may have none: then that check is skipped).
+    base = next((s for s in scenarios if (s.get("client") or {}).get("secure") is None and all(
         expectation(s, srv, p, m) == ("pass", "ok") and predictions[(s["name"], m, p)][0] ==
         ("pass", "ok") for srv in ("grpc-core", "milvus") for p in STACK_PROFILE.values()
-        for m in MODES))
+        for m in MODES)), None)
     tls12 = {}
-    for c in [c for c in cases if c["id"].split("|")[1] == base["name"]]:
+    for c in [c for c in cases if base and c["id"].split("|")[1] == base["name"]]:
         server, _, mode = c["id"].split("|")
         tls12["tls12|" + c["id"]] = (("fail", "protocol_mismatch") if server == "milvus" and
                                      mode == "2" else ("pass", "ok"))
@@ -432,7 +433,8 @@ def main():
             if not agrees(real, want):
                 disagreements.append(f"{cid} client={stack} held to TLS 1.2: expected "
                                      f"{' '.join(want)}, real {real[0]} {real[1]}")
-    log(f"interop: TLS 1.2-only clients: {2 * len(tls12)} cells on {base['name']}")
+    log(f"interop: TLS 1.2-only clients: {2 * len(tls12)} cells on {base['name']}" if base else
+        "interop: TLS 1.2-only clients: skipped (no scenario here passes everywhere)")
     for (server, stack), (passed, failed) in sorted(per_pair.items()):
         log(f"interop: server {server:9} client {stack:6}: {passed:3} passed, {failed:3} failed "
             "for real")

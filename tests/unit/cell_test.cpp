@@ -134,6 +134,64 @@ TEST_F(CellTest, ServerThatCannotStart) {
   EXPECT_EQ(run(s, 2), failing(Reason::server_config_error));
 }
 
+// A SHA-1-signed intermediate in server.pem: OpenSSL at security level 2 loads the SHA-256 leaf
+// but will not send the intermediate (ssl_security_cert_chain at the handshake: "ca md too
+// weak"), so every handshake dies on the server's side before any client sees a certificate.
+// The harness's server cannot serve these files: server_config_error for every profile, never a
+// client-side verdict the client did not reach (the go and node cells were `unclassified`, the
+// grpc-core one a HARNESS DISAGREEMENT).
+TEST_F(CellTest, Sha1IntermediateInTheServedChainIsAServerConfigError) {
+  Scenario s = valid_scenario();
+  CertSpec inter = spec("inter", "ca", "Intermediate", {}, true);
+  inter.key_type = KeyType::rsa2048;
+  inter.digest = "sha1";
+  s.certs.push_back(inter);
+  s.certs[1].issuer = "inter";
+  s.server.chain = {"inter"};
+  EXPECT_EQ(run(s, 0), kPass);
+  for (int mode : {1, 2}) {
+    for (const char* p : {"grpc-core", "go", "node"}) {
+      EXPECT_EQ(run(s, mode, p), failing(Reason::server_config_error)) << "mode " << mode << " " << p;
+    }
+  }
+}
+
+// The client's own certificate is loaded the way each stack loads it (README.md, "The client's
+// own certificate"): C-core at security level 2 refuses an RSA-1024 key and a SHA-1 signature;
+// Go checks neither and sends both; Node's OpenSSL at level 1 sends RSA-1024 and refuses SHA-1.
+// What the client sends, the harness's server (level 2) then refuses in mode 2; mode 1 never
+// asks for it. Before, every profile loaded its certificate in C-core at level 2 and all were
+// client_config_error.
+TEST_F(CellTest, ClientLoadsItsOwnCertificateAsItsStackDoes) {
+  Scenario weak_key = valid_scenario();
+  weak_key.certs[2].key_type = KeyType::rsa1024;
+  Scenario sha1 = valid_scenario();
+  sha1.certs[2].digest = "sha1";
+  for (int mode : {1, 2}) {
+    EXPECT_EQ(run(weak_key, mode), failing(Reason::client_config_error)) << mode;
+    EXPECT_EQ(run(sha1, mode), failing(Reason::client_config_error)) << mode;
+    EXPECT_EQ(run(sha1, mode, "node"), failing(Reason::client_config_error)) << mode;
+  }
+  EXPECT_EQ(run(weak_key, 1, "go"), kPass);
+  EXPECT_EQ(run(weak_key, 1, "node"), kPass);
+  EXPECT_EQ(run(sha1, 1, "go"), kPass);
+  EXPECT_EQ(run(weak_key, 2, "go"), failing(Reason::client_cert_invalid));
+  EXPECT_EQ(run(weak_key, 2, "node"), failing(Reason::client_cert_invalid));
+  EXPECT_EQ(run(sha1, 2, "go"), failing(Reason::client_cert_invalid));
+  // A SHA-1-signed intermediate in the client's chain: C-core loads it but will not send it (only
+  // mode 2 asks), Node will not load it, Go sends it and the harness's server refuses it at depth 1.
+  Scenario sha1_inter = valid_scenario();
+  CertSpec inter = spec("inter", "ca", "Client Intermediate", {}, true);
+  inter.digest = "sha1";
+  sha1_inter.certs.push_back(inter);
+  sha1_inter.certs[2].issuer = "inter";
+  sha1_inter.client.client_chain = {"inter"};
+  EXPECT_EQ(run(sha1_inter, 1), kPass);
+  EXPECT_EQ(run(sha1_inter, 2), failing(Reason::client_config_error));
+  EXPECT_EQ(run(sha1_inter, 1, "node"), failing(Reason::client_config_error));
+  EXPECT_EQ(run(sha1_inter, 2, "go"), failing(Reason::client_cert_invalid));
+}
+
 TEST_F(CellTest, LoneCaPemPathMeansDefaultRoots) {
   Scenario s = valid_scenario();
   s.client.client_pem_path.clear();  // rule 3 incomplete: the CA is ignored

@@ -131,6 +131,9 @@ TEST(Profile, ChainFaultsNameTheReason) {
        {"server", "inter"}, {"ca"}, Reason::server_cert_invalid},
       {"SHA-1 signed leaf", [](auto& s) { s[2].digest = "sha1"; s[2].key_type = KeyType::rsa2048; },
        {"server", "inter"}, {"ca"}, Reason::server_cert_invalid},
+      // Go refuses SHA-1 at any depth, OpenSSL below level 1 or 2 the CA's digest too.
+      {"SHA-1 signed intermediate", [](auto& s) { s[1].digest = "sha1"; }, {"server", "inter"}, {"ca"},
+       Reason::server_cert_invalid},
   };
   for (const auto& row : rows) {
     std::vector<CertSpec> specs{ca_spec(), ca_spec("inter"), leaf_spec("localhost", {"DNS:localhost"}, "inter"),

@@ -15,6 +15,9 @@ TEST(Reason, NamesRoundTrip) {
     EXPECT_EQ(to_string(*r), name);
   }
   EXPECT_FALSE(parse_reason("unclassified").has_value());
+  // The harness speaking of itself is never an expectation either.
+  EXPECT_FALSE(parse_reason("harness_error").has_value());
+  EXPECT_EQ(to_string(Reason::harness_error), "harness_error");
   EXPECT_FALSE(parse_reason("hostname-mismatch").has_value());
 }
 
@@ -30,6 +33,21 @@ TEST(CellResult, MismatchTextReadsLikeBoGo) {
   EXPECT_EQ(c.mismatch_text(), "wrong failure: want unknown_ca, got timeout");
   c.match = true;
   EXPECT_EQ(c.mismatch_text(), "");
+}
+
+// A cell the harness could not run says so, not "wrong failure: want X, got harness_error".
+TEST(CellResult, HarnessErrorIsNoVerdict) {
+  RunResult run;
+  run.cells.resize(3);
+  run.cells[0].match = true;
+  run.cells[1].expected = {Outcome::fail, Reason::unknown_ca};
+  run.cells[1].actual = {Outcome::fail, Reason::harness_error};
+  run.cells[1].harness_error = "out of file descriptors (ulimit -n 16)";
+  run.cells[2].actual = {Outcome::fail, Reason::timeout};
+  EXPECT_EQ(run.cells[1].mismatch_text(), "harness error (no verdict): out of file descriptors (ulimit -n 16)");
+  EXPECT_EQ(run.matched(), 1);
+  EXPECT_EQ(run.mismatched(), 2);
+  EXPECT_EQ(run.harness_errors(), 1);
 }
 
 }  // namespace

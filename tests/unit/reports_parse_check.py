@@ -42,7 +42,8 @@ def check_json(path, cells, mismatches, names):
         check(isinstance(c["match"], bool) and isinstance(c["mode"], int), "json types")
         check(isinstance(c["duration_ms"], (int, float)), "json duration_ms type")
     check(doc["summary"] == {"cells": cells, "matched": cells - mismatches,
-                             "mismatched": mismatches}, f"json summary {doc['summary']}")
+                             "mismatched": mismatches, "harness_errors": 0},
+          f"json summary {doc['summary']}")
     check(sum(1 for c in doc["cells"] if not c["match"]) == mismatches, "json match flags")
     check({c["scenario"] for c in doc["cells"]} == set(names),
           f"json scenario names {sorted({c['scenario'] for c in doc['cells']})!r}")

@@ -24,6 +24,7 @@
 #include "reports/junit_writer.h"
 #include "reports/markdown_writer.h"
 #include "reports/markup_escape.h"
+#include "reports/summary.h"
 #include "reports/text_util.h"
 #include "reports/write_reports.h"
 
@@ -306,6 +307,28 @@ TEST(CheckReport, InconclusiveProbeCheckIsNeverShownAsPassed) {
   const std::string md = render_check_markdown(checks);
   EXPECT_EQ(md.find("✅"), std::string::npos) << md;
   EXPECT_NE(md.find("inconclusive"), std::string::npos) << md;
+}
+
+// A cell the harness could not run is a JUnit <error> (the test did not run), not a <failure>,
+// and the counts say which is which; JSON and the summary line count it apart too.
+TEST(Junit, HarnessErrorIsAnError) {
+  RunResult run = sample_run();
+  CellResult& c = run.cells[0];
+  c.actual = {Outcome::fail, Reason::harness_error};
+  c.harness_error = "out of file descriptors (ulimit -n 16)";
+  c.match = false;
+  std::string xml = render_junit_report(run);
+  EXPECT_NE(xml.find("<testsuites name=\"tlsmatrix\" tests=\"18\" failures=\"2\" errors=\"1\""), std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<error message=\"harness error (no verdict): out of file descriptors (ulimit -n 16)\" "
+                     "type=\"harness_error\">"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(render_json_report(run).find("\"mismatched\": 3,\n    \"harness_errors\": 1"), std::string::npos)
+      << render_json_report(run);
+  EXPECT_NE(summary_line(run).find("18 cells: 15 matched, 3 mismatched, 1 of them harness errors (no verdict)"),
+            std::string::npos)
+      << summary_line(run);
 }
 
 class TempDir {

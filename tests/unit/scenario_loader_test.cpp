@@ -13,6 +13,7 @@
 
 #include "harness/certs/cert_factory.h"
 #include "harness/io/input_error.h"
+#include "harness/verdict/profile.h"
 
 namespace tlsmatrix {
 namespace {
@@ -244,7 +245,12 @@ const std::vector<ErrorCase>& error_cases() {
       {"missing mode", replace_line(14, "  # mode 1 forgotten"), 13,
        "expect: no expectation for mode 1"},
       {"unknown profile", append("profiles:\n  rust:\n    1: pass\n"), 17,
-       "unknown client profile 'rust'; allowed: grpc-core, go, node, java"},
+       "unknown client profile 'rust'; allowed: grpc-core, go, node"},
+      // A profile no engine runs would be an expectation that is never checked.
+      {"profile nothing runs", append("profiles:\n  java:\n    1: pass\n"), 17,
+       "unknown client profile 'java'; allowed: grpc-core, go, node"},
+      {"server override for a profile nothing runs", append("servers:\n  milvus:\n    java: {1: pass}\n"), 18,
+       "servers.milvus: expected a mode (0, 1, 2) or a client profile (grpc-core, go, node), found 'java'"},
       {"profile bad mode", append("profiles:\n  go:\n    4: pass\n"), 18,
        "profiles.go: mode must be 0, 1 or 2"},
       {"empty profile", append("profiles:\n  go: {}\n"), 17, "profiles.go: empty override"},
@@ -360,6 +366,23 @@ TEST(ScenarioLoader, ErrorsNameFileLineAndProblem) {
       EXPECT_THAT(msg, StartsWith("bad.yaml:" + std::to_string(c.line) + ":")) << c.what;
       EXPECT_THAT(msg, HasSubstr(c.message)) << c.what;
     }
+  }
+}
+
+// The names a scenario may use are the profiles the runner has, not a list of their own: every
+// profile the table defines is accepted, and the refusal lists exactly those.
+TEST(ScenarioLoader, ProfileKeysAreTheDefinedProfiles) {
+  std::string allowed;
+  for (const auto& name : client_profile_names()) {
+    allowed += (allowed.empty() ? "" : ", ") + name;
+    Scenario s = parse_scenario(append("profiles:\n  " + name + ":\n    1: pass\n"), "ok.yaml");
+    EXPECT_EQ(s.profile_expect.count(name), 1u) << name;
+  }
+  try {
+    parse_scenario(append("profiles:\n  java:\n    1: pass\n"), "bad.yaml");
+    FAIL() << "accepted a profile that no engine runs";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), ::testing::EndsWith("allowed: " + allowed)) << e.what();
   }
 }
 

@@ -62,6 +62,11 @@ def classify(code, details, log):
         return "hostname_mismatch"
     if "WRONG_VERSION_NUMBER" in details or "wrong version number" in details:
         return "tls_to_plaintext"
+    if re.search(r"Ssl handshake failed: .*(ca md too weak|ee key too small|ca key too small)", details):
+        # OpenSSL's own-chain checks (ssl_security_cert_chain): C-core would not send the
+        # client's chain to a server that asked for it. A refused server chain reads
+        # "certificate verify failed" instead.
+        return "client_config_error"
     if "certificate verify failed" in details:
         # C-core does not say which check failed: any server-certificate reason fits.
         return "server_cert_rejected"

@@ -6,6 +6,7 @@
 #include "harness/certs/cert_factory.h"
 #include "harness/io/harness_error.h"
 #include "harness/runner/cell_setup.h"
+#include "harness/runner/descriptors.h"
 #include "harness/runner/runner.h"
 #include "harness/validate/profile_rules.h"
 #include "harness/verdict/advice.h"
@@ -114,14 +115,22 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
 
   const std::string checked = checked_name(client);
   const std::vector<std::string>& profiles = in.profiles.empty() ? profile_names() : in.profiles;
-  // One server and one client per profile, all at once: each cell owns its port and objects.
-  std::vector<std::future<CellResult>> cells;
+  // One server and one client per profile, side by side as far as the descriptor limit has room
+  // (descriptors.h: a starved cell can time out like a real failure); each cell owns its port.
+  std::vector<const ClientProfile*> to_run;
   for (const auto& name : profiles) {
-    const ClientProfile* p = find_profile(name);
-    if (p == nullptr) continue;
-    cells.push_back(std::async(std::launch::async, [&, p] {
-      return run_cell(s, server, client, server_mode, *p, timeout);
-    }));
+    if (const ClientProfile* p = find_profile(name)) to_run.push_back(p);
+  }
+  const std::size_t jobs = static_cast<std::size_t>(jobs_within_descriptors(static_cast<int>(to_run.size())));
+  std::vector<CellResult> results;
+  for (std::size_t first = 0; first < to_run.size(); first += jobs) {
+    std::vector<std::future<CellResult>> batch;
+    for (std::size_t i = first; i < std::min(to_run.size(), first + jobs); ++i) {
+      batch.push_back(std::async(std::launch::async, [&, p = to_run[i]] {
+        return run_cell(s, server, client, server_mode, *p, timeout);
+      }));
+    }
+    for (auto& fut : batch) results.push_back(fut.get());
   }
   std::vector<CheckResult> per_profile;
   const std::string client_words =
@@ -131,8 +140,6 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
                 trust_words + ", " + client_words
           : "local server in tlsMode " + std::to_string(in.tls_mode) + " (plaintext), client " +
                 "with TLS trusting " + trust_words + ", " + client_words;
-  std::vector<CellResult> results;
-  for (auto& fut : cells) results.push_back(fut.get());
   // A cell the harness's environment stopped (no descriptors) has no verdict, and the other
   // failures beside it are suspect too (a starved cell may just time out): each failed cell runs
   // again alone, as `run` does; what is still stopped is the harness's trouble (exit 2), never a

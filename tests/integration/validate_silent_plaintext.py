@@ -23,7 +23,7 @@ import threading
 
 sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from openssl_server import SServer  # noqa: E402
+from probe_lib import SServer  # noqa: E402
 
 TLSMATRIX = os.environ.get("TLSMATRIX", "build/tlsmatrix")
 SOURCE = os.environ.get("TLSMATRIX_SOURCE_DIR", ".")

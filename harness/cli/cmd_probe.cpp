@@ -51,19 +51,8 @@ int run_probe_command(const ProbeFlags& f) {
     o.trust = load_certs(f.trust);
     o.trust_file = f.trust;
   }
-  if (f.client_pem.empty() != f.client_key.empty()) {
-    throw InputError(std::string(f.client_pem.empty() ? "--client-key" : "--client-pem") +
-                     ": --client-pem and --client-key go together");
-  }
-  if (!f.client_pem.empty()) {
-    probe::ClientIdentity id;
-    id.chain = load_certs(f.client_pem);
-    id.key = load_private_key(f.client_key);
-    if (X509_check_private_key(id.chain.front().get(), id.key.get()) != 1) {
-      ossl::drain_errors();
-      throw InputError(f.client_key + ": does not match the certificate in " + f.client_pem);
-    }
-    o.client = std::move(id);
+  if (auto id = load_identity(f.client_pem, f.client_key)) {
+    o.client = std::move(*id);
     o.client_pem_file = f.client_pem;
     o.client_key_file = f.client_key;
   }

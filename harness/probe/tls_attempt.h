@@ -21,16 +21,15 @@
 #include <string>
 #include <vector>
 
+#include "harness/certs/pem_io.h"
 #include "harness/ossl/ossl_ptr.h"
 #include "harness/probe/endpoint.h"
 
 namespace tlsmatrix::probe {
 
-// A client certificate (leaf first, then intermediates) with its key.
-struct ClientIdentity {
-  std::vector<ossl::X509Ptr> chain;
-  ossl::EvpPkeyPtr key;
-};
+// A client certificate (leaf first, then intermediates) with its key: the shape certs/pem_io.h
+// loads (load_identity).
+using ClientIdentity = PemIdentity;
 
 struct TlsAttemptOptions {
   std::string server_name;                    // SNI (not sent for IP literals) and report label

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <openssl/x509.h>
-#include <openssl/x509_vfy.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +12,7 @@
 #include "harness/certs/cert_spec.h"
 #include "harness/io/input_error.h"
 #include "harness/ossl/ossl_ptr.h"
+#include "harness/x509/verify.h"
 
 namespace tlsmatrix::testutil {
 
@@ -58,17 +58,10 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// Verifies `leaf` against `root` as the only trust anchor with `untrusted` as intermediates.
-// Returns X509_V_OK or the verification error.
+// Verifies `leaf` against `root` as the only trust anchor with `untrusted` as intermediates,
+// with X509_verify_cert's own defaults. Returns X509_V_OK or the verification error.
 inline int verify_chain(X509* leaf, X509* root, const std::vector<X509*>& untrusted = {}) {
-  ossl::X509StorePtr store(X509_STORE_new());
-  X509_STORE_add_cert(store.get(), root);
-  ossl::X509StackPtr chain(sk_X509_new_null());
-  for (X509* c : untrusted) ossl::push_owned(chain.get(), ossl::up_ref(c), "test chain");
-  ossl::X509StoreCtxPtr ctx(X509_STORE_CTX_new());
-  X509_STORE_CTX_init(ctx.get(), store.get(), leaf, chain.get());
-  int ok = X509_verify_cert(ctx.get());
-  return ok == 1 ? X509_V_OK : X509_STORE_CTX_get_error(ctx.get());
+  return x509::verify(leaf, untrusted, {root}, {}).error;
 }
 
 }  // namespace tlsmatrix::testutil

@@ -8,9 +8,9 @@
 #include "harness/certs/cert_factory.h"
 #include "harness/certs/milvus_layout.h"
 #include "harness/io/utc_time.h"
-#include "harness/validate/cert_inspect.h"
 #include "harness/validate/deployment_checks.h"
 #include "harness/validate/static_checks.h"
+#include "harness/x509/facts.h"
 
 namespace tlsmatrix::validate {
 namespace {
@@ -227,7 +227,7 @@ TEST(ValidateChecks, ValidityWindow) {
   const auto& rs = out.results();
   ASSERT_EQ(rs.size(), 3u) << dump(rs);
   EXPECT_EQ(rs[0].severity, Severity::error);
-  EXPECT_NE(rs[0].message.find("expired on " + readable_utc(not_after(set.get("server").cert.get()))),
+  EXPECT_NE(rs[0].message.find("expired on " + readable_utc(x509::not_after(set.get("server").cert.get()))),
             std::string::npos) << rs[0].message;
   EXPECT_EQ(rs[1].severity, Severity::error);
   EXPECT_NE(rs[1].message.find("not valid until"), std::string::npos) << rs[1].message;

@@ -1,4 +1,4 @@
-#include "harness/io/strict_yaml.h"
+#include "harness/yaml/strict_yaml.h"
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>

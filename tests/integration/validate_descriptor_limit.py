@@ -9,14 +9,9 @@ import subprocess
 import sys
 import tempfile
 
-TLSMATRIX = os.environ.get("TLSMATRIX", "build/tlsmatrix")
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import TLSMATRIX, Checks  # noqa: E402
+check = Checks(verbose=True)
 
 
 with tempfile.TemporaryDirectory() as work:
@@ -43,5 +38,5 @@ with tempfile.TemporaryDirectory() as work:
             check("fails with" not in r.stdout,
                   f"ulimit -n {limit}: no handshake finding printed against the files")
 
-print(f"{len(failures)} failed" if failures else "all passed")
-sys.exit(1 if failures else 0)
+print(f"{len(check.failures)} failed" if check.failures else "all passed")
+sys.exit(1 if check.failures else 0)

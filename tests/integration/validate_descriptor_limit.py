@@ -4,6 +4,7 @@ a finding about the user's files: it either judges them (exit 0 for a sound set)
 not (exit 2, "harness error", naming the limit). Before the fix, `ulimit -n 12` gave exit 1 with
 "fails with harness_error" and a grpc-core "timeout" reported as errors against the files."""
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -30,6 +31,9 @@ with tempfile.TemporaryDirectory() as work:
         said = (r.stdout + r.stderr).strip().splitlines()
         if r.returncode == 0:
             check("✗" not in r.stdout, f"ulimit -n {limit}: exit 0 and no error line")
+            # A binary that printed nothing would pass the line above: the verdict must be there.
+            check(re.search(r"\b0 errors: passed", r.stdout), f"ulimit -n {limit}: exit 0 says "
+                  "'0 errors: passed'", r.stdout)
         else:
             check(r.returncode == 2, f"ulimit -n {limit}: exit 0 or 2, got {r.returncode}: "
                   + " | ".join(said[-3:]))

@@ -48,6 +48,16 @@ struct BenchOptions {
   bool keys_given = false, modes_given = false, tls_given = false;
 };
 
+// Whose cost the layer measures, for the head line of every output.
+std::string layer_cost(handshake::Layer layer) {
+  switch (layer) {
+    case handshake::Layer::tls: return "";
+    case handshake::Layer::grpc_server: return " (server cost: one unary gRPC call per new connection)";
+    case handshake::Layer::grpc_client: return " (client cost: a new gRPC channel per handshake)";
+  }
+  return "";
+}
+
 double load_average() {
   double load[1];
   return getloadavg(load, 1) == 1 ? load[0] : -1;
@@ -82,7 +92,13 @@ void check_target_flags(const BenchOptions& o) {
     }
     return;
   }
-  if (o.layer == "grpc") throw InputError("--target: only the tls layer can measure an external server");
+  if (o.layer == "grpc" || o.layer == "grpc-client") {
+    throw InputError("--target: the grpc-client layer measures the harness's own gRPC client against "
+                     "its own server; use --layer grpc-server (or tls) for an external server");
+  }
+  if (o.layer == "grpc-server" && o.resume) {
+    throw InputError("--resume: the grpc-server layer measures full handshakes only");
+  }
   if (o.keys_given) {
     throw InputError("--keys: not with --target: the target's certificate decides the key type "
                      "(the row says which it is)");
@@ -158,7 +174,7 @@ int run_bench_command(const BenchOptions& o) {
                            settings.concurrency);
   reports::BenchRunInfo info;
   info.started = iso8601_utc(std::chrono::system_clock::now());
-  info.layer = o.layer;
+  info.layer = std::string(handshake::to_string(settings.layer)) + layer_cost(settings.layer);
   info.target = o.target.empty() ? "in-process on 127.0.0.1" : o.target;
   info.cores = cores;
   info.processes = processes;
@@ -206,8 +222,10 @@ int run_bench_command(const BenchOptions& o) {
     }
   } else {
     for (const auto& c : configurations(o)) {
-      std::string why = settings.layer == handshake::Layer::grpc
+      std::string why = settings.layer == handshake::Layer::grpc_client
                             ? handshake::grpc_layer_unsupported(c)
+                        : settings.layer == handshake::Layer::grpc_server
+                            ? handshake::grpc_server_layer_unsupported(c)
                             : std::string();
       if (why.empty()) {
         configs.push_back(c);
@@ -294,8 +312,13 @@ void add_bench_command(CLI::App& app, Action& action) {
       "Exit 0: every handshake completed; 1: handshakes failed, were refused or timed out, or\n"
       "the target did not verify; 2: bad input, or the target could not be reached (at the start\n"
       "or because it went away during the run: nothing valid was measured).");
-  cmd->add_option("--layer", opts->layer, "tls: raw OpenSSL over TCP; grpc: a new gRPC channel per handshake, until one RPC completes")
-      ->check(CLI::IsMember({"tls", "grpc"}))
+  cmd->add_option("--layer", opts->layer,
+                  "tls: raw OpenSSL over TCP. grpc-server: what a gRPC server pays per new "
+                  "connection: a lean client (OpenSSL + nghttp2, ALPN h2) handshakes, sends the "
+                  "HTTP/2 preface and one unary Health/Check call, reads the answer, closes. "
+                  "grpc-client (alias grpc): what a client pays when it churns channels: a new "
+                  "gRPC C-core channel per handshake, until one RPC completes")
+      ->check(CLI::IsMember({"tls", "grpc-server", "grpc-client", "grpc"}))
       ->capture_default_str();
   cmd->add_option("--modes", opts->modes, "Milvus tlsMode values to measure: 1 server auth, 2 mutual")
       ->delimiter(',')

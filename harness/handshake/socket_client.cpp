@@ -13,6 +13,7 @@
 #include <cstring>
 #include <optional>
 
+#include "harness/handshake/grpc_h2_call.h"
 #include "harness/io/duration_text.h"
 #include "harness/io/input_error.h"
 #include "harness/net/host_port.h"
@@ -282,7 +283,22 @@ HandshakeOutcome SocketHandshaker::handshake(SSL_SESSION* session, ossl::SslSess
     }
   };
 
-  if (options_.confirm && tls13 && seen.cert_requested) {
+  if (options_.grpc_call) {
+    if (alpn_len != 2 || std::memcmp(alpn, "h2", 2) != 0) {
+      out.error = "the server did not select ALPN h2: no gRPC call possible";
+      return out;
+    }
+    H2CallResult call = grpc_health_check_h2(
+        ssl.get(), options_.authority, [&](int err) { return deadline.wait_ssl(sock.fd, err); },
+        [&](int err, int saved_errno) { return server_ended(err, saved_errno, seen); });
+    if (call.timed_out) return expired("gRPC call");
+    if (!call.ok) {
+      out.refused = call.refused;
+      out.error = std::move(call.error);
+      return out;
+    }
+    answered = true;
+  } else if (options_.confirm && tls13 && seen.cert_requested) {
     if (options_.h2_preface && alpn_len == 2 && std::memcmp(alpn, "h2", 2) == 0) {
       const std::string& preface = probe::h2_client_preface();
       for (;;) {

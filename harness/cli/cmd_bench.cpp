@@ -16,6 +16,7 @@
 #include "harness/certs/pem_io.h"
 #include "harness/cli/commands.h"
 #include "harness/handshake/bench_run.h"
+#include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
 #include "harness/io/utc_time.h"
 #include "reports/bench_report.h"
@@ -285,6 +286,40 @@ int run_bench_command(const BenchOptions& o) {
   return failures ? kExitMismatch : kExitOk;
 }
 
+struct MergeOptions {
+  std::vector<std::string> files;
+  std::string json;
+};
+
+int run_bench_merge(const MergeOptions& o) {
+  const reports::ReportPaths report_paths = reports::report_paths_from(o.json, "", "", "");
+  reports::check_report_paths(report_paths);
+  std::vector<std::string> texts;
+  for (const auto& f : o.files) texts.push_back(io::read_file(f));
+  handshake::MergedBench merged = handshake::merge_bench_json(o.files, texts);
+  std::cout << reports::bench_merge_text(merged) << std::flush;
+  reports::write_reports(report_paths, {.json = [&] { return reports::bench_merge_json(merged); }});
+  for (const auto& r : merged.rows) {
+    if (r.failed > 0 || r.handshakes == 0) return kExitMismatch;
+  }
+  return kExitOk;
+}
+
+void add_bench_merge(CLI::App& bench, Action& action) {
+  auto opts = std::make_shared<MergeOptions>();
+  auto* cmd = bench.add_subcommand(
+      "merge",
+      "Combine several bench --json results (one per load machine, e.g. the pods of the\n"
+      "Kubernetes Indexed Job in deploy/bench/) into one load: rows of the same configuration\n"
+      "and target add their handshakes and rates (the loads ran side by side); latency\n"
+      "percentiles come from the merged histograms, never an average of percentiles.\n"
+      "Exit 0: merged, every handshake completed; 1: some failed or a row has none;\n"
+      "2: a file is missing or not a bench --json result with histograms.");
+  cmd->add_option("files", opts->files, "bench --json files")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--json", opts->json, "write the merged results as JSON to this file");
+  cmd->callback([opts, &action] { action = [opts] { return run_bench_merge(*opts); }; });
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app, Action& action) {
@@ -369,7 +404,10 @@ void add_bench_command(CLI::App& app, Action& action) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--json", opts->json, "write the results as JSON to this file");
   cmd->add_option("--html", opts->html, "write a self-contained HTML page with charts to this file");
+  add_bench_merge(*cmd, action);
   cmd->callback([opts, cmd, &action] {
+    // `bench merge` set its own action (CLI11 runs the subcommand's callback first).
+    if (cmd->get_subcommand("merge")->parsed()) return;
     opts->keys_given = cmd->count("--keys") > 0;
     opts->modes_given = cmd->count("--modes") > 0;
     opts->tls_given = cmd->count("--tls") > 0;

@@ -308,11 +308,12 @@ int run_bench_merge(const MergeOptions& o) {
 void add_bench_merge(CLI::App& bench, Action& action) {
   auto opts = std::make_shared<MergeOptions>();
   auto* cmd = bench.add_subcommand(
-      "merge",
-      "Combine several bench --json results (one per load machine, e.g. the pods of the\n"
-      "Kubernetes Indexed Job in deploy/bench/) into one load: rows of the same configuration\n"
-      "and target add their handshakes and rates (the loads ran side by side); latency\n"
-      "percentiles come from the merged histograms, never an average of percentiles.\n"
+      "merge", "Combine bench --json results from several load machines into one load");
+  cmd->footer(
+      "Rows of the same configuration and target add their handshakes, failures and rates\n"
+      "(the loads ran side by side, e.g. the pods of the Kubernetes Indexed Job in\n"
+      "deploy/bench/); p50/p90/p99 come from the merged latency histograms, so they equal\n"
+      "those of one run over the pooled samples, never an average of percentiles.\n"
       "Exit 0: merged, every handshake completed; 1: some failed or a row has none;\n"
       "2: a file is missing or not a bench --json result with histograms.");
   cmd->add_option("files", opts->files, "bench --json files")->required()->check(CLI::ExistingFile);

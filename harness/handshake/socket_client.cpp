@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -50,13 +51,25 @@ Endpoint resolve_endpoint(std::string_view host_port, std::chrono::milliseconds 
   return ep;
 }
 
+namespace {
+
+// A server that refuses us closes the connection while we may still write (the HTTP/2 preface,
+// a gRPC request): that is EPIPE on this connection, counted as a refusal, not SIGPIPE ending
+// the benchmark. Only the in-process server ignored it before; a --target run has none.
+void ignore_sigpipe() { ::signal(SIGPIPE, SIG_IGN); }
+
+}  // namespace
+
 SocketHandshaker::SocketHandshaker(SSL_CTX* ctx, Endpoint endpoint, std::chrono::milliseconds timeout)
     : ctx_(ctx), endpoint_(std::move(endpoint)) {
   options_.timeout = timeout;
+  ignore_sigpipe();
 }
 
 SocketHandshaker::SocketHandshaker(SSL_CTX* ctx, Endpoint endpoint, SocketOptions options)
-    : ctx_(ctx), endpoint_(std::move(endpoint)), options_(std::move(options)) {}
+    : ctx_(ctx), endpoint_(std::move(endpoint)), options_(std::move(options)) {
+  ignore_sigpipe();
+}
 
 namespace {
 

@@ -77,6 +77,38 @@ def main():
         finally:
             serve.terminate()
             serve.wait(10)
+
+        # A TLS server that selects h2 and then never speaks HTTP/2 (openssl s_server, no
+        # -www): every call ends at --timeout, counted as failed, none as done; the run ends
+        # by --duration plus the 1 s grace (a hang guard with slack, not a speed assertion).
+        ss = subprocess.Popen(["openssl", "s_server", "-accept", "127.0.0.1:0", "-cert",
+                               f"{ca}/server.pem", "-key", f"{ca}/server.key", "-alpn", "h2",
+                               "-tls1_3", "-num_tickets", "0"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              errors="replace")
+        try:
+            port = None
+            for _ in range(50):
+                line = ss.stdout.readline()
+                if line.startswith("ACCEPT"):
+                    port = line.strip().rsplit(":", 1)[1]
+                    break
+            check(port is not None, "s_server did not start")
+            threading.Thread(target=ss.stdout.read, daemon=True).start()
+            import time
+            start = time.monotonic()
+            rc, text, doc = bench(tmp, "silent-h2", "--target", f"127.0.0.1:{port}", "--trust",
+                                  f"{ca}/ca.pem", "--server-name", "localhost", "--layer",
+                                  "grpc-server", "--timeout", "0.5")
+            elapsed = time.monotonic() - start
+            check(rc == 1, f"silent-h2: exit {rc}, want 1")
+            rows = doc["results"]
+            check(len(rows) == 1 and rows[0]["handshakes"] == 0, f"silent-h2: {rows}")
+            check("gRPC call timed out" in text, "silent-h2: the timeout is not the reason")
+            check(elapsed < 0.4 + 1 + 20, f"silent-h2: took {elapsed:.1f} s")
+        finally:
+            ss.kill()
+            ss.wait(10)
     return check.finish("bench_grpc_server")
 
 

@@ -154,9 +154,8 @@ class Prober {
   ProbeReport run() {
     PlaintextResult pt = check_plaintext_h2(o_.endpoint, o_.timeout);
     if (pt.status == PlaintextResult::Status::connect_failed) {
-      // net::resolve's own wording tells a name that never became an address from a refused port.
-      const bool unresolved =
-          pt.error.rfind("cannot resolve ", 0) == 0 || pt.error.rfind("resolving ", 0) == 0;
+      // A name that never became an address is told from a refused port by the typed flag.
+      const bool unresolved = pt.unresolved;
       add("tcp_connect", Severity::error, "TCP connection to " + r_.endpoint, pt.error,
           unresolved ? "check the host name (DNS or /etc/hosts on this machine), or give the "
                        "server's IP address"

@@ -213,6 +213,46 @@ const Finding* find_check(const ProbeReport& r, const std::string& id) {
   return nullptr;
 }
 
+// A port nothing listens on: bound, then closed.
+int refused_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// A name that never became an address is told from a refused port by a typed flag on the
+// connection (before: by matching the start of net::resolve's message), and only it is told to
+// check the host name.
+TEST(ProbeRun, AnUnresolvedNameIsToldFromARefusedPortByItsKind) {
+  const auto deadline = [] { return Deadline(std::chrono::milliseconds(3000)); };
+  ConnectResult name = connect_tcp(net::parse_host_port("nosuch.invalid:1"), deadline());
+  EXPECT_FALSE(name.socket);
+  EXPECT_TRUE(name.unresolved) << name.error;
+  const std::string refused = "127.0.0.1:" + std::to_string(refused_port());
+  ConnectResult port = connect_tcp(net::parse_host_port(refused), deadline());
+  EXPECT_FALSE(port.socket);
+  EXPECT_FALSE(port.unresolved) << port.error;
+
+  for (const auto& [target, hint] :
+       {std::pair<std::string, std::string>{"nosuch.invalid:1", "check the host name"},
+        {refused, "is the server running"}}) {
+    ProbeOptions o;
+    o.endpoint = net::parse_host_port(target);
+    o.timeout = std::chrono::milliseconds(3000);
+    ProbeReport r = run_probe(std::move(o));
+    const Finding* c = find_check(r, "tcp_connect");
+    ASSERT_NE(c, nullptr) << target;
+    EXPECT_EQ(c->severity, Severity::error) << target;
+    EXPECT_EQ(c->fix.rfind(hint, 0), 0u) << target << ": " << c->fix;
+  }
+}
+
 TEST(ProbeRun, InfersModeOneAndReadsTheChain) {
   CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_NONE);

@@ -2,6 +2,15 @@
 
 namespace tlsmatrix::findings {
 
+Finding make(std::string id, Severity s, std::string message, std::string fix) {
+  Finding f;
+  f.id = std::move(id);
+  f.severity = s;
+  f.message = std::move(message);
+  f.fix = std::move(fix);
+  return f;
+}
+
 std::string_view to_string(Severity s, const SeverityWords& words) {
   switch (s) {
     case Severity::ok: return words.ok;

@@ -30,6 +30,9 @@ struct Finding {
   std::vector<std::string> profiles;
 };
 
+// A finding with what every one has; the caller adds its title, reason, file or profiles.
+Finding make(std::string id, Severity s, std::string message, std::string fix);
+
 // Each command names the severities in its own words, as its reports always have: validate says
 // ok / warning / error, probe pass / warn / fail (its JSON "status").
 struct SeverityWords {

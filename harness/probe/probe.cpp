@@ -37,12 +37,8 @@ constexpr const char* kRequireHint =
 // One check of the probe: what was checked (`title`), what was seen, how to fix it.
 Finding check(std::string id, Severity s, std::string title, std::string detail,
               std::string hint = {}, std::optional<Reason> reason = std::nullopt) {
-  Finding f;
-  f.id = std::move(id);
-  f.severity = s;
+  Finding f = findings::make(std::move(id), s, std::move(detail), std::move(hint));
   f.title = std::move(title);
-  f.message = std::move(detail);
-  f.fix = std::move(hint);
   f.reason = reason;
   return f;
 }

@@ -28,12 +28,8 @@ std::vector<Finding> merge_profiles(std::vector<Finding> per_profile,
 
 void Findings::push(std::string check, Severity s, std::string file, std::string message,
                     std::string fix) {
-  Finding f;
-  f.id = std::move(check);
-  f.severity = s;
+  Finding f = findings::make(std::move(check), s, std::move(message), std::move(fix));
   f.file = std::move(file);
-  f.message = std::move(message);
-  f.fix = std::move(fix);
   results_.push_back(std::move(f));
 }
 

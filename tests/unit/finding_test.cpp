@@ -11,12 +11,7 @@ namespace {
 using findings::Finding;
 using findings::Severity;
 
-Finding make(std::string id, Severity s) {
-  Finding f;
-  f.id = std::move(id);
-  f.severity = s;
-  return f;
-}
+Finding make(std::string id, Severity s) { return findings::make(std::move(id), s, "", ""); }
 
 TEST(Finding, CountsEverySeverityOnce) {
   const std::vector<Finding> all{make("a", Severity::ok), make("b", Severity::warning),

@@ -7,22 +7,15 @@
 #include "harness/runner/server_stack_notes.h"
 #include "harness/validate/profile_rules.h"
 #include "harness/verdict/profile.h"
+#include "tests/unit/cert_test_util.h"
 
 namespace tlsmatrix {
 namespace {
 
 TEST(ProfileFacts, ACnOnlyNameIsRefusedInTheProfilesOwnWords) {
-  CertSpec ca;
-  ca.name = "ca";
-  ca.cn = "CA";
-  ca.ca = true;
-  ca.key_type = KeyType::ec_p256;
-  CertSpec leaf;
-  leaf.name = "server";
-  leaf.issuer = "ca";
+  CertSpec leaf = testutil::spec("server", "ca");
   leaf.cn = "localhost";  // the name only in the CN
-  leaf.key_type = KeyType::ec_p256;
-  CertSet set = build_cert_set({ca, leaf});
+  CertSet set = build_cert_set({testutil::spec("ca", "", true), leaf});
   int never = 0;
   for (const ClientProfile& p : client_profiles()) {
     validate::NameJudgement j =

@@ -7,7 +7,7 @@
 #include "harness/runner/server_stack_notes.h"
 #include "harness/validate/profile_rules.h"
 #include "harness/verdict/profile.h"
-#include "tests/unit/cert_test_util.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix {
 namespace {

@@ -18,9 +18,9 @@
 #include "harness/probe/probe.h"
 #include "harness/probe/profile_check.h"
 #include "harness/probe/tls_attempt.h"
-#include "reports/probe_console.h"
-#include "reports/probe_json.h"
-#include "reports/text_util.h"
+#include "reports/common/text_util.h"
+#include "reports/probe/probe_console.h"
+#include "reports/probe/probe_json.h"
 
 namespace tlsmatrix::probe {
 namespace {

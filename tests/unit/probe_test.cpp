@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "harness/certs/cert_factory.h"
+#include "harness/ossl/tls_alert.h"
 #include "harness/probe/cert_info.h"
 #include "harness/probe/endpoint.h"
 #include "harness/probe/h2_frames.h"
@@ -39,9 +40,9 @@ TEST(ProbeH2, ClassifiesReplies) {
 }
 
 TEST(ProbeTls, NamesAlertsIncludingTls13Ones) {
-  EXPECT_EQ(alert_name(116), "certificate required");
-  EXPECT_EQ(alert_name(48), "unknown CA");
-  EXPECT_EQ(alert_name(40), "handshake failure");
+  EXPECT_EQ(ossl::alert_name(116), "certificate required");
+  EXPECT_EQ(ossl::alert_name(48), "unknown CA");
+  EXPECT_EQ(ossl::alert_name(40), "handshake failure");
 }
 
 // A CA, a server leaf for localhost/127.0.0.1, a CN-only leaf, an expired leaf, a client leaf.

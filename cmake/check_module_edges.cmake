@@ -7,7 +7,7 @@
 # is read; each #include "harness/..." or "reports/..." must name a file in the module's own
 # folder or in the folder of a module it declares. Any .h or .cpp under harness/ or reports/
 # outside every module's folder is an error too, so new code cannot slip past the check.
-# Each offence is one line, e.g.
+# The declared dependencies must not form a cycle. Each offence is one line, e.g.
 #   harness/x509/foo.cpp:12: x509 may not include runner (declared deps: ossl io)
 # and the exit status is 1. Plain CMake, so the build needs nothing else.
 
@@ -52,6 +52,46 @@ foreach(name IN LISTS modules)
     endif()
   endforeach()
 endforeach()
+
+# Edges point one way: peel off modules whose dependencies are all peeled off; what is left
+# holds a cycle, and one is named.
+set(left ${modules})
+while(left)
+  set(peeled "")
+  foreach(name IN LISTS left)
+    set(ready TRUE)
+    foreach(dep IN LISTS DEPS_OF_${name})
+      if(NOT dep STREQUAL name AND dep IN_LIST left)
+        set(ready FALSE)
+        break()
+      endif()
+    endforeach()
+    if(ready)
+      list(APPEND peeled ${name})
+    endif()
+  endforeach()
+  if(NOT peeled)
+    # Every module left has a dependency left: walk them until one repeats.
+    list(GET left 0 at)
+    set(path "")
+    while(NOT at IN_LIST path)
+      list(APPEND path ${at})
+      foreach(dep IN LISTS DEPS_OF_${at})
+        if(NOT dep STREQUAL at AND dep IN_LIST left)
+          set(at ${dep})
+          break()
+        endif()
+      endforeach()
+    endwhile()
+    list(FIND path ${at} first)
+    list(SUBLIST path ${first} -1 cycle)
+    list(APPEND cycle ${at})
+    string(REPLACE ";" " -> " cycle_text "${cycle}")
+    list(APPEND errors "${MANIFEST}: modules depend on each other: ${cycle_text}")
+    break()
+  endif()
+  list(REMOVE_ITEM left ${peeled})
+endwhile()
 
 # Code outside every module's folder.
 file(GLOB_RECURSE all_sources RELATIVE "${ROOT}"
@@ -111,7 +151,8 @@ if(errors)
     message(NOTICE "${e}")
   endforeach()
   list(LENGTH errors count)
-  message(FATAL_ERROR "${count} module edge error(s): include only the modules a module declares "
-                      "(its DEPS in harness/CMakeLists.txt, reports/CMakeLists.txt), or declare the "
-                      "edge there if it belongs in the architecture")
+  message(FATAL_ERROR "${count} module edge error(s): a module includes only the modules it "
+                      "declares (its DEPS in harness/CMakeLists.txt, reports/CMakeLists.txt, "
+                      "harness/cli/CMakeLists.txt), and those point one way; declare an edge "
+                      "there only if it belongs in the architecture")
 endif()

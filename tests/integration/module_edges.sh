@@ -2,8 +2,8 @@
 # The module-edge check (cmake/check_module_edges.cmake) that every build runs: the tree passes
 # it with the build's own manifest, and it fails, naming file, line and the edge, on trees that
 # break the rules: an include of an undeclared module (in a small tree and in a copy of the real
-# one), a file outside every module's folder, an include of a folder that is no module, and a
-# manifest that declares a module that does not exist.
+# one), a file outside every module's folder, an include of a folder that is no module, a
+# manifest that declares a module that does not exist, and modules that depend on each other.
 set -euo pipefail
 src=${TLSMATRIX_SOURCE_DIR:?TLSMATRIX_SOURCE_DIR must point at the source tree}
 build=${TLSMATRIX_BUILD_DIR:?TLSMATRIX_BUILD_DIR must point at the build tree}
@@ -24,7 +24,7 @@ expect_line() {
 
 [ -f "$manifest" ] || fail "$manifest: the build wrote no manifest"
 
-# 1. The real tree keeps to its declared edges.
+# 1. The real tree keeps to its declared edges, and they point one way.
 run_check "$src" "$manifest"
 [ "$rc" -eq 0 ] || fail "the source tree fails its own check: $(cat "$out/log")"
 
@@ -69,7 +69,19 @@ expect_line "harness/stray/s.h: in no module's folder (declare its folder with t
 expect_line "harness/x509/uses_stray.cpp:1: x509 includes harness/stray/s.h, which is in no module"
 expect_line "$t/manifest.txt: yaml declares nosuch, which is no module"
 
-# 5. A copy of the real tree, checked with the real manifest, with one back-edge added.
+# 5. Declared dependencies that go round: named as a cycle.
+cat > "$t/cycle.txt" <<'EOF'
+ossl|harness/ossl|
+io|harness/io|
+x509|harness/x509|ossl io runner
+runner|harness/runner|x509
+EOF
+rm -r "$t/harness/stray" "$t/harness/x509/uses_stray.cpp"
+run_check "$t" "$t/cycle.txt"
+[ "$rc" -ne 0 ] || fail "a dependency cycle passed the check"
+expect_line "$t/cycle.txt: modules depend on each other: x509 -> runner -> x509"
+
+# 6. A copy of the real tree, checked with the real manifest, with one back-edge added.
 mkdir -p "$out/real"
 cp -r "$src/harness" "$src/reports" "$out/real/"
 echo '#include "harness/runner/runner.h"' >> "$out/real/harness/verdict/reason.cpp"

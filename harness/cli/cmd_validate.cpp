@@ -93,7 +93,7 @@ int run_validate(const ValidateOptions& o) {
   reports::check_report_paths(report_paths);
   validate::DeploymentInput input = build_input(o);
   validate::LoadedDeployment files = validate::load_deployment(input);
-  std::vector<validate::CheckResult> results = validate::run_static_checks(input, files);
+  std::vector<validate::Finding> results = validate::run_static_checks(input, files);
   silence_grpc_logging();
   for (auto& r : validate::run_dynamic_check(input, files, kHandshakeTimeout)) {
     results.push_back(std::move(r));
@@ -108,7 +108,7 @@ int run_validate(const ValidateOptions& o) {
       input.tls_mode, input.profiles.empty() ? validate::profile_names() : input.profiles,
       file_traits(certs(files.server_pem), certs(files.ca_pem), certs(files.client_pem)));
 
-  const validate::Summary summary = validate::summarize(results);
+  const findings::Counts summary = findings::count(results);
   const bool warnings_fail = o.fail_on_warning && summary.warnings > 0;
   const int code = summary.errors > 0 || warnings_fail ? kExitMismatch : kExitOk;
   const double ms =
@@ -118,7 +118,7 @@ int run_validate(const ValidateOptions& o) {
   // JSON always carries them.
   bool handshake_failed = false;
   for (const auto& r : results) {
-    handshake_failed |= r.check == "handshake" && r.severity != validate::Severity::ok;
+    handshake_failed |= r.id == "handshake" && r.severity != validate::Severity::ok;
   }
   if (handshake_failed) {
     for (const auto& n : notes) std::cout << "  note: " << n << "\n";

@@ -19,6 +19,9 @@ struct CellResult {
   Verdict actual;
   std::string detail;         // what both ends said, for humans
   bool match = false;
+  // The real handshake and the engine disagreed about pass/fail (classify's CellVerdict): a
+  // harness bug, noted in the run's notes whatever the detail quotes.
+  bool disagreement = false;
   double duration_ms = 0;
   // Set (with actual = fail harness_error) when the harness's environment stopped the cell, e.g.
   // "out of file descriptors (ulimit -n 64)": the cell has no verdict.

@@ -228,6 +228,7 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
   CellVerdict v = classify(obs);
   cell.actual = v.verdict;
   cell.detail = v.detail;
+  cell.disagreement = v.disagreement;
   cell.match = cell.actual == cell.expected;
   // A connection that failed while the process was short of descriptors may have failed for
   // that alone (the client's socket(), the server's accept(), gRPC's own wakeup descriptors),
@@ -342,7 +343,7 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   // A disagreement between the real handshake and the engine is a harness bug even when the
   // cell happens to match: say so where every report shows it.
   for (const auto& c : run.cells) {
-    if (c.detail.find(kDisagreementMarker) != std::string::npos) {
+    if (c.disagreement) {
       run.notes.push_back(std::string(kDisagreementMarker) + " in " + c.scenario + " mode " +
                           std::to_string(c.mode) + " " + c.profile + ": " + c.detail);
     }

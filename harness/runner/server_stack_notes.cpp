@@ -125,9 +125,12 @@ std::vector<ServerCaveat> caveats_for(int mode, std::string_view profile, const 
   if (any_client) {
     return {ServerCaveat::tls12_in_mode2, ServerCaveat::no_ca_names, ServerCaveat::client_cert_checks};
   }
-  // The harness's clients all negotiate TLS 1.3, so no cell meets tls12_in_mode2. Only crypto/tls
-  // withholds a certificate the CertificateRequest's CA names do not cover.
-  if (profile == "go" && files.client_cert_outside_ca_names) out.push_back(ServerCaveat::no_ca_names);
+  // The harness's clients all negotiate TLS 1.3, so no cell meets tls12_in_mode2. Only a stack
+  // that withholds a certificate the CertificateRequest's CA names do not cover meets no_ca_names.
+  const ClientProfile* p = find_profile(profile);
+  if (p != nullptr && p->withholds_cert_outside_ca_names && files.client_cert_outside_ca_names) {
+    out.push_back(ServerCaveat::no_ca_names);
+  }
   if ((files.client_key_weak && client_loads_weak_keys(profile)) ||
       files.client_key_usage_without_signature) {
     out.push_back(ServerCaveat::client_cert_checks);

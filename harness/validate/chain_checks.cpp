@@ -45,11 +45,11 @@ std::string failure_text(const x509::VerifyResult& r) {
 
 void check_server_chain_to_trust(const CertFile& server, const CertFile& trust,
                                  const std::vector<std::string>& profiles, Findings& out) {
-  std::vector<CheckResult> per_profile;
+  std::vector<Finding> per_profile;
   for (const auto& profile : profiles) {
     x509::VerifyResult r = verify_chain(server, trust, accepts_partial_chain(profile));
-    CheckResult c;
-    c.check = "server.chain_to_trust";
+    Finding c;
+    c.id = "server.chain_to_trust";
     c.file = server.name();
     c.profiles = {profile};
     if (r.ok()) {
@@ -86,8 +86,8 @@ void check_server_chain_to_ca(const CertFile& server, const CertFile& ca, Severi
     out.ok("server.chain_to_ca", server.name(), "verifies to " + ca.name() + " (" + ca_setting + ")");
     return;
   }
-  CheckResult c;
-  c.check = "server.chain_to_ca";
+  Finding c;
+  c.id = "server.chain_to_ca";
   c.severity = if_broken;
   c.file = server.name();
   c.message = "does not verify to " + ca.name() + " (" + ca_setting + "): " + failure_text(r) +

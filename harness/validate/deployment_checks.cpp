@@ -168,7 +168,7 @@ bool check_mode(const DeploymentInput& in, const LoadedDeployment& f, Findings& 
 
 }  // namespace
 
-std::vector<CheckResult> run_static_checks(const DeploymentInput& in, const LoadedDeployment& f) {
+std::vector<Finding> run_static_checks(const DeploymentInput& in, const LoadedDeployment& f) {
   Findings out;
   if (!check_mode(in, f, out)) return out.take();
 

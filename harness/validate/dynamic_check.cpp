@@ -44,7 +44,7 @@ std::string fix_for(Reason r, const DeploymentInput& in, const std::string& chec
 
 }  // namespace
 
-std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const LoadedDeployment& f,
+std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDeployment& f,
                                            std::chrono::milliseconds timeout) {
   const bool tls = uses_tls(in.tls_mode);
   if (tls && (!f.server_pem || !f.server_key)) return {};
@@ -52,9 +52,10 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
   if (!tls && !f.trust && !f.client_pem && !f.client_key) return {};
   const CertFile* trust = f.trust ? &*f.trust : (tls && f.ca_pem ? &*f.ca_pem : nullptr);
   if (tls && trust == nullptr) {
-    return {{"handshake", Severity::warning, "",
-             "not tried: the client has nothing to trust (no --trust and no caPemPath)",
-             "pass --trust with the file clients trust", {}}};
+    Findings out;
+    out.warning("handshake", "", "not tried: the client has nothing to trust (no --trust and no caPemPath)",
+                "pass --trust with the file clients trust");
+    return out.take();
   }
 
   CertSet set;
@@ -132,7 +133,7 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
     }
     for (auto& fut : batch) results.push_back(fut.get());
   }
-  std::vector<CheckResult> per_profile;
+  std::vector<Finding> per_profile;
   const std::string client_words =
       client_cert ? "presenting " + f.client_pem->name() : "no client certificate";
   const std::string setup =
@@ -158,8 +159,8 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
     }
   }
   for (auto& cell : results) {
-    CheckResult c;
-    c.check = "handshake";
+    Finding c;
+    c.id = "handshake";
     c.profiles = {cell.profile};
     if (cell.actual.outcome == Outcome::pass) {
       c.message = setup + ": handshake and one RPC succeeded";

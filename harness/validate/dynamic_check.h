@@ -16,7 +16,7 @@ namespace tlsmatrix::validate {
 // in mode 2 it presents --client-pem when given (pymilvus rule 3), otherwise nothing (rule 2).
 // In a plaintext mode the server is plaintext, as Milvus's would be, and a client is tried only
 // when it was given TLS files: it connects with TLS (and fails with tls_to_plaintext).
-std::vector<CheckResult> run_dynamic_check(const DeploymentInput& input,
+std::vector<Finding> run_dynamic_check(const DeploymentInput& input,
                                            const LoadedDeployment& files,
                                            std::chrono::milliseconds timeout);
 

@@ -36,11 +36,11 @@ void check_server_name(const CertFile& server, const std::string& server_name,
   const std::string add_san = "reissue " + server.name() + " with subjectAltName = " +
                               (net::is_ip_literal(server_name) ? "IP:" : "DNS:") + server_name +
                               (gen.empty() ? "" : " (or make a new set with it: `" + gen + "`)");
-  std::vector<CheckResult> per_profile;
+  std::vector<Finding> per_profile;
   for (const auto& profile : profiles) {
     NameJudgement j = judge_server_name(profile, server.leaf(), server_name);
-    CheckResult c;
-    c.check = "server.name";
+    Finding c;
+    c.id = "server.name";
     c.file = server.name();
     c.profiles = {profile};
     const std::string quoted = "'" + server_name + "'";

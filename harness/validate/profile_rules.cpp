@@ -27,8 +27,7 @@ bool accepts_partial_chain(std::string_view profile) {
 }
 
 std::string profile_cn_rejection(std::string_view profile) {
-  if (profile == "go") return "x509: certificate relies on legacy Common Name field, use SANs instead";
-  return "the name is not in the certificate's subjectAltName";
+  return profile_or_throw(profile).cn_only_rejection;
 }
 
 NameJudgement judge_server_name(std::string_view profile, X509* leaf,

@@ -119,18 +119,10 @@ constexpr std::array kTable{
     Row{std::nullopt, When::always, nullptr, "see the detail and the static checks above", nullptr},
 };
 
-// How advice names a profile's stack. Keyed by profile name; the rules themselves (CN fallback,
-// which anchors count) come from the ClientProfile.
+// How advice names a profile's stack: the profile's own words, like its rules (CN fallback,
+// which anchors count).
 std::string stack_name(const ClientProfile& p) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kNames{{
-      {"grpc-core", "gRPC C-core (pymilvus)"},
-      {"go", "Go"},
-      {"node", "Node"},
-  }};
-  for (const auto& [name, words] : kNames) {
-    if (name == p.name) return std::string(words);
-  }
-  return p.name;
+  return p.short_stack.empty() ? p.name : p.short_stack;
 }
 
 bool applies(When when, const ClientProfile* p, const AdviceContext& c) {

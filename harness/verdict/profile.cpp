@@ -20,6 +20,7 @@ std::vector<ClientProfile> make_profiles() {
   ClientProfile core;
   core.name = "grpc-core";
   core.stack = "gRPC C-core 1.51 with OpenSSL 3 (pymilvus, C++)";
+  core.short_stack = "gRPC C-core (pymilvus)";
   core.names = {.cn_fallback = CnFallback::no_san,
                 .ip_match = IpNameMatch::any_san_text,
                 .dns_name_checks_all_sans = true,
@@ -34,6 +35,7 @@ std::vector<ClientProfile> make_profiles() {
   ClientProfile go;
   go.name = "go";
   go.stack = "grpc-go with Go 1.19 crypto/x509 (Milvus Go SDK)";
+  go.short_stack = "Go";
   go.names = {.cn_fallback = CnFallback::never,
               .ip_match = IpNameMatch::ip_san_only,
               .dns_name_checks_all_sans = false,
@@ -44,6 +46,8 @@ std::vector<ClientProfile> make_profiles() {
   go.reject_sha1_signatures = true;
   go.leaf_key_usage_checked = false;
   go.own_cert_security_level = 0;
+  go.cn_only_rejection = "x509: certificate relies on legacy Common Name field, use SANs instead";
+  go.withholds_cert_outside_ca_names = true;
   out.push_back(go);
 
   // grpc-js on Node 20 (Milvus Node SDK): tls.checkServerIdentity (CN only when there is no
@@ -51,6 +55,7 @@ std::vector<ClientProfile> make_profiles() {
   ClientProfile node;
   node.name = "node";
   node.stack = "grpc-js on Node 20 (Milvus Node SDK)";
+  node.short_stack = "Node";
   node.names = {.cn_fallback = CnFallback::no_dns_san,
                 .ip_match = IpNameMatch::ip_san_only,
                 .dns_name_checks_all_sans = false,

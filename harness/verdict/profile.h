@@ -17,6 +17,7 @@ namespace tlsmatrix {
 struct ClientProfile {
   std::string name;   // grpc-core, go, node
   std::string stack;  // what it stands for, for reports
+  std::string short_stack;  // how advice names it in a sentence: "Go", "gRPC C-core (pymilvus)"
   NameRules names;
   // Any trusted certificate is an anchor (X509_V_FLAG_PARTIAL_CHAIN / Go's root pool); without
   // it a CA-signed leaf given as the only root fails (Node: UNABLE_TO_VERIFY_LEAF_SIGNATURE).
@@ -38,6 +39,12 @@ struct ClientProfile {
   // secure context), not only when it is sent to a server that asks for a certificate (C-core:
   // OpenSSL's extra chain certificates, so a mode-1 connection never notices).
   bool own_chain_checked_at_load = false;
+  // How the stack words its refusal of a server name found only in the certificate's CN (what a
+  // user of that stack sees in its error).
+  std::string cn_only_rejection = "the name is not in the certificate's subjectAltName";
+  // It sends no client certificate whose issuer the server's CertificateRequest CA names leave
+  // out (Go's crypto/tls); the others send theirs anyway and let the server decide.
+  bool withholds_cert_outside_ca_names = false;
   // The real gRPC C-core client runs the handshake itself (SslCredentials); other profiles run
   // this engine inside the handshake as the certificate verifier.
   bool native_grpc_core = false;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "harness/findings/finding.h"
+
 namespace tlsmatrix::reports {
 
 // The --help of validate's and probe's --junit and --markdown.
@@ -17,30 +19,17 @@ inline constexpr const char* kCheckMarkdownHelp =
     "also append a Markdown summary with a table of the checks to this file (created if "
     "missing; appends, as GitHub's $GITHUB_STEP_SUMMARY expects)";
 
-// inconclusive: the command could not settle the check (probe: its own side stopped a
-// handshake); never shown as passed.
-enum class CheckState { ok, warning, failed, inconclusive };
-
-struct CheckLine {
-  std::string name;     // the testcase name: the check's id and what it is about, one line
-  CheckState state = CheckState::ok;
-  std::string message;  // what was found
-  std::string fix;      // what to do about it; empty when ok
-};
-
 struct CheckReport {
   std::string command;  // "validate", "probe"
   std::string title;    // one line saying what was checked
   std::string started;  // ISO 8601 UTC; empty if unknown
   double duration_ms = 0;
-  std::vector<CheckLine> checks;
+  // Listed by findings::display_name, with findings::message_with_reason as the finding.
+  std::vector<findings::Finding> checks;
   std::vector<std::string> notes;
   bool warnings_fail = false;  // --fail-on-warning: a warning fails the job like an error
 
-  int errors() const;
-  int warnings() const;
   int failures() const;  // errors, plus warnings when they fail
-  int inconclusive() const;
 };
 
 // <testsuites name="tlsmatrix"><testsuite name="tlsmatrix COMMAND"> with a <testcase

@@ -18,17 +18,7 @@ CheckReport probe_check_report(const probe::ProbeReport& report, std::string sta
   out.started = std::move(started);
   out.duration_ms = duration_ms;
   out.warnings_fail = warnings_fail;
-  for (const auto& c : report.checks) {
-    CheckLine line;
-    line.name = c.id + ": " + c.title;
-    line.state = c.status == probe::CheckStatus::fail           ? CheckState::failed
-                 : c.status == probe::CheckStatus::warn         ? CheckState::warning
-                 : c.status == probe::CheckStatus::inconclusive ? CheckState::inconclusive
-                                                                : CheckState::ok;
-    line.message = c.reason ? std::string(to_string(*c.reason)) + ": " + c.detail : c.detail;
-    line.fix = c.hint;
-    out.checks.push_back(std::move(line));
-  }
+  out.checks = report.checks;
   return out;
 }
 

@@ -9,7 +9,7 @@ namespace tlsmatrix::reports {
 
 namespace {
 
-using probe::CheckStatus;
+using findings::Severity;
 
 std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
   std::string out;
@@ -17,15 +17,15 @@ std::string join(const std::vector<std::string>& items, const char* sep = ", ") 
   return out;
 }
 
-std::string mark(CheckStatus s, const ConsoleOptions& o) {
-  const char* sym = s == CheckStatus::pass   ? (o.ascii ? "ok" : "✓")
-                    : s == CheckStatus::fail ? (o.ascii ? "XX" : "✗")
-                    : s == CheckStatus::warn ? "!"
+std::string mark(Severity s, const ConsoleOptions& o) {
+  const char* sym = s == Severity::ok   ? (o.ascii ? "ok" : "✓")
+                    : s == Severity::error ? (o.ascii ? "XX" : "✗")
+                    : s == Severity::warning ? "!"
                                              : "?";
   if (!o.color) return sym;
-  const char* code = s == CheckStatus::pass   ? "32"
-                     : s == CheckStatus::fail ? "31"
-                     : s == CheckStatus::warn ? "33"
+  const char* code = s == Severity::ok   ? "32"
+                     : s == Severity::error ? "31"
+                     : s == Severity::warning ? "33"
                                               : "35";
   return std::string("\033[") + code + "m" + sym + "\033[0m";
 }
@@ -118,22 +118,23 @@ std::string render_probe_console(const probe::ProbeReport& r, const ConsoleOptio
   }
 
   w.raw() << "\n  checks\n";
-  for (const probe::Check& c : r.checks) {
-    w.para("    " + mark(c.status, o) + " ", c.title, 6);
-    if (!c.detail.empty()) w.para("      ", c.detail, 6);
-    if (!c.hint.empty()) fix_lines(w, c.hint);
+  for (const findings::Finding& c : r.checks) {
+    w.para("    " + mark(c.severity, o) + " ", c.title, 6);
+    if (!c.message.empty()) w.para("      ", c.message, 6);
+    if (!c.fix.empty()) fix_lines(w, c.fix);
   }
 
+  const findings::Counts n = findings::count(r.checks);
   std::string result;
   if (r.passed()) {
     result = "all checks passed";
-  } else if (r.failures() > 0) {
-    result = plural(r.failures(), "check") + " failed";
-    if (r.inconclusive() > 0) result += ", " + std::to_string(r.inconclusive()) + " inconclusive";
+  } else if (n.errors > 0) {
+    result = plural(n.errors, "check") + " failed";
+    if (n.inconclusive > 0) result += ", " + std::to_string(n.inconclusive) + " inconclusive";
   } else {
-    result = plural(r.inconclusive(), "check") + " inconclusive: the probe could not tell";
+    result = plural(n.inconclusive, "check") + " inconclusive: the probe could not tell";
   }
-  if (r.warnings() > 0) result += ", " + plural(r.warnings(), "warning");
+  if (n.warnings > 0) result += ", " + plural(n.warnings, "warning");
   w.raw() << "\n  result: " << result << "\n";
   return w.str();
 }

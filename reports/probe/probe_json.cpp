@@ -1,5 +1,6 @@
 #include "reports/probe/probe_json.h"
 
+#include "reports/common/finding_json.h"
 #include "reports/common/json_out.h"
 
 namespace tlsmatrix::reports {
@@ -51,29 +52,16 @@ std::string probe_json(const probe::ProbeReport& r) {
   }
   w.end_array();
   w.key("checks").begin_array();
-  for (const auto& c : r.checks) {
-    w.begin_object()
-        .member("id", c.id)
-        .member("status", probe::to_string(c.status))
-        .member("title", c.title)
-        .member("detail", c.detail)
-        .member("hint", c.hint);
-    w.key("reason");
-    if (c.reason) {
-      w.value(to_string(*c.reason));
-    } else {
-      w.null();
-    }
-    w.end_object();
-  }
+  for (const auto& c : r.checks) write_finding(w, c, kProbeFindingJson);
   w.end_array();
+  const findings::Counts n = findings::count(r.checks);
   w.member("passed", r.passed())
       .key("summary")
       .begin_object()
       .member("checks", static_cast<std::int64_t>(r.checks.size()))
-      .member("failed", r.failures())
-      .member("warnings", r.warnings())
-      .member("inconclusive", r.inconclusive())
+      .member("failed", n.errors)
+      .member("warnings", n.warnings)
+      .member("inconclusive", n.inconclusive)
       .end_object();
   w.end_object();
   return w.take();

@@ -10,10 +10,8 @@
 namespace tlsmatrix::reports {
 
 // `title`: the header line validate prints ("tlsmatrix validate: tlsMode 2 (from ...), ...").
-// A check's name is its id, the file it is about and the profiles it holds for, e.g.
-// "validity (tls/server.pem)" or "server_name [go]".
 CheckReport validate_check_report(std::string title,
-                                  const std::vector<validate::CheckResult>& results,
+                                  const std::vector<validate::Finding>& results,
                                   const std::vector<std::string>& notes, std::string started,
                                   double duration_ms, bool warnings_fail);
 

@@ -2,6 +2,7 @@
 
 #include "harness/io/utc_time.h"
 #include "harness/validate/profile_rules.h"
+#include "reports/common/finding_json.h"
 #include "reports/common/json_out.h"
 
 namespace tlsmatrix::reports {
@@ -14,7 +15,7 @@ std::optional<std::string> path_text(const std::optional<std::filesystem::path>&
 }  // namespace
 
 std::string validate_json(const validate::DeploymentInput& input,
-                          const std::vector<validate::CheckResult>& results,
+                          const std::vector<validate::Finding>& results,
                           const std::vector<std::string>& notes, int exit_code,
                           double duration_ms) {
   JsonWriter w;
@@ -39,19 +40,10 @@ std::string validate_json(const validate::DeploymentInput& input,
       .end_object();
 
   w.key("checks").begin_array();
-  for (const auto& r : results) {
-    w.begin_object()
-        .member("check", r.check)
-        .member("severity", validate::to_string(r.severity))
-        .member("file", r.file)
-        .member("message", r.message)
-        .member("fix", r.fix)
-        .member("profiles", r.profiles)
-        .end_object();
-  }
+  for (const auto& r : results) write_finding(w, r, kValidateFindingJson);
   w.end_array();
   w.member("notes", notes);
-  const validate::Summary s = validate::summarize(results);
+  const findings::Counts s = findings::count(results);
   w.key("summary")
       .begin_object()
       .member("ok", s.ok)

@@ -13,7 +13,7 @@ namespace tlsmatrix::reports {
 //  "file","message","fix","profiles"}],"notes":[...],"summary":{"ok","warnings","errors"},
 //  "exit_code","duration_ms"}
 std::string validate_json(const validate::DeploymentInput& input,
-                          const std::vector<validate::CheckResult>& results,
+                          const std::vector<validate::Finding>& results,
                           const std::vector<std::string>& notes, int exit_code,
                           double duration_ms);
 

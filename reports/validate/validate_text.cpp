@@ -9,6 +9,7 @@ const char* mark(Severity s) {
     case Severity::ok: return "✓";
     case Severity::warning: return "!";
     case Severity::error: return "✗";
+    case Severity::inconclusive: return "?";
   }
   return "?";
 }
@@ -19,17 +20,13 @@ std::string plural(int n, const char* one, const char* many) {
 
 }  // namespace
 
-std::string render_text(const std::vector<CheckResult>& results) {
+std::string render_text(const std::vector<Finding>& results) {
   std::string out;
   for (const auto& r : results) {
     out += "  ";
     out += mark(r.severity);
     out += " ";
-    if (!r.profiles.empty()) {
-      out += "[";
-      for (std::size_t i = 0; i < r.profiles.size(); ++i) out += (i ? "," : "") + r.profiles[i];
-      out += "] ";
-    }
+    if (!r.profiles.empty()) out += "[" + findings::profile_list(r) + "] ";
     if (!r.file.empty()) out += r.file + ": ";
     out += r.message;
     out += "\n";
@@ -38,7 +35,7 @@ std::string render_text(const std::vector<CheckResult>& results) {
   return out;
 }
 
-std::string summary_line(const Summary& s) {
+std::string summary_line(const findings::Counts& s) {
   return "validate: " + plural(s.ok, "ok", "ok") + ", " + plural(s.warnings, "warning", "warnings") +
          ", " + plural(s.errors, "error", "errors") + ": " +
          (s.errors > 0 ? "FAILED" : (s.warnings > 0 ? "passed with warnings" : "passed"));

@@ -9,8 +9,8 @@
 
 namespace tlsmatrix::validate {
 
-std::string render_text(const std::vector<CheckResult>& results);
+std::string render_text(const std::vector<Finding>& results);
 // "validate: 12 ok, 1 warning, 0 errors: passed"
-std::string summary_line(const Summary& s);
+std::string summary_line(const findings::Counts& s);
 
 }  // namespace tlsmatrix::validate

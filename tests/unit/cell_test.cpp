@@ -7,6 +7,7 @@
 #include "harness/certs/cert_factory.h"
 #include "harness/io/input_error.h"
 #include "harness/runner/runner.h"
+#include "harness/verdict/classify.h"
 #include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix {
@@ -278,6 +279,29 @@ TEST_F(CellTest, ASetThatCannotBeBuiltStopsTheRunNamingItsFile) {
         << e.what();
   }
   EXPECT_EQ(cells, 0);
+}
+
+// A harness disagreement is a typed flag carried from classify through run_cell, not found by
+// searching the cell's detail: a certificate whose CN is the marker's text, in a detail that
+// quotes it, is no harness bug. Before, the run added a "HARNESS DISAGREEMENT in ..." note here.
+TEST_F(CellTest, ADetailQuotingTheDisagreementMarkerIsNoDisagreement) {
+  Scenario s = valid_scenario();
+  s.name = "unit-marker-cn";
+  s.certs[1].cn = std::string(kDisagreementMarker);
+  s.certs[1].not_after = -1h;
+  s.expect[1].verdict = Verdict{Outcome::fail, Reason::server_cert_expired};
+  RunOptions options;
+  options.modes = {1};
+  options.profiles = {"go"};
+  options.jobs = 1;
+  RunResult run = run_scenarios({s}, options);
+  ASSERT_EQ(run.cells.size(), 1u);
+  const CellResult& cell = run.cells[0];
+  ASSERT_NE(cell.detail.find(kDisagreementMarker), std::string::npos) << cell.detail;
+  EXPECT_FALSE(cell.disagreement) << cell.detail;
+  for (const auto& note : run.notes) {
+    EXPECT_EQ(note.find(std::string(kDisagreementMarker) + " in"), std::string::npos) << note;
+  }
 }
 
 }  // namespace

@@ -255,9 +255,20 @@ TEST(CheckReport, WarningsFailOnlyWhenAskedAndTextIsEscaped) {
   CheckReport r;
   r.command = "validate";
   r.title = "tlsmatrix validate: tlsMode 2";
-  r.checks = {{"config", CheckState::ok, "tlsMode 2", ""},
-              {"validity (a|b.pem)", CheckState::warning, "expires <soon> & then", "reissue"},
-              {"server.key_matches", CheckState::failed, "not the key\nof it", "use the right one"}};
+  using findings::Severity;
+  const auto finding = [](std::string id, Severity s, std::string message, std::string fix,
+                          std::string file) {
+    findings::Finding f;
+    f.id = std::move(id);
+    f.severity = s;
+    f.message = std::move(message);
+    f.fix = std::move(fix);
+    f.file = std::move(file);
+    return f;
+  };
+  r.checks = {finding("config", Severity::ok, "tlsMode 2", "", ""),
+              finding("validity", Severity::warning, "expires <soon> & then", "reissue", "a|b.pem"),
+              finding("server.key_matches", Severity::error, "not the key\nof it", "use the right one", "")};
   const auto count = [](const std::string& text, const std::string& what) {
     std::size_t n = 0;
     for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -296,12 +307,12 @@ TEST(CheckReport, WarningsFailOnlyWhenAskedAndTextIsEscaped) {
 TEST(CheckReport, InconclusiveProbeCheckIsNeverShownAsPassed) {
   probe::ProbeReport report;
   report.endpoint = "127.0.0.1:1";
-  report.checks.push_back({"unrelated_ca_rejected", probe::CheckStatus::inconclusive,
+  report.checks.push_back({"unrelated_ca_rejected", probe::Severity::inconclusive,
                            "a client certificate from an unrelated CA is turned away",
-                           "the probe's own client stopped the handshake", "", std::nullopt});
+                           "the probe's own client stopped the handshake", "", std::nullopt, {}, {}});
   const CheckReport checks = probe_check_report(report, "", 1.0, /*warnings_fail=*/false);
   ASSERT_EQ(checks.checks.size(), 1u);
-  EXPECT_EQ(checks.checks[0].state, CheckState::inconclusive);
+  EXPECT_EQ(checks.checks[0].severity, findings::Severity::inconclusive);
   const std::string xml = render_check_junit(checks);
   EXPECT_NE(xml.find("<error "), std::string::npos) << xml;
   EXPECT_NE(xml.find("errors=\"1\""), std::string::npos) << xml;

@@ -19,8 +19,8 @@
 #include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
 #include "harness/io/utc_time.h"
-#include "reports/bench_report.h"
-#include "reports/write_reports.h"
+#include "reports/bench/bench_report.h"
+#include "reports/common/write_reports.h"
 
 namespace tlsmatrix::cli {
 

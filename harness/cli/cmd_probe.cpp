@@ -14,10 +14,10 @@
 #include "harness/io/utc_time.h"
 #include "harness/net/host_port.h"
 #include "harness/probe/probe.h"
-#include "reports/check_lists.h"
-#include "reports/probe_console.h"
-#include "reports/probe_json.h"
-#include "reports/write_reports.h"
+#include "reports/common/write_reports.h"
+#include "reports/probe/probe_checks.h"
+#include "reports/probe/probe_console.h"
+#include "reports/probe/probe_json.h"
 
 namespace tlsmatrix::cli {
 

@@ -17,8 +17,8 @@
 #include "harness/scenario/catalogue_location.h"
 #include "harness/scenario/scenario_loader.h"
 #include "harness/verdict/profile.h"
-#include "reports/console_table.h"
-#include "reports/write_reports.h"
+#include "reports/run/run_console.h"
+#include "reports/run/run_reports.h"
 
 namespace tlsmatrix::cli {
 

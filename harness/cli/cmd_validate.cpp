@@ -16,10 +16,10 @@
 #include "harness/validate/dynamic_check.h"
 #include "harness/validate/milvus_config.h"
 #include "harness/validate/profile_rules.h"
-#include "harness/validate/report_text.h"
-#include "reports/check_lists.h"
-#include "reports/validate_json.h"
-#include "reports/write_reports.h"
+#include "reports/common/write_reports.h"
+#include "reports/validate/validate_checks.h"
+#include "reports/validate/validate_json.h"
+#include "reports/validate/validate_text.h"
 
 namespace tlsmatrix::cli {
 

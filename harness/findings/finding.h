@@ -1,6 +1,6 @@
 // One finding of a command that runs named checks (`validate`, `probe`): what was checked, how it
 // came out, what was seen and what to do about it. Both commands, their JUnit and Markdown forms
-// (reports/check_report.h), their JSON (reports/finding_json.h) and the exporter's metrics read
+// (reports/common/check_report.h), their JSON (reports/common/finding_json.h) and the exporter's metrics read
 // this one type, so a severity is counted, named and written one way.
 #pragma once
 

@@ -19,8 +19,8 @@
 #include "harness/io/input_error.h"
 #include "harness/net/host_port.h"
 #include "harness/net/resolve.h"
+#include "harness/ossl/tls_alert.h"
 #include "harness/probe/h2_frames.h"
-#include "harness/probe/tls_attempt.h"
 
 namespace tlsmatrix::handshake {
 
@@ -136,7 +136,7 @@ bool unreachable_errno(int err) {
 }
 
 std::string alert_text(int description) {
-  return "alert " + std::to_string(description) + " (" + probe::alert_name(description) + ")";
+  return "alert " + std::to_string(description) + " (" + ossl::alert_name(description) + ")";
 }
 
 // Why the server's side of a connection ended, once OpenSSL reported an error: the alert it

@@ -14,6 +14,7 @@
 
 #include "harness/certs/key_pool.h"
 #include "harness/endpoints/tls_files.h"
+#include "harness/io/list_text.h"
 #include "harness/io/utc_time.h"
 #include "harness/runner/cell_setup.h"
 #include "harness/runner/descriptors.h"
@@ -70,15 +71,6 @@ void parallel_for(int n, int jobs, const std::function<void(int)>& fn) {
   worker();
   for (auto& t : threads) t.join();
   if (error) std::rethrow_exception(error);
-}
-
-std::string join_names(const std::vector<std::string>& names) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
-    out += names[i];
-  }
-  return out;
 }
 
 std::string fix_hint(Reason reason, const Scenario& s) {
@@ -382,12 +374,12 @@ std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scen
         }
       }
       std::string text;
-      if (!accepted.empty()) text = "accepted by " + join_names(accepted);
+      if (!accepted.empty()) text = "accepted by " + io::join_and(accepted);
       std::string hints;
       bool first = true;
       for (const auto& [reason, names] : rejected) {
         text += first ? (text.empty() ? "rejected by " : ", rejected by ") : ", ";
-        text += join_names(names) + " (" + std::string(to_string(reason)) + ")";
+        text += io::join_and(names) + " (" + std::string(to_string(reason)) + ")";
         first = false;
         auto it = by_name.find(cells[i].scenario);
         std::string hint = it == by_name.end() ? "" : fix_hint(reason, *it->second);

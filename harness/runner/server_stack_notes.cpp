@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "harness/endpoints/tls_files.h"
+#include "harness/io/list_text.h"
 #include "harness/runner/cell_setup.h"
 #include "harness/verdict/profile.h"
 #include "harness/x509/facts.h"
@@ -45,15 +46,6 @@ bool client_loads_weak_keys(std::string_view profile) {
 std::vector<std::string> texts(const std::set<ServerCaveat>& caveats) {
   std::vector<std::string> out;
   for (ServerCaveat c : caveats) out.push_back(caveat_text(c));
-  return out;
-}
-
-std::string join_and(const std::vector<std::string>& names) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
-    out += names[i];
-  }
   return out;
 }
 
@@ -189,7 +181,6 @@ std::vector<std::string> serve_caveat_notes(int mode, const FileTraits& files) {
   return texts({c.begin(), c.end()});
 }
 
-
 std::vector<std::string> milvus_server_notes(const std::vector<Scenario>& scenarios, const std::vector<int>& modes,
                                              const std::vector<std::string>& profiles) {
   const std::string milvus = "milvus";
@@ -211,9 +202,9 @@ std::vector<std::string> milvus_server_notes(const std::vector<Scenario>& scenar
       }
       if (theirs.empty()) continue;
       std::vector<std::string> gives, here;
-      for (const auto& [verdict, names] : theirs) gives.push_back(verdict + " to " + join_and(names));
+      for (const auto& [verdict, names] : theirs) gives.push_back(verdict + " to " + io::join_and(names));
       for (const auto& [verdict, names] : ours) {
-        here.push_back(ours.size() == 1 ? verdict : verdict + " for " + join_and(names));
+        here.push_back(ours.size() == 1 ? verdict : verdict + " for " + io::join_and(names));
       }
       std::string text = "Milvus's Go proxy gives " + join_semi(gives) + "; the harness's server: " + join_semi(here);
       auto same = std::find_if(differences.begin(), differences.end(),
@@ -227,7 +218,7 @@ std::vector<std::string> milvus_server_notes(const std::vector<Scenario>& scenar
     for (const auto& [text, in_modes] : differences) {
       std::vector<std::string> numbers;
       for (int m : in_modes) numbers.push_back(std::to_string(m));
-      notes.push_back(s.name + (in_modes.size() == 1 ? ", mode " : ", modes ") + join_and(numbers) + ": " + text);
+      notes.push_back(s.name + (in_modes.size() == 1 ? ", mode " : ", modes ") + io::join_and(numbers) + ": " + text);
     }
   }
   return notes;

@@ -10,7 +10,7 @@
 #include "harness/handshake/bench_merge.h"
 #include "harness/handshake/latency_histogram.h"
 #include "harness/io/input_error.h"
-#include "reports/bench_report.h"
+#include "reports/bench/bench_report.h"
 
 namespace tlsmatrix {
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/findings/finding.h"
-#include "reports/finding_json.h"
+#include "reports/common/finding_json.h"
 
 namespace tlsmatrix {
 namespace {

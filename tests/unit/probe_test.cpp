@@ -12,15 +12,16 @@
 #include <thread>
 
 #include "harness/certs/cert_factory.h"
+#include "harness/ossl/tls_alert.h"
 #include "harness/probe/cert_info.h"
 #include "harness/probe/endpoint.h"
 #include "harness/probe/h2_frames.h"
 #include "harness/probe/probe.h"
 #include "harness/probe/profile_check.h"
 #include "harness/probe/tls_attempt.h"
-#include "reports/probe_console.h"
-#include "reports/probe_json.h"
-#include "reports/text_util.h"
+#include "reports/common/text_util.h"
+#include "reports/probe/probe_console.h"
+#include "reports/probe/probe_json.h"
 #include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix::probe {
@@ -40,9 +41,9 @@ TEST(ProbeH2, ClassifiesReplies) {
 }
 
 TEST(ProbeTls, NamesAlertsIncludingTls13Ones) {
-  EXPECT_EQ(alert_name(116), "certificate required");
-  EXPECT_EQ(alert_name(48), "unknown CA");
-  EXPECT_EQ(alert_name(40), "handshake failure");
+  EXPECT_EQ(ossl::alert_name(116), "certificate required");
+  EXPECT_EQ(ossl::alert_name(48), "unknown CA");
+  EXPECT_EQ(ossl::alert_name(40), "handshake failure");
 }
 
 // A CA, a server leaf for localhost/127.0.0.1, a CN-only leaf, an expired leaf, a client leaf.

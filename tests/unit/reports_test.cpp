@@ -16,17 +16,17 @@
 #include <vector>
 
 #include "harness/io/input_error.h"
-#include "reports/check_lists.h"
-#include "reports/check_report.h"
-#include "reports/console_table.h"
-#include "reports/json_out.h"
-#include "reports/json_writer.h"
-#include "reports/junit_writer.h"
-#include "reports/markdown_writer.h"
-#include "reports/markup_escape.h"
-#include "reports/summary.h"
-#include "reports/text_util.h"
-#include "reports/write_reports.h"
+#include "reports/common/check_report.h"
+#include "reports/common/json_out.h"
+#include "reports/common/markup_escape.h"
+#include "reports/common/text_util.h"
+#include "reports/probe/probe_checks.h"
+#include "reports/run/run_console.h"
+#include "reports/run/run_json.h"
+#include "reports/run/run_junit.h"
+#include "reports/run/run_markdown.h"
+#include "reports/run/run_reports.h"
+#include "reports/run/summary.h"
 #include "tests/unit/support/temp_dir.h"
 
 namespace tlsmatrix::reports {
@@ -302,7 +302,7 @@ TEST(CheckReport, WarningsFailOnlyWhenAskedAndTextIsEscaped) {
 }
 
 // A probe check its own side could not settle (an oversized chain) is never a passing testcase
-// or a ✅ row: JUnit counts it as an <error>, Markdown says inconclusive. Before, check_lists
+// or a ✅ row: JUnit counts it as an <error>, Markdown says inconclusive. Before, the check lists
 // mapped probe's `inconclusive` to ok.
 TEST(CheckReport, InconclusiveProbeCheckIsNeverShownAsPassed) {
   probe::ProbeReport report;

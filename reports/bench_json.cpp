@@ -1,7 +1,27 @@
+#include <cstdio>
+
+#include "harness/handshake/latency_histogram.h"
 #include "reports/bench_report.h"
 #include "reports/json_out.h"
 
 namespace tlsmatrix::reports {
+
+namespace {
+
+void write_latency_histogram(JsonWriter& w, const handshake::LatencyHistogram& h) {
+  // Bucket i: [2^(i/16), 2^((i+1)/16)) µs; only buckets with samples. `bench merge` adds them.
+  w.key("latency_histogram").begin_object();
+  w.member("scheme", "log2/16");
+  w.key("buckets").begin_array();
+  for (const auto& [i, n] : h.buckets()) {
+    w.begin_object().member("index", i).member("upper_us", handshake::LatencyHistogram::upper_us(i));
+    w.member("count", n).end_object();
+  }
+  w.end_array();
+  w.end_object();
+}
+
+}  // namespace
 
 std::string bench_json(const std::vector<BenchResult>& results, const BenchRunInfo& info) {
   JsonWriter w;
@@ -47,6 +67,7 @@ std::string bench_json(const std::vector<BenchResult>& results, const BenchRunIn
       w.begin_object().member("op", op.name).member("us", op.us).member("count", op.count).end_object();
     }
     w.end_array();
+    write_latency_histogram(w, handshake::histogram_of(l.latencies_us));
     w.member("cut_off", l.cut_off);
     w.member("target_lost", l.target_lost);
     if (!l.first_error.empty()) w.member("first_error", l.first_error);
@@ -73,6 +94,57 @@ std::string bench_json(const std::vector<BenchResult>& results, const BenchRunIn
   w.end_array();
   w.end_object();
   return w.take() + "\n";
+}
+
+std::string bench_merge_json(const handshake::MergedBench& merged) {
+  JsonWriter w;
+  w.begin_object();
+  w.member("tool", "tlsmatrix").member("version", TLSMATRIX_VERSION);
+  w.key("merged_from").begin_array();
+  for (const auto& f : merged.files) w.value(f);
+  w.end_array();
+  w.key("results").begin_array();
+  for (const auto& r : merged.rows) {
+    w.begin_object();
+    w.member("layer", r.layer).member("mode", r.mode).member("key", r.key).member("tls", r.tls);
+    w.member("resume", r.resume).member("target", r.target).member("runs", r.runs);
+    w.member("handshakes_per_s", r.handshakes_per_s);
+    w.member("p50_us", r.latency.percentile_us(50));
+    w.member("p90_us", r.latency.percentile_us(90));
+    w.member("p99_us", r.latency.percentile_us(99));
+    w.member("cpu_us_per_handshake", r.cpu_us_per_handshake);
+    w.member("handshakes", r.handshakes).member("failed", r.failed).member("cut_off", r.cut_off);
+    write_latency_histogram(w, r.latency);
+    w.key("errors").begin_array();
+    for (const auto& [reason, count] : r.errors) {
+      w.begin_object().member("reason", reason).member("count", count).end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  return w.take() + "\n";
+}
+
+std::string bench_merge_text(const handshake::MergedBench& merged) {
+  std::string out = "tlsmatrix bench merge: " + std::to_string(merged.files.size()) +
+                    " files; rates add, percentiles from the merged latency histograms\n\n";
+  char line[256];
+  std::snprintf(line, sizeof line, "%-44s %4s %9s %9s %9s %9s %8s\n", "configuration", "runs", "hs/s",
+                "p50 µs", "p90 µs", "p99 µs", "failed");
+  out += line;
+  for (const auto& r : merged.rows) {
+    std::string label = r.layer + " mode " + std::to_string(r.mode) + " " + r.key + " TLS" + r.tls +
+                        (r.resume ? " resumed" : " full");
+    std::snprintf(line, sizeof line, "%-44s %4d %9.0f %8.0f %8.0f %8.0f %8llu\n", label.c_str(), r.runs,
+                  r.handshakes_per_s, r.latency.percentile_us(50), r.latency.percentile_us(90),
+                  r.latency.percentile_us(99), static_cast<unsigned long long>(r.failed));
+    out += line;
+    out += "    target " + r.target + "\n";
+    for (const auto& [reason, count] : r.errors) out += "    " + std::to_string(count) + "x " + reason + "\n";
+  }
+  return out;
 }
 
 }  // namespace tlsmatrix::reports

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/handshake/bench_merge.h"
 #include "harness/handshake/bench_run.h"
 
 namespace tlsmatrix::reports {
@@ -59,5 +60,10 @@ std::string bench_load_warning(const BenchRunInfo& info);
 
 std::string bench_json(const std::vector<BenchResult>& results, const BenchRunInfo& info);
 std::string bench_html(const std::vector<BenchResult>& results, const BenchRunInfo& info);
+
+// `bench merge`: the merged rows as JSON (the same row fields as bench --json where they still
+// mean the same; percentiles from the merged histograms) and as a terminal table.
+std::string bench_merge_json(const handshake::MergedBench& merged);
+std::string bench_merge_text(const handshake::MergedBench& merged);
 
 }  // namespace tlsmatrix::reports

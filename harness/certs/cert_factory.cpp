@@ -1,9 +1,12 @@
 #include "harness/certs/cert_factory.h"
 
 #include <openssl/pem.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+#include <cstring>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -257,11 +260,20 @@ const EVP_MD* signing_digest(const CertSpec& spec, const EVP_PKEY* signer) {
                               "' (sha1, sha256, sha384, sha512)");
 }
 
-// PEM armour around random bytes. The first byte is not 0x30 (an ASN.1 SEQUENCE), so the DER
-// inside can never parse as a certificate, whatever the rest happens to be.
-std::string garbage_pem() {
+// PEM armour around bytes that are not a certificate. The bytes are SHA-256 in counter mode over
+// the certificate's name, not random: OpenSSL's words for them (which ASN.1 tag it tripped on)
+// reach the report, and two runs of one scenario must report the same. The first byte is not
+// 0x30 (an ASN.1 SEQUENCE), so the DER inside can never parse as a certificate.
+std::string garbage_pem(const std::string& name) {
   unsigned char bytes[384];
-  ossl::check(RAND_bytes(bytes, sizeof bytes) == 1, "drawing random bytes");
+  for (std::size_t block = 0; block * 32 < sizeof bytes; ++block) {
+    const std::string seed = "tlsmatrix garbage " + std::to_string(block) + " " + name;
+    unsigned char digest[32];
+    unsigned int len = 0;
+    ossl::check(EVP_Digest(seed.data(), seed.size(), digest, &len, EVP_sha256(), nullptr) == 1 && len == 32,
+                "hashing the garbage certificate's seed");
+    std::memcpy(bytes + block * 32, digest, std::min<std::size_t>(32, sizeof bytes - block * 32));
+  }
   bytes[0] = 0xA5;
   std::string b64(4 * ((sizeof bytes + 2) / 3) + 1, '\0');
   int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), bytes, sizeof bytes);
@@ -330,7 +342,7 @@ CertSet build_cert_set(const std::vector<CertSpec>& specs, KeyPool& pool,
       }
     }
     if (spec->garbage) {
-      out.cert_pem = garbage_pem();
+      out.cert_pem = garbage_pem(spec->name);
     } else {
       out.cert = make_cert(*spec, out.key.get(), issuer, now);
       out.cert_pem = to_pem(out.cert.get());

@@ -52,9 +52,17 @@ std::string describe_observation(const CellObservation& o) {
   std::string d = "client: ";
   d += std::string(status_name(o.status_code)) +
        (o.client_message.empty() ? "" : ": " + readable_status_message(o.client_message));
+  const bool engine_refuses = o.server_chain && !o.server_chain->ok();
+  const bool server_cert_refused =
+      o.status_code != 0 && (engine_refuses || (!o.engine_decides && client_refused_server_cert(o.client_message)));
   if (o.server_mode == 2) {
     d += "; server: ";
-    if (!o.server_check_called) {
+    if (server_cert_refused) {
+      // The cell is decided by the refusal of the server's certificate. Whether the server's own
+      // check had run by the time the client hung up is a race, and naming its result would make
+      // two runs of one cell report different things; what is certain is that it does not count.
+      d += "its check does not count, the server certificate was refused";
+    } else if (!o.server_check_called) {
       d += "no client certificate reached its check";
     } else if (o.server_x509_error == 0) {
       d += "client certificate accepted";

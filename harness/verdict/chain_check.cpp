@@ -58,6 +58,8 @@ ChainCheckResult check_chain(X509* leaf, const std::vector<X509*>& untrusted,
     if (result.error == X509_V_OK) result.error = X509_V_ERR_UNSPECIFIED;
     result.depth = X509_STORE_CTX_get_error_depth(ctx.get());
     result.subject = ossl::subject_text(X509_STORE_CTX_get_current_cert(ctx.get()));
+  } else if (STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get())) {
+    for (int i = 0; i < sk_X509_num(built); ++i) result.chain.push_back(ossl::up_ref(sk_X509_value(built, i)));
   }
   ERR_clear_error();
   return result;

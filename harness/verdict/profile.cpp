@@ -43,6 +43,7 @@ std::vector<ClientProfile> make_profiles() {
   go.reject_sha1_signatures = true;
   go.leaf_key_usage_checked = false;
   go.own_cert_security_level = 0;
+  go.withholds_cert_outside_ca_names = true;
   out.push_back(go);
 
   // grpc-js on Node 20 (Milvus Node SDK): tls.checkServerIdentity (CN only when there is no

@@ -38,6 +38,10 @@ struct ClientProfile {
   // secure context), not only when it is sent to a server that asks for a certificate (C-core:
   // OpenSSL's extra chain certificates, so a mode-1 connection never notices).
   bool own_chain_checked_at_load = false;
+  // Mode 2 with a server that names its CAs in the CertificateRequest (Milvus's): a certificate
+  // none of whose chain is issued by a named CA is not sent (Go's crypto/tls
+  // SupportsCertificate); the client answers with no certificate. C-core and Node send it anyway.
+  bool withholds_cert_outside_ca_names = false;
   // The real gRPC C-core client runs the handshake itself (SslCredentials); other profiles run
   // this engine inside the handshake as the certificate verifier.
   bool native_grpc_core = false;

@@ -29,7 +29,9 @@ std::string summary_line(const RunResult& run) {
   std::set<std::string> scenarios;
   std::set<int> modes;
   std::vector<std::string> profiles;  // in the run's order (grpc-core first), as the grid
+  std::vector<std::string> servers;
   for (const auto& c : run.cells) {
+    if (std::find(servers.begin(), servers.end(), c.server) == servers.end()) servers.push_back(c.server);
     scenarios.insert(c.scenario);
     modes.insert(c.mode);
     if (std::find(profiles.begin(), profiles.end(), c.profile) == profiles.end()) {
@@ -43,7 +45,8 @@ std::string summary_line(const RunResult& run) {
          " matched, " + std::to_string(run.mismatched()) + " mismatched" +
          (no_verdict > 0 ? ", " + std::to_string(no_verdict) + " of them harness errors (no verdict)" : "") + " (" +
          std::to_string(scenarios.size()) + " scenarios, modes " + join(modes) + ", profiles " +
-         join(profiles) + ") in " + secs;
+         join(profiles) +
+         (servers.size() == 1 && servers.front() == "harness" ? "" : ", servers " + join(servers)) + ") in " + secs;
 }
 
 }  // namespace tlsmatrix::reports

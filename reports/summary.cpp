@@ -49,4 +49,24 @@ std::string summary_line(const RunResult& run) {
          (servers.size() == 1 && servers.front() == "harness" ? "" : ", servers " + join(servers)) + ") in " + secs;
 }
 
+std::vector<std::string> real_clients_lines(const RunResult& run) {
+  std::vector<std::string> out;
+  if (!run.real_clients) return out;
+  const RealClientsResult& r = *run.real_clients;
+  for (const auto& s : r.stacks) {
+    if (s.ran) {
+      out.push_back(s.profile + ": " + s.stack + ": " + std::to_string(s.cells) + " cells, " +
+                    std::to_string(s.disagreements) + (s.disagreements == 1 ? " disagreement" : " disagreements"));
+    } else {
+      out.push_back(s.profile + ": skipped: " + s.note);
+    }
+  }
+  for (const auto& d : r.disagreements) {
+    out.push_back("DISAGREE " + d.scenario + " mode " + std::to_string(d.mode) + " " + d.profile +
+                  (d.server == "harness" ? "" : " @" + d.server) + ": predicted " + describe(d.predicted) +
+                  ", the real client: " + d.real + (d.message.empty() ? "" : " (" + d.message.substr(0, 160) + ")"));
+  }
+  return out;
+}
+
 }  // namespace tlsmatrix::reports

@@ -13,12 +13,15 @@
 
 #include "harness/cli/commands.h"
 #include "harness/io/input_error.h"
+#include "harness/runner/real_clients.h"
 #include "harness/runner/runner.h"
 #include "harness/scenario/catalogue_location.h"
 #include "harness/scenario/scenario_loader.h"
 #include "harness/verdict/profile.h"
 #include "reports/run/run_console.h"
 #include "reports/run/run_reports.h"
+#include "reports/run/summary.h"
+#include "harness/verdict/server_profile.h"
 
 namespace tlsmatrix::cli {
 
@@ -28,6 +31,8 @@ struct RunCliOptions {
   std::vector<std::string> paths;  // empty: the catalogue (harness/scenario/catalogue_location.h)
   std::vector<int> modes{0, 1, 2};
   std::vector<std::string> profiles;
+  std::vector<std::string> servers;
+  bool real_clients = false;
   std::string filter;
   int jobs = 0;
   double timeout_s = 5;
@@ -58,6 +63,7 @@ class Progress {
     char head[32];
     std::snprintf(head, sizeof head, ("\r[%" + width + "d/%d] ").c_str(), done, total);
     std::string line = head + cell.scenario + " mode " + std::to_string(cell.mode) + " " + cell.profile;
+    if (cell.server != kHarnessServer) line += " @" + cell.server;
     if (line.size() > 100) line.resize(100);
     std::cerr << line << "\033[K" << std::flush;
   }
@@ -93,6 +99,7 @@ int do_run(const RunCliOptions& o) {
   std::sort(ro.modes.begin(), ro.modes.end());
   ro.modes.erase(std::unique(ro.modes.begin(), ro.modes.end()), ro.modes.end());
   ro.profiles = o.profiles;
+  ro.servers = o.servers;
   ro.jobs = o.jobs;
   ro.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
   Progress progress;
@@ -100,8 +107,17 @@ int do_run(const RunCliOptions& o) {
   ro.on_note = [](const std::string& line) { std::cerr << line << "\n"; };
   RunResult run = run_scenarios(scenarios, ro);
   progress.clear();
+  if (o.real_clients) {
+    if (isatty(STDERR_FILENO) == 1) std::cerr << "running the real clients...\n";
+    run.real_clients = check_real_clients(scenarios, run, ro.timeout);
+  }
 
   reports::print_console_report(std::cout, run, reports::detect_console_options(STDOUT_FILENO));
+  if (run.real_clients) {
+    std::cout << "\nReal clients (" << (run.real_clients->clients_dir.empty() ? "none found" : run.real_clients->clients_dir)
+              << "):\n";
+    for (const auto& line : reports::real_clients_lines(run)) std::cout << "  " << line << "\n";
+  }
   std::cout.flush();
   reports::write_reports(run, report_paths);
   if (run.harness_errors() > 0) {
@@ -109,7 +125,8 @@ int do_run(const RunCliOptions& o) {
     std::cerr << "tlsmatrix: harness error: " << run.harness_error << "\n";
     return kExitBadInput;
   }
-  return run.mismatched() == 0 ? kExitOk : kExitMismatch;
+  const bool real_disagree = run.real_clients && !run.real_clients->disagreements.empty();
+  return run.mismatched() == 0 && !real_disagree ? kExitOk : kExitMismatch;
 }
 
 }  // namespace
@@ -136,6 +153,17 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--profiles", opts->profiles, "Client profiles, comma-separated (default: all)")
       ->delimiter(',')
       ->check(CLI::IsMember(names));
+  cmd->add_option("--servers", opts->servers,
+                  "Server profiles, comma-separated (default: harness): harness = the harness's own gRPC C++\n"
+                  "server; milvus = the same server set to decide as Milvus's Go proxy does (TLS 1.3 only\n"
+                  "in mode 2, CA names, Go's rules for client chains, weak server certificates served;\n"
+                  "docs/milvus-rules.md). Each cell runs with each server; reports show the server")
+      ->delimiter(',')
+      ->check(CLI::IsMember(server_profile_names()));
+  cmd->add_flag("--real-clients", opts->real_clients,
+                "Also run the real client stacks that are installed (python3-grpcio for grpc-core, go,\n"
+                "node) on every TLS cell (modes 1 and 2) beside the prediction, and list each cell where\n"
+                "they disagree (exit 1); a stack that is not installed is skipped with a note");
   cmd->add_option("--filter", opts->filter, "Only scenarios whose name matches this shell glob (e.g. 'name-*')");
   cmd->add_option("--jobs,-j", opts->jobs,
                   "Cells run in parallel (default: the number of cores; capped by ulimit -n)")

@@ -1,6 +1,7 @@
 // `tlsmatrix validate`: will these certificates work, with every client, in the configured
 // mode, and for how long? Static checks on the files, then a dynamic check with a real local
 // server and clients (harness/validate), then the report.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -11,7 +12,7 @@
 #include "harness/io/input_error.h"
 #include "harness/io/utc_time.h"
 #include "harness/runner/runner.h"
-#include "harness/runner/server_stack_notes.h"
+#include "harness/verdict/server_profile.h"
 #include "harness/validate/deployment_checks.h"
 #include "harness/validate/dynamic_check.h"
 #include "harness/validate/milvus_config.h"
@@ -37,6 +38,7 @@ struct ValidateOptions {
   std::string client_pem, client_key, trust, server_name;
   int warn_days = 30;
   std::vector<std::string> profiles;
+  std::vector<std::string> servers;
   std::string json, junit, markdown;
   bool fail_on_warning = false;
 };
@@ -72,6 +74,7 @@ validate::DeploymentInput build_input(const ValidateOptions& o) {
   in.server_name = o.server_name;
   in.warn_days = o.warn_days;
   in.profiles = o.profiles;
+  in.servers = o.servers;
   return in;
 }
 
@@ -82,6 +85,10 @@ std::string header(const validate::DeploymentInput& in) {
   out += ", profiles ";
   const auto& profiles = in.profiles.empty() ? validate::profile_names() : in.profiles;
   for (std::size_t i = 0; i < profiles.size(); ++i) out += (i ? "," : "") + profiles[i];
+  if (!in.servers.empty()) {
+    out += ", servers ";
+    for (std::size_t i = 0; i < in.servers.size(); ++i) out += (i ? "," : "") + in.servers[i];
+  }
   return out;
 }
 
@@ -99,15 +106,15 @@ int run_validate(const ValidateOptions& o) {
     results.push_back(std::move(r));
   }
 
-  // Where the dynamic check's server differs from Milvus's proxy for these files in this mode,
-  // so a reader can weigh it.
-  auto certs = [](const std::optional<validate::CertFile>& f) {
-    return f ? f->all() : std::vector<X509*>{};
-  };
-  const std::vector<std::string> notes = deployment_caveat_notes(
-      input.tls_mode, input.profiles.empty() ? validate::profile_names() : input.profiles,
-      file_traits(certs(files.server_pem), certs(files.ca_pem), certs(files.client_pem)));
-
+  // The handshake check ran with the harness's own server only: Milvus's proxy may decide
+  // differently, and the way to see it is one flag away.
+  const bool milvus_ran = std::find(input.servers.begin(), input.servers.end(), "milvus") != input.servers.end();
+  std::vector<std::string> notes;
+  if (!milvus_ran && input.tls_mode >= 1 && input.tls_mode <= 2) {
+    notes.push_back(
+        "the handshake check ran on the harness's own server (gRPC C++); Milvus's proxy (Go) "
+        "decides some files differently: add --servers harness,milvus to check with its rules too");
+  }
   const findings::Counts summary = findings::count(results);
   const bool warnings_fail = o.fail_on_warning && summary.warnings > 0;
   const int code = summary.errors > 0 || warnings_fail ? kExitMismatch : kExitOk;
@@ -239,6 +246,11 @@ void add_validate_command(CLI::App& app, Action& action) {
                   "client profiles to judge with, comma-separated (default: all)")
       ->delimiter(',')
       ->check(CLI::IsMember(validate::profile_names()));
+  cmd->add_option("--servers", opts->servers,
+                  "server profiles the handshake check runs with, comma-separated (default: "
+                  "harness): milvus decides as Milvus's Go proxy does (docs/milvus-rules.md)")
+      ->delimiter(',')
+      ->check(CLI::IsMember(server_profile_names()));
   cmd->add_flag("--fail-on-warning", opts->fail_on_warning,
                   "exit 1 when a check warns (e.g. a certificate expires within --warn-days), "
                   "not only when one fails");

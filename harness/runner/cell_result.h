@@ -2,6 +2,7 @@
 // runner produces and every report writer consumes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ struct CellResult {
   std::string summary;        // the scenario's one-line summary
   int mode = 0;
   std::string profile;        // client profile: grpc-core, go, node
+  std::string server = "harness";  // server profile: harness, milvus (server_profile.h)
   Verdict expected;
   Verdict actual;
   std::string detail;         // what both ends said, for humans
@@ -40,6 +42,31 @@ struct PortabilityNote {
   std::string text;  // "accepted by grpc-core and node, rejected by go: name only in the CN; ..."
 };
 
+// `run --real-clients`: the real client stacks run beside the prediction (real_clients.h).
+struct RealClientStack {
+  std::string profile;  // the client profile it checks: grpc-core, go, node
+  std::string stack;    // "Python grpcio 1.51.1 (/usr/bin/python3)", "go version go1.19.8 ..."
+  bool ran = false;     // false: skipped, `note` says why
+  std::string note;
+  int cells = 0;        // cells it was run on
+  int disagreements = 0;
+};
+
+struct RealClientDisagreement {
+  std::string scenario;
+  int mode = 0;
+  std::string profile, server;
+  Verdict predicted;
+  std::string real;     // "pass", "fail REASON", "fail (reason not named)"
+  std::string message;  // the real client's words
+};
+
+struct RealClientsResult {
+  std::string clients_dir;  // where the clients were found
+  std::vector<RealClientStack> stacks;
+  std::vector<RealClientDisagreement> disagreements;
+};
+
 struct RunResult {
   std::string tool = "tlsmatrix";
   std::string version;
@@ -49,6 +76,8 @@ struct RunResult {
   // Where the harness's server differs from Milvus's own, and similar caveats for the reader.
   std::vector<std::string> notes;
   double wall_ms = 0;
+  // Set by `run --real-clients`.
+  std::optional<RealClientsResult> real_clients;
   // Non-empty when cells are left without a verdict (harness_errors() > 0): the cause and the
   // way out, e.g. "out of file descriptors (ulimit -n 64); rerun with fewer --jobs or ...".
   std::string harness_error;

@@ -12,6 +12,7 @@
 #include "harness/io/utf8.h"
 #include "harness/scenario/scenario_schema.h"
 #include "harness/verdict/profile.h"
+#include "harness/verdict/server_profile.h"
 #include "harness/yaml/strict_yaml.h"
 
 namespace tlsmatrix {
@@ -132,8 +133,8 @@ Scenario parse_scenario(std::string_view yaml, const std::string& file) {
   if (const YNode* servers = Reader::find(root, "servers")) {
     const YNode& m = r.map(*servers, "servers");
     for (const auto& [k, v] : m.entries) {
-      if (!contains(kServerProfiles, k.value)) {
-        r.fail(k, "servers: unknown server profile '" + k.value + "'; allowed: " + join(kServerProfiles));
+      if (!contains(server_profile_names(), k.value)) {
+        r.fail(k, "servers: unknown server profile '" + k.value + "'; allowed: " + join(server_profile_names()));
       }
       s.server_expect[k.value] = schema::parse_server_overrides(r, v, "servers." + k.value, file);
     }

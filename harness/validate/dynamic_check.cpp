@@ -118,9 +118,15 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
   const std::vector<std::string>& profiles = in.profiles.empty() ? profile_names() : in.profiles;
   // One server and one client per profile, side by side as far as the descriptor limit has room
   // (descriptors.h: a starved cell can time out like a real failure); each cell owns its port.
-  std::vector<const ClientProfile*> to_run;
-  for (const auto& name : profiles) {
-    if (const ClientProfile* p = find_profile(name)) to_run.push_back(p);
+  struct Pair {
+    const ClientProfile* client;
+    const ServerProfile* server;
+  };
+  std::vector<Pair> to_run;
+  for (const ServerProfile* sp : pick_server_profiles(in.servers)) {
+    for (const auto& name : profiles) {
+      if (const ClientProfile* p = find_profile(name)) to_run.push_back({p, sp});
+    }
   }
   const std::size_t jobs = static_cast<std::size_t>(jobs_within_descriptors(static_cast<int>(to_run.size())));
   std::vector<CellResult> results;
@@ -128,7 +134,7 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
     std::vector<std::future<CellResult>> batch;
     for (std::size_t i = first; i < std::min(to_run.size(), first + jobs); ++i) {
       batch.push_back(std::async(std::launch::async, [&, p = to_run[i]] {
-        return run_cell(s, server, client, server_mode, *p, timeout);
+        return run_cell(s, server, client, server_mode, *p.client, timeout, kDescriptorWait, *p.server);
       }));
     }
     for (auto& fut : batch) results.push_back(fut.get());
@@ -151,7 +157,8 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
   if (starved) {
     for (auto& cell : results) {
       if (cell.actual.outcome == Outcome::pass) continue;
-      cell = run_cell(s, server, client, server_mode, *find_profile(cell.profile), timeout);
+      cell = run_cell(s, server, client, server_mode, *find_profile(cell.profile), timeout, kDescriptorWait,
+                      *find_server_profile(cell.server));
       if (cell.actual.reason == Reason::harness_error) {
         throw HarnessError("the handshake check for " + cell.profile + " could not run: " +
                            cell.detail + " (no verdict about these files; raise `ulimit -n` and run again)");
@@ -162,13 +169,17 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
     Finding c;
     c.id = "handshake";
     c.profiles = {cell.profile};
+    // With Milvus's server rules (--servers milvus) the server is named; the harness's own is
+    // the "local server" of every earlier report.
+    const std::string with_server =
+        cell.server == kHarnessServer ? setup : setup + ", the server deciding as the " + cell.server + " server profile";
     if (cell.actual.outcome == Outcome::pass) {
-      c.message = setup + ": handshake and one RPC succeeded";
+      c.message = with_server + ": handshake and one RPC succeeded";
     } else {
       c.severity = Severity::error;
       // The runner's details carry no per-cell ports, so profiles that fail alike merge.
       const std::string& detail = cell.detail;
-      c.message = setup + ": fails with " + std::string(to_string(cell.actual.reason)) +
+      c.message = with_server + ": fails with " + std::string(to_string(cell.actual.reason)) +
                   (detail.empty() ? "" : " (" + detail + ")");
       c.fix = fix_for(cell.actual.reason, in, checked);
     }

@@ -42,8 +42,9 @@ struct ClientProfile {
   // How the stack words its refusal of a server name found only in the certificate's CN (what a
   // user of that stack sees in its error).
   std::string cn_only_rejection = "the name is not in the certificate's subjectAltName";
-  // It sends no client certificate whose issuer the server's CertificateRequest CA names leave
-  // out (Go's crypto/tls); the others send theirs anyway and let the server decide.
+  // Mode 2 with a server that names its CAs in the CertificateRequest (Milvus's): a certificate
+  // none of whose chain is issued by a named CA is not sent (Go's crypto/tls
+  // SupportsCertificate); the client answers with no certificate. C-core and Node send it anyway.
   bool withholds_cert_outside_ca_names = false;
   // The real gRPC C-core client runs the handshake itself (SslCredentials); other profiles run
   // this engine inside the handshake as the certificate verifier.

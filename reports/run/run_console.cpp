@@ -181,6 +181,7 @@ void write_legend(std::ostringstream& out, const RunResult& run, const Grid& gri
   if (run.cells.size() < grid.rows().size() * grid.modes().size() * grid.profiles().size()) {
     items.push_back("-=not run");
   }
+  for (auto& item : server_legend(grid)) items.push_back(std::move(item));
   write_items(out, "Legend: ", items, o.width);
 }
 
@@ -192,7 +193,7 @@ void write_mismatches(std::ostringstream& out, const RunResult& run, const Conso
   for (const auto& cell : run.cells) {
     if (cell.match) continue;
     out << p.paint(kBoldRed, p.bad()) << " " << safe(cell.scenario, o.ascii) << "  mode "
-        << cell.mode << "  " << safe(cell.profile, o.ascii) << ": "
+        << cell.mode << "  " << safe(profile_and_server(cell), o.ascii) << ": "
         << p.paint(kRed, safe(cell.mismatch_text(), o.ascii)) << "\n";
     std::istringstream lines(cell.detail);
     for (std::string line; std::getline(lines, line);) {

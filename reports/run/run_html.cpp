@@ -88,7 +88,7 @@ std::string esc(std::string_view text) { return escape_xml_text(text); }
 std::string attr(std::string_view text) { return escape_xml_attr(text); }
 
 std::string cell_tooltip(const CellResult& cell) {
-  std::string tip = cell.scenario + "  mode " + std::to_string(cell.mode) + "  " + cell.profile +
+  std::string tip = cell.scenario + "  mode " + std::to_string(cell.mode) + "  " + profile_and_server(cell) +
                     "\nexpected: " + describe(cell.expected) + "\nactual:   " +
                     describe(cell.actual);
   if (!cell.match) tip += "\n" + cell.mismatch_text();
@@ -129,6 +129,7 @@ void write_legend(std::ostringstream& out, const RunResult& run, const Grid& gri
            "what happened, and what the scenario expects (links to the details)</li>";
   }
   if (missing) out << "<li><span class=\"chip\">–</span> not run</li>";
+  for (const auto& item : server_legend(grid)) out << "<li>" << esc(item) << "</li>";
   out << "</ul>\n<ul class=\"codes\">";
   for (const auto& e : codes.entries()) {
     out << "<li><code>" << esc(e.code) << "</code> " << esc(e.meaning) << "</li>";
@@ -196,7 +197,7 @@ void write_mismatches(std::ostringstream& out, const RunResult& run) {
   for (const auto& cell : run.cells) {
     if (cell.match) continue;
     out << "<div class=\"mismatch\" id=\"" << anchor(run, cell) << "\"><h3>✗ <span class=\"name\">"
-        << esc(one_line(cell.scenario)) << "</span> · mode " << cell.mode << " · " << esc(cell.profile)
+        << esc(one_line(cell.scenario)) << "</span> · mode " << cell.mode << " · " << esc(profile_and_server(cell))
         << ": <span class=\"why\">" << esc(cell.mismatch_text()) << "</span></h3>\n<dl>"
         << "<dt>expected</dt><dd><code>" << esc(describe(cell.expected)) << "</code></dd>"
         << "<dt>actual</dt><dd><code>" << esc(describe(cell.actual)) << "</code></dd>";

@@ -20,7 +20,7 @@ std::string render_json_report(const RunResult& run) {
   for (const auto& cell : run.cells) {
     w.begin_object();
     w.member("scenario", cell.scenario).member("file", cell.scenario_file);
-    w.member("mode", cell.mode).member("profile", cell.profile);
+    w.member("mode", cell.mode).member("profile", cell.profile).member("server", cell.server);
     w.key("expected").begin_object();
     write_verdict(w, cell.expected);
     w.end_object();
@@ -49,6 +49,28 @@ std::string render_json_report(const RunResult& run) {
   w.key("notes").begin_array();
   for (const auto& note : run.notes) w.value(note);
   w.end_array();
+  if (run.real_clients) {
+    const RealClientsResult& rc = *run.real_clients;
+    w.key("real_clients").begin_object();
+    w.member("clients_dir", rc.clients_dir);
+    w.key("stacks").begin_array();
+    for (const auto& s : rc.stacks) {
+      w.begin_object().member("profile", s.profile).member("stack", s.stack).member("ran", s.ran);
+      w.member("note", s.note).member("cells", s.cells).member("disagreements", s.disagreements).end_object();
+    }
+    w.end_array();
+    w.key("disagreements").begin_array();
+    for (const auto& d : rc.disagreements) {
+      w.begin_object().member("scenario", d.scenario).member("mode", d.mode).member("profile", d.profile);
+      w.member("server", d.server);
+      w.key("predicted").begin_object();
+      write_verdict(w, d.predicted);
+      w.end_object();
+      w.member("real", d.real).member("message", d.message).end_object();
+    }
+    w.end_array();
+    w.end_object();
+  }
   w.end_object();
   return w.take();
 }

@@ -48,7 +48,7 @@ std::string render_junit_report(const RunResult& run) {
     out << attr("file", row.file) << ">\n";
     for (const CellResult* cell : cells) {
       out << "    <testcase"
-          << attr("name", "mode " + std::to_string(cell->mode) + " / " + cell->profile)
+          << attr("name", "mode " + std::to_string(cell->mode) + " / " + profile_and_server(*cell))
           << attr("classname", cell->scenario) << attr("file", cell->scenario_file)
           << attr("time", seconds(cell->duration_ms));
       if (cell->match) {

@@ -64,7 +64,9 @@ void write_grid(std::ostringstream& out, const RunResult& run, const Grid& grid)
   for (const auto& e : codes.entries()) {
     out << " " << code(e.code) << " " << escape_markdown(e.meaning) << " ·";
   }
-  out << " ✗ not as expected (what happened, then what the scenario expects)\n\n";
+  out << " ✗ not as expected (what happened, then what the scenario expects)";
+  for (const auto& item : server_legend(grid)) out << " · " << escape_markdown(item);
+  out << "\n\n";
   out << "| scenario |";
   for (int mode : grid.modes()) {
     for (const auto& profile : grid.profiles()) {
@@ -115,7 +117,7 @@ std::string render_markdown_report(const RunResult& run) {
       for (const auto& profile : grid.profiles()) {
         int cells = 0, matched = 0;
         for (const auto& cell : run.cells) {
-          if (cell.mode != mode || cell.profile != profile) continue;
+          if (cell.mode != mode || column_key(cell, grid.several_servers()) != profile) continue;
           ++cells;
           matched += cell.match ? 1 : 0;
         }
@@ -136,7 +138,7 @@ std::string render_markdown_report(const RunResult& run) {
       if (cell.match) continue;
       if (rows++ == kMaxMismatchRows) break;
       out << "| " << escape_markdown(cell.scenario) << " | " << cell.mode << " | "
-          << escape_markdown(cell.profile) << " | " << code(describe(cell.expected)) << " | "
+          << escape_markdown(profile_and_server(cell)) << " | " << code(describe(cell.expected)) << " | "
           << code(describe(cell.actual)) << " | " << escape_markdown(cell.mismatch_text())
           << " | " << detail_cell(cell.detail)
           << " |\n";

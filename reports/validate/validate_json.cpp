@@ -37,6 +37,7 @@ std::string validate_json(const validate::DeploymentInput& input,
       .member("server_name", input.server_name)
       .member("warn_days", input.warn_days)
       .member("profiles", input.profiles.empty() ? validate::profile_names() : input.profiles)
+      .member("servers", input.servers.empty() ? std::vector<std::string>{"harness"} : input.servers)
       .end_object();
 
   w.key("checks").begin_array();

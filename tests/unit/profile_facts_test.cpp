@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include "harness/certs/cert_factory.h"
-#include "harness/runner/server_stack_notes.h"
 #include "harness/validate/profile_rules.h"
 #include "harness/verdict/profile.h"
 #include "tests/unit/support/cert_builders.h"
@@ -28,19 +27,6 @@ TEST(ProfileFacts, ACnOnlyNameIsRefusedInTheProfilesOwnWords) {
   EXPECT_GE(never, 1) << "no profile refuses the CN: the test checks nothing";
   EXPECT_EQ(validate::profile_cn_rejection("go"),
             "x509: certificate relies on legacy Common Name field, use SANs instead");
-}
-
-TEST(ProfileFacts, OnlyAStackThatWithholdsItsCertificateMeetsTheCaNamesCaveat) {
-  FileTraits outside{.client_cert_outside_ca_names = true};
-  int withholding = 0;
-  for (const ClientProfile& p : client_profiles()) {
-    const auto caveats = caveats_for(2, p.name, outside);
-    const bool noted = std::find(caveats.begin(), caveats.end(), ServerCaveat::no_ca_names) != caveats.end();
-    EXPECT_EQ(noted, p.withholds_cert_outside_ca_names) << p.name;
-    withholding += p.withholds_cert_outside_ca_names;
-  }
-  EXPECT_EQ(withholding, 1);
-  EXPECT_TRUE(find_profile("go")->withholds_cert_outside_ca_names);
 }
 
 }  // namespace

@@ -340,6 +340,33 @@ CertSet build_cert_set(const std::vector<CertSpec>& specs, KeyPool& pool,
   return set;
 }
 
+ossl::X509Ptr reissue(const X509* model, EVP_PKEY* key, const Issuer& issuer, std::chrono::seconds lifetime,
+                      const X509_NAME* subject, std::chrono::system_clock::time_point now) {
+  ossl::X509Ptr x(X509_new());
+  ossl::check(x != nullptr, "allocating a certificate");
+  ossl::check(X509_set_version(x.get(), X509_VERSION_3) == 1, "setting the version");
+  set_serial(x.get(), CertSpec{});
+  const X509_NAME* own = subject != nullptr ? subject : X509_get_subject_name(model);
+  ossl::check(X509_set_subject_name(x.get(), own) == 1, "setting the subject");
+  ossl::check(X509_set_issuer_name(x.get(), issuer.cert ? X509_get_subject_name(issuer.cert) : own) == 1,
+              "setting the issuer");
+  CertSpec validity;
+  validity.not_before = std::chrono::seconds(-3600);
+  validity.not_after = lifetime + validity.not_before;
+  set_validity(x.get(), validity, now);
+  ossl::check(X509_set_pubkey(x.get(), key) == 1, "setting the public key");
+  for (int i = 0; i < X509_get_ext_count(model); ++i) {
+    X509_EXTENSION* ext = X509_get_ext(model, i);
+    const int nid = OBJ_obj2nid(X509_EXTENSION_get_object(ext));
+    if (nid == NID_subject_key_identifier || nid == NID_authority_key_identifier) continue;
+    ossl::check(X509_add_ext(x.get(), ext, -1) == 1, "copying an extension");
+  }
+  add_key_identifiers(x.get(), issuer.cert);
+  EVP_PKEY* signer = issuer.cert ? issuer.key : key;
+  ossl::check(X509_sign(x.get(), signer, signing_digest(CertSpec{}, signer)) > 0, "signing a reissued certificate");
+  return x;
+}
+
 void write_cert_set(const CertSet& set, const fs::path& dir) {
   std::vector<io::OutputFile> files;
   for (const auto& name : set.names()) {

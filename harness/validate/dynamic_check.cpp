@@ -45,7 +45,8 @@ std::string fix_for(Reason r, const DeploymentInput& in, const std::string& chec
 }  // namespace
 
 std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const LoadedDeployment& f,
-                                           std::chrono::milliseconds timeout) {
+                                           std::chrono::milliseconds timeout,
+                                           std::vector<CellResult>* cells) {
   const bool tls = uses_tls(in.tls_mode);
   if (tls && (!f.server_pem || !f.server_key)) return {};
   // A plaintext server: only clients given TLS files are tried, to show what they meet.
@@ -157,6 +158,7 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
       }
     }
   }
+  if (cells != nullptr) *cells = results;
   for (auto& cell : results) {
     CheckResult c;
     c.check = "handshake";

@@ -1,4 +1,5 @@
 #include "harness/verdict/chain_check.h"
+#include "harness/ossl/verify_time.h"
 #include "harness/ossl/x509_text.h"
 
 #include <openssl/err.h>
@@ -51,6 +52,8 @@ ChainCheckResult check_chain(X509* leaf, const std::vector<X509*>& untrusted,
   if (!options.check_purpose) X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_ANY);
   X509_VERIFY_PARAM_set_auth_level(param,
                                    options.auth_level < 0 ? default_security_level() : options.auth_level);
+  // `--at`: the dates are judged as the real handshake's OpenSSL judges them (verify_time.h).
+  ossl::apply_verification_time(param);
 
   ChainCheckResult result;
   if (X509_verify_cert(ctx.get()) != 1) {

@@ -69,7 +69,7 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
     s.server.key = "server-key";
     if (f.ca_pem) {
       set.add(entry("ca", &*f.ca_pem, nullptr));
-      s.server.ca = "ca";
+      s.server.ca = {"ca"};
     }
   }
   if (trust != nullptr) set.add(entry("trust", trust, nullptr));
@@ -80,11 +80,11 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
   if (client_cert) {
     set.add(entry("client", &*f.client_pem, nullptr));
     set.add(entry("client-key", nullptr, &*f.client_key));
-    s.client.ca_pem_path = "trust";
+    s.client.ca_pem_path = {"trust"};
     s.client.client_pem_path = "client";
     s.client.client_key_path = "client-key";
   } else if (trust != nullptr) {
-    s.client.server_pem_path = "trust";
+    s.client.server_pem_path = {"trust"};
   }
   s.client.server_name = in.server_name;
   // Clients given TLS files use TLS whatever the server does.

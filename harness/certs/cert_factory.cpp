@@ -505,7 +505,7 @@ ossl::X509Ptr reissue(const X509* model, EVP_PKEY* key, const Issuer& issuer, st
     if (nid == NID_subject_key_identifier || nid == NID_authority_key_identifier) continue;
     ossl::check(X509_add_ext(x.get(), ext, -1) == 1, "copying an extension");
   }
-  add_key_identifiers(x.get(), issuer.cert);
+  add_key_identifiers(x.get(), issuer.cert, CertSpec{});
   EVP_PKEY* signer = issuer.cert ? issuer.key : key;
   ossl::check(X509_sign(x.get(), signer, signing_digest(CertSpec{}, signer)) > 0, "signing a reissued certificate");
   return x;

@@ -220,11 +220,13 @@ void check_distinct(const NextSetOptions& o) {
 void add_renew(CLI::App& certs, Action& action) {
   auto opt = std::make_shared<NextSetOptions>();
   auto* cmd = certs.add_subcommand(
-      "renew",
-      "Re-issue a Milvus-layout set's server and client certificates under the same CA: same "
-      "subjects, subjectAltNames and usages, same keys unless --new-keys, a new validity period. "
-      "ca.pem (and ca.key) are copied; what a leaf file sent after its leaf (a cross-signed CA) "
-      "is kept. Check the move with `tlsmatrix rotate --from IN --to OUT`.");
+      "renew", "The next set under the same CA: the server and client certificates re-issued.");
+  cmd->footer(
+      "Same subjects, subjectAltNames and usages, same keys unless --new-keys, a new\n"
+      "validity period, signed by IN/ca.pem with IN/ca.key. ca.pem (and ca.key) are\n"
+      "copied; what a leaf file sent after its leaf (a cross-signed CA) is kept.\n"
+      "Check the move with `tlsmatrix rotate --from IN --to OUT` before deploying.\n"
+      "Exit 0 written, 2 bad input (a file named) or an existing file without --force.");
   cmd->add_option("--in", opt->in, "The current set: ca.pem ca.key server.pem server.key client.pem client.key")
       ->required()
       ->check(CLI::ExistingDirectory);
@@ -248,12 +250,14 @@ void add_renew(CLI::App& certs, Action& action) {
 void add_rotate_ca(CLI::App& certs, Action& action) {
   auto opt = std::make_shared<NextSetOptions>();
   auto* cmd = certs.add_subcommand(
-      "rotate-ca",
-      "Make the next set under a new CA: ca.pem/ca.key (new key, new name), cross.pem (the new CA "
-      "signed by the old one), new server and client certificates with new keys, each sending "
-      "cross.pem along so that peers trusting only the old CA still accept them, and "
-      "ca-bundle.pem (old and new roots) for clients and tls.caPemPath during the move. "
-      "`tlsmatrix rotate --from IN --to OUT` prints the order to roll it out in.");
+      "rotate-ca", "The next set under a new CA, with a cross-signed CA and the transitional bundle.");
+  cmd->footer(
+      "Writes ca.pem/ca.key (new key, new name), cross.pem (the new CA signed by the\n"
+      "old one), new server and client certificates with new keys, each sending\n"
+      "cross.pem along so that peers trusting only the old CA still accept them, and\n"
+      "ca-bundle.pem (old and new roots) for clients and tls.caPemPath during the\n"
+      "move. `tlsmatrix rotate --from IN --to OUT` prints the order to roll it out in.\n"
+      "Exit 0 written, 2 bad input (a file named) or an existing file without --force.");
   cmd->add_option("--in", opt->in, "The current set: ca.pem ca.key server.pem server.key client.pem client.key")
       ->required()
       ->check(CLI::ExistingDirectory);

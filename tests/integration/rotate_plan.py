@@ -13,7 +13,8 @@ import subprocess
 import sys
 import tempfile
 
-BIN = os.environ["TLSMATRIX"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import TLSMATRIX as BIN  # noqa: E402
 
 
 def fail(msg):

@@ -12,7 +12,7 @@
 #include "harness/certs/pem_io.h"
 #include "harness/io/input_error.h"
 #include "harness/io/utc_time.h"
-#include "harness/ossl/x509_text.h"
+#include "harness/x509/names.h"
 
 namespace tlsmatrix {
 
@@ -38,7 +38,7 @@ void check_issued_by(const X509* leaf, const std::vector<ossl::X509Ptr>& ca, con
                      const fs::path& ca_file) {
   if (X509_check_issued(ca.front().get(), const_cast<X509*>(leaf)) != X509_V_OK) {
     throw InputError(file.string() + ": not issued by the first certificate of " + ca_file.string() + " (" +
-                     ossl::subject_text(ca.front().get()) + "); renewing needs the CA that issued it");
+                     x509::subject(ca.front().get()) + "); renewing needs the CA that issued it");
   }
 }
 

@@ -6,7 +6,8 @@
 
 #include "harness/io/utc_time.h"
 #include "harness/ossl/verify_time.h"
-#include "harness/validate/cert_inspect.h"
+#include "harness/x509/facts.h"
+#include "harness/x509/names.h"
 #include "harness/validate/dynamic_check.h"
 #include "harness/validate/profile_rules.h"
 
@@ -66,9 +67,9 @@ struct Candidate {
 void add_dates(const std::optional<CertFile>& file, sys_seconds from, std::map<sys_seconds, Candidate>& dates) {
   if (!file) return;
   for (X509* c : file->all()) {
-    const std::string who = file->name() + " (" + subject_label(c) + ")";
-    if (sys_seconds nb = not_before(c); nb > from) dates[nb].causes.insert(who + " becomes valid");
-    if (sys_seconds na = not_after(c); na > from) dates[na].causes.insert(who + " expires");
+    const std::string who = file->name() + " (" + x509::subject(c, x509::SubjectForm::cn) + ")";
+    if (sys_seconds nb = x509::not_before(c); nb > from) dates[nb].causes.insert(who + " becomes valid");
+    if (sys_seconds na = x509::not_after(c); na > from) dates[na].causes.insert(who + " expires");
   }
 }
 
@@ -124,7 +125,7 @@ std::vector<CheckResult> timeline_checks(const Timeline& t, const DeploymentInpu
     return {c};
   }
   const TimelineEntry& e = t.entries[static_cast<std::size_t>(t.first_break)];
-  c.message = "first break on " + readable_utc(e.at) + " (in " + span_text(t.from, e.at) + "): " +
+  c.message = "first break on " + readable_utc(e.at) + " (in " + x509::span_text(t.from, e.at) + "): " +
               join_names(e.causes) + ": " + e.change;
   if (e.at < t.from + std::chrono::hours(24) * input.warn_days) {
     c.severity = Severity::warning;
@@ -147,7 +148,7 @@ std::string render_timeline(const Timeline& t, const DeploymentInput& input) {
   for (std::size_t i = 0; i < t.entries.size(); ++i) {
     const TimelineEntry& e = t.entries[i];
     const bool first = static_cast<int>(i) == t.first_break;
-    std::string when = utc_text(e.at, "%Y-%m-%d %H:%M UTC") + " (in " + span_text(t.from, e.at) + ")";
+    std::string when = utc_text(e.at, "%Y-%m-%d %H:%M UTC") + " (in " + x509::span_text(t.from, e.at) + ")";
     if (first) {
       const bool soon = e.at < t.from + std::chrono::hours(24) * input.warn_days;
       when += soon ? "  << FIRST BREAK, within --warn-days " + std::to_string(input.warn_days)

@@ -11,9 +11,12 @@
 #include <mutex>
 #include <thread>
 
+#include "harness/cli/at_option.h"
 #include "harness/cli/commands.h"
 #include "harness/io/input_error.h"
 #include "harness/runner/real_clients.h"
+#include "harness/io/utc_time.h"
+#include "harness/ossl/verify_time.h"
 #include "harness/runner/runner.h"
 #include "harness/scenario/catalogue_location.h"
 #include "harness/scenario/scenario_loader.h"
@@ -38,6 +41,7 @@ struct RunCliOptions {
   double timeout_s = 5;
   reports::ReportPaths reports;
   std::string json, junit, markdown, html;
+  std::string at;  // --at: empty = the real clock
 };
 
 std::vector<Scenario> apply_filter(std::vector<Scenario> all, const std::string& glob) {
@@ -92,6 +96,11 @@ int do_run(const RunCliOptions& o) {
   reports::check_report_paths(report_paths);
 
   silence_grpc_logging();
+  // --at: every cell's handshake (both ends, every profile) verifies at that moment; the
+  // scenarios' certificates are still generated relative to the real now.
+  const std::optional<std::chrono::sys_seconds> at = at_time(o.at);
+  const ossl::ScopedVerificationTime clock(at);
+  if (at) std::cout << "judged as at " << readable_utc(*at) << " (--at)" << std::endl;
   // A closed stdout (`| head`) must not kill the run before its report files are written.
   std::signal(SIGPIPE, SIG_IGN);
   RunOptions ro;
@@ -106,6 +115,7 @@ int do_run(const RunCliOptions& o) {
   ro.on_cell_done = [&progress](int done, int total, const CellResult& c) { progress.update(done, total, c); };
   ro.on_note = [](const std::string& line) { std::cerr << line << "\n"; };
   RunResult run = run_scenarios(scenarios, ro);
+  if (at) run.at = iso8601_utc(*at);
   progress.clear();
   if (o.real_clients) {
     if (isatty(STDERR_FILENO) == 1) std::cerr << "running the real clients...\n";
@@ -171,6 +181,7 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--timeout", opts->timeout_s, "Seconds one cell may take before it fails with `timeout`")
       ->check(CLI::Range(0.1, 600.0))
       ->capture_default_str();
+  add_at_option(*cmd, opts->at);
   cmd->add_option("--json", opts->json, "Write the JSON report (docs/report-formats.md) to this file");
   cmd->add_option("--junit", opts->junit, "Write a JUnit XML report (one testcase per cell) to this file");
   cmd->add_option("--markdown", opts->markdown,

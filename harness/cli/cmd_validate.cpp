@@ -7,16 +7,19 @@
 #include <memory>
 #include <utility>
 
+#include "harness/cli/at_option.h"
 #include "harness/cli/commands.h"
 #include "harness/endpoints/tls_server.h"
 #include "harness/io/input_error.h"
 #include "harness/io/utc_time.h"
+#include "harness/ossl/verify_time.h"
 #include "harness/runner/runner.h"
 #include "harness/verdict/server_profile.h"
 #include "harness/validate/deployment_checks.h"
 #include "harness/validate/dynamic_check.h"
 #include "harness/validate/milvus_config.h"
 #include "harness/validate/profile_rules.h"
+#include "harness/validate/timeline.h"
 #include "reports/common/write_reports.h"
 #include "reports/validate/validate_checks.h"
 #include "reports/validate/validate_json.h"
@@ -41,6 +44,7 @@ struct ValidateOptions {
   std::vector<std::string> servers;
   std::string json, junit, markdown;
   bool fail_on_warning = false;
+  std::string at;  // --at: empty = the real clock
 };
 
 std::optional<std::filesystem::path> opt_path(const std::string& s) {
@@ -78,7 +82,7 @@ validate::DeploymentInput build_input(const ValidateOptions& o) {
   return in;
 }
 
-std::string header(const validate::DeploymentInput& in) {
+std::string header(const validate::DeploymentInput& in, std::optional<std::chrono::sys_seconds> at) {
   std::string out = "tlsmatrix validate: tlsMode " + std::to_string(in.tls_mode);
   out += in.config_file.empty() ? " (from flags)" : " (from " + in.config_file.string() + ")";
   if (!in.server_name.empty()) out += ", server name '" + in.server_name + "'";
@@ -89,6 +93,7 @@ std::string header(const validate::DeploymentInput& in) {
     out += ", servers ";
     for (std::size_t i = 0; i < in.servers.size(); ++i) out += (i ? "," : "") + in.servers[i];
   }
+  if (at) out += "\n  judged as at " + readable_utc(*at) + " (--at): every handshake verifies at that time";
   return out;
 }
 
@@ -99,12 +104,20 @@ int run_validate(const ValidateOptions& o) {
       reports::report_paths_from(o.json, o.junit, o.markdown, "");
   reports::check_report_paths(report_paths);
   validate::DeploymentInput input = build_input(o);
+  // --at: the static checks' dates and every handshake's verification judge at that moment.
+  const std::optional<std::chrono::sys_seconds> at = at_time(o.at);
+  if (at) input.now = *at;
+  const ossl::ScopedVerificationTime clock(at);
   validate::LoadedDeployment files = validate::load_deployment(input);
   std::vector<validate::Finding> results = validate::run_static_checks(input, files);
   silence_grpc_logging();
-  for (auto& r : validate::run_dynamic_check(input, files, kHandshakeTimeout)) {
+  std::vector<CellResult> cells;
+  for (auto& r : validate::run_dynamic_check(input, files, kHandshakeTimeout, &cells)) {
     results.push_back(std::move(r));
   }
+  // The dates ahead at which these handshakes change, each found by running them at that date.
+  const validate::Timeline timeline = validate::build_timeline(input, files, cells, kHandshakeTimeout);
+  for (auto& r : validate::timeline_checks(timeline, input, !cells.empty())) results.push_back(std::move(r));
 
   // The handshake check ran with the harness's own server only: Milvus's proxy may decide
   // differently, and the way to see it is one flag away.
@@ -120,7 +133,8 @@ int run_validate(const ValidateOptions& o) {
   const int code = summary.errors > 0 || warnings_fail ? kExitMismatch : kExitOk;
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  std::cout << header(input) << "\n" << validate::render_text(results);
+  std::cout << header(input, at) << "\n" << validate::render_text(results)
+            << validate::render_timeline(timeline, input);
   // In the terminal only when a handshake failed, where the differences may be the cause; the
   // JSON always carries them.
   bool handshake_failed = false;
@@ -137,10 +151,10 @@ int run_validate(const ValidateOptions& o) {
   // The report is on screen before a write can fail, so a full disk hides nothing.
   std::cout.flush();
   const reports::CheckReport checks = reports::validate_check_report(
-      header(input), results, notes, iso8601_utc(input.now), ms, o.fail_on_warning);
+      header(input, at), results, notes, iso8601_utc(input.now), ms, o.fail_on_warning);
   reports::write_reports(
       report_paths,
-      {.json = [&] { return reports::validate_json(input, results, notes, code, ms) + "\n"; },
+      {.json = [&] { return reports::validate_json(input, results, notes, code, ms, timeline, at.has_value()) + "\n"; },
        .junit = [&] { return reports::render_check_junit(checks); },
        .markdown = [&] { return reports::render_check_markdown(checks); }});
   return code;
@@ -254,6 +268,7 @@ void add_validate_command(CLI::App& app, Action& action) {
   cmd->add_flag("--fail-on-warning", opts->fail_on_warning,
                   "exit 1 when a check warns (e.g. a certificate expires within --warn-days), "
                   "not only when one fails");
+  add_at_option(*cmd, opts->at);
   cmd->add_option("--json", opts->json, "also write the report as JSON to this file");
   cmd->add_option("--junit", opts->junit, reports::kCheckJunitHelp);
   cmd->add_option("--markdown", opts->markdown, reports::kCheckMarkdownHelp);

@@ -71,6 +71,7 @@ struct RunResult {
   std::string tool = "tlsmatrix";
   std::string version;
   std::string started;  // ISO 8601, UTC
+  std::string at;       // --at (ISO 8601, UTC): the moment the cells verified at; empty = now
   std::vector<CellResult> cells;  // stable order: scenario (load order), mode, profile
   std::vector<PortabilityNote> portability;
   // Where the harness's server differs from Milvus's own, and similar caveats for the reader.

@@ -11,12 +11,27 @@ std::string pem_of(const CertSet& certs, const std::string& name) {
   return name.empty() ? "" : certs.get(name).cert_pem;
 }
 
+// A bundle: the certificates' PEM one after another, in the order given.
+std::string pem_of(const CertSet& certs, const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += pem_of(certs, name);
+  return out;
+}
+
 std::string key_of(const CertSet& certs, const std::string& name) {
   return name.empty() ? "" : certs.get(name).key_pem;
 }
 
 std::string label(std::string_view key, const std::string& name, std::string_view ext) {
   return std::string(key) + " (" + (name.empty() ? std::string("not set") : name + std::string(ext)) + ")";
+}
+
+// One name reads as before ("tls.caPemPath (ca.pem)"); a bundle names its parts in file order.
+std::string label(std::string_view key, const std::vector<std::string>& names, std::string_view ext) {
+  if (names.size() <= 1) return label(key, names.empty() ? std::string() : names.front(), ext);
+  std::string parts;
+  for (const auto& name : names) parts += (parts.empty() ? "" : " + ") + name + std::string(ext);
+  return std::string(key) + " (bundle: " + parts + ")";
 }
 
 }  // namespace

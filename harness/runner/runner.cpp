@@ -76,7 +76,10 @@ std::string fix_hint(Reason reason, const Scenario& s) {
   // What the advice table needs from the scenario: is the name only in the server's CN, and what
   // is the client's trust root to the server's chain.
   AdviceContext context;
-  const std::string& trust = s.client.server_pem_path.empty() ? s.client.ca_pem_path : s.client.server_pem_path;
+  // A bundle's first certificate stands for it: the advice is about a single root.
+  const std::vector<std::string>& trust_names =
+      s.client.server_pem_path.empty() ? s.client.ca_pem_path : s.client.server_pem_path;
+  const std::string trust = trust_names.empty() ? std::string() : trust_names.front();
   for (const auto& spec : s.certs) {
     if (spec.name == s.server.cert && spec.sans.empty() && !spec.cn.empty()) context.name_only_in_cn = true;
     if (spec.name == trust && !spec.issuer.empty()) {

@@ -28,13 +28,6 @@ const char* role_noun(Role role) {
   return "";
 }
 
-// "3 days", or "5 hours" under two days, where whole days would round to a misleading 0 or 1.
-std::string span(std::chrono::sys_seconds from, std::chrono::sys_seconds to) {
-  const long hours = static_cast<long>(std::chrono::duration_cast<std::chrono::hours>(to - from).count());
-  if (hours < 48) return std::to_string(hours) + (hours == 1 ? " hour" : " hours");
-  return std::to_string(hours / 24) + " days";
-}
-
 // In multi-certificate files the message says which certificate; a lone one needs no label.
 std::string which(const CertFile& file, X509* cert) {
   return file.certs.size() > 1 ? " (" + cert_label(cert) + ")" : "";
@@ -81,18 +74,18 @@ void check_validity(const CertFile& file, std::chrono::system_clock::time_point 
     const std::string label = cert_label(cert);
     if (nb > now_s) {
       out.error("validity", file.name(),
-                label + " is not valid until " + readable_utc(nb) + " (in " + span(now_s, nb) + ")",
+                label + " is not valid until " + readable_utc(nb) + " (in " + x509::span_text(now_s, nb) + ")",
                 "check the clock of the machine that issued it, or reissue it with a notBefore "
                 "in the past");
       reported_any = true;
     } else if (na < now_s) {
       out.error("validity", file.name(),
-                label + " expired on " + readable_utc(na) + " (" + span(na, now_s) + " ago)",
+                label + " expired on " + readable_utc(na) + " (" + x509::span_text(na, now_s) + " ago)",
                 "reissue " + file.name() + " with a new validity period and restart what uses it");
       reported_any = true;
     } else if (na < now_s + std::chrono::hours(24) * warn_days) {
       out.warning("validity", file.name(),
-                  label + " expires on " + readable_utc(na) + " (" + span(now_s, na) + " left)",
+                  label + " expires on " + readable_utc(na) + " (" + x509::span_text(now_s, na) + " left)",
                   "reissue " + file.name() + " before " + readable_utc(na));
       reported_any = true;
     }
@@ -104,7 +97,7 @@ void check_validity(const CertFile& file, std::chrono::system_clock::time_point 
   if (!reported_any && checked > 0) {
     out.ok("validity", file.name(),
            "valid now; " + (checked > 1 ? "first expiry " + first_label + " on " : "expires on ") +
-               readable_utc(first_expiry) + " (" + span(now_s, first_expiry) + ")");
+               readable_utc(first_expiry) + " (" + x509::span_text(now_s, first_expiry) + ")");
   }
 }
 

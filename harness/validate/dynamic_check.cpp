@@ -45,7 +45,8 @@ std::string fix_for(Reason r, const DeploymentInput& in, const std::string& chec
 }  // namespace
 
 std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDeployment& f,
-                                           std::chrono::milliseconds timeout) {
+                                           std::chrono::milliseconds timeout,
+                                           std::vector<CellResult>* cells) {
   const bool tls = uses_tls(in.tls_mode);
   if (tls && (!f.server_pem || !f.server_key)) return {};
   // A plaintext server: only clients given TLS files are tried, to show what they meet.
@@ -69,7 +70,7 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
     s.server.key = "server-key";
     if (f.ca_pem) {
       set.add(entry("ca", &*f.ca_pem, nullptr));
-      s.server.ca = "ca";
+      s.server.ca = {"ca"};
     }
   }
   if (trust != nullptr) set.add(entry("trust", trust, nullptr));
@@ -80,11 +81,11 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
   if (client_cert) {
     set.add(entry("client", &*f.client_pem, nullptr));
     set.add(entry("client-key", nullptr, &*f.client_key));
-    s.client.ca_pem_path = "trust";
+    s.client.ca_pem_path = {"trust"};
     s.client.client_pem_path = "client";
     s.client.client_key_path = "client-key";
   } else if (trust != nullptr) {
-    s.client.server_pem_path = "trust";
+    s.client.server_pem_path = {"trust"};
   }
   s.client.server_name = in.server_name;
   // Clients given TLS files use TLS whatever the server does.
@@ -165,6 +166,7 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
       }
     }
   }
+  if (cells != nullptr) *cells = results;
   for (auto& cell : results) {
     Finding c;
     c.id = "handshake";

@@ -98,4 +98,10 @@ std::vector<std::string> ext_key_usage_names(const X509* cert) {
 
 bool same_cert(const X509* a, const X509* b) { return X509_cmp(a, b) == 0; }
 
+std::string span_text(std::chrono::sys_seconds from, std::chrono::sys_seconds to) {
+  const long hours = static_cast<long>(std::chrono::duration_cast<std::chrono::hours>(to - from).count());
+  if (hours < 48) return std::to_string(hours) + (hours == 1 ? " hour" : " hours");
+  return std::to_string(hours / 24) + " days";
+}
+
 }  // namespace tlsmatrix::x509

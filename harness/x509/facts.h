@@ -16,6 +16,9 @@ namespace tlsmatrix::x509 {
 std::chrono::sys_seconds not_before(const X509* cert);
 std::chrono::sys_seconds not_after(const X509* cert);
 
+// "3 days", or "5 hours" under two days, where whole days would round to a misleading 0 or 1.
+std::string span_text(std::chrono::sys_seconds from, std::chrono::sys_seconds to);
+
 // Subject equals issuer and the signature verifies with the certificate's own key.
 bool is_self_signed(X509* cert);
 bool is_ca(X509* cert);  // basicConstraints CA:TRUE

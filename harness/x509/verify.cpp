@@ -1,5 +1,7 @@
 #include "harness/x509/verify.h"
 
+#include "harness/ossl/verify_time.h"
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
@@ -92,7 +94,13 @@ VerifyResult verify(X509* leaf, const std::vector<X509*>& sent, const std::vecto
   if (options.peer != Peer::none && !options.check_purpose) {
     X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_ANY);
   }
-  if (options.at) X509_VERIFY_PARAM_set_time(param, *options.at);
+  if (options.at) {
+    X509_VERIFY_PARAM_set_time(param, *options.at);
+  } else {
+    // `--at`: the process's verification time, as the real handshakes' OpenSSL has it
+    // (harness/ossl/verify_time.h); nothing when unset.
+    ossl::apply_verification_time(param);
+  }
   if (options.auth_level) {
     X509_VERIFY_PARAM_set_auth_level(
         param, *options.auth_level == kProcessSecurityLevel ? default_security_level() : *options.auth_level);

@@ -16,6 +16,7 @@ std::string render_json_report(const RunResult& run) {
   JsonWriter w;
   w.begin_object();
   w.member("tool", run.tool).member("version", run.version).member("started", run.started);
+  if (!run.at.empty()) w.member("at", run.at);
   w.key("cells").begin_array();
   for (const auto& cell : run.cells) {
     w.begin_object();

@@ -127,26 +127,33 @@ def cat_files(out, names, d):
     return out
 
 
+def names(value):
+    """A cert name or a list of them (a bundle: one PEM file in that order)."""
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def server_files(doc, d):
     srv = doc.get("server") or {}
     pem = cat_files(os.path.join(d, "_server_full.pem"), [srv["cert"]] + (srv.get("chain") or []), d)
     key = os.path.join(d, (srv.get("key") or srv["cert"]) + ".key")
-    ca = os.path.join(d, srv["ca"] + ".pem") if srv.get("ca") else ""
+    ca = cat_files(os.path.join(d, "_server_ca.pem"), names(srv.get("ca")), d) if srv.get("ca") else ""
     return pem, key, ca
 
 
 def client_files(doc, d):
     """pymilvus's rules: (trust, cert, key)."""
     c = doc.get("client") or {}
-    p = lambda n: os.path.join(d, n + ".pem")  # noqa: E731
+    p = lambda n, out: cat_files(os.path.join(d, out), names(n), d)  # noqa: E731
     if c.get("server_pem_path"):
-        return p(c["server_pem_path"]), "", ""
+        return p(c["server_pem_path"], "_client_trust.pem"), "", ""
     # The loader defaults client_key_path to client_pem_path (the cert's own key).
     key = c.get("client_key_path") or c.get("client_pem_path")
     if c.get("client_pem_path") and key and c.get("ca_pem_path"):
         cert = cat_files(os.path.join(d, "_client_full.pem"),
                          [c["client_pem_path"]] + (c.get("client_chain") or []), d)
-        return p(c["ca_pem_path"]), cert, os.path.join(d, key + ".key")
+        return p(c["ca_pem_path"], "_client_trust.pem"), cert, os.path.join(d, key + ".key")
     return "", "", ""
 
 

@@ -27,8 +27,8 @@ Scenario valid_scenario() {
              leaf_spec("other-client", "other-ca", "client")};
   s.certs[1].ext_key_usage = {"serverAuth"};
   s.certs[2].ext_key_usage = {"clientAuth"};
-  s.server = {.cert = "server", .chain = {}, .key = "", .ca = "ca"};
-  s.client.ca_pem_path = "ca";
+  s.server = {.cert = "server", .chain = {}, .key = "", .ca = {"ca"}};
+  s.client.ca_pem_path = {"ca"};
   s.client.client_pem_path = "client";
   s.client.server_name = "localhost";
   for (int m : kModes) s.expect[m] = Expectation{};
@@ -62,7 +62,7 @@ TEST_F(CellTest, ValidSetPassesInEveryMode) {
 TEST_F(CellTest, NoClientCertificateInMode2) {
   Scenario s = valid_scenario();
   s.client.client_pem_path.clear();  // rule 4 now: default roots, so trust the server file instead
-  s.client.server_pem_path = "ca";   // rule 2: trust this file, send no client certificate
+  s.client.server_pem_path = {"ca"};   // rule 2: trust this file, send no client certificate
   EXPECT_EQ(run(s, 1), kPass);
   EXPECT_EQ(run(s, 2), failing(Reason::client_cert_missing));
 }
@@ -108,7 +108,7 @@ TEST_F(CellTest, ServerCertificateFaultsNamedByTheEngine) {
   EXPECT_EQ(run(s, 1), failing(Reason::hostname_mismatch));
   EXPECT_EQ(run(s, 1, "node"), failing(Reason::hostname_mismatch));
   s = valid_scenario();
-  s.client.ca_pem_path = "other-ca";
+  s.client.ca_pem_path = {"other-ca"};
   EXPECT_EQ(run(s, 1), failing(Reason::unknown_ca));
   s = valid_scenario();
   s.certs[1].not_after = -1h;

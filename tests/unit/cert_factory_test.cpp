@@ -273,6 +273,14 @@ TEST_P(EveryKeyType, SignsVerifiesAndMatches) {
       EXPECT_EQ(EVP_PKEY_get_id(key), EVP_PKEY_ED25519);
       EXPECT_EQ(X509_get_signature_nid(ca), NID_ED25519);
       break;
+    case KeyType::rsa_pss:
+      EXPECT_EQ(EVP_PKEY_get_id(key), EVP_PKEY_RSA_PSS);
+      EXPECT_EQ(X509_get_signature_nid(ca), NID_rsassaPss);
+      break;
+    case KeyType::ec_p521:
+      EXPECT_TRUE(EVP_PKEY_is_a(key, "EC"));
+      EXPECT_EQ(EVP_PKEY_get_bits(key), 521);
+      break;
   }
   if (type != KeyType::ed25519) {
     EXPECT_NE(EVP_PKEY_get_id(key), EVP_PKEY_ED25519);
@@ -288,7 +296,7 @@ TEST_P(EveryKeyType, SignsVerifiesAndMatches) {
 INSTANTIATE_TEST_SUITE_P(CertFactory, EveryKeyType,
                          ::testing::Values(KeyType::rsa1024, KeyType::rsa2048, KeyType::rsa3072,
                                            KeyType::rsa4096, KeyType::ec_p256, KeyType::ec_p384,
-                                           KeyType::ed25519),
+                                           KeyType::ed25519, KeyType::rsa_pss, KeyType::ec_p521),
                          [](const auto& info) {
                            std::string n(to_string(info.param));
                            for (char& c : n) if (c == '-') c = '_';
@@ -296,7 +304,7 @@ INSTANTIATE_TEST_SUITE_P(CertFactory, EveryKeyType,
                          });
 
 TEST(KeyTypeNames, RoundTrip) {
-  EXPECT_EQ(key_type_names().size(), 7u);
+  EXPECT_EQ(key_type_names().size(), 9u);
   for (auto name : key_type_names()) {
     auto t = parse_key_type(name);
     ASSERT_TRUE(t.has_value()) << name;

@@ -131,10 +131,10 @@ TEST(ScenarioLoader, FullDocumentParsesEveryField) {
   EXPECT_EQ(s.server.cert, "server");
   EXPECT_EQ(s.server.chain, std::vector<std::string>{"inter"});
   EXPECT_EQ(s.server.key, "other");
-  EXPECT_EQ(s.server.ca, "root");
+  EXPECT_EQ(s.server.ca, std::vector<std::string>{"root"});
 
-  EXPECT_EQ(s.client.server_pem_path, "server");
-  EXPECT_EQ(s.client.ca_pem_path, "root");
+  EXPECT_EQ(s.client.server_pem_path, std::vector<std::string>{"server"});
+  EXPECT_EQ(s.client.ca_pem_path, std::vector<std::string>{"root"});
   EXPECT_EQ(s.client.client_pem_path, "client");
   EXPECT_EQ(s.client.client_chain, std::vector<std::string>{"inter"});
   EXPECT_EQ(s.client.client_key_path, "client");  // defaults to client_pem_path
@@ -277,7 +277,7 @@ const std::vector<ErrorCase>& error_cases() {
       {"l of 129", replace_line(9, "    l: " + std::string(129, 'l')), 9,
        "certs.server.l: 129 characters; X.509 allows at most 128"},
       {"bad san prefix", replace_line(9, "    san: [DNS:localhost, HOST:x]"), 9,
-       "bad entry 'HOST:x'; expected DNS:NAME, IP:ADDRESS or URI:URI"},
+       "bad entry 'HOST:x'; expected DNS:NAME, IP:ADDRESS, URI:URI or email:ADDRESS"},
       {"bad san ip", replace_line(9, "    san: [IP:300.1.1.1]"), 9,
        "'300.1.1.1' is not an IPv4 or IPv6 address"},
       {"san not a list", replace_line(9, "    san: DNS:localhost"), 9,

@@ -19,10 +19,10 @@
 #include "harness/io/input_error.h"
 #include "harness/io/utf8.h"
 #include "harness/io/utc_time.h"
-#include "harness/ossl/x509_text.h"
 #include "harness/runner/cell_setup.h"
 #include "harness/scenario/scenario_loader.h"
-#include "harness/validate/cert_inspect.h"
+#include "harness/x509/facts.h"
+#include "harness/x509/names.h"
 
 namespace tlsmatrix::cli {
 
@@ -64,7 +64,7 @@ void refuse_to_overwrite(const CertSet& set, const fs::path& dir) {
 }
 
 std::string expiry_text(const X509* cert) {
-  std::string text = utc_text(validate::not_after(cert), "%Y-%m-%d %H:%M UTC");
+  std::string text = utc_text(x509::not_after(cert), "%Y-%m-%d %H:%M UTC");
   int days = 0;
   int secs = 0;
   if (ASN1_TIME_diff(&days, &secs, nullptr, X509_get0_notAfter(cert)) == 1) {
@@ -92,7 +92,7 @@ void print_set(const CertSet& set, const fs::path& dir) {
   for (const auto& name : set.names()) {
     const GeneratedCert& gc = set.get(name);
     if (gc.cert) {
-      rows.push_back({name + ".pem", ossl::subject_text(gc.cert.get()), expiry_text(gc.cert.get())});
+      rows.push_back({name + ".pem", x509::subject(gc.cert.get()), expiry_text(gc.cert.get())});
     } else {
       rows.push_back({name + ".pem", "deliberately not a certificate (garbage)", ""});
     }

@@ -5,7 +5,7 @@
 
 #include "harness/certs/cert_factory.h"
 #include "harness/io/shell_word.h"
-#include "harness/ossl/x509_text.h"
+#include "harness/x509/names.h"
 #include "harness/probe/plaintext_check.h"
 #include "harness/verdict/advice.h"
 #include "harness/verdict/hostname_match.h"
@@ -88,7 +88,7 @@ std::string client_rejection_hint(const TlsAttempt& a, const ClientIdentity& cli
   }
   // Servers that close without an alert (gRPC does) still said in their CertificateRequest
   // which issuers they accept.
-  std::string issuer = ossl::name_text(X509_get_issuer_name(client.chain.front().get()));
+  std::string issuer = x509::name_text(X509_get_issuer_name(client.chain.front().get()));
   const auto& accepted = a.acceptable_ca_names;
   if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), issuer) == accepted.end()) {
     std::string list;
@@ -123,7 +123,7 @@ std::optional<Reason> client_reason(const TlsAttempt& a, const ClientIdentity& c
     case SSL_AD_CERTIFICATE_REQUIRED: return Reason::client_cert_missing;
     default: break;
   }
-  std::string issuer = ossl::name_text(X509_get_issuer_name(client.chain.front().get()));
+  std::string issuer = x509::name_text(X509_get_issuer_name(client.chain.front().get()));
   const auto& accepted = a.acceptable_ca_names;
   if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), issuer) == accepted.end()) {
     return Reason::client_cert_unknown_ca;
@@ -146,7 +146,7 @@ std::string local_failure_hint(const TlsAttempt& a) {
 
 // A name the certificate covers that clients could connect with (--server-name): its first DNS
 // SAN that is not a wildcard.
-std::string first_dns_name(const CertNames& names) {
+std::string first_dns_name(const x509::CertNames& names) {
   for (const auto& n : names.dns) {
     if (n.find('*') == std::string::npos) return n;
   }
@@ -437,7 +437,7 @@ class Prober {
     AdviceContext context;
     context.server_name = r_.server_name;
     context.server_name_given = !o_.server_name.empty();
-    const CertNames names = cert_names(chain.front());
+    const x509::CertNames names = x509::cert_names(chain.front());
     context.name_only_in_cn = !names.any_san() && !names.cn.empty();
     context.sans = r_.chain.front().sans;
     context.trust_file = o_.trust_file;

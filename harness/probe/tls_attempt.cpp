@@ -7,7 +7,7 @@
 #include <cstring>
 
 #include "harness/net/ip_literal.h"
-#include "harness/ossl/x509_text.h"
+#include "harness/x509/names.h"
 #include "harness/probe/cert_info.h"
 #include "harness/probe/deadline.h"
 #include "harness/probe/h2_frames.h"
@@ -139,7 +139,7 @@ void record_session(SSL* ssl, TlsAttempt& out) {
   }
   if (STACK_OF(X509_NAME)* names = SSL_get_client_CA_list(ssl)) {
     for (int i = 0; i < sk_X509_NAME_num(names); ++i) {
-      out.acceptable_ca_names.push_back(ossl::name_text(sk_X509_NAME_value(names, i)));
+      out.acceptable_ca_names.push_back(x509::name_text(sk_X509_NAME_value(names, i)));
     }
   }
 }

@@ -7,9 +7,9 @@
 
 #include "harness/endpoints/tls_files.h"
 #include "harness/runner/cell_setup.h"
-#include "harness/validate/cert_inspect.h"
-#include "harness/verdict/chain_check.h"
 #include "harness/verdict/profile.h"
+#include "harness/x509/facts.h"
+#include "harness/x509/verify.h"
 
 namespace tlsmatrix {
 
@@ -20,13 +20,13 @@ namespace {
 // checked).
 int min_security_bits() {
   static const int bits[] = {0, 80, 112, 128, 192, 256};
-  return bits[std::clamp(default_security_level(), 0, 5)];
+  return bits[std::clamp(x509::default_security_level(), 0, 5)];
 }
 
 bool weak_for_openssl(X509* cert) {
   EVP_PKEY* key = X509_get0_pubkey(cert);
-  if (key != nullptr && validate::key_security_bits(key) < min_security_bits()) return true;
-  return validate::signature_info(cert).weak_digest && (X509_get_extension_flags(cert) & EXFLAG_SS) == 0;
+  if (key != nullptr && x509::key_security_bits(key) < min_security_bits()) return true;
+  return x509::signature_info(cert).weak_digest && (X509_get_extension_flags(cert) & EXFLAG_SS) == 0;
 }
 
 std::vector<X509*> raw(const std::vector<ossl::X509Ptr>& certs) {
@@ -73,7 +73,7 @@ std::string caveat_text(ServerCaveat caveat) {
              "away with protocol_mismatch.";
     case ServerCaveat::weak_server_cert:
       return "The harness's server loads its certificate under OpenSSL security level " +
-             std::to_string(default_security_level()) +
+             std::to_string(x509::default_security_level()) +
              " (RSA keys of 2048 bits or more, no SHA-1 signatures) and reports server_config_error "
              "for a weaker one; Milvus's proxy (Go's crypto/tls) starts with it and leaves the "
              "verdict to each client.";
@@ -97,7 +97,7 @@ FileTraits file_traits(const std::vector<X509*>& server_chain, const std::vector
   if (client_chain.empty()) return t;
   X509* leaf = client_chain.front();
   EVP_PKEY* key = X509_get0_pubkey(leaf);
-  t.client_key_weak = key != nullptr && validate::key_security_bits(key) < min_security_bits();
+  t.client_key_weak = key != nullptr && x509::key_security_bits(key) < min_security_bits();
   t.client_key_usage_without_signature = (X509_get_extension_flags(leaf) & EXFLAG_KUSAGE) != 0 &&
                                          (X509_get_key_usage(leaf) & KU_DIGITAL_SIGNATURE) == 0;
   if (!ca.empty()) {

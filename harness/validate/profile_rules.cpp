@@ -5,6 +5,7 @@
 #include "harness/net/ip_literal.h"
 #include "harness/verdict/hostname_match.h"
 #include "harness/verdict/profile.h"
+#include "harness/x509/names.h"
 
 namespace tlsmatrix::validate {
 
@@ -33,7 +34,7 @@ std::string profile_cn_rejection(std::string_view profile) {
 NameJudgement judge_server_name(std::string_view profile, X509* leaf,
                                 std::string_view server_name) {
   const ClientProfile& p = profile_or_throw(profile);
-  const CertNames names = cert_names(leaf);
+  const x509::CertNames names = x509::cert_names(leaf);
   const std::string why = name_mismatch(names, server_name, p.names);
   // The same rules without the CN fallback tell a SAN match from a CN-only one.
   NameRules san_only = p.names;

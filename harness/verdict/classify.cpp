@@ -2,7 +2,7 @@
 
 #include <openssl/x509.h>
 
-#include "harness/verdict/chain_check.h"
+#include "harness/x509/verify.h"
 
 namespace tlsmatrix {
 
@@ -17,17 +17,6 @@ const char* status_name(int code) {
                                       "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
                                       "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
   return code >= 0 && code <= 16 ? names[code] : "?";
-}
-
-Reason client_cert_reason(int x509_error) {
-  switch (classify_x509_error(x509_error)) {
-    case ChainFault::none: return Reason::ok;
-    case ChainFault::untrusted: return Reason::client_cert_unknown_ca;
-    case ChainFault::expired: return Reason::client_cert_expired;
-    case ChainFault::not_yet_valid: return Reason::client_cert_not_yet_valid;
-    case ChainFault::invalid: return Reason::client_cert_invalid;
-  }
-  return Reason::client_cert_invalid;
 }
 
 bool contains(const std::string& s, std::string_view what) { return s.find(what) != std::string::npos; }
@@ -81,6 +70,17 @@ std::string describe_observation(const CellObservation& o) {
 }
 
 }  // namespace
+
+Reason client_cert_reason(int x509_error) {
+  switch (x509::classify_x509_error(x509_error)) {
+    case x509::ChainFault::none: return Reason::ok;
+    case x509::ChainFault::untrusted: return Reason::client_cert_unknown_ca;
+    case x509::ChainFault::expired: return Reason::client_cert_expired;
+    case x509::ChainFault::not_yet_valid: return Reason::client_cert_not_yet_valid;
+    case x509::ChainFault::invalid: return Reason::client_cert_invalid;
+  }
+  return Reason::client_cert_invalid;
+}
 
 CellVerdict classify(const CellObservation& o) {
   CellVerdict out;

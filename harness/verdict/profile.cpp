@@ -2,8 +2,9 @@
 
 #include <algorithm>
 
-#include "harness/ossl/x509_text.h"
-#include "harness/verdict/chain_check.h"
+#include "harness/x509/facts.h"
+#include "harness/x509/names.h"
+#include "harness/x509/verify.h"
 
 namespace tlsmatrix {
 
@@ -65,19 +66,13 @@ std::vector<ClientProfile> make_profiles() {
   return out;
 }
 
-bool is_sha1_signature(const X509* cert) {
-  int md = NID_undef, pk = NID_undef;
-  if (OBJ_find_sigid_algs(X509_get_signature_nid(cert), &md, &pk) != 1) return false;
-  return md == NID_sha1;
-}
-
-Reason reason_for(ChainFault fault) {
+Reason reason_for(x509::ChainFault fault) {
   switch (fault) {
-    case ChainFault::none: return Reason::ok;
-    case ChainFault::untrusted: return Reason::unknown_ca;
-    case ChainFault::expired: return Reason::server_cert_expired;
-    case ChainFault::not_yet_valid: return Reason::server_cert_not_yet_valid;
-    case ChainFault::invalid: return Reason::server_cert_invalid;
+    case x509::ChainFault::none: return Reason::ok;
+    case x509::ChainFault::untrusted: return Reason::unknown_ca;
+    case x509::ChainFault::expired: return Reason::server_cert_expired;
+    case x509::ChainFault::not_yet_valid: return Reason::server_cert_not_yet_valid;
+    case x509::ChainFault::invalid: return Reason::server_cert_invalid;
   }
   return Reason::server_cert_invalid;
 }
@@ -112,13 +107,15 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
   }
   std::vector<X509*> untrusted;
   for (const auto& c : chain.rest) untrusted.push_back(c.get());
-  ChainCheckOptions opts{.peer = PeerRole::server,
-                         .partial_chain = profile.partial_chain,
-                         .check_purpose = profile.check_purpose && profile.leaf_key_usage_checked,
-                         .auth_level = profile.security_level};
-  ChainCheckResult r = check_chain(chain.leaf.get(), untrusted, trusted, opts);
+  // As libssl verifies for the stack: its store's flags, purpose sslserver, its security level.
+  x509::VerifyResult r = x509::verify(chain.leaf.get(), untrusted, trusted,
+                                      {.peer = x509::Peer::server,
+                                       .check_purpose = profile.check_purpose && profile.leaf_key_usage_checked,
+                                       .partial_chain = profile.partial_chain,
+                                       .trusted_first = true,
+                                       .auth_level = profile.security_level});
   if (!r.ok()) {
-    v.reason = reason_for(classify_x509_error(r.error));
+    v.reason = reason_for(x509::classify_x509_error(r.error));
     v.detail = profile.name + ": server certificate: " + r.text();
     return v;
   }
@@ -130,7 +127,7 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
       if ((X509_get_extension_flags(c) & EXFLAG_XKUSAGE) &&
           !(X509_get_extended_key_usage(c) & (XKU_SSL_SERVER | XKU_ANYEKU))) {
         v.reason = Reason::server_cert_invalid;
-        v.detail = profile.name + ": server certificate: EKU without serverAuth (" + ossl::subject_text(c) + ")";
+        v.detail = profile.name + ": server certificate: EKU without serverAuth (" + x509::subject(c) + ")";
         return v;
       }
     }
@@ -139,19 +136,19 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
     // The trust anchor's own signature is never checked; everything below it is.
     std::vector<X509*> below{chain.leaf.get()};
     for (X509* c : untrusted) {
-      bool is_anchor = std::any_of(trusted.begin(), trusted.end(), [c](X509* t) { return X509_cmp(t, c) == 0; });
+      bool is_anchor = std::any_of(trusted.begin(), trusted.end(), [c](X509* t) { return x509::same_cert(t, c); });
       if (!is_anchor) below.push_back(c);
     }
     for (X509* c : below) {
       bool self_signed = X509_check_issued(c, c) == X509_V_OK;
-      if (!self_signed && is_sha1_signature(c)) {
+      if (!self_signed && x509::signature_info(c).sha1) {
         v.reason = Reason::server_cert_invalid;
-        v.detail = profile.name + ": server certificate: SHA-1 signature refused (" + ossl::subject_text(c) + ")";
+        v.detail = profile.name + ": server certificate: SHA-1 signature refused (" + x509::subject(c) + ")";
         return v;
       }
     }
   }
-  std::string why = name_mismatch(cert_names(chain.leaf.get()), server_name, profile.names);
+  std::string why = name_mismatch(x509::cert_names(chain.leaf.get()), server_name, profile.names);
   if (!why.empty()) {
     v.reason = Reason::hostname_mismatch;
     v.detail = profile.name + ": " + why;

@@ -7,31 +7,23 @@
 #include "harness/certs/cert_factory.h"
 #include "harness/io/input_error.h"
 #include "harness/runner/runner.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix {
 namespace {
 
 using namespace std::chrono_literals;
-
-CertSpec spec(std::string name, std::string issuer, std::string cn, std::vector<std::string> sans, bool ca = false) {
-  CertSpec s;
-  s.name = std::move(name);
-  s.issuer = std::move(issuer);
-  s.cn = std::move(cn);
-  s.sans = std::move(sans);
-  s.ca = ca;
-  s.key_type = KeyType::ec_p256;
-  return s;
-}
+using testutil::ca_spec;
+using testutil::leaf_spec;
 
 // The pages' mutual-TLS layout: ca, server (localhost), client; plus a foreign CA and its client.
 Scenario valid_scenario() {
   Scenario s;
   s.name = "unit-valid";
   s.file = "unit";
-  s.certs = {spec("ca", "", "Test CA", {}, true), spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}),
-             spec("client", "ca", "client", {}), spec("other-ca", "", "Other CA", {}, true),
-             spec("other-client", "other-ca", "client", {})};
+  s.certs = {ca_spec("ca", "Test CA"), leaf_spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}),
+             leaf_spec("client", "ca", "client"), ca_spec("other-ca", "Other CA"),
+             leaf_spec("other-client", "other-ca", "client")};
   s.certs[1].ext_key_usage = {"serverAuth"};
   s.certs[2].ext_key_usage = {"clientAuth"};
   s.server = {.cert = "server", .chain = {}, .key = "", .ca = {"ca"}};
@@ -142,7 +134,7 @@ TEST_F(CellTest, ServerThatCannotStart) {
 // grpc-core one a HARNESS DISAGREEMENT).
 TEST_F(CellTest, Sha1IntermediateInTheServedChainIsAServerConfigError) {
   Scenario s = valid_scenario();
-  CertSpec inter = spec("inter", "ca", "Intermediate", {}, true);
+  CertSpec inter = ca_spec("inter", "Intermediate", "ca");
   inter.key_type = KeyType::rsa2048;
   inter.digest = "sha1";
   s.certs.push_back(inter);
@@ -181,7 +173,7 @@ TEST_F(CellTest, ClientLoadsItsOwnCertificateAsItsStackDoes) {
   // A SHA-1-signed intermediate in the client's chain: C-core loads it but will not send it (only
   // mode 2 asks), Node will not load it, Go sends it and the harness's server refuses it at depth 1.
   Scenario sha1_inter = valid_scenario();
-  CertSpec inter = spec("inter", "ca", "Client Intermediate", {}, true);
+  CertSpec inter = ca_spec("inter", "Client Intermediate", "ca");
   inter.digest = "sha1";
   sha1_inter.certs.push_back(inter);
   sha1_inter.certs[2].issuer = "inter";

@@ -14,7 +14,8 @@
 #include "harness/certs/milvus_layout.h"
 #include "harness/certs/pem_io.h"
 #include "harness/io/input_error.h"
-#include "tests/unit/cert_test_util.h"
+#include "tests/unit/support/temp_dir.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix {
 namespace {

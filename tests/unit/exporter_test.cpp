@@ -13,7 +13,9 @@
 #include "harness/exporter/metrics.h"
 #include "harness/exporter/probe_request.h"
 #include "harness/io/input_error.h"
-#include "tests/unit/cert_test_util.h"
+#include "tests/unit/support/temp_dir.h"
+#include "tests/unit/support/input_errors.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix::exporter {
 namespace {

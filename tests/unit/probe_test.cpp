@@ -21,6 +21,7 @@
 #include "reports/probe_console.h"
 #include "reports/probe_json.h"
 #include "reports/text_util.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix::probe {
 namespace {
@@ -46,29 +47,14 @@ TEST(ProbeTls, NamesAlertsIncludingTls13Ones) {
 
 // A CA, a server leaf for localhost/127.0.0.1, a CN-only leaf, an expired leaf, a client leaf.
 CertSet test_certs() {
-  std::vector<CertSpec> specs(5);
-  specs[0].name = "ca";
-  specs[0].cn = "probe test CA";
-  specs[0].ca = true;
-  specs[1].name = "server";
-  specs[1].issuer = "ca";
-  specs[1].cn = "localhost";
-  specs[1].sans = {"DNS:localhost", "IP:127.0.0.1"};
-  specs[1].ext_key_usage = {"serverAuth"};
-  specs[2].name = "cn_only";
-  specs[2].issuer = "ca";
-  specs[2].cn = "localhost";
-  specs[3].name = "expired";
-  specs[3].issuer = "ca";
-  specs[3].cn = "localhost";
-  specs[3].sans = {"DNS:localhost"};
+  using testutil::leaf_spec;
+  std::vector<CertSpec> specs{testutil::ca_spec("ca", "probe test CA"),
+                              leaf_spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}, {"serverAuth"}),
+                              leaf_spec("cn_only", "ca", "localhost"),
+                              leaf_spec("expired", "ca", "localhost", {"DNS:localhost"}),
+                              leaf_spec("client", "ca", "client", {}, {"clientAuth"})};
   specs[3].not_before = -std::chrono::hours(48);
   specs[3].not_after = -std::chrono::hours(24);
-  specs[4].name = "client";
-  specs[4].issuer = "ca";
-  specs[4].cn = "client";
-  specs[4].ext_key_usage = {"clientAuth"};
-  for (auto& s : specs) s.key_type = KeyType::ec_p256;
   return build_cert_set(specs);
 }
 
@@ -363,12 +349,7 @@ TEST(ProbeRun, FailsAPlaintextEndpointProbedWithTlsFiles) {
 // stack (unknown_ca), and its advice must not be the one for a CA-signed trust file.
 TEST(ProbeRun, AdvisesTheServersIssuerForAnUnrelatedRoot) {
   CertSet set = test_certs();
-  std::vector<CertSpec> other(1);
-  other[0].name = "other-ca";
-  other[0].cn = "some other CA";
-  other[0].ca = true;
-  other[0].key_type = KeyType::ec_p256;
-  CertSet other_set = build_cert_set(other);
+  CertSet other_set = build_cert_set({testutil::ca_spec("other-ca", "some other CA")});
   TinyTlsServer server(set, SSL_VERIFY_NONE);
   ProbeOptions o = options_for(server, set);
   o.trust.clear();

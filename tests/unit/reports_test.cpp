@@ -27,6 +27,7 @@
 #include "reports/summary.h"
 #include "reports/text_util.h"
 #include "reports/write_reports.h"
+#include "tests/unit/support/temp_dir.h"
 
 namespace tlsmatrix::reports {
 namespace {
@@ -331,20 +332,6 @@ TEST(Junit, HarnessErrorIsAnError) {
       << summary_line(run);
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "tlsmatrix-reports-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 // Runs a command and returns its exit status and output (stdout and stderr together).
 std::pair<int, std::string> run_command(const std::string& command) {
   std::string output;
@@ -362,7 +349,7 @@ std::string shell_quote(const std::string& s) {
 }
 
 TEST(WriteReports, FilesParseWithRealParsers) {
-  TempDir dir;
+  testutil::TempDir dir;
   ReportPaths paths{dir.path() / "run.json", dir.path() / "run.xml", dir.path() / "run.md",
                     dir.path() / "run.html"};
   RunResult run = sample_run();
@@ -385,7 +372,7 @@ TEST(WriteReports, FilesParseWithRealParsers) {
 
 // The checker itself must be able to fail: a JUnit file with a wrong count is caught.
 TEST(WriteReports, ParseCheckCatchesWrongCounts) {
-  TempDir dir;
+  testutil::TempDir dir;
   ReportPaths paths{dir.path() / "run.json", dir.path() / "run.xml", std::nullopt,
                     dir.path() / "run.html"};
   write_reports(sample_run(), paths);
@@ -400,7 +387,7 @@ TEST(WriteReports, ParseCheckCatchesWrongCounts) {
 // All or none: when one report cannot be written (here the rename fails: a folder is in the
 // way of the HTML report), the others keep their old content and no temporary is left.
 TEST(WriteReports, OneFailureWritesNoReport) {
-  TempDir dir;
+  testutil::TempDir dir;
   const fs::path json = dir.path() / "run.json";
   { std::ofstream(json) << "old report"; }
   const fs::path html = dir.path() / "run.html";
@@ -418,7 +405,7 @@ TEST(WriteReports, OneFailureWritesNoReport) {
 }
 
 TEST(WriteReports, BadPathsAreInputErrors) {
-  TempDir dir;
+  testutil::TempDir dir;
   EXPECT_THROW(check_report_paths({.json = dir.path() / "missing" / "run.json"}), InputError);
   EXPECT_THROW(check_report_paths({.html = dir.path()}), InputError);
   EXPECT_NO_THROW(check_report_paths({.junit = dir.path() / "run.xml"}));

@@ -22,7 +22,7 @@
 #include "harness/runner/runner.h"
 #include "harness/verdict/classify.h"
 #include "harness/verdict/profile.h"
-#include "tests/unit/cert_test_util.h"
+#include "tests/unit/support/cert_builders.h"
 
 extern char** environ;
 

@@ -6,7 +6,7 @@
 
 #include "harness/certs/cert_factory.h"
 #include "harness/scenario/scenario_loader.h"
-#include "tests/unit/cert_test_util.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix {
 namespace {

@@ -8,39 +8,23 @@
 #include "harness/certs/cert_factory.h"
 #include "harness/certs/milvus_layout.h"
 #include "harness/io/utc_time.h"
-#include "harness/validate/cert_inspect.h"
 #include "harness/validate/deployment_checks.h"
 #include "harness/validate/static_checks.h"
+#include "harness/x509/facts.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix::validate {
 namespace {
 
 using std::chrono::hours;
+using testutil::leaf_spec;
 
-CertSpec ca_spec(std::string name = "ca") {
-  CertSpec s;
-  s.name = std::move(name);
-  s.cn = "Test CA " + s.name;
-  s.ca = true;
-  s.key_type = KeyType::ec_p256;  // fast to generate; RSA only where a test is about RSA
-  return s;
-}
-
-CertSpec leaf_spec(std::string name, std::string issuer, std::string cn,
-                   std::vector<std::string> sans, std::vector<std::string> eku) {
-  CertSpec s;
-  s.name = std::move(name);
-  s.issuer = std::move(issuer);
-  s.cn = std::move(cn);
-  s.sans = std::move(sans);
-  s.ext_key_usage = std::move(eku);
-  s.key_type = KeyType::ec_p256;
-  return s;
-}
+// A CA named "Test CA NAME".
+CertSpec ca_spec(const std::string& name) { return testutil::ca_spec(name, "Test CA " + name); }
 
 // A correct Milvus-layout set: ca, server (SAN localhost, 127.0.0.1; serverAuth), client.
 std::vector<CertSpec> good_specs() {
-  return {ca_spec(),
+  return {ca_spec("ca"),
           leaf_spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}, {"serverAuth"}),
           leaf_spec("client", "ca", "client", {}, {"clientAuth"})};
 }
@@ -227,7 +211,7 @@ TEST(ValidateChecks, ValidityWindow) {
   const auto& rs = out.results();
   ASSERT_EQ(rs.size(), 3u) << dump(rs);
   EXPECT_EQ(rs[0].severity, Severity::error);
-  EXPECT_NE(rs[0].message.find("expired on " + readable_utc(not_after(set.get("server").cert.get()))),
+  EXPECT_NE(rs[0].message.find("expired on " + readable_utc(x509::not_after(set.get("server").cert.get()))),
             std::string::npos) << rs[0].message;
   EXPECT_EQ(rs[1].severity, Severity::error);
   EXPECT_NE(rs[1].message.find("not valid until"), std::string::npos) << rs[1].message;

@@ -1,4 +1,6 @@
-// Read-only facts about one certificate, phrased the way the validation report shows them.
+// Read-only facts about one certificate: validity, CA and self-signed flags, key, signature
+// digest, extendedKeyUsage. Every command reads certificates through these, so `validate`,
+// `probe`, `run`'s caveats and the profile engine agree on what a certificate is.
 #pragma once
 
 #include <openssl/x509.h>
@@ -7,11 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace tlsmatrix::validate {
-
-// "CN=localhost" when there is a CN, else the whole subject in RFC 2253 form. (The names a
-// certificate carries, SANs and CN, come from cert_names in harness/verdict/hostname_match.h.)
-std::string subject_label(X509* cert);
+namespace tlsmatrix::x509 {
 
 // In whole seconds: a system_clock time_point (nanoseconds) overflows past 2262, and a CA valid
 // to 9999-12-31 (RFC 5280's "no expiry") would read as long expired.
@@ -24,6 +22,8 @@ bool is_ca(X509* cert);  // basicConstraints CA:TRUE
 
 // "RSA 2048", "EC P-256", "Ed25519"
 std::string key_label(const EVP_PKEY* key);
+// OpenSSL's type name ("RSA", "EC", "ED25519"); "unknown" when it has none.
+std::string key_type(const EVP_PKEY* key);
 // Security bits of the key as OpenSSL's security levels count them (112 = level 2).
 int key_security_bits(const EVP_PKEY* key);
 
@@ -32,7 +32,8 @@ int key_security_bits(const EVP_PKEY* key);
 struct SignatureInfo {
   std::string digest;
   int security_bits = -1;
-  bool weak_digest = false;  // MD5 or SHA-1
+  bool sha1 = false;         // what Go refuses
+  bool weak_digest = false;  // MD5 or SHA-1: what OpenSSL's security level 2 refuses
 };
 SignatureInfo signature_info(X509* cert);
 
@@ -42,4 +43,4 @@ std::vector<std::string> ext_key_usage_names(const X509* cert);
 // Compares certificates by content.
 bool same_cert(const X509* a, const X509* b);
 
-}  // namespace tlsmatrix::validate
+}  // namespace tlsmatrix::x509

@@ -1,4 +1,4 @@
-#include "harness/validate/cert_inspect.h"
+#include "harness/x509/facts.h"
 
 #include <openssl/ec.h>
 #include <openssl/objects.h>
@@ -7,16 +7,8 @@
 #include <ctime>
 
 #include "harness/ossl/ossl_ptr.h"
-#include "harness/ossl/x509_text.h"
-#include "harness/verdict/hostname_match.h"
 
-namespace tlsmatrix::validate {
-
-std::string subject_label(X509* cert) {
-  std::string cn = cert_names(cert).cn;
-  if (!cn.empty()) return "CN=" + cn;
-  return ossl::subject_text(cert);
-}
+namespace tlsmatrix::x509 {
 
 namespace {
 std::chrono::sys_seconds to_time_point(const ASN1_TIME* t) {
@@ -56,14 +48,21 @@ std::string key_label(const EVP_PKEY* key) {
     case EVP_PKEY_DSA: return "DSA " + std::to_string(EVP_PKEY_get_bits(key));
     default: break;
   }
+  return key_type(key) + " key";
+}
+
+std::string key_type(const EVP_PKEY* key) {
   const char* name = EVP_PKEY_get0_type_name(key);
-  return std::string(name != nullptr ? name : "unknown") + " key";
+  return name != nullptr ? name : "unknown";
 }
 
 int key_security_bits(const EVP_PKEY* key) { return EVP_PKEY_get_security_bits(key); }
 
 SignatureInfo signature_info(X509* cert) {
   SignatureInfo info;
+  // The signature algorithm's own digest, as Go reads it (RSA-PSS parameters aside).
+  int md = NID_undef, pk = NID_undef;
+  info.sha1 = OBJ_find_sigid_algs(X509_get_signature_nid(cert), &md, &pk) == 1 && md == NID_sha1;
   int mdnid = NID_undef, pknid = NID_undef, secbits = -1;
   uint32_t flags = 0;
   if (X509_get_signature_info(cert, &mdnid, &pknid, &secbits, &flags) != 1) {
@@ -99,4 +98,4 @@ std::vector<std::string> ext_key_usage_names(const X509* cert) {
 
 bool same_cert(const X509* a, const X509* b) { return X509_cmp(a, b) == 0; }
 
-}  // namespace tlsmatrix::validate
+}  // namespace tlsmatrix::x509

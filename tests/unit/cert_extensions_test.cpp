@@ -12,7 +12,8 @@
 #include <string>
 
 #include "harness/certs/cert_factory.h"
-#include "tests/unit/cert_test_util.h"
+#include "tests/unit/support/cert_builders.h"
+#include "tests/unit/support/temp_dir.h"
 
 namespace tlsmatrix {
 namespace {

@@ -95,8 +95,10 @@ void check_validity(const CertFile& file, std::chrono::system_clock::time_point 
     }
   }
   if (!reported_any && checked > 0) {
+    // Under --at the clock is the one asked for, and "now" would be a made-up word for it.
+    const bool at_now = std::chrono::abs(std::chrono::system_clock::now() - now) < std::chrono::minutes(1);
     out.ok("validity", file.name(),
-           "valid now; " + (checked > 1 ? "first expiry " + first_label + " on " : "expires on ") +
+           (at_now ? std::string("valid now; ") : "valid at " + readable_utc(now_s) + "; ") + (checked > 1 ? "first expiry " + first_label + " on " : "expires on ") +
                readable_utc(first_expiry) + " (" + x509::span_text(now_s, first_expiry) + ")");
   }
 }

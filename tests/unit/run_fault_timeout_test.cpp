@@ -138,5 +138,18 @@ TEST(RunFaults, AServerThatClosesOrGarblesIsAFailureNotAHang) {
   }
 }
 
+// gRPC gives a connection attempt 20 s (its minimum connect timeout) whatever the call's deadline.
+// A cell's handshake that stalls past that on a loaded machine (run --timeout 30) failed with
+// UNAVAILABLE, which no rule names: `fail unclassified`, a verdict by luck. The attempt must
+// last as long as the cell's deadline, so a stall is always `timeout`. (Slow by nature: it must
+// outlast gRPC's 20 s.)
+TEST(RunFaults, AHandshakeStalledPastTwentySecondsIsStillATimeout) {
+  const std::chrono::milliseconds deadline{22000};
+  Attempt a = attempt("stall-server-hello", deadline);
+  EXPECT_EQ(a.outcome.status_code, kGrpcDeadlineExceeded) << a.outcome.message;
+  EXPECT_EQ(a.verdict.verdict.reason, Reason::timeout) << a.verdict.detail;
+  EXPECT_LT(a.took, 3 * deadline) << "hang guard";
+}
+
 }  // namespace
 }  // namespace tlsmatrix

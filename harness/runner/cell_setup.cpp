@@ -100,7 +100,8 @@ bool issued_by_named_ca(std::string_view client_chain_pem, std::string_view ca_p
 ClientSetup client_for_server(ClientSetup client, const ClientProfile& profile, const ServerProfile& server,
                               const ServerFiles& files, int mode) {
   if (mode == 2 && server.names_client_cas && profile.withholds_cert_outside_ca_names && client.secure &&
-      !client.cert_chain_pem.empty() && !issued_by_named_ca(client.cert_chain_pem, files.ca_pem)) {
+      !pem_certs(client.cert_chain_pem).empty() && !issued_by_named_ca(client.cert_chain_pem, files.ca_pem)) {
+    // (A chain that does not parse is never withheld: Go cannot load it and says so first.)
     client.cert_chain_pem.clear();
     client.key_pem.clear();
   }

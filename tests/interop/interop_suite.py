@@ -329,6 +329,11 @@ def main():
     go_proc = subprocess.Popen([go_server, "-config", cfg_path], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, text=True)
     go_first = json.loads(go_proc.stdout.readline())
+    # The Go server logs every handshake on stdout: read it as it comes, or a full pipe (64 KiB,
+    # about 300 handshakes) stalls the server's handshakes and every later client times out.
+    go_lines = []
+    go_reader = threading.Thread(target=lambda: go_lines.extend(go_proc.stdout), daemon=True)
+    go_reader.start()
 
     cases = []
     for s in scenarios:
@@ -382,8 +387,9 @@ def main():
     for sv in serves.values():
         sv.finish()
     go_proc.stdin.close()
+    go_reader.join(timeout=30)
     go_seen = {}
-    for line in go_proc.stdout:
+    for line in go_lines:
         ev = json.loads(line)
         if ev.get("event") == "handshake":
             go_seen.setdefault(ev["name"], []).append(ev)

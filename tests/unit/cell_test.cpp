@@ -9,6 +9,7 @@
 #include "harness/runner/runner.h"
 #include "harness/verdict/classify.h"
 #include "tests/unit/support/cert_builders.h"
+#include "tests/unit/support/unit_cells.h"
 
 namespace tlsmatrix {
 namespace {
@@ -16,29 +17,22 @@ namespace {
 using namespace std::chrono_literals;
 using testutil::ca_spec;
 using testutil::leaf_spec;
+using testutil::mutual_tls_scenario;
+using testutil::run_unit_cell;
 
 // The pages' mutual-TLS layout: ca, server (localhost), client; plus a foreign CA and its client.
 Scenario valid_scenario() {
-  Scenario s;
-  s.name = "unit-valid";
-  s.file = "unit";
-  s.certs = {ca_spec("ca", "Test CA"), leaf_spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}),
-             leaf_spec("client", "ca", "client"), ca_spec("other-ca", "Other CA"),
-             leaf_spec("other-client", "other-ca", "client")};
+  Scenario s = mutual_tls_scenario(
+      "unit-valid", {ca_spec("ca", "Test CA"), leaf_spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}),
+                     leaf_spec("client", "ca", "client"), ca_spec("other-ca", "Other CA"),
+                     leaf_spec("other-client", "other-ca", "client")});
   s.certs[1].ext_key_usage = {"serverAuth"};
   s.certs[2].ext_key_usage = {"clientAuth"};
-  s.server = {.cert = "server", .chain = {}, .key = "", .ca = {"ca"}};
-  s.client.ca_pem_path = {"ca"};
-  s.client.client_pem_path = "client";
-  s.client.server_name = "localhost";
-  for (int m : kModes) s.expect[m] = Expectation{};
   return s;
 }
 
 Verdict run(const Scenario& s, int mode, const char* profile = "grpc-core") {
-  CertSet certs = build_cert_set(s.certs);
-  CellResult c = run_cell(s, certs, mode, *find_profile(profile), 30000ms);  // a hang guard
-  EXPECT_FALSE(c.detail.find("DISAGREEMENT") != std::string::npos) << c.detail;
+  CellResult c = run_unit_cell(s, mode, profile);
   std::cerr << "  [" << s.name << " mode " << mode << " " << profile << "] " << describe(c.actual) << ": "
             << c.detail << "\n";
   return c.actual;

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "harness/net/ip_literal.h"
+#include "harness/ossl/ssl_call.h"
 #include "harness/ossl/tls_alert.h"
 #include "harness/x509/names.h"
 #include "harness/probe/cert_info.h"
@@ -231,13 +232,11 @@ TlsAttempt attempt_tls(const Endpoint& endpoint, const TlsAttemptOptions& option
   }
 
   for (;;) {
-    ERR_clear_error();
-    errno = 0;
-    int rc = SSL_connect(ssl.get());
-    if (rc == 1) break;
-    int e = SSL_get_error(ssl.get(), rc);
-    int saved_errno = errno;
-    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+    const ossl::SslCall c = ossl::ssl_call(ssl.get(), [&] { return SSL_connect(ssl.get()); });
+    if (c.rc == 1) break;
+    const int e = c.err;
+    const int saved_errno = c.saved_errno;
+    if (c.wants_io()) {
       if (wait_io(fd, e, deadline)) continue;
       out.stage = TlsAttempt::Stage::timeout;
       out.error = "the TLS handshake did not finish within " + seconds_text(options.timeout);

@@ -112,14 +112,27 @@ std::optional<KeyType> key_type_of(const EVP_PKEY* key) {
   }
 }
 
-LayoutSet load_layout(const fs::path& dir, bool need_ca_key, const std::optional<fs::path>& ca_key) {
+LayoutSet read_layout(const fs::path& dir) {
   LayoutSet s;
   s.dir = dir;
-  s.ca = load_certs(dir / kCaPem);
-  s.server = load_certs(dir / kServerPem);
-  s.server_key = load_private_key(dir / kServerKey);
-  s.client = load_certs(dir / kClientPem);
-  s.client_key = load_private_key(dir / kClientKey);
+  auto certs = [&dir](const char* name, std::string& text) {
+    text = io::read_file(dir / name);
+    return parse_certs(text, (dir / name).string());
+  };
+  auto key = [&dir](const char* name, std::string& text) {
+    text = io::read_file(dir / name);
+    return parse_private_key(text, (dir / name).string());
+  };
+  s.ca = certs(kCaPem, s.text.ca);
+  s.server = certs(kServerPem, s.text.server);
+  s.server_key = key(kServerKey, s.text.server_key);
+  s.client = certs(kClientPem, s.text.client);
+  s.client_key = key(kClientKey, s.text.client_key);
+  return s;
+}
+
+LayoutSet load_layout(const fs::path& dir, bool need_ca_key, const std::optional<fs::path>& ca_key) {
+  LayoutSet s = read_layout(dir);
   const fs::path key_file = ca_key.value_or(dir / kCaKey);
   if (need_ca_key) {
     s.ca_key = load_private_key(key_file);

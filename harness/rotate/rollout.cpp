@@ -24,34 +24,20 @@ namespace {
 
 const char* scale(int v) { return v == 0 ? "old" : v == 1 ? "bundle" : "new"; }
 
-// A file's text, checked to parse as what it should be (InputError naming it otherwise).
-std::string cert_file(const fs::path& p) {
-  std::string text = io::read_file(p);
-  parse_certs(text, p.string());
-  return text;
-}
-std::string key_file(const fs::path& p) {
-  std::string text = io::read_file(p);
-  parse_private_key(text, p.string());
-  return text;
-}
-
 struct SetFiles {
   fs::path dir;
-  std::string ca, server, server_key, client, client_key;
-  std::optional<std::string> bundle;
+  LayoutSet::Text pem;                // the files as read, each checked to parse
+  std::optional<std::string> bundle;  // ca-bundle.pem, in the set moved to
 };
 
 SetFiles load_set(const fs::path& dir, bool bundle_wanted) {
   if (!fs::is_directory(dir)) throw InputError(dir.string() + ": not a folder");
-  SetFiles s;
-  s.dir = dir;
-  s.ca = cert_file(dir / kCaPem);
-  s.server = cert_file(dir / kServerPem);
-  s.server_key = key_file(dir / kServerKey);
-  s.client = cert_file(dir / kClientPem);
-  s.client_key = key_file(dir / kClientKey);
-  if (bundle_wanted && fs::exists(dir / kCaBundlePem)) s.bundle = cert_file(dir / kCaBundlePem);
+  SetFiles s{dir, read_layout(dir).text, std::nullopt};
+  if (bundle_wanted && fs::exists(dir / kCaBundlePem)) {
+    std::string text = io::read_file(dir / kCaBundlePem);
+    parse_certs(text, (dir / kCaBundlePem).string());  // checked to parse, as the set's own files are
+    s.bundle = std::move(text);
+  }
   return s;
 }
 
@@ -59,7 +45,7 @@ std::string label(const fs::path& dir, const char* name) { return (dir / name).s
 
 struct Files {
   SetFiles from, to;
-  const std::string& ca(int v) const { return v == 0 ? from.ca : v == 1 ? *to.bundle : to.ca; }
+  const std::string& ca(int v) const { return v == 0 ? from.pem.ca : v == 1 ? *to.bundle : to.pem.ca; }
   std::string ca_label(int v) const {
     return v == 0 ? label(from.dir, kCaPem) : v == 1 ? label(to.dir, kCaBundlePem) : label(to.dir, kCaPem);
   }
@@ -69,8 +55,8 @@ CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const ClientProf
                         const RolloutInput& in) {
   const SetFiles& srv = m.server_new ? f.to : f.from;
   ServerFiles server;
-  server.cert_chain_pem = srv.server;
-  server.key_pem = srv.server_key;
+  server.cert_chain_pem = srv.pem.server;
+  server.key_pem = srv.pem.server_key;
   server.ca_pem = f.ca(m.server_ca);
   server.cert_label = "tls.serverPemPath (" + label(srv.dir, kServerPem) + ")";
   server.key_label = "tls.serverKeyPath (" + label(srv.dir, kServerKey) + ")";
@@ -84,8 +70,8 @@ CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const ClientProf
   if (mode == 2) {
     // pymilvus rule 3: ca_pem_path, client_pem_path and client_key_path.
     client.trust_label = "ca_pem_path (" + f.ca_label(m.client_trust) + ")";
-    client.cert_chain_pem = cli.client;
-    client.key_pem = cli.client_key;
+    client.cert_chain_pem = cli.pem.client;
+    client.key_pem = cli.pem.client_key;
     client.cert_label = "client_pem_path (" + label(cli.dir, kClientPem) + ")";
     client.key_label = "client_key_path (" + label(cli.dir, kClientKey) + ")";
   } else {
@@ -170,10 +156,10 @@ Rollout plan_rollout(const RolloutInput& in) {
   r.input = in;
   Files f{load_set(in.from, false), load_set(in.to, true)};
   const bool has_bundle = f.to.bundle.has_value();
-  const bool server_changes = f.from.server != f.to.server || f.from.server_key != f.to.server_key ||
-                              f.from.ca != f.to.ca || has_bundle;
-  const bool cert_changes = f.from.client != f.to.client || f.from.client_key != f.to.client_key;
-  const bool trust_changes = f.from.ca != f.to.ca;
+  const bool server_changes = f.from.pem.server != f.to.pem.server || f.from.pem.server_key != f.to.pem.server_key ||
+                              f.from.pem.ca != f.to.pem.ca || has_bundle;
+  const bool cert_changes = f.from.pem.client != f.to.pem.client || f.from.pem.client_key != f.to.pem.client_key;
+  const bool trust_changes = f.from.pem.ca != f.to.pem.ca;
   const std::string to_ca = label(in.to, kCaPem);
   if (has_bundle && trust_changes) {
     r.steps.push_back({StepKind::bundle, "bundle", "give clients " + label(in.to, kCaBundlePem) +

@@ -217,6 +217,13 @@ void check_distinct(const NextSetOptions& o) {
   }
 }
 
+// renew's and rotate-ca's input: --in's set with its CA key (--ca-key, default IN/ca.key), once
+// --out is known to be another folder.
+LayoutSet load_current_set(const NextSetOptions& o) {
+  check_distinct(o);
+  return load_layout(o.in, true, o.ca_key.empty() ? std::nullopt : std::optional<fs::path>(o.ca_key));
+}
+
 void add_renew(CLI::App& certs, Action& action) {
   auto opt = std::make_shared<NextSetOptions>();
   auto* cmd = certs.add_subcommand(
@@ -238,9 +245,7 @@ void add_renew(CLI::App& certs, Action& action) {
   cmd->add_flag("--force", opt->force, "Overwrite existing files");
   cmd->callback([opt, &action] {
     action = [opt] {
-      check_distinct(*opt);
-      LayoutSet in = load_layout(opt->in, true, opt->ca_key.empty() ? std::nullopt
-                                                                    : std::optional<fs::path>(opt->ca_key));
+      LayoutSet in = load_current_set(*opt);
       write_files_checked(renew_files(in, {.new_keys = opt->new_keys, .days = opt->days}), opt->out, opt->force);
       return kExitOk;
     };
@@ -273,9 +278,7 @@ void add_rotate_ca(CLI::App& certs, Action& action) {
   cmd->add_flag("--force", opt->force, "Overwrite existing files");
   cmd->callback([opt, &action] {
     action = [opt] {
-      check_distinct(*opt);
-      LayoutSet in = load_layout(opt->in, true, opt->ca_key.empty() ? std::nullopt
-                                                                    : std::optional<fs::path>(opt->ca_key));
+      LayoutSet in = load_current_set(*opt);
       write_files_checked(
           rotate_ca_files(in, {.ca_days = opt->ca_days, .leaf_days = opt->days, .cross_sign = !opt->no_cross}),
           opt->out, opt->force);

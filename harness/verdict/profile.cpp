@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "harness/verdict/by_name.h"
 #include "harness/x509/facts.h"
 #include "harness/x509/names.h"
 #include "harness/x509/verify.h"
@@ -89,18 +90,9 @@ const std::vector<ClientProfile>& client_profiles() {
   return profiles;
 }
 
-const ClientProfile* find_profile(std::string_view name) {
-  for (const auto& p : client_profiles()) {
-    if (p.name == name) return &p;
-  }
-  return nullptr;
-}
+const ClientProfile* find_profile(std::string_view name) { return find_by_name(client_profiles(), name); }
 
-std::vector<std::string> client_profile_names() {
-  std::vector<std::string> out;
-  for (const auto& p : client_profiles()) out.push_back(p.name);
-  return out;
-}
+std::vector<std::string> client_profile_names() { return names_of(client_profiles()); }
 
 ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain& chain,
                              const std::vector<X509*>& trusted, std::string_view server_name) {

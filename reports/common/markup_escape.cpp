@@ -57,4 +57,11 @@ std::string escape_markdown(std::string_view text) {
   return out;
 }
 
+std::string markdown_notes(const std::vector<std::string>& notes) {
+  if (notes.empty()) return "";
+  std::string out = "### Notes\n\n";
+  for (const auto& note : notes) out += "- " + escape_markdown(note) + "\n";
+  return out + "\n";
+}
+
 }  // namespace tlsmatrix::reports

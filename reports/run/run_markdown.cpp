@@ -158,11 +158,7 @@ std::string render_markdown_report(const RunResult& run) {
     }
     out << "\n";
   }
-  if (!run.notes.empty()) {
-    out << "### Notes\n\n";
-    for (const auto& note : run.notes) out << "- " << escape_markdown(note) << "\n";
-    out << "\n";
-  }
+  out << markdown_notes(run.notes);
   return out.str();
 }
 

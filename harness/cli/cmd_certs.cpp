@@ -364,7 +364,7 @@ void add_scenario(CLI::App& certs, Action& action) {
   cmd->callback([opt, &action] {
     action = [opt] {
       Scenario scenario = load_scenario(opt->file);
-      write_checked(scenario_cert_set(scenario), opt->out, opt->force);
+      write_checked(runner::scenario_cert_set(scenario), opt->out, opt->force);
       return kExitOk;
     };
   });

@@ -53,7 +53,7 @@ int run_rotate(const RotateOptions& o) {
 
   const std::optional<std::chrono::sys_seconds> at = at_time(o.at);
   const ossl::ScopedVerificationTime clock(at);
-  silence_grpc_logging();
+  runner::silence_grpc_logging();
   rotate::Rollout rollout = rotate::plan_rollout(in);
   if (at) rollout.at = iso8601_utc(*at);
   const int code = rollout.any_safe() ? kExitOk : kExitMismatch;

@@ -61,7 +61,7 @@ std::vector<Scenario> apply_filter(std::vector<Scenario> all, const std::string&
 class Progress {
  public:
   Progress() : enabled_(isatty(STDERR_FILENO) == 1) {}
-  void update(int done, int total, const CellResult& cell) {
+  void update(int done, int total, const runner::CellResult& cell) {
     if (!enabled_) return;
     std::string width = std::to_string(std::to_string(total).size());
     char head[32];
@@ -95,7 +95,7 @@ int do_run(const RunCliOptions& o) {
   if (!o.html.empty()) report_paths.html = o.html;
   reports::check_report_paths(report_paths);
 
-  silence_grpc_logging();
+  runner::silence_grpc_logging();
   // --at: every cell's handshake (both ends, every profile) verifies at that moment; the
   // scenarios' certificates are still generated relative to the real now.
   const std::optional<std::chrono::sys_seconds> at = at_time(o.at);
@@ -103,7 +103,7 @@ int do_run(const RunCliOptions& o) {
   if (at) std::cout << "judged as at " << readable_utc(*at) << " (--at)" << std::endl;
   // A closed stdout (`| head`) must not kill the run before its report files are written.
   std::signal(SIGPIPE, SIG_IGN);
-  RunOptions ro;
+  runner::RunOptions ro;
   ro.modes = o.modes;
   std::sort(ro.modes.begin(), ro.modes.end());
   ro.modes.erase(std::unique(ro.modes.begin(), ro.modes.end()), ro.modes.end());
@@ -112,14 +112,14 @@ int do_run(const RunCliOptions& o) {
   ro.jobs = o.jobs;
   ro.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
   Progress progress;
-  ro.on_cell_done = [&progress](int done, int total, const CellResult& c) { progress.update(done, total, c); };
+  ro.on_cell_done = [&progress](int done, int total, const runner::CellResult& c) { progress.update(done, total, c); };
   ro.on_note = [](const std::string& line) { std::cerr << line << "\n"; };
-  RunResult run = run_scenarios(scenarios, ro);
+  runner::RunResult run = runner::run_scenarios(scenarios, ro);
   if (at) run.at = iso8601_utc(*at);
   progress.clear();
   if (o.real_clients) {
     if (isatty(STDERR_FILENO) == 1) std::cerr << "running the real clients...\n";
-    run.real_clients = check_real_clients(scenarios, run, ro.timeout);
+    run.real_clients = runner::check_real_clients(scenarios, run, ro.timeout);
   }
 
   reports::print_console_report(std::cout, run, reports::detect_console_options(STDOUT_FILENO));

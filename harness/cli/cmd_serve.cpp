@@ -131,9 +131,9 @@ int serve(const ServeOptions& o) {
   ServerFiles files;
   if (!o.scenario.empty()) {
     Scenario s = load_scenario(o.scenario);
-    CertSet certs = scenario_cert_set(s);
+    CertSet certs = runner::scenario_cert_set(s);
     if (!o.out.empty()) write_cert_set(certs, o.out);
-    files = server_files(s, certs);
+    files = runner::server_files(s, certs);
   } else {
     if (o.server_pem.empty() || o.server_key.empty()) {
       if (o.mode == 1 || o.mode == 2) {

@@ -110,8 +110,8 @@ int run_validate(const ValidateOptions& o) {
   const ossl::ScopedVerificationTime clock(at);
   validate::LoadedDeployment files = validate::load_deployment(input);
   std::vector<validate::Finding> results = validate::run_static_checks(input, files);
-  silence_grpc_logging();
-  std::vector<CellResult> cells;
+  runner::silence_grpc_logging();
+  std::vector<runner::CellResult> cells;
   for (auto& r : validate::run_dynamic_check(input, files, kHandshakeTimeout, &cells)) {
     results.push_back(std::move(r));
   }

@@ -51,7 +51,7 @@ struct Files {
   }
 };
 
-CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const ClientProfile& profile,
+runner::CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const ClientProfile& profile,
                         const RolloutInput& in) {
   const SetFiles& srv = m.server_new ? f.to : f.from;
   ServerFiles server;
@@ -82,7 +82,7 @@ CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const ClientProf
   s.name = "rotate";
   s.file = in.to.string();
   for (int md : kModes) s.expect[md] = Expectation{Verdict{}, {}};
-  return run_cell(s, server, client, mode, profile, in.timeout);
+  return runner::run_cell(s, server, client, mode, profile, in.timeout);
 }
 
 std::vector<const ClientProfile*> selected_profiles(const std::vector<std::string>& names) {
@@ -118,7 +118,7 @@ std::string Mix::trust_text() const { return scale(client_trust); }
 std::string Mix::cert_text() const { return client_cert_new ? "new" : "old"; }
 
 bool MixResult::ok() const {
-  return std::all_of(cells.begin(), cells.end(), [](const CellResult& c) { return c.actual.outcome == Outcome::pass; });
+  return std::all_of(cells.begin(), cells.end(), [](const runner::CellResult& c) { return c.actual.outcome == Outcome::pass; });
 }
 
 bool Rollout::any_safe() const {
@@ -221,11 +221,11 @@ Rollout plan_rollout(const RolloutInput& in) {
       for (const ClientProfile* p : profiles) tasks.push_back({m, mode, p});
     }
   }
-  std::vector<CellResult> cells(tasks.size());
+  std::vector<runner::CellResult> cells(tasks.size());
   const int wanted = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const std::size_t jobs = static_cast<std::size_t>(std::max(1, jobs_within_descriptors(wanted)));
+  const std::size_t jobs = static_cast<std::size_t>(std::max(1, runner::jobs_within_descriptors(wanted)));
   for (std::size_t first = 0; first < tasks.size(); first += jobs) {
-    std::vector<std::future<CellResult>> batch;
+    std::vector<std::future<runner::CellResult>> batch;
     for (std::size_t i = first; i < std::min(tasks.size(), first + jobs); ++i) {
       batch.push_back(std::async(std::launch::async, [&, t = tasks[i]] {
         return run_mix_cell(f, distinct[t.mix], t.mode, *t.profile, in);
@@ -235,7 +235,7 @@ Rollout plan_rollout(const RolloutInput& in) {
   }
   // A cell the environment stopped has no verdict, and failures beside it are suspect: each
   // failed cell runs again alone; what is still stopped is the harness's trouble (exit 2).
-  const bool starved = std::any_of(cells.begin(), cells.end(), [](const CellResult& c) { return !c.harness_error.empty(); });
+  const bool starved = std::any_of(cells.begin(), cells.end(), [](const runner::CellResult& c) { return !c.harness_error.empty(); });
   if (starved) {
     for (std::size_t i = 0; i < tasks.size(); ++i) {
       if (cells[i].actual.outcome == Outcome::pass) continue;

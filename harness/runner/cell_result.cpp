@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 std::string CellResult::mismatch_text() const {
   if (match) return "";
@@ -26,4 +26,4 @@ int RunResult::harness_errors() const {
       std::count_if(cells.begin(), cells.end(), [](const CellResult& c) { return !c.harness_error.empty(); }));
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

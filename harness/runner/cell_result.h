@@ -8,7 +8,7 @@
 
 #include "harness/verdict/reason.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 struct CellResult {
   std::string scenario;       // scenario name
@@ -90,4 +90,4 @@ struct RunResult {
   int harness_errors() const;
 };
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

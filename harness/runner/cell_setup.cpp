@@ -3,7 +3,7 @@
 #include "harness/endpoints/tls_files.h"
 #include "harness/io/input_error.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 namespace {
 
@@ -108,4 +108,4 @@ ClientSetup client_for_server(ClientSetup client, const ClientProfile& profile, 
   return client;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

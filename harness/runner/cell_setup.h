@@ -10,7 +10,7 @@
 #include "harness/verdict/profile.h"
 #include "harness/verdict/server_profile.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 // The scenario's certificates. The loader refuses every value OpenSSL is known to reject, so a
 // failure here slipped past it (or this OpenSSL refuses a key type); either way the file is what
@@ -33,4 +33,4 @@ ClientSetup client_for_server(ClientSetup client, const ClientProfile& profile, 
 // subject of `ca_pem` (the names in the server's CertificateRequest).
 bool issued_by_named_ca(std::string_view client_chain_pem, std::string_view ca_pem);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

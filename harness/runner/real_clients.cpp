@@ -23,7 +23,7 @@
 #include "harness/verdict/profile.h"
 #include "harness/verdict/server_profile.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 namespace fs = std::filesystem;
 
@@ -337,4 +337,4 @@ RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, con
   return result;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

@@ -14,7 +14,7 @@
 #include "harness/runner/cell_result.h"
 #include "harness/scenario/scenario.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 // Where the clients are: $TLSMATRIX_CLIENTS, ./tests/interop/clients (a checkout),
 // BIN/../share/tlsmatrix/clients beside the running binary, the install prefix's; nullopt when
@@ -31,4 +31,4 @@ RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, con
 // server-certificate reason).
 bool real_client_agrees(bool ok, const std::string& cls, const Verdict& predicted, std::string* real_text);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

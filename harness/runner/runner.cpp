@@ -21,7 +21,7 @@
 #include "harness/verdict/advice.h"
 #include "harness/verdict/classify.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 namespace {
 
@@ -441,4 +441,4 @@ std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scen
   return notes;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

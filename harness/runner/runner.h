@@ -16,7 +16,7 @@
 #include "harness/verdict/profile.h"
 #include "harness/verdict/server_profile.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 struct RunOptions {
   std::vector<int> modes{0, 1, 2};
@@ -70,4 +70,4 @@ std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scen
 // attributed to a cell anyway. Call once before running cells.
 void silence_grpc_logging();
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

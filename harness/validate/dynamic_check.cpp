@@ -46,7 +46,7 @@ std::string fix_for(Reason r, const DeploymentInput& in, const std::string& chec
 
 std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDeployment& f,
                                            std::chrono::milliseconds timeout,
-                                           std::vector<CellResult>* cells) {
+                                           std::vector<runner::CellResult>* cells) {
   const bool tls = uses_tls(in.tls_mode);
   if (tls && (!f.server_pem || !f.server_key)) return {};
   // A plaintext server: only clients given TLS files are tried, to show what they meet.
@@ -95,13 +95,13 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
   for (int m : kModes) s.expect[m] = Expectation{Verdict{}, {}};
 
   // Each end's files under the names the user gave them, for the runner's messages.
-  ServerFiles server = server_files(s, set);
+  ServerFiles server = runner::server_files(s, set);
   if (tls) {
     server.cert_label = in.file_label("tls.serverPemPath", "--server-pem", f.server_pem->path);
     server.key_label = in.file_label("tls.serverKeyPath", "--server-key", f.server_key->path);
     if (f.ca_pem) server.ca_label = in.file_label("tls.caPemPath", "--ca-pem", f.ca_pem->path);
   }
-  ClientSetup client = client_setup(s, set, server_mode);
+  ClientSetup client = runner::client_setup(s, set, server_mode);
   std::string trust_words = "gRPC's default roots";
   if (trust != nullptr) {
     client.trust_label = f.trust ? "--trust " + trust->name()
@@ -124,18 +124,18 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
     const ServerProfile* server;
   };
   std::vector<Pair> to_run;
-  for (const ServerProfile* sp : pick_server_profiles(in.servers)) {
+  for (const ServerProfile* sp : runner::pick_server_profiles(in.servers)) {
     for (const auto& name : profiles) {
       if (const ClientProfile* p = find_profile(name)) to_run.push_back({p, sp});
     }
   }
-  const std::size_t jobs = static_cast<std::size_t>(jobs_within_descriptors(static_cast<int>(to_run.size())));
-  std::vector<CellResult> results;
+  const std::size_t jobs = static_cast<std::size_t>(runner::jobs_within_descriptors(static_cast<int>(to_run.size())));
+  std::vector<runner::CellResult> results;
   for (std::size_t first = 0; first < to_run.size(); first += jobs) {
-    std::vector<std::future<CellResult>> batch;
+    std::vector<std::future<runner::CellResult>> batch;
     for (std::size_t i = first; i < std::min(to_run.size(), first + jobs); ++i) {
       batch.push_back(std::async(std::launch::async, [&, p = to_run[i]] {
-        return run_cell(s, server, client, server_mode, *p.client, timeout, kDescriptorWait, *p.server);
+        return runner::run_cell(s, server, client, server_mode, *p.client, timeout, runner::kDescriptorWait, *p.server);
       }));
     }
     for (auto& fut : batch) results.push_back(fut.get());
@@ -152,13 +152,13 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
   // failures beside it are suspect too (a starved cell may just time out): each failed cell runs
   // again alone, as `run` does; what is still stopped is the harness's trouble (exit 2), never a
   // finding about these files.
-  const bool starved = std::any_of(results.begin(), results.end(), [](const CellResult& c) {
+  const bool starved = std::any_of(results.begin(), results.end(), [](const runner::CellResult& c) {
     return c.actual.reason == Reason::harness_error;
   });
   if (starved) {
     for (auto& cell : results) {
       if (cell.actual.outcome == Outcome::pass) continue;
-      cell = run_cell(s, server, client, server_mode, *find_profile(cell.profile), timeout, kDescriptorWait,
+      cell = runner::run_cell(s, server, client, server_mode, *find_profile(cell.profile), timeout, runner::kDescriptorWait,
                       *find_server_profile(cell.server));
       if (cell.actual.reason == Reason::harness_error) {
         throw HarnessError("the handshake check for " + cell.profile + " could not run: " +

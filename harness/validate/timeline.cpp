@@ -18,7 +18,7 @@ namespace {
 
 using std::chrono::sys_seconds;
 
-std::vector<ClientVerdict> verdicts_of(const std::vector<CellResult>& cells) {
+std::vector<ClientVerdict> verdicts_of(const std::vector<runner::CellResult>& cells) {
   std::vector<ClientVerdict> out;
   for (const auto& c : cells) out.push_back({c.profile, c.actual, c.detail});
   return out;
@@ -68,7 +68,7 @@ void add_dates(const std::optional<CertFile>& file, sys_seconds from, std::map<s
 }  // namespace
 
 Timeline build_timeline(const DeploymentInput& input, const LoadedDeployment& files,
-                        const std::vector<CellResult>& start_cells, std::chrono::milliseconds timeout) {
+                        const std::vector<runner::CellResult>& start_cells, std::chrono::milliseconds timeout) {
   Timeline t;
   t.from = std::chrono::floor<std::chrono::seconds>(input.now);
   t.start = verdicts_of(start_cells);
@@ -88,7 +88,7 @@ Timeline build_timeline(const DeploymentInput& input, const LoadedDeployment& fi
     const ossl::ScopedVerificationTime clock(at + std::chrono::seconds(1));
     DeploymentInput then = input;
     then.now = at + std::chrono::seconds(1);
-    std::vector<CellResult> cells;
+    std::vector<runner::CellResult> cells;
     run_dynamic_check(then, files, timeout, &cells);
     std::vector<ClientVerdict> verdicts = verdicts_of(cells);
     bool breaks = false;

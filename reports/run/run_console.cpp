@@ -92,7 +92,7 @@ std::string trim_right(std::string line) {
   return line;
 }
 
-void write_cell(std::string& line, const CellResult* cell, std::size_t width, const Painter& p) {
+void write_cell(std::string& line, const runner::CellResult* cell, std::size_t width, const Painter& p) {
   std::string text;
   if (cell == nullptr) {
     text = " " + p.paint(kDim, "-");
@@ -169,7 +169,7 @@ void write_items(std::ostringstream& out, std::string_view first, const std::vec
   out << line << "\n";
 }
 
-void write_legend(std::ostringstream& out, const RunResult& run, const Grid& grid,
+void write_legend(std::ostringstream& out, const runner::RunResult& run, const Grid& grid,
                   const ConsoleOptions& o, const Painter& p) {
   CodeLegend legend;
   for (const auto& cell : run.cells) legend.add(cell.actual);
@@ -185,7 +185,7 @@ void write_legend(std::ostringstream& out, const RunResult& run, const Grid& gri
   write_items(out, "Legend: ", items, o.width);
 }
 
-void write_mismatches(std::ostringstream& out, const RunResult& run, const ConsoleOptions& o,
+void write_mismatches(std::ostringstream& out, const runner::RunResult& run, const ConsoleOptions& o,
                       const Painter& p) {
   int count = run.mismatched();
   if (count == 0) return;
@@ -222,7 +222,7 @@ void write_wrapped(std::ostringstream& out, std::string_view first, std::string_
 
 }  // namespace
 
-std::string render_console_report(const RunResult& run, const ConsoleOptions& options) {
+std::string render_console_report(const runner::RunResult& run, const ConsoleOptions& options) {
   Painter p(options);
   std::ostringstream out;
   Grid grid(run);

@@ -32,7 +32,7 @@ Scenario valid_scenario() {
 }
 
 Verdict run(const Scenario& s, int mode, const char* profile = "grpc-core") {
-  CellResult c = run_unit_cell(s, mode, profile);
+  runner::CellResult c = run_unit_cell(s, mode, profile);
   std::cerr << "  [" << s.name << " mode " << mode << " " << profile << "] " << describe(c.actual) << ": "
             << c.detail << "\n";
   return c.actual;
@@ -43,7 +43,7 @@ Verdict failing(Reason r) { return Verdict{Outcome::fail, r}; }
 
 class CellTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { silence_grpc_logging(); }
+  static void SetUpTestSuite() { runner::silence_grpc_logging(); }
 };
 
 TEST_F(CellTest, ValidSetPassesInEveryMode) {
@@ -239,7 +239,7 @@ namespace {
 TEST_F(CellTest, ExpiredDeadlineIsTimeout) {
   Scenario s = valid_scenario();
   CertSet certs = build_cert_set(s.certs);
-  CellResult c = run_cell(s, certs, 1, *find_profile("grpc-core"), 0ms);
+  runner::CellResult c = runner::run_cell(s, certs, 1, *find_profile("grpc-core"), 0ms);
   EXPECT_EQ(c.actual, failing(Reason::timeout)) << c.detail;
 }
 
@@ -259,14 +259,14 @@ TEST_F(CellTest, ASetThatCannotBeBuiltStopsTheRunNamingItsFile) {
   bad.name = "unit-bad";
   bad.file = "scenarios/bad/long-cn.yaml";
   bad.certs[1].cn = std::string(65, 'a');
-  RunOptions options;
+  runner::RunOptions options;
   options.modes = {1};
   options.profiles = {"grpc-core"};
   options.jobs = 1;
   int cells = 0;
-  options.on_cell_done = [&cells](int, int, const CellResult&) { ++cells; };
+  options.on_cell_done = [&cells](int, int, const runner::CellResult&) { ++cells; };
   try {
-    run_scenarios({bad, valid_scenario()}, options);
+    runner::run_scenarios({bad, valid_scenario()}, options);
     FAIL() << "the run accepted a set OpenSSL cannot build";
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()).rfind("scenarios/bad/long-cn.yaml: certificate 'server'", 0), 0u)
@@ -284,13 +284,13 @@ TEST_F(CellTest, ADetailQuotingTheDisagreementMarkerIsNoDisagreement) {
   s.certs[1].cn = std::string(kDisagreementMarker);
   s.certs[1].not_after = -1h;
   s.expect[1].verdict = Verdict{Outcome::fail, Reason::server_cert_expired};
-  RunOptions options;
+  runner::RunOptions options;
   options.modes = {1};
   options.profiles = {"go"};
   options.jobs = 1;
-  RunResult run = run_scenarios({s}, options);
+  runner::RunResult run = runner::run_scenarios({s}, options);
   ASSERT_EQ(run.cells.size(), 1u);
-  const CellResult& cell = run.cells[0];
+  const runner::CellResult& cell = run.cells[0];
   ASSERT_NE(cell.detail.find(kDisagreementMarker), std::string::npos) << cell.detail;
   EXPECT_FALSE(cell.disagreement) << cell.detail;
   for (const auto& note : run.notes) {

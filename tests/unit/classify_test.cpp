@@ -91,22 +91,22 @@ TEST(Portability, NamesWhoAcceptsAndWhoRejectsWithAHint) {
   s.certs = {server};
   s.server.cert = "server";
   auto cell = [](const char* profile, Verdict v) {
-    CellResult c;
+    runner::CellResult c;
     c.scenario = "cn-only";
     c.mode = 1;
     c.profile = profile;
     c.actual = v;
     return c;
   };
-  std::vector<CellResult> cells = {cell("grpc-core", {}), cell("go", {Outcome::fail, Reason::hostname_mismatch}),
+  std::vector<runner::CellResult> cells = {cell("grpc-core", {}), cell("go", {Outcome::fail, Reason::hostname_mismatch}),
                                    cell("node", {})};
-  auto notes = portability_notes({s}, cells);
+  auto notes = runner::portability_notes({s}, cells);
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_EQ(notes[0].text,
             "accepted by grpc-core and node, rejected by go (hostname_mismatch): name only in the CN; add a "
             "subjectAltName");
   cells[1].actual = {};
-  EXPECT_TRUE(portability_notes({s}, cells).empty());
+  EXPECT_TRUE(runner::portability_notes({s}, cells).empty());
 }
 
 }  // namespace

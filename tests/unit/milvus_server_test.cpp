@@ -151,7 +151,7 @@ RawHandshake raw_handshake(int port, const std::string& sni, int max_version, co
 
 class MilvusServer : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { silence_grpc_logging(); }
+  static void SetUpTestSuite() { runner::silence_grpc_logging(); }
   MilvusServer() {
     set_ = build_cert_set({spec("ca", "", "Milvus Unit CA", true), spec("server", "ca", "localhost"),
                            spec("client", "ca", "client")});
@@ -213,7 +213,7 @@ Scenario cell_scenario() {
 }
 
 Verdict cell(const Scenario& s, int mode, const char* profile, const ServerProfile& server) {
-  CellResult c = testutil::run_unit_cell(s, mode, profile, server);
+  runner::CellResult c = testutil::run_unit_cell(s, mode, profile, server);
   EXPECT_EQ(c.server, server.name);
   return c.actual;
 }
@@ -242,9 +242,9 @@ TEST_F(MilvusServer, ServesAnRsa1024CertificateTheHarnessWillNotLoad) {
 
 TEST(ServerProfiles, AreData) {
   EXPECT_EQ(server_profile_names(), (std::vector<std::string>{"harness", "milvus"}));
-  EXPECT_EQ(pick_server_profiles({}).size(), 1u);
-  EXPECT_EQ(pick_server_profiles({"milvus", "harness"}).front()->name, "harness");
-  EXPECT_THROW(pick_server_profiles({"envoy"}), std::invalid_argument);
+  EXPECT_EQ(runner::pick_server_profiles({}).size(), 1u);
+  EXPECT_EQ(runner::pick_server_profiles({"milvus", "harness"}).front()->name, "harness");
+  EXPECT_THROW(runner::pick_server_profiles({"envoy"}), std::invalid_argument);
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ TEST(Reason, NamesRoundTrip) {
 }
 
 TEST(CellResult, MismatchTextReadsLikeBoGo) {
-  CellResult c;
+  runner::CellResult c;
   c.expected = {Outcome::fail, Reason::unknown_ca};
   c.actual = {Outcome::pass, Reason::ok};
   EXPECT_EQ(c.mismatch_text(), "unexpected success");
@@ -37,7 +37,7 @@ TEST(CellResult, MismatchTextReadsLikeBoGo) {
 
 // A cell the harness could not run says so, not "wrong failure: want X, got harness_error".
 TEST(CellResult, HarnessErrorIsNoVerdict) {
-  RunResult run;
+  runner::RunResult run;
   run.cells.resize(3);
   run.cells[0].match = true;
   run.cells[1].expected = {Outcome::fail, Reason::unknown_ca};

@@ -31,8 +31,8 @@ const std::string kLongName = "portability-wildcard-single-label-parent";
 // 3 scenarios x modes 0,1,2 x profiles grpc-core, go, node: 27 cells in 9 columns, two of them
 // mismatched (mode2-no-client-cert mode 2 go: want cNO, got cCA?; expiry-server-expired mode 1
 // node: want EXP, got ok).
-RunResult nine_column_run() {
-  RunResult run;
+runner::RunResult nine_column_run() {
+  runner::RunResult run;
   run.version = "0.1.0";
   run.wall_ms = 2000;
   for (const std::string& name : {kLongName, std::string("mode2-no-client-cert"),
@@ -48,7 +48,7 @@ RunResult nine_column_run() {
           got = fail(Reason::client_cert_unknown_ca);
         }
         if (name == "expiry-server-expired" && mode == 1 && profile == "node") got = kPass;
-        CellResult c;
+        runner::CellResult c;
         c.scenario = name;
         c.scenario_file = "scenarios/" + name + ".yaml";
         c.mode = mode;
@@ -184,7 +184,7 @@ TEST(ConsoleGrid, NineColumnsFitEightyColumns) {
 }
 
 TEST(ConsoleGrid, WideGridsSplitByModeRatherThanHideNames) {
-  RunResult run = nine_column_run();
+  runner::RunResult run = nine_column_run();
   ConsoleOptions o;
   o.width = 50;
   std::string text = render_console_report(run, o);

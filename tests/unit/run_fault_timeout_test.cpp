@@ -98,7 +98,7 @@ struct Attempt {
 };
 
 Attempt attempt(const std::string& mode, std::chrono::milliseconds deadline) {
-  silence_grpc_logging();  // as `run` does: the handshake errors are expected here
+  runner::silence_grpc_logging();  // as `run` does: the handshake errors are expected here
   FaultServer server(mode);
   const ClientProfile* profile = find_profile("grpc-core");
   auto start = std::chrono::steady_clock::now();

@@ -29,12 +29,12 @@ TEST(ThreadErrors, KeyGenerationFailureInTheRunnerReachesTheCaller) {
   s.certs = {ca};
   s.server = {.cert = "ca", .chain = {}, .key = "", .ca = {}};
   s.expect[1] = Expectation{};
-  RunOptions options;
+  runner::RunOptions options;
   options.modes = {1};
   options.profiles = {"grpc-core"};
   options.jobs = 2;
   try {
-    run_scenarios({s}, options);
+    runner::run_scenarios({s}, options);
     FAIL() << "a scenario whose key cannot be generated ran";
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("generating a unknown key"), std::string::npos) << e.what();

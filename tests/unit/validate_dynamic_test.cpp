@@ -53,7 +53,7 @@ CertSet make_set(std::vector<std::string> server_sans) {
 
 class DynamicCheck : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { silence_grpc_logging(); }
+  static void SetUpTestSuite() { runner::silence_grpc_logging(); }
   DeploymentInput input() {
     DeploymentInput in;
     in.tls_mode = 2;

@@ -118,7 +118,7 @@ void add_rotate_command(CLI::App& app, Action& action) {
       ->excludes(yaml);
   cmd->add_option("--profiles", o->profiles, "Client profiles, comma-separated (default: all)")
       ->delimiter(',')
-      ->check(CLI::IsMember(client_profile_names()));
+      ->check(CLI::IsMember(verdict::client_profile_names()));
   cmd->add_option("--server-name", o->server_name, "Name clients connect with (pymilvus server_name)")
       ->capture_default_str();
   add_at_option(*cmd, o->at);

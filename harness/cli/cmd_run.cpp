@@ -67,7 +67,7 @@ class Progress {
     char head[32];
     std::snprintf(head, sizeof head, ("\r[%" + width + "d/%d] ").c_str(), done, total);
     std::string line = head + cell.scenario + " mode " + std::to_string(cell.mode) + " " + cell.profile;
-    if (cell.server != kHarnessServer) line += " @" + cell.server;
+    if (cell.server != verdict::kHarnessServer) line += " @" + cell.server;
     if (line.size() > 100) line.resize(100);
     std::cerr << line << "\033[K" << std::flush;
   }
@@ -158,7 +158,7 @@ void add_run_command(CLI::App& app, Action& action) {
       ->delimiter(',')
       ->check(CLI::IsMember({0, 1, 2}))
       ->capture_default_str();
-  std::vector<std::string> names = client_profile_names();
+  std::vector<std::string> names = verdict::client_profile_names();
   // The names are in the option's type ({grpc-core,go,node}): not listed again here.
   cmd->add_option("--profiles", opts->profiles, "Client profiles, comma-separated (default: all)")
       ->delimiter(',')
@@ -169,7 +169,7 @@ void add_run_command(CLI::App& app, Action& action) {
                   "in mode 2, CA names, Go's rules for client chains, weak server certificates served;\n"
                   "docs/milvus-rules.md). Each cell runs with each server; reports show the server")
       ->delimiter(',')
-      ->check(CLI::IsMember(server_profile_names()));
+      ->check(CLI::IsMember(verdict::server_profile_names()));
   cmd->add_flag("--real-clients", opts->real_clients,
                 "Also run the real client stacks that are installed (python3-grpcio for grpc-core, go,\n"
                 "node) on every TLS cell (modes 1 and 2) beside the prediction, and list each cell where\n"

@@ -172,16 +172,16 @@ int serve(const ServeOptions& o) {
   hooks.listen = "127.0.0.1:0";
   hooks.on_event = [ledger](const ServerEvent& e) { ledger->report(e); };
   std::string config_error;
-  const ServerProfile& profile = *find_server_profile(o.server_profile);
+  const verdict::ServerProfile& profile = *verdict::find_server_profile(o.server_profile);
   StartFailure start_failure;
   auto server = TlsServer::start(o.mode, files, &config_error, hooks, &start_failure, profile);
   if (!server) {
     if (start_failure.rules) throw HarnessError("serve: " + config_error);
     // The harness's own server refuses weak files Milvus's would serve: say which flag shows it.
     const bool milvus_would_load =
-        profile.name == kHarnessServer &&
+        profile.name == verdict::kHarnessServer &&
         identity_error(files.cert_chain_pem, files.key_pem, files.cert_label, files.key_label,
-                       find_server_profile("milvus")->own_cert_security_level)
+                       verdict::find_server_profile("milvus")->own_cert_security_level)
             .empty();
     throw InputError("serve: the server would not start: " + config_error +
                      (milvus_would_load ? " (Milvus's proxy would start with it: --server-profile milvus)" : ""));
@@ -189,7 +189,7 @@ int serve(const ServeOptions& o) {
 
   out->push("listening on " + front->address());
   out->flush(Clock::now() + kListeningLine);  // before the notes, in a terminal that shows both
-  if (profile.name == kHarnessServer && (o.mode == 1 || o.mode == 2)) {
+  if (profile.name == verdict::kHarnessServer && (o.mode == 1 || o.mode == 2)) {
     std::cerr << "note: this is the harness's own server (gRPC C++ with OpenSSL); "
                  "--server-profile milvus decides as Milvus's Go proxy does (docs/milvus-rules.md)\n";
   }
@@ -267,7 +267,7 @@ void add_serve_command(CLI::App& app, Action& action) {
   cmd->add_option("--server-profile", o->server_profile,
                   "decide as this server stack does: harness (gRPC C++ with OpenSSL) or milvus (Milvus's\n"
                   "Go proxy: TLS 1.3 only in mode 2, CA names, Go's client-chain rules; docs/milvus-rules.md)")
-      ->check(CLI::IsMember(server_profile_names()))
+      ->check(CLI::IsMember(verdict::server_profile_names()))
       ->capture_default_str();
   cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   cmd->add_option("--duration", o->duration_s, "stop after this many seconds (default: until Ctrl-C)")

@@ -264,7 +264,7 @@ void add_validate_command(CLI::App& app, Action& action) {
                   "server profiles the handshake check runs with, comma-separated (default: "
                   "harness): milvus decides as Milvus's Go proxy does (docs/milvus-rules.md)")
       ->delimiter(',')
-      ->check(CLI::IsMember(server_profile_names()));
+      ->check(CLI::IsMember(verdict::server_profile_names()));
   cmd->add_flag("--fail-on-warning", opts->fail_on_warning,
                   "exit 1 when a check warns (e.g. a certificate expires within --warn-days), "
                   "not only when one fails");

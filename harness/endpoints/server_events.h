@@ -18,7 +18,7 @@ struct ServerEvent {
   enum class Kind { handshake, rpc, connection };
   Kind kind = Kind::handshake;
   bool ok = true;
-  Reason reason = Reason::ok;
+  verdict::Reason reason = verdict::Reason::ok;
   std::string peer;    // "127.0.0.1:54321" when known
   std::string detail;  // "peer did not return a certificate", "RPC /grpc.health.v1.Health/Check"
 };

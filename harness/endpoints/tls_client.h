@@ -36,12 +36,12 @@ struct ClientOutcome {
   std::string message;        // the status message (or the config error)
   // Set when the profile engine ran inside the handshake (non-native profiles).
   bool verifier_called = false;
-  ProfileVerdict verifier_verdict;
+  verdict::ProfileVerdict verifier_verdict;
   bool ok() const { return !config_error && status_code == 0; }
 };
 
 // Dials 127.0.0.1:port and makes one Health/Check call that must finish within `deadline`.
-ClientOutcome call_health_check(int port, const ClientSetup& setup, const ClientProfile& profile,
+ClientOutcome call_health_check(int port, const ClientSetup& setup, const verdict::ClientProfile& profile,
                                 std::chrono::milliseconds deadline);
 
 // The name the client checks the server certificate against.
@@ -50,6 +50,6 @@ std::string checked_name(const ClientSetup& setup);
 // Empty when the client's roots and (if any) certificate and key load and can be sent; else why
 // not, one line. The own chain is checked by `profile`'s rules (null: gRPC C-core's).
 // call_health_check runs it on every call unless `files_checked` says the caller already did.
-std::string client_files_error(const ClientSetup& setup, const ClientProfile* profile = nullptr);
+std::string client_files_error(const ClientSetup& setup, const verdict::ClientProfile* profile = nullptr);
 
 }  // namespace tlsmatrix

@@ -76,7 +76,7 @@ class TlsServer {
   // clients by (harness/verdict/server_profile.h).
   static std::unique_ptr<TlsServer> start(int mode, const ServerFiles& files, std::string* config_error,
                                           const ServerHooks& hooks = {}, StartFailure* failure = nullptr,
-                                          const ServerProfile& profile = harness_server_profile());
+                                          const verdict::ServerProfile& profile = verdict::harness_server_profile());
   ~TlsServer();  // shuts down with a short deadline
 
   int port() const { return port_; }

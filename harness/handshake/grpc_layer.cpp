@@ -53,8 +53,8 @@ class GrpcWorker : public Worker {
   void run_ends_at(std::chrono::steady_clock::time_point cutoff) override { cutoff_ = cutoff; }
 
  private:
-  static const ClientProfile& profile() {
-    static const ClientProfile* p = find_profile("grpc-core");
+  static const verdict::ClientProfile& profile() {
+    static const verdict::ClientProfile* p = verdict::find_profile("grpc-core");
     if (p == nullptr) throw std::logic_error("no grpc-core client profile");
     return *p;
   }

@@ -42,7 +42,7 @@ std::string probe_command_with_name(const ProbeOptions& o, const ProbeReport& r,
 void chain_checks(const ProbeOptions& o, const std::vector<ossl::X509Ptr>& presented, ProbeReport& r) {
   if (presented.empty()) {
     add_check(r, "chain", Severity::error, "the server presents a certificate", "no certificate seen",
-              "", Reason::server_cert_invalid);
+              "", verdict::Reason::server_cert_invalid);
     return;
   }
   if (o.trust.empty()) {
@@ -55,14 +55,14 @@ void chain_checks(const ProbeOptions& o, const std::vector<ossl::X509Ptr>& prese
   for (const auto& c : presented) chain.push_back(c.get());
   for (const auto& t : o.trust) trust.push_back(t.get());
   // What the advice table needs to know about these files.
-  AdviceContext context;
+  verdict::AdviceContext context;
   context.server_name = r.server_name;
   context.server_name_given = !o.server_name.empty();
   const x509::CertNames names = x509::cert_names(chain.front());
   context.name_only_in_cn = !names.any_san() && !names.cn.empty();
   context.sans = r.chain.front().sans;
   context.trust_file = o.trust_file;
-  const TrustFinding found = find_trust_role(chain, trust);
+  const verdict::TrustFinding found = verdict::find_trust_role(chain, trust);
   context.trust = found.role;
   context.trust_instead = found.trust_instead;
   if (const std::string name = first_dns_name(names);
@@ -77,12 +77,12 @@ void chain_checks(const ProbeOptions& o, const std::vector<ossl::X509Ptr>& prese
     ProfileVerdict v = verify_as_profile(profile, chain, trust, r.server_name);
     std::string title = "the chain verifies with " + o.trust_file + " for \"" + r.server_name +
                         "\" as a " + profile + " client would";
-    if (v.reason == Reason::ok) {
+    if (v.reason == verdict::Reason::ok) {
       add_check(r, "chain." + profile, Severity::ok, title, "");
     } else {
       add_check(r, "chain." + profile, Severity::error, title,
                 std::string(to_string(v.reason)) + ": " + v.detail,
-                advice(v.reason, find_profile(profile), AdviceFor::probe, context), v.reason);
+                verdict::advice(v.reason, verdict::find_profile(profile), verdict::AdviceFor::probe, context), v.reason);
     }
   }
 }
@@ -94,12 +94,12 @@ void validity_checks(ProbeReport& r) {
   if (leaf.expired) {
     add_check(r, "leaf_validity", Severity::error, title,
               "expired " + std::to_string(-leaf.days_left) + " days ago (" + leaf.not_after + ")",
-              advice(Reason::server_cert_expired, nullptr, AdviceFor::probe, {}),
-              Reason::server_cert_expired);
+              verdict::advice(verdict::Reason::server_cert_expired, nullptr, verdict::AdviceFor::probe, {}),
+              verdict::Reason::server_cert_expired);
   } else if (leaf.not_yet_valid) {
     add_check(r, "leaf_validity", Severity::error, title, "valid only from " + leaf.not_before,
-              advice(Reason::server_cert_not_yet_valid, nullptr, AdviceFor::probe, {}),
-              Reason::server_cert_not_yet_valid);
+              verdict::advice(verdict::Reason::server_cert_not_yet_valid, nullptr, verdict::AdviceFor::probe, {}),
+              verdict::Reason::server_cert_not_yet_valid);
   } else if (leaf.days_left < 30) {
     add_check(r, "leaf_expiry", Severity::warning, "the server certificate has 30 days or more left",
               std::to_string(leaf.days_left) + " days left (until " + leaf.not_after + ")",

@@ -66,7 +66,7 @@ class Prober {
           unresolved ? "check the host name (DNS or /etc/hosts on this machine), or give the "
                        "server's IP address"
                      : "is the server running and listening on that address and port?",
-          pt.connect_timed_out ? std::optional(Reason::timeout) : std::nullopt);
+          pt.connect_timed_out ? std::optional(verdict::Reason::timeout) : std::nullopt);
       return finish();
     }
     o_.endpoint.pinned = pt.address;
@@ -80,7 +80,7 @@ class Prober {
               " (a gRPC server answers the HTTP/2 preface at once; a TLS server rejects it at once)",
           "check the address: something that is neither gRPC nor TLS (or a stuck server) holds "
           "this port",
-          Reason::timeout);
+          verdict::Reason::timeout);
       return finish();
     }
     if (pt.is_plaintext_h2()) {
@@ -93,7 +93,7 @@ class Prober {
 
  private:
   void add(std::string id, Severity s, std::string title, std::string detail,
-           std::string hint = {}, std::optional<Reason> reason = std::nullopt) {
+           std::string hint = {}, std::optional<verdict::Reason> reason = std::nullopt) {
     add_check(r_, std::move(id), s, std::move(title), std::move(detail), std::move(hint), reason);
   }
 
@@ -119,7 +119,7 @@ class Prober {
             "the endpoint speaks TLS (" + tls.summary() + ") and also plaintext gRPC",
             "serve TLS only on this port: plaintext clients bypass TLS and any client "
             "certificate check",
-            Reason::plaintext_to_tls);
+            verdict::Reason::plaintext_to_tls);
         return;
       }
       if (tls_files) {
@@ -127,8 +127,8 @@ class Prober {
         add("tls_files_unused", Severity::error, "the endpoint serves TLS for your TLS client files",
             "the endpoint serves plaintext while you configured TLS client files (" +
                 tls_file_list() + "): clients configured with them would fail tls_to_plaintext",
-            advice(Reason::tls_to_plaintext, nullptr, AdviceFor::probe, {}),
-            Reason::tls_to_plaintext);
+            verdict::advice(verdict::Reason::tls_to_plaintext, nullptr, verdict::AdviceFor::probe, {}),
+            verdict::Reason::tls_to_plaintext);
       }
       // --tls-mode alone: the expected_mode check says it.
       return;
@@ -144,7 +144,7 @@ class Prober {
         bare.stage == TlsAttempt::Stage::timeout) {
       add("tls_handshake", Severity::error, "TLS handshake", bare.summary(),
           "the server stopped answering: check its log",
-          bare.stage == TlsAttempt::Stage::timeout ? std::optional(Reason::timeout) : std::nullopt);
+          bare.stage == TlsAttempt::Stage::timeout ? std::optional(verdict::Reason::timeout) : std::nullopt);
       return;
     }
     // A TLS alert in answer to either greeting shows a TLS server, even without a ServerHello.
@@ -158,14 +158,14 @@ class Prober {
           "this port does not serve gRPC: check the address",
           // A peer that closes, resets or answers garbage shares no protocol with us: the
           // taxonomy's name for that, so scripts reading the JSON get a reason, not only prose.
-          Reason::protocol_mismatch);
+          verdict::Reason::protocol_mismatch);
       return;
     }
     if (!bare.server_hello) {
       add("tls_handshake", Severity::error, "TLS handshake", bare.summary(),
           "no common TLS version or cipher suite: the probe offers TLS 1.2 and 1.3 with "
           "OpenSSL's default suites",
-          Reason::protocol_mismatch);
+          verdict::Reason::protocol_mismatch);
       return;
     }
     r_.asks_for_client_cert = bare.cert_requested;
@@ -186,7 +186,7 @@ class Prober {
         add("client_cert_required", Severity::error, "a client without a certificate is turned away",
             "not safe as mode 2: accepts unauthenticated clients. It asks for a client "
             "certificate, but a client that sent none got in: " + bare.summary(),
-            kRequireHint, Reason::client_cert_missing);
+            kRequireHint, verdict::Reason::client_cert_missing);
       } else {
         add("tls_handshake", Severity::ok, "a TLS client without a certificate gets in",
             bare.summary());
@@ -207,7 +207,7 @@ class Prober {
           bare.alert == 120 ? "the server does not take ALPN h2 (alert 120): this is not a gRPC "
                               "endpoint, or a proxy in front of it does not speak HTTP/2"
                             : "the server ended the handshake: its log says why",
-          Reason::protocol_mismatch);
+          verdict::Reason::protocol_mismatch);
     }
 
     const bool check_mode2 = r_.inferred_mode == 2 || o_.expected_mode == 2 || bare.cert_requested;
@@ -217,7 +217,7 @@ class Prober {
             "a client without a certificate is turned away",
             "the server never asked for a client certificate and let the client in: it runs as "
             "mode 1, not mode 2",
-            kRequireHint, Reason::client_cert_missing);
+            kRequireHint, verdict::Reason::client_cert_missing);
       }
       unrelated_ca_check();
       own_client_check();
@@ -242,7 +242,7 @@ class Prober {
               (a.cert_sent ? "sent" : "not even asked for") + "): " + a.summary(),
           "the server does not verify client certificates against its CA: set caPemPath "
           "(ClientCAs) to your CA only and require verification",
-          Reason::client_cert_unknown_ca);
+          verdict::Reason::client_cert_unknown_ca);
     } else {
       not_seen("unrelated_ca_rejected", title, a);
     }
@@ -275,7 +275,7 @@ class Prober {
   void not_seen(const std::string& id, const std::string& title, const TlsAttempt& a) {
     if (a.stage == TlsAttempt::Stage::timeout) {
       add(id, Severity::error, title, a.summary(), "the server stopped answering: check its log",
-          Reason::timeout);
+          verdict::Reason::timeout);
     } else if (a.stopped_locally()) {
       add(id, Severity::inconclusive, title, a.summary(), local_failure_hint(a));
     } else {

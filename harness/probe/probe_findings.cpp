@@ -15,7 +15,7 @@ const char* const kRequireHint =
     "with -verify_return_error";
 
 Finding check(std::string id, Severity s, std::string title, std::string detail, std::string hint,
-              std::optional<Reason> reason) {
+              std::optional<verdict::Reason> reason) {
   Finding f = findings::make(std::move(id), s, std::move(detail), std::move(hint));
   f.title = std::move(title);
   f.reason = reason;
@@ -23,7 +23,7 @@ Finding check(std::string id, Severity s, std::string title, std::string detail,
 }
 
 void add_check(ProbeReport& r, std::string id, Severity s, std::string title, std::string detail,
-               std::string hint, std::optional<Reason> reason) {
+               std::string hint, std::optional<verdict::Reason> reason) {
   r.checks.push_back(check(std::move(id), s, std::move(title), std::move(detail),
                            s == Severity::ok ? std::string() : std::move(hint), reason));
 }
@@ -62,17 +62,17 @@ std::string client_rejection_hint(const TlsAttempt& a, const ClientIdentity& cli
   }
 }
 
-std::optional<Reason> client_reason(const TlsAttempt& a, const ClientIdentity& client) {
+std::optional<verdict::Reason> client_reason(const TlsAttempt& a, const ClientIdentity& client) {
   switch (a.alert.value_or(-1)) {
-    case SSL_AD_UNKNOWN_CA: return Reason::client_cert_unknown_ca;
-    case SSL_AD_CERTIFICATE_EXPIRED: return Reason::client_cert_expired;
-    case SSL_AD_CERTIFICATE_REQUIRED: return Reason::client_cert_missing;
+    case SSL_AD_UNKNOWN_CA: return verdict::Reason::client_cert_unknown_ca;
+    case SSL_AD_CERTIFICATE_EXPIRED: return verdict::Reason::client_cert_expired;
+    case SSL_AD_CERTIFICATE_REQUIRED: return verdict::Reason::client_cert_missing;
     default: break;
   }
   std::string issuer = x509::name_text(X509_get_issuer_name(client.chain.front().get()));
   const auto& accepted = a.acceptable_ca_names;
   if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), issuer) == accepted.end()) {
-    return Reason::client_cert_unknown_ca;
+    return verdict::Reason::client_cert_unknown_ca;
   }
   // Other alerts do not name one fault: Go servers send "bad certificate" for every one.
   return std::nullopt;

@@ -51,7 +51,7 @@ struct Files {
   }
 };
 
-runner::CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const ClientProfile& profile,
+runner::CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const verdict::ClientProfile& profile,
                         const RolloutInput& in) {
   const SetFiles& srv = m.server_new ? f.to : f.from;
   ServerFiles server;
@@ -81,13 +81,13 @@ runner::CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const Cl
   Scenario s;
   s.name = "rotate";
   s.file = in.to.string();
-  for (int md : kModes) s.expect[md] = Expectation{Verdict{}, {}};
+  for (int md : kModes) s.expect[md] = Expectation{verdict::Verdict{}, {}};
   return runner::run_cell(s, server, client, mode, profile, in.timeout);
 }
 
-std::vector<const ClientProfile*> selected_profiles(const std::vector<std::string>& names) {
-  std::vector<const ClientProfile*> out;
-  for (const auto& p : client_profiles()) {
+std::vector<const verdict::ClientProfile*> selected_profiles(const std::vector<std::string>& names) {
+  std::vector<const verdict::ClientProfile*> out;
+  for (const auto& p : verdict::client_profiles()) {
     if (names.empty() || std::find(names.begin(), names.end(), p.name) != names.end()) out.push_back(&p);
   }
   return out;
@@ -118,7 +118,7 @@ std::string Mix::trust_text() const { return scale(client_trust); }
 std::string Mix::cert_text() const { return client_cert_new ? "new" : "old"; }
 
 bool MixResult::ok() const {
-  return std::all_of(cells.begin(), cells.end(), [](const runner::CellResult& c) { return c.actual.outcome == Outcome::pass; });
+  return std::all_of(cells.begin(), cells.end(), [](const runner::CellResult& c) { return c.actual.outcome == verdict::Outcome::pass; });
 }
 
 bool Rollout::any_safe() const {
@@ -134,7 +134,7 @@ std::string mix_verdict_text(const MixResult& mix, int mode) {
   for (const auto& c : mix.cells) {
     if (c.mode != mode) continue;
     ++in_mode;
-    if (c.actual.outcome != Outcome::pass) by_reason[std::string(to_string(c.actual.reason))].push_back(c.profile);
+    if (c.actual.outcome != verdict::Outcome::pass) by_reason[std::string(to_string(c.actual.reason))].push_back(c.profile);
   }
   if (by_reason.empty()) return "ok";
   std::string out;
@@ -213,12 +213,12 @@ Rollout plan_rollout(const RolloutInput& in) {
   struct Task {
     std::size_t mix;
     int mode;
-    const ClientProfile* profile;
+    const verdict::ClientProfile* profile;
   };
   std::vector<Task> tasks;
   for (std::size_t m = 0; m < distinct.size(); ++m) {
     for (int mode : in.modes) {
-      for (const ClientProfile* p : profiles) tasks.push_back({m, mode, p});
+      for (const verdict::ClientProfile* p : profiles) tasks.push_back({m, mode, p});
     }
   }
   std::vector<runner::CellResult> cells(tasks.size());
@@ -238,7 +238,7 @@ Rollout plan_rollout(const RolloutInput& in) {
   const bool starved = std::any_of(cells.begin(), cells.end(), [](const runner::CellResult& c) { return !c.harness_error.empty(); });
   if (starved) {
     for (std::size_t i = 0; i < tasks.size(); ++i) {
-      if (cells[i].actual.outcome == Outcome::pass) continue;
+      if (cells[i].actual.outcome == verdict::Outcome::pass) continue;
       cells[i] = run_mix_cell(f, distinct[tasks[i].mix], tasks[i].mode, *tasks[i].profile, in);
       if (!cells[i].harness_error.empty()) {
         throw HarnessError("a rotate cell could not run: " + cells[i].detail +
@@ -263,7 +263,7 @@ Rollout plan_rollout(const RolloutInput& in) {
       o.break_after = static_cast<int>(step) - 1;
       o.break_mix = mi;
       for (std::size_t c = 0; c < mr.cells.size(); ++c) {
-        if (mr.cells[c].actual.outcome != Outcome::pass) {
+        if (mr.cells[c].actual.outcome != verdict::Outcome::pass) {
           o.break_cell = static_cast<int>(c);
           break;
         }

@@ -7,8 +7,8 @@ namespace tlsmatrix::runner {
 std::string CellResult::mismatch_text() const {
   if (match) return "";
   if (!harness_error.empty()) return "harness error (no verdict): " + harness_error;
-  if (actual.outcome == Outcome::pass) return "unexpected success";
-  if (expected.outcome == Outcome::pass) {
+  if (actual.outcome == verdict::Outcome::pass) return "unexpected success";
+  if (expected.outcome == verdict::Outcome::pass) {
     return "unexpected failure: " + std::string(to_string(actual.reason));
   }
   return "wrong failure: want " + std::string(to_string(expected.reason)) + ", got " +

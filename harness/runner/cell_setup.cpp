@@ -97,7 +97,7 @@ bool issued_by_named_ca(std::string_view client_chain_pem, std::string_view ca_p
   return false;
 }
 
-ClientSetup client_for_server(ClientSetup client, const ClientProfile& profile, const ServerProfile& server,
+ClientSetup client_for_server(ClientSetup client, const verdict::ClientProfile& profile, const verdict::ServerProfile& server,
                               const ServerFiles& files, int mode) {
   if (mode == 2 && server.names_client_cas && profile.withholds_cert_outside_ca_names && client.secure &&
       !pem_certs(client.cert_chain_pem).empty() && !issued_by_named_ca(client.cert_chain_pem, files.ca_pem)) {

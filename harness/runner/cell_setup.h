@@ -26,7 +26,7 @@ ClientSetup client_setup(const Scenario& scenario, const CertSet& certs, int mod
 // What a client of `profile` sends to a server of `server` with `files` in `mode`: a client that
 // withholds a certificate outside the CA names a server gives (Go, to Milvus's server) sends none.
 // `client` unchanged otherwise.
-ClientSetup client_for_server(ClientSetup client, const ClientProfile& profile, const ServerProfile& server,
+ClientSetup client_for_server(ClientSetup client, const verdict::ClientProfile& profile, const verdict::ServerProfile& server,
                               const ServerFiles& files, int mode);
 
 // Go's crypto/tls SupportsCertificate: some certificate of `client_chain_pem` is issued by a

@@ -169,16 +169,16 @@ fs::path private_temp_dir() {
 
 }  // namespace
 
-bool real_client_agrees(bool ok, const std::string& cls, const Verdict& predicted, std::string* real_text) {
+bool real_client_agrees(bool ok, const std::string& cls, const verdict::Verdict& predicted, std::string* real_text) {
   if (ok) {
     if (real_text) *real_text = "pass";
-    return predicted.outcome == Outcome::pass;
+    return predicted.outcome == verdict::Outcome::pass;
   }
   // Classes that say "failed" but not why: only the outcome is compared.
   static const std::vector<std::string> unnamed = {"rejected_by_server", "connection_failed", "unknown", ""};
   const bool named = std::find(unnamed.begin(), unnamed.end(), cls) == unnamed.end();
   if (real_text) *real_text = named ? "fail " + cls : "fail (reason not named)";
-  if (predicted.outcome != Outcome::fail) return false;
+  if (predicted.outcome != verdict::Outcome::fail) return false;
   if (!named) return true;
   const std::string want(to_string(predicted.reason));
   if (cls == "server_cert_rejected") {
@@ -283,7 +283,7 @@ RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, con
       const CertSet& set = set_it->second;
       const ServerFiles files = server_files(s, set);
       std::string error;
-      servers[g - first] = TlsServer::start(grp.mode, files, &error, {}, nullptr, *find_server_profile(grp.server));
+      servers[g - first] = TlsServer::start(grp.mode, files, &error, {}, nullptr, *verdict::find_server_profile(grp.server));
       if (!servers[g - first]) continue;  // predicted server_config_error: no connection to make
       const ClientSetup client = client_setup(s, set, grp.mode);
       const fs::path dir = work / (s.name + "-" + std::to_string(grp.mode) + "-" + grp.server);

@@ -29,6 +29,6 @@ RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, con
 // Whether a real client's result (`ok`, its `class`) agrees with a predicted verdict: the outcome
 // always; the reason only where the class names one ("server_cert_rejected" names a family: any
 // server-certificate reason).
-bool real_client_agrees(bool ok, const std::string& cls, const Verdict& predicted, std::string* real_text);
+bool real_client_agrees(bool ok, const std::string& cls, const verdict::Verdict& predicted, std::string* real_text);
 
 }  // namespace tlsmatrix::runner

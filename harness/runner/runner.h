@@ -36,19 +36,19 @@ inline constexpr std::chrono::milliseconds kDescriptorWait{50};
 
 // One cell, start to finish: server up (by the rules of server profile `server`), one RPC,
 // server down, classified and compared with the scenario's expectation for that server.
-CellResult run_cell(const Scenario& scenario, const CertSet& certs, int mode, const ClientProfile& profile,
+CellResult run_cell(const Scenario& scenario, const CertSet& certs, int mode, const verdict::ClientProfile& profile,
                     std::chrono::milliseconds timeout, std::chrono::milliseconds descriptor_wait = kDescriptorWait,
-                    const ServerProfile& server = harness_server_profile());
+                    const verdict::ServerProfile& server = verdict::harness_server_profile());
 // The same with each end's files already set up (server_files, client_setup), so a caller can
 // label them after the user's own files (`validate` does).
 CellResult run_cell(const Scenario& scenario, const ServerFiles& server, const ClientSetup& client,
-                    int mode, const ClientProfile& profile, std::chrono::milliseconds timeout,
+                    int mode, const verdict::ClientProfile& profile, std::chrono::milliseconds timeout,
                     std::chrono::milliseconds descriptor_wait = kDescriptorWait,
-                    const ServerProfile& server_profile = harness_server_profile());
+                    const verdict::ServerProfile& server_profile = verdict::harness_server_profile());
 
 // The server profiles `names` asks for (empty: harness only), in their own order, each once;
 // std::invalid_argument for an unknown name.
-std::vector<const ServerProfile*> pick_server_profiles(const std::vector<std::string>& names);
+std::vector<const verdict::ServerProfile*> pick_server_profiles(const std::vector<std::string>& names);
 
 // Cells that end without a verdict because the process ran short (harness_error) make every
 // failed cell of that pass suspect: those run again one at a time. What is still without a

@@ -46,7 +46,7 @@ struct ClientConfig {
 inline constexpr int kModes[] = {0, 1, 2};
 
 struct Expectation {
-  Verdict verdict;
+  verdict::Verdict verdict;
   SourcePos pos;
 };
 

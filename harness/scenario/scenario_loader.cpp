@@ -123,9 +123,9 @@ Scenario parse_scenario(std::string_view yaml, const std::string& file) {
     for (const auto& [k, v] : m.entries) {
       // Only the profiles the runner has: an override for one that nothing runs would be an
       // expectation that is never checked.
-      if (!contains(client_profile_names(), k.value)) {
+      if (!contains(verdict::client_profile_names(), k.value)) {
         r.fail(k, "profiles: unknown client profile '" + k.value +
-                      "'; allowed: " + join(client_profile_names()));
+                      "'; allowed: " + join(verdict::client_profile_names()));
       }
       s.profile_expect[k.value] = schema::parse_modes(r, v, "profiles." + k.value, file, false);
     }
@@ -133,8 +133,8 @@ Scenario parse_scenario(std::string_view yaml, const std::string& file) {
   if (const YNode* servers = Reader::find(root, "servers")) {
     const YNode& m = r.map(*servers, "servers");
     for (const auto& [k, v] : m.entries) {
-      if (!contains(server_profile_names(), k.value)) {
-        r.fail(k, "servers: unknown server profile '" + k.value + "'; allowed: " + join(server_profile_names()));
+      if (!contains(verdict::server_profile_names(), k.value)) {
+        r.fail(k, "servers: unknown server profile '" + k.value + "'; allowed: " + join(verdict::server_profile_names()));
       }
       s.server_expect[k.value] = schema::parse_server_overrides(r, v, "servers." + k.value, file);
     }

@@ -34,12 +34,12 @@ GeneratedCert entry(const std::string& name, const CertFile* certs, const KeyFil
 
 // `checked` is the name the client actually checked: --server-name, or without it the address
 // it connected to, which the advice must name (an empty "DNS:" would send the user nowhere).
-std::string fix_for(Reason r, const DeploymentInput& in, const std::string& checked) {
-  AdviceContext context;
+std::string fix_for(verdict::Reason r, const DeploymentInput& in, const std::string& checked) {
+  verdict::AdviceContext context;
   context.server_name = checked;
   context.server_name_given = !in.server_name.empty();
   context.mode_setting = in.setting_name("common.security.tlsMode", "--tls-mode");
-  return advice(r, nullptr, AdviceFor::validate, context);
+  return verdict::advice(r, nullptr, verdict::AdviceFor::validate, context);
 }
 
 }  // namespace
@@ -92,7 +92,7 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
   if (!tls) s.client.secure = true;
   // Milvus serves plaintext for any mode other than 1 and 2.
   const int server_mode = tls ? in.tls_mode : 0;
-  for (int m : kModes) s.expect[m] = Expectation{Verdict{}, {}};
+  for (int m : kModes) s.expect[m] = Expectation{verdict::Verdict{}, {}};
 
   // Each end's files under the names the user gave them, for the runner's messages.
   ServerFiles server = runner::server_files(s, set);
@@ -120,13 +120,13 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
   // One server and one client per profile, side by side as far as the descriptor limit has room
   // (descriptors.h: a starved cell can time out like a real failure); each cell owns its port.
   struct Pair {
-    const ClientProfile* client;
-    const ServerProfile* server;
+    const verdict::ClientProfile* client;
+    const verdict::ServerProfile* server;
   };
   std::vector<Pair> to_run;
-  for (const ServerProfile* sp : runner::pick_server_profiles(in.servers)) {
+  for (const verdict::ServerProfile* sp : runner::pick_server_profiles(in.servers)) {
     for (const auto& name : profiles) {
-      if (const ClientProfile* p = find_profile(name)) to_run.push_back({p, sp});
+      if (const verdict::ClientProfile* p = verdict::find_profile(name)) to_run.push_back({p, sp});
     }
   }
   const std::size_t jobs = static_cast<std::size_t>(runner::jobs_within_descriptors(static_cast<int>(to_run.size())));
@@ -153,14 +153,14 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
   // again alone, as `run` does; what is still stopped is the harness's trouble (exit 2), never a
   // finding about these files.
   const bool starved = std::any_of(results.begin(), results.end(), [](const runner::CellResult& c) {
-    return c.actual.reason == Reason::harness_error;
+    return c.actual.reason == verdict::Reason::harness_error;
   });
   if (starved) {
     for (auto& cell : results) {
-      if (cell.actual.outcome == Outcome::pass) continue;
-      cell = runner::run_cell(s, server, client, server_mode, *find_profile(cell.profile), timeout, runner::kDescriptorWait,
-                      *find_server_profile(cell.server));
-      if (cell.actual.reason == Reason::harness_error) {
+      if (cell.actual.outcome == verdict::Outcome::pass) continue;
+      cell = runner::run_cell(s, server, client, server_mode, *verdict::find_profile(cell.profile), timeout, runner::kDescriptorWait,
+                      *verdict::find_server_profile(cell.server));
+      if (cell.actual.reason == verdict::Reason::harness_error) {
         throw HarnessError("the handshake check for " + cell.profile + " could not run: " +
                            cell.detail + " (no verdict about these files; raise `ulimit -n` and run again)");
       }
@@ -174,8 +174,8 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
     // With Milvus's server rules (--servers milvus) the server is named; the harness's own is
     // the "local server" of every earlier report.
     const std::string with_server =
-        cell.server == kHarnessServer ? setup : setup + ", the server deciding as the " + cell.server + " server profile";
-    if (cell.actual.outcome == Outcome::pass) {
+        cell.server == verdict::kHarnessServer ? setup : setup + ", the server deciding as the " + cell.server + " server profile";
+    if (cell.actual.outcome == verdict::Outcome::pass) {
       c.message = with_server + ": handshake and one RPC succeeded";
     } else {
       c.severity = Severity::error;

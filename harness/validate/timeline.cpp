@@ -27,16 +27,16 @@ std::vector<ClientVerdict> verdicts_of(const std::vector<runner::CellResult>& ce
 // "mode 2 fails for every client with client_cert_expired; works again for go"
 std::string change_text(const std::vector<ClientVerdict>& before, const std::vector<ClientVerdict>& after,
                         int mode, bool* breaks) {
-  std::map<Reason, std::vector<std::string>> now_failing;
+  std::map<verdict::Reason, std::vector<std::string>> now_failing;
   std::vector<std::string> now_working;
   *breaks = false;
   for (std::size_t i = 0; i < after.size() && i < before.size(); ++i) {
     if (after[i].verdict == before[i].verdict) continue;
-    if (after[i].verdict.outcome == Outcome::pass) {
+    if (after[i].verdict.outcome == verdict::Outcome::pass) {
       now_working.push_back(after[i].profile);
     } else {
       now_failing[after[i].verdict.reason].push_back(after[i].profile);
-      *breaks |= before[i].verdict.outcome == Outcome::pass;
+      *breaks |= before[i].verdict.outcome == verdict::Outcome::pass;
     }
   }
   const std::size_t all = after.size();

@@ -17,7 +17,7 @@ namespace tlsmatrix::validate {
 
 struct ClientVerdict {
   std::string profile;
-  Verdict verdict;
+  verdict::Verdict verdict;
   std::string detail;
 };
 

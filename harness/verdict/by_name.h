@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 // The entry of `table` called `name`; nullptr when there is none.
 template <class T>
@@ -25,4 +25,4 @@ std::vector<std::string> names_of(const std::vector<T>& table) {
   return out;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

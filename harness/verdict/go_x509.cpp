@@ -3,7 +3,7 @@
 #include <openssl/objects.h>
 #include <openssl/x509v3.h>
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 namespace {
 
@@ -52,4 +52,4 @@ x509::VerifyResult go_verify_chain(X509* leaf, const std::vector<X509*>& untrust
   return r;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

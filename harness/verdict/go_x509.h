@@ -12,11 +12,11 @@
 
 #include "harness/x509/verify.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 // `peer`: whose chain it is, which sets the extendedKeyUsage asked for (server: serverAuth,
 // client: clientAuth; anyExtendedKeyUsage satisfies both). The certificates stay the caller's.
 x509::VerifyResult go_verify_chain(X509* leaf, const std::vector<X509*>& untrusted,
                                    const std::vector<X509*>& trusted, x509::Peer peer);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

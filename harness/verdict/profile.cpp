@@ -7,7 +7,7 @@
 #include "harness/x509/names.h"
 #include "harness/x509/verify.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 namespace {
 
@@ -153,4 +153,4 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
   return v;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

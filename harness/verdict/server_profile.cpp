@@ -4,7 +4,7 @@
 
 #include "harness/verdict/by_name.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 namespace {
 
@@ -44,4 +44,4 @@ std::vector<std::string> server_profile_names() { return names_of(server_profile
 
 const ServerProfile& harness_server_profile() { return server_profiles().front(); }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

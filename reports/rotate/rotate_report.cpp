@@ -128,7 +128,7 @@ std::string rotate_json(const Rollout& r, int exit_code, double duration_ms) {
       w.begin_object()
           .member("mode", c.mode)
           .member("profile", c.profile)
-          .member("outcome", c.actual.outcome == Outcome::pass ? "pass" : "fail")
+          .member("outcome", c.actual.outcome == verdict::Outcome::pass ? "pass" : "fail")
           .member("reason", std::string(to_string(c.actual.reason)))
           .member("detail", c.detail)
           .end_object();

@@ -98,7 +98,7 @@ void write_cell(std::string& line, const runner::CellResult* cell, std::size_t w
     text = " " + p.paint(kDim, "-");
   } else if (!cell->match) {
     text = p.paint(kBoldRed, std::string(p.mismatch()) + verdict_code(cell->actual));
-  } else if (cell->actual.outcome == Outcome::pass) {
+  } else if (cell->actual.outcome == verdict::Outcome::pass) {
     text = " " + p.paint(kGreen, verdict_code(cell->actual));
   } else {
     text = " " + verdict_code(cell->actual);  // failed as expected: plain, the eye goes to red

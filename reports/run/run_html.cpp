@@ -145,7 +145,7 @@ void write_cell(std::ostringstream& out, const runner::RunResult& run, const run
   }
   const std::string code = esc(verdict_code(cell->actual));
   if (cell->match) {
-    std::string kind = cell->actual.outcome == Outcome::pass ? "pass" : "fail";
+    std::string kind = cell->actual.outcome == verdict::Outcome::pass ? "pass" : "fail";
     out << "<td class=\"" << kind << border << "\" title=\"" << attr(cell_tooltip(*cell)) << "\">"
         << code << "</td>";
     return;

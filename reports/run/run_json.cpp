@@ -7,7 +7,7 @@
 namespace tlsmatrix::reports {
 
 namespace {
-void write_verdict(JsonWriter& w, const Verdict& v) {
+void write_verdict(JsonWriter& w, const verdict::Verdict& v) {
   w.member("outcome", to_string(v.outcome)).member("reason", to_string(v.reason));
 }
 }  // namespace

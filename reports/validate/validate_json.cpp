@@ -69,7 +69,7 @@ std::string validate_json(const validate::DeploymentInput& input,
     for (const auto& v : e.verdicts) {
       w.begin_object()
           .member("profile", v.profile)
-          .member("outcome", v.verdict.outcome == Outcome::pass ? "pass" : "fail")
+          .member("outcome", v.verdict.outcome == verdict::Outcome::pass ? "pass" : "fail")
           .member("reason", std::string(to_string(v.verdict.reason)))
           .end_object();
     }

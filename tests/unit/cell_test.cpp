@@ -31,15 +31,15 @@ Scenario valid_scenario() {
   return s;
 }
 
-Verdict run(const Scenario& s, int mode, const char* profile = "grpc-core") {
+verdict::Verdict run(const Scenario& s, int mode, const char* profile = "grpc-core") {
   runner::CellResult c = run_unit_cell(s, mode, profile);
   std::cerr << "  [" << s.name << " mode " << mode << " " << profile << "] " << describe(c.actual) << ": "
             << c.detail << "\n";
   return c.actual;
 }
 
-const Verdict kPass{Outcome::pass, Reason::ok};
-Verdict failing(Reason r) { return Verdict{Outcome::fail, r}; }
+const verdict::Verdict kPass{verdict::Outcome::pass, verdict::Reason::ok};
+verdict::Verdict failing(verdict::Reason r) { return verdict::Verdict{verdict::Outcome::fail, r}; }
 
 class CellTest : public ::testing::Test {
  protected:
@@ -58,67 +58,67 @@ TEST_F(CellTest, NoClientCertificateInMode2) {
   s.client.client_pem_path.clear();  // rule 4 now: default roots, so trust the server file instead
   s.client.server_pem_path = {"ca"};   // rule 2: trust this file, send no client certificate
   EXPECT_EQ(run(s, 1), kPass);
-  EXPECT_EQ(run(s, 2), failing(Reason::client_cert_missing));
+  EXPECT_EQ(run(s, 2), failing(verdict::Reason::client_cert_missing));
 }
 
 TEST_F(CellTest, PlaintextClientToTlsServer) {
   Scenario s = valid_scenario();
   s.client.secure = false;
   EXPECT_EQ(run(s, 0), kPass);
-  EXPECT_EQ(run(s, 1), failing(Reason::plaintext_to_tls));
-  EXPECT_EQ(run(s, 2), failing(Reason::plaintext_to_tls));
+  EXPECT_EQ(run(s, 1), failing(verdict::Reason::plaintext_to_tls));
+  EXPECT_EQ(run(s, 2), failing(verdict::Reason::plaintext_to_tls));
 }
 
 TEST_F(CellTest, TlsClientToPlaintextServer) {
   Scenario s = valid_scenario();
   s.client.secure = true;
-  EXPECT_EQ(run(s, 0), failing(Reason::tls_to_plaintext));
+  EXPECT_EQ(run(s, 0), failing(verdict::Reason::tls_to_plaintext));
 }
 
 TEST_F(CellTest, ClientCertificateFromAnotherCa) {
   Scenario s = valid_scenario();
   s.client.client_pem_path = "other-client";
   EXPECT_EQ(run(s, 1), kPass);  // mode 1 does not ask for it
-  EXPECT_EQ(run(s, 2), failing(Reason::client_cert_unknown_ca));
-  EXPECT_EQ(run(s, 2, "go"), failing(Reason::client_cert_unknown_ca));
+  EXPECT_EQ(run(s, 2), failing(verdict::Reason::client_cert_unknown_ca));
+  EXPECT_EQ(run(s, 2, "go"), failing(verdict::Reason::client_cert_unknown_ca));
 }
 
 TEST_F(CellTest, ExpiredClientCertificate) {
   Scenario s = valid_scenario();
   s.certs[2].not_after = -1h;
-  EXPECT_EQ(run(s, 2), failing(Reason::client_cert_expired));
+  EXPECT_EQ(run(s, 2), failing(verdict::Reason::client_cert_expired));
 }
 
 // The 2.5 page: serverAuth EKU on the client certificate fails every mutual-TLS client.
 TEST_F(CellTest, ServerAuthEkuOnClientCertificate) {
   Scenario s = valid_scenario();
   s.certs[2].ext_key_usage = {"serverAuth"};
-  EXPECT_EQ(run(s, 2), failing(Reason::client_cert_invalid));
+  EXPECT_EQ(run(s, 2), failing(verdict::Reason::client_cert_invalid));
 }
 
 TEST_F(CellTest, ServerCertificateFaultsNamedByTheEngine) {
   Scenario s = valid_scenario();
   s.client.server_name = "elsewhere";
-  EXPECT_EQ(run(s, 1), failing(Reason::hostname_mismatch));
-  EXPECT_EQ(run(s, 1, "node"), failing(Reason::hostname_mismatch));
+  EXPECT_EQ(run(s, 1), failing(verdict::Reason::hostname_mismatch));
+  EXPECT_EQ(run(s, 1, "node"), failing(verdict::Reason::hostname_mismatch));
   s = valid_scenario();
   s.client.ca_pem_path = {"other-ca"};
-  EXPECT_EQ(run(s, 1), failing(Reason::unknown_ca));
+  EXPECT_EQ(run(s, 1), failing(verdict::Reason::unknown_ca));
   s = valid_scenario();
   s.certs[1].not_after = -1h;
-  EXPECT_EQ(run(s, 1), failing(Reason::server_cert_expired));
-  EXPECT_EQ(run(s, 2, "go"), failing(Reason::server_cert_expired));
+  EXPECT_EQ(run(s, 1), failing(verdict::Reason::server_cert_expired));
+  EXPECT_EQ(run(s, 2, "go"), failing(verdict::Reason::server_cert_expired));
 }
 
 TEST_F(CellTest, ServerThatCannotStart) {
   Scenario s = valid_scenario();
   s.server.key = "client";  // a key that does not match server.pem
   EXPECT_EQ(run(s, 0), kPass);  // plaintext never reads the files
-  EXPECT_EQ(run(s, 1), failing(Reason::server_config_error));
+  EXPECT_EQ(run(s, 1), failing(verdict::Reason::server_config_error));
   s = valid_scenario();
   s.server.ca.clear();
   EXPECT_EQ(run(s, 1), kPass);
-  EXPECT_EQ(run(s, 2), failing(Reason::server_config_error));
+  EXPECT_EQ(run(s, 2), failing(verdict::Reason::server_config_error));
 }
 
 // A SHA-1-signed intermediate in server.pem: OpenSSL at security level 2 loads the SHA-256 leaf
@@ -138,7 +138,7 @@ TEST_F(CellTest, Sha1IntermediateInTheServedChainIsAServerConfigError) {
   EXPECT_EQ(run(s, 0), kPass);
   for (int mode : {1, 2}) {
     for (const char* p : {"grpc-core", "go", "node"}) {
-      EXPECT_EQ(run(s, mode, p), failing(Reason::server_config_error)) << "mode " << mode << " " << p;
+      EXPECT_EQ(run(s, mode, p), failing(verdict::Reason::server_config_error)) << "mode " << mode << " " << p;
     }
   }
 }
@@ -155,16 +155,16 @@ TEST_F(CellTest, ClientLoadsItsOwnCertificateAsItsStackDoes) {
   Scenario sha1 = valid_scenario();
   sha1.certs[2].digest = "sha1";
   for (int mode : {1, 2}) {
-    EXPECT_EQ(run(weak_key, mode), failing(Reason::client_config_error)) << mode;
-    EXPECT_EQ(run(sha1, mode), failing(Reason::client_config_error)) << mode;
-    EXPECT_EQ(run(sha1, mode, "node"), failing(Reason::client_config_error)) << mode;
+    EXPECT_EQ(run(weak_key, mode), failing(verdict::Reason::client_config_error)) << mode;
+    EXPECT_EQ(run(sha1, mode), failing(verdict::Reason::client_config_error)) << mode;
+    EXPECT_EQ(run(sha1, mode, "node"), failing(verdict::Reason::client_config_error)) << mode;
   }
   EXPECT_EQ(run(weak_key, 1, "go"), kPass);
   EXPECT_EQ(run(weak_key, 1, "node"), kPass);
   EXPECT_EQ(run(sha1, 1, "go"), kPass);
-  EXPECT_EQ(run(weak_key, 2, "go"), failing(Reason::client_cert_invalid));
-  EXPECT_EQ(run(weak_key, 2, "node"), failing(Reason::client_cert_invalid));
-  EXPECT_EQ(run(sha1, 2, "go"), failing(Reason::client_cert_invalid));
+  EXPECT_EQ(run(weak_key, 2, "go"), failing(verdict::Reason::client_cert_invalid));
+  EXPECT_EQ(run(weak_key, 2, "node"), failing(verdict::Reason::client_cert_invalid));
+  EXPECT_EQ(run(sha1, 2, "go"), failing(verdict::Reason::client_cert_invalid));
   // A SHA-1-signed intermediate in the client's chain: C-core loads it but will not send it (only
   // mode 2 asks), Node will not load it, Go sends it and the harness's server refuses it at depth 1.
   Scenario sha1_inter = valid_scenario();
@@ -174,15 +174,15 @@ TEST_F(CellTest, ClientLoadsItsOwnCertificateAsItsStackDoes) {
   sha1_inter.certs[2].issuer = "inter";
   sha1_inter.client.client_chain = {"inter"};
   EXPECT_EQ(run(sha1_inter, 1), kPass);
-  EXPECT_EQ(run(sha1_inter, 2), failing(Reason::client_config_error));
-  EXPECT_EQ(run(sha1_inter, 1, "node"), failing(Reason::client_config_error));
-  EXPECT_EQ(run(sha1_inter, 2, "go"), failing(Reason::client_cert_invalid));
+  EXPECT_EQ(run(sha1_inter, 2), failing(verdict::Reason::client_config_error));
+  EXPECT_EQ(run(sha1_inter, 1, "node"), failing(verdict::Reason::client_config_error));
+  EXPECT_EQ(run(sha1_inter, 2, "go"), failing(verdict::Reason::client_cert_invalid));
 }
 
 TEST_F(CellTest, LoneCaPemPathMeansDefaultRoots) {
   Scenario s = valid_scenario();
   s.client.client_pem_path.clear();  // rule 3 incomplete: the CA is ignored
-  EXPECT_EQ(run(s, 1), failing(Reason::unknown_ca));
+  EXPECT_EQ(run(s, 1), failing(verdict::Reason::unknown_ca));
 }
 
 }  // namespace
@@ -200,9 +200,9 @@ TEST_F(CellTest, GrpcCoreEngineAgreesWithRealClientOnNames) {
     std::string cn;
     std::vector<std::string> sans;
     std::string name;
-    Reason want;
+    verdict::Reason want;
   };
-  const auto ok = Reason::ok, bad = Reason::hostname_mismatch;
+  const auto ok = verdict::Reason::ok, bad = verdict::Reason::hostname_mismatch;
   const std::vector<Row> rows = {
       {"localhost", {}, "localhost", ok},                           // CN used: no SAN at all
       {"localhost", {"URI:spiffe://a/b"}, "localhost", bad},        // any SAN disables the CN
@@ -222,7 +222,7 @@ TEST_F(CellTest, GrpcCoreEngineAgreesWithRealClientOnNames) {
     s.certs[1].cn = row.cn;
     s.certs[1].sans = row.sans;
     s.client.server_name = row.name;
-    Verdict got = run(s, 1);
+    verdict::Verdict got = run(s, 1);
     EXPECT_EQ(got, (row.want == ok ? kPass : failing(row.want)))
         << "cn=" << row.cn << " sans=" << (row.sans.empty() ? "" : row.sans[0]) << " name=" << row.name;
   }
@@ -239,8 +239,8 @@ namespace {
 TEST_F(CellTest, ExpiredDeadlineIsTimeout) {
   Scenario s = valid_scenario();
   CertSet certs = build_cert_set(s.certs);
-  runner::CellResult c = runner::run_cell(s, certs, 1, *find_profile("grpc-core"), 0ms);
-  EXPECT_EQ(c.actual, failing(Reason::timeout)) << c.detail;
+  runner::CellResult c = runner::run_cell(s, certs, 1, *verdict::find_profile("grpc-core"), 0ms);
+  EXPECT_EQ(c.actual, failing(verdict::Reason::timeout)) << c.detail;
 }
 
 // pymilvus cannot build its channel from a client key that does not match client.pem.
@@ -248,7 +248,7 @@ TEST_F(CellTest, ClientFilesThatDoNotLoad) {
   Scenario s = valid_scenario();
   s.client.client_key_path = "server";
   EXPECT_EQ(run(s, 0), kPass);  // plaintext reads no files
-  EXPECT_EQ(run(s, 2), failing(Reason::client_config_error));
+  EXPECT_EQ(run(s, 2), failing(verdict::Reason::client_config_error));
 }
 
 // A set the factory refuses (a CN over X.509's 64 characters, built here past the loader, which
@@ -281,9 +281,9 @@ TEST_F(CellTest, ASetThatCannotBeBuiltStopsTheRunNamingItsFile) {
 TEST_F(CellTest, ADetailQuotingTheDisagreementMarkerIsNoDisagreement) {
   Scenario s = valid_scenario();
   s.name = "unit-marker-cn";
-  s.certs[1].cn = std::string(kDisagreementMarker);
+  s.certs[1].cn = std::string(verdict::kDisagreementMarker);
   s.certs[1].not_after = -1h;
-  s.expect[1].verdict = Verdict{Outcome::fail, Reason::server_cert_expired};
+  s.expect[1].verdict = verdict::Verdict{verdict::Outcome::fail, verdict::Reason::server_cert_expired};
   runner::RunOptions options;
   options.modes = {1};
   options.profiles = {"go"};
@@ -291,10 +291,10 @@ TEST_F(CellTest, ADetailQuotingTheDisagreementMarkerIsNoDisagreement) {
   runner::RunResult run = runner::run_scenarios({s}, options);
   ASSERT_EQ(run.cells.size(), 1u);
   const runner::CellResult& cell = run.cells[0];
-  ASSERT_NE(cell.detail.find(kDisagreementMarker), std::string::npos) << cell.detail;
+  ASSERT_NE(cell.detail.find(verdict::kDisagreementMarker), std::string::npos) << cell.detail;
   EXPECT_FALSE(cell.disagreement) << cell.detail;
   for (const auto& note : run.notes) {
-    EXPECT_EQ(note.find(std::string(kDisagreementMarker) + " in"), std::string::npos) << note;
+    EXPECT_EQ(note.find(std::string(verdict::kDisagreementMarker) + " in"), std::string::npos) << note;
   }
 }
 

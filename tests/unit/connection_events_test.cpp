@@ -191,7 +191,7 @@ TEST(ConnectionEndEvent, RpcsRefusalsAndTheHarnessOwnTrouble) {
   s = summary(2, h2, Closer::server);
   s.refusal = ServerEvent{};
   s.refusal->ok = false;
-  s.refusal->reason = Reason::client_cert_missing;
+  s.refusal->reason = verdict::Reason::client_cert_missing;
   s.refusal->detail = "peer did not return a certificate";
   EXPECT_EQ(line_of(s), "fail client_cert_missing: peer did not return a certificate");
 
@@ -219,7 +219,7 @@ struct LedgerFixture {
     }
     return f;
   }
-  static ServerEvent refusal(Reason r, std::string detail) {
+  static ServerEvent refusal(verdict::Reason r, std::string detail) {
     ServerEvent e;
     e.ok = false;
     e.reason = r;
@@ -255,10 +255,10 @@ TEST(ConnectionLedger, ARefusalGoesToTheOnlyConnectionItCanBeAbout) {
   ConnectionFacts idle = t.open(2, 40002, /*sent=*/false);
   ConnectionFacts judged = t.open(3, 40003);
   t.ledger.report(LedgerFixture::rpc(40001));  // served an RPC: its handshake is not in question
-  t.ledger.report(LedgerFixture::refusal(Reason::client_cert_missing, "peer did not return a certificate"));
+  t.ledger.report(LedgerFixture::refusal(verdict::Reason::client_cert_missing, "peer did not return a certificate"));
   // Printed at once, with the connection's address, and only once.
   ASSERT_EQ(t.printed.size(), 2u);
-  EXPECT_EQ(t.printed[1].reason, Reason::client_cert_missing);
+  EXPECT_EQ(t.printed[1].reason, verdict::Reason::client_cert_missing);
   EXPECT_EQ(t.printed[1].peer, "10.0.0.3:4000");
   judged.closer = Closer::server;
   t.ledger.ended(judged);
@@ -266,7 +266,7 @@ TEST(ConnectionLedger, ARefusalGoesToTheOnlyConnectionItCanBeAbout) {
   idle.closer = Closer::client;
   t.ledger.ended(idle);
   ASSERT_EQ(t.printed.size(), 3u);
-  EXPECT_EQ(t.printed[2].reason, Reason::unclassified);
+  EXPECT_EQ(t.printed[2].reason, verdict::Reason::unclassified);
   EXPECT_EQ(t.printed[2].detail, "the client closed the connection before sending anything");
 }
 
@@ -279,17 +279,17 @@ TEST(ConnectionLedger, NotSpeakingTlsIsAboutTheConnectionThatDidNot) {
   plain.backend_port = 40002;
   t.ledger.opened(plain);
   t.ledger.relayed_to_server(2, view_client_start(text("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")).kind);
-  t.ledger.report(LedgerFixture::refusal(Reason::plaintext_to_tls, "the client did not speak TLS"));
+  t.ledger.report(LedgerFixture::refusal(verdict::Reason::plaintext_to_tls, "the client did not speak TLS"));
   ASSERT_EQ(t.printed.size(), 1u);
   EXPECT_EQ(t.printed[0].peer, "10.0.0.2:4000");
-  EXPECT_EQ(t.printed[0].reason, Reason::plaintext_to_tls);
+  EXPECT_EQ(t.printed[0].reason, verdict::Reason::plaintext_to_tls);
 }
 
 TEST(ConnectionLedger, ARefusalThatCouldBeEitherIsNotGivenToOne) {
   LedgerFixture t;
   ConnectionFacts a = t.open(1, 40001);
   ConnectionFacts b = t.open(2, 40002);
-  t.ledger.report(LedgerFixture::refusal(Reason::unknown_ca, "the client does not trust this server's certificate"));
+  t.ledger.report(LedgerFixture::refusal(verdict::Reason::unknown_ca, "the client does not trust this server's certificate"));
   EXPECT_TRUE(t.printed.empty());
   for (ConnectionFacts* f : {&a, &b}) {
     f->closer = Closer::server;
@@ -297,7 +297,7 @@ TEST(ConnectionLedger, ARefusalThatCouldBeEitherIsNotGivenToOne) {
   }
   ASSERT_EQ(t.printed.size(), 2u);
   for (const auto& e : t.printed) {
-    EXPECT_EQ(e.reason, Reason::unclassified);
+    EXPECT_EQ(e.reason, verdict::Reason::unclassified);
     EXPECT_NE(e.detail.find("names no connection: 'unknown_ca: the client does not trust"), std::string::npos)
         << e.detail;
   }
@@ -306,9 +306,9 @@ TEST(ConnectionLedger, ARefusalThatCouldBeEitherIsNotGivenToOne) {
 TEST(ConnectionLedger, ARefusalAboutNoKnownConnectionIsPrintedAsGrpcSaidIt) {
   LedgerFixture t;
   t.open(1, 40001, /*sent=*/false);
-  t.ledger.report(LedgerFixture::refusal(Reason::plaintext_to_tls, "the client did not speak TLS"));
+  t.ledger.report(LedgerFixture::refusal(verdict::Reason::plaintext_to_tls, "the client did not speak TLS"));
   ASSERT_EQ(t.printed.size(), 1u);
-  EXPECT_EQ(t.printed[0].reason, Reason::plaintext_to_tls);
+  EXPECT_EQ(t.printed[0].reason, verdict::Reason::plaintext_to_tls);
   EXPECT_TRUE(t.printed[0].peer.empty());
 }
 

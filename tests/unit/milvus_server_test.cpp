@@ -35,10 +35,10 @@ CertSpec spec(std::string name, std::string issuer, std::string cn, bool ca = fa
   return s;
 }
 
-const ServerProfile& milvus() { return *find_server_profile("milvus"); }
+const verdict::ServerProfile& milvus() { return *verdict::find_server_profile("milvus"); }
 
 int go_error(const CertSet& set, const std::string& leaf, const std::string& anchor) {
-  return go_verify_chain(set.get(leaf).cert.get(), {}, {set.get(anchor).cert.get()}, x509::Peer::client).error;
+  return verdict::go_verify_chain(set.get(leaf).cert.get(), {}, {set.get(anchor).cert.get()}, x509::Peer::client).error;
 }
 
 int openssl_error(const CertSet& set, const std::string& leaf, const std::string& anchor) {
@@ -159,7 +159,7 @@ class MilvusServer : public ::testing::Test {
     files_.key_pem = set_.get("server").key_pem;
     files_.ca_pem = set_.get("ca").cert_pem;
   }
-  std::unique_ptr<TlsServer> start(int mode, const ServerProfile& profile) {
+  std::unique_ptr<TlsServer> start(int mode, const verdict::ServerProfile& profile) {
     std::string error;
     auto server = TlsServer::start(mode, files_, &error, {}, nullptr, profile);
     EXPECT_NE(server, nullptr) << error;
@@ -171,7 +171,7 @@ class MilvusServer : public ::testing::Test {
 
 TEST_F(MilvusServer, TakesOnlyTls13InMode2) {
   auto m = start(2, milvus());
-  auto h = start(2, harness_server_profile());
+  auto h = start(2, verdict::harness_server_profile());
   auto m1 = start(1, milvus());
   ASSERT_TRUE(m && h && m1);
   RawHandshake to_milvus = raw_handshake(m->port(), "localhost", TLS1_2_VERSION, &set_);
@@ -185,7 +185,7 @@ TEST_F(MilvusServer, TakesOnlyTls13InMode2) {
 
 TEST_F(MilvusServer, NamesTheCaInItsCertificateRequest) {
   auto m = start(2, milvus());
-  auto h = start(2, harness_server_profile());
+  auto h = start(2, verdict::harness_server_profile());
   ASSERT_TRUE(m && h);
   RawHandshake to_milvus = raw_handshake(m->port(), "localhost", 0, &set_);
   EXPECT_TRUE(to_milvus.ok);
@@ -195,7 +195,7 @@ TEST_F(MilvusServer, NamesTheCaInItsCertificateRequest) {
 
 TEST_F(MilvusServer, RefusesAServerNameEndingWithADot) {
   auto m = start(1, milvus());
-  auto h = start(1, harness_server_profile());
+  auto h = start(1, verdict::harness_server_profile());
   ASSERT_TRUE(m && h);
   RawHandshake dotted = raw_handshake(m->port(), "localhost.", 0);
   EXPECT_FALSE(dotted.ok);
@@ -212,7 +212,7 @@ Scenario cell_scenario() {
                       spec("other-ca", "", "Other CA", true), spec("other-client", "other-ca", "client")});
 }
 
-Verdict cell(const Scenario& s, int mode, const char* profile, const ServerProfile& server) {
+verdict::Verdict cell(const Scenario& s, int mode, const char* profile, const verdict::ServerProfile& server) {
   runner::CellResult c = testutil::run_unit_cell(s, mode, profile, server);
   EXPECT_EQ(c.server, server.name);
   return c.actual;
@@ -221,27 +221,27 @@ Verdict cell(const Scenario& s, int mode, const char* profile, const ServerProfi
 TEST_F(MilvusServer, CellsWithATrailingDotServerNameAreProtocolMismatches) {
   Scenario s = cell_scenario();
   s.client.server_name = "localhost.";
-  EXPECT_EQ(cell(s, 1, "grpc-core", milvus()), (Verdict{Outcome::fail, Reason::protocol_mismatch}));
+  EXPECT_EQ(cell(s, 1, "grpc-core", milvus()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::protocol_mismatch}));
 }
 
 TEST_F(MilvusServer, AGoClientWithholdsACertificateFromAnotherCa) {
   Scenario s = cell_scenario();
   s.client.client_pem_path = "other-client";
-  EXPECT_EQ(cell(s, 2, "go", milvus()), (Verdict{Outcome::fail, Reason::client_cert_missing}));
-  EXPECT_EQ(cell(s, 2, "node", milvus()), (Verdict{Outcome::fail, Reason::client_cert_unknown_ca}));
-  EXPECT_EQ(cell(s, 2, "go", harness_server_profile()), (Verdict{Outcome::fail, Reason::client_cert_unknown_ca}));
+  EXPECT_EQ(cell(s, 2, "go", milvus()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::client_cert_missing}));
+  EXPECT_EQ(cell(s, 2, "node", milvus()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::client_cert_unknown_ca}));
+  EXPECT_EQ(cell(s, 2, "go", verdict::harness_server_profile()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::client_cert_unknown_ca}));
 }
 
 TEST_F(MilvusServer, ServesAnRsa1024CertificateTheHarnessWillNotLoad) {
   Scenario s = cell_scenario();
   s.certs[1].key_type = KeyType::rsa1024;
-  EXPECT_EQ(cell(s, 1, "go", milvus()), (Verdict{Outcome::pass, Reason::ok}));
-  EXPECT_EQ(cell(s, 1, "grpc-core", milvus()), (Verdict{Outcome::fail, Reason::server_cert_invalid}));
-  EXPECT_EQ(cell(s, 1, "go", harness_server_profile()), (Verdict{Outcome::fail, Reason::server_config_error}));
+  EXPECT_EQ(cell(s, 1, "go", milvus()), (verdict::Verdict{verdict::Outcome::pass, verdict::Reason::ok}));
+  EXPECT_EQ(cell(s, 1, "grpc-core", milvus()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::server_cert_invalid}));
+  EXPECT_EQ(cell(s, 1, "go", verdict::harness_server_profile()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::server_config_error}));
 }
 
 TEST(ServerProfiles, AreData) {
-  EXPECT_EQ(server_profile_names(), (std::vector<std::string>{"harness", "milvus"}));
+  EXPECT_EQ(verdict::server_profile_names(), (std::vector<std::string>{"harness", "milvus"}));
   EXPECT_EQ(runner::pick_server_profiles({}).size(), 1u);
   EXPECT_EQ(runner::pick_server_profiles({"milvus", "harness"}).front()->name, "harness");
   EXPECT_THROW(runner::pick_server_profiles({"envoy"}), std::invalid_argument);

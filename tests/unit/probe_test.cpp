@@ -86,20 +86,20 @@ TEST(ProbeProfiles, JudgeChainsLikeTheClientStacks) {
     return verify_as_profile(profile, {set.get(leaf).cert.get()}, {trust}, name).reason;
   };
   for (const char* p : {"grpc-core", "go", "node"}) {
-    EXPECT_EQ(verdict(p, "server", ca, "localhost"), Reason::ok) << p;
-    EXPECT_EQ(verdict(p, "server", ca, "127.0.0.1"), Reason::ok) << p;
-    EXPECT_EQ(verdict(p, "server", ca, "other.example"), Reason::hostname_mismatch) << p;
-    EXPECT_EQ(verdict(p, "expired", ca, "localhost"), Reason::server_cert_expired) << p;
+    EXPECT_EQ(verdict(p, "server", ca, "localhost"), verdict::Reason::ok) << p;
+    EXPECT_EQ(verdict(p, "server", ca, "127.0.0.1"), verdict::Reason::ok) << p;
+    EXPECT_EQ(verdict(p, "server", ca, "other.example"), verdict::Reason::hostname_mismatch) << p;
+    EXPECT_EQ(verdict(p, "expired", ca, "localhost"), verdict::Reason::server_cert_expired) << p;
   }
   // Name only in the CN: Go alone refuses.
-  EXPECT_EQ(verdict("grpc-core", "cn_only", ca, "localhost"), Reason::ok);
-  EXPECT_EQ(verdict("go", "cn_only", ca, "localhost"), Reason::hostname_mismatch);
-  EXPECT_EQ(verdict("node", "cn_only", ca, "localhost"), Reason::ok);
+  EXPECT_EQ(verdict("grpc-core", "cn_only", ca, "localhost"), verdict::Reason::ok);
+  EXPECT_EQ(verdict("go", "cn_only", ca, "localhost"), verdict::Reason::hostname_mismatch);
+  EXPECT_EQ(verdict("node", "cn_only", ca, "localhost"), verdict::Reason::ok);
   // The CA-signed leaf as the only root: Node alone refuses.
   X509* leaf = set.get("server").cert.get();
-  EXPECT_EQ(verdict("grpc-core", "server", leaf, "localhost"), Reason::ok);
-  EXPECT_EQ(verdict("go", "server", leaf, "localhost"), Reason::ok);
-  EXPECT_EQ(verdict("node", "server", leaf, "localhost"), Reason::unknown_ca);
+  EXPECT_EQ(verdict("grpc-core", "server", leaf, "localhost"), verdict::Reason::ok);
+  EXPECT_EQ(verdict("go", "server", leaf, "localhost"), verdict::Reason::ok);
+  EXPECT_EQ(verdict("node", "server", leaf, "localhost"), verdict::Reason::unknown_ca);
 }
 
 // A listening socket on 127.0.0.1 with a port from the OS.
@@ -305,11 +305,11 @@ TEST(ProbeRun, ReportsAnExpiredServerCertificate) {
   const Finding* validity = find_check(r, "leaf_validity");
   ASSERT_NE(validity, nullptr);
   EXPECT_EQ(validity->severity, Severity::error);
-  EXPECT_EQ(validity->reason, Reason::server_cert_expired);
+  EXPECT_EQ(validity->reason, verdict::Reason::server_cert_expired);
   for (const auto& profile : probe_profiles()) {
     const Finding* c = find_check(r, "chain." + profile);
     ASSERT_NE(c, nullptr) << profile;
-    EXPECT_EQ(c->reason, Reason::server_cert_expired) << profile;
+    EXPECT_EQ(c->reason, verdict::Reason::server_cert_expired) << profile;
   }
   EXPECT_FALSE(r.passed());
 }
@@ -381,7 +381,7 @@ TEST(ProbeRun, FailsAPlaintextEndpointProbedWithTlsFiles) {
   const Finding* c = find_check(r, "tls_files_unused");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->severity, Severity::error);
-  EXPECT_EQ(c->reason, Reason::tls_to_plaintext);
+  EXPECT_EQ(c->reason, verdict::Reason::tls_to_plaintext);
   EXPECT_NE(c->message.find("serves plaintext"), std::string::npos) << c->message;
   EXPECT_FALSE(r.passed());
 }
@@ -400,7 +400,7 @@ TEST(ProbeRun, AdvisesTheServersIssuerForAnUnrelatedRoot) {
   for (const auto& profile : probe_profiles()) {
     const Finding* c = find_check(r, "chain." + profile);
     ASSERT_NE(c, nullptr) << profile;
-    EXPECT_EQ(c->reason, Reason::unknown_ca) << profile;
+    EXPECT_EQ(c->reason, verdict::Reason::unknown_ca) << profile;
     EXPECT_EQ(c->fix.find("CA-signed"), std::string::npos) << profile << ": " << c->fix;
     EXPECT_NE(c->fix.find("CN=probe test CA"), std::string::npos) << profile << ": " << c->fix;
   }
@@ -420,7 +420,7 @@ TEST(ProbeRun, TellsNodeToTrustTheRootInsteadOfTheServerCertificate) {
   EXPECT_EQ(find_check(r, "chain.go")->severity, Severity::ok);
   const Finding* node = find_check(r, "chain.node");
   ASSERT_NE(node, nullptr);
-  EXPECT_EQ(node->reason, Reason::unknown_ca);
+  EXPECT_EQ(node->reason, verdict::Reason::unknown_ca);
   EXPECT_NE(node->fix.find("self-signed root"), std::string::npos) << node->fix;
   EXPECT_NE(node->fix.find("CN=probe test CA"), std::string::npos) << node->fix;
 }
@@ -468,7 +468,7 @@ TEST(ProbeReportText, WrapsAndNeutralisesPeerText) {
   for (int i = 0; i < 40; ++i) long_text += "word" + std::to_string(i) + " ";
   r.checks.push_back(Finding{"client_cert_required", Severity::error, "a client without a certificate is turned away",
                            long_text,
-                           "make the server require client certificates", Reason::client_cert_missing, {}, {}});
+                           "make the server require client certificates", verdict::Reason::client_cert_missing, {}, {}});
   r.checks.push_back(Finding{"chain", Severity::warning, "the chain verifies", "not checked", "pass --trust", {}, {}, {}});
   reports::ConsoleOptions o;
   o.width = 80;

@@ -40,7 +40,7 @@ const std::string kLong =
     "a-scenario-name-so-long-that-the-terminal-table-has-to-cut-it-somewhere-before-the-marks";
 
 runner::CellResult make_cell(const std::string& scenario, int mode, const std::string& profile,
-                     Verdict expected, Verdict actual, std::string detail = "") {
+                     verdict::Verdict expected, verdict::Verdict actual, std::string detail = "") {
   runner::CellResult c;
   c.scenario = scenario;
   c.scenario_file = "scenarios/" + std::to_string(scenario.size()) + ".yaml";
@@ -62,14 +62,14 @@ runner::RunResult sample_run() {
   run.version = "0.1.0";
   run.started = "2026-11-23T04:30:00Z";
   run.wall_ms = 1234;
-  const Verdict pass{Outcome::pass, Reason::ok};
-  const Verdict unknown_ca{Outcome::fail, Reason::unknown_ca};
-  const Verdict missing{Outcome::fail, Reason::client_cert_missing};
+  const verdict::Verdict pass{verdict::Outcome::pass, verdict::Reason::ok};
+  const verdict::Verdict unknown_ca{verdict::Outcome::fail, verdict::Reason::unknown_ca};
+  const verdict::Verdict missing{verdict::Outcome::fail, verdict::Reason::client_cert_missing};
   for (const auto& name : {kQuoted, kNasty, kLong}) {
     for (int mode : {0, 1, 2}) {
       for (const std::string profile : {"grpc-core", "go"}) {
-        Verdict want = mode == 0 ? pass : (name == kNasty && mode == 2 ? missing : unknown_ca);
-        Verdict got = want;
+        verdict::Verdict want = mode == 0 ? pass : (name == kNasty && mode == 2 ? missing : unknown_ca);
+        verdict::Verdict got = want;
         std::string detail;
         if (name == kNasty && mode == 2 && profile == "go") {
           got = unknown_ca;
@@ -326,7 +326,7 @@ TEST(CheckReport, InconclusiveProbeCheckIsNeverShownAsPassed) {
 TEST(Junit, HarnessErrorIsAnError) {
   runner::RunResult run = sample_run();
   runner::CellResult& c = run.cells[0];
-  c.actual = {Outcome::fail, Reason::harness_error};
+  c.actual = {verdict::Outcome::fail, verdict::Reason::harness_error};
   c.harness_error = "out of file descriptors (ulimit -n 16)";
   c.match = false;
   std::string xml = render_junit_report(run);

@@ -9,7 +9,7 @@
 namespace tlsmatrix {
 namespace {
 
-runner::CellResult cell(Outcome outcome, Reason reason) {
+runner::CellResult cell(verdict::Outcome outcome, verdict::Reason reason) {
   runner::CellResult c;
   c.scenario = "s";
   c.expected = {outcome, reason};
@@ -19,15 +19,15 @@ runner::CellResult cell(Outcome outcome, Reason reason) {
 }
 
 runner::CellResult short_of_descriptors() {
-  runner::CellResult c = cell(Outcome::fail, Reason::harness_error);
+  runner::CellResult c = cell(verdict::Outcome::fail, verdict::Reason::harness_error);
   c.match = false;
   c.harness_error = "out of file descriptors (ulimit -n 16)";
   c.harness_errno = EMFILE;
   return c;
 }
 
-const runner::CellResult kPassed = cell(Outcome::pass, Reason::ok);
-const runner::CellResult kFailedAsExpected = cell(Outcome::fail, Reason::unknown_ca);
+const runner::CellResult kPassed = cell(verdict::Outcome::pass, verdict::Reason::ok);
+const runner::CellResult kFailedAsExpected = cell(verdict::Outcome::fail, verdict::Reason::unknown_ca);
 
 TEST(RerunAfterShortage, NothingRunsAgainWithoutAHarnessError) {
   runner::RunResult run;
@@ -63,7 +63,7 @@ TEST(RerunAfterShortage, StillShortAloneLeavesNoFailureAsAVerdict) {
   EXPECT_EQ(run.cells[0].actual, kPassed.actual);
   EXPECT_TRUE(run.cells[0].match);
   for (int i : {1, 2, 3}) {
-    EXPECT_EQ(run.cells[i].actual.reason, Reason::harness_error) << i;
+    EXPECT_EQ(run.cells[i].actual.reason, verdict::Reason::harness_error) << i;
     EXPECT_FALSE(run.cells[i].match) << i;
   }
   EXPECT_EQ(run.harness_errors(), 3);

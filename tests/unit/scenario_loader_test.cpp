@@ -142,14 +142,14 @@ TEST(ScenarioLoader, FullDocumentParsesEveryField) {
   EXPECT_EQ(s.client.secure, std::optional<bool>(false));
 
   ASSERT_EQ(s.expect.size(), 3u);
-  EXPECT_EQ(s.expect.at(0).verdict, (Verdict{Outcome::pass, Reason::ok}));
-  EXPECT_EQ(s.expect.at(1).verdict, (Verdict{Outcome::fail, Reason::hostname_mismatch}));
-  EXPECT_EQ(s.expect.at(2).verdict, (Verdict{Outcome::fail, Reason::client_cert_missing}));
+  EXPECT_EQ(s.expect.at(0).verdict, (verdict::Verdict{verdict::Outcome::pass, verdict::Reason::ok}));
+  EXPECT_EQ(s.expect.at(1).verdict, (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::hostname_mismatch}));
+  EXPECT_EQ(s.expect.at(2).verdict, (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::client_cert_missing}));
   EXPECT_EQ(s.expect.at(2).pos.str(), "scenarios/valid/full.yaml:50:6");
 
-  EXPECT_EQ(s.expectation(1, "go").verdict, (Verdict{Outcome::fail, Reason::unknown_ca}));
-  EXPECT_EQ(s.expectation(2, "go").verdict, (Verdict{Outcome::fail, Reason::client_cert_missing}));
-  EXPECT_EQ(s.expectation(2, "node").verdict, (Verdict{Outcome::pass, Reason::ok}));
+  EXPECT_EQ(s.expectation(1, "go").verdict, (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::unknown_ca}));
+  EXPECT_EQ(s.expectation(2, "go").verdict, (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::client_cert_missing}));
+  EXPECT_EQ(s.expectation(2, "node").verdict, (verdict::Verdict{verdict::Outcome::pass, verdict::Reason::ok}));
   EXPECT_EQ(s.expectation(1, "grpc-core").verdict, s.expect.at(1).verdict);
 }
 
@@ -374,7 +374,7 @@ TEST(ScenarioLoader, ErrorsNameFileLineAndProblem) {
 // profile the table defines is accepted, and the refusal lists exactly those.
 TEST(ScenarioLoader, ProfileKeysAreTheDefinedProfiles) {
   std::string allowed;
-  for (const auto& name : client_profile_names()) {
+  for (const auto& name : verdict::client_profile_names()) {
     allowed += (allowed.empty() ? "" : ", ") + name;
     Scenario s = parse_scenario(append("profiles:\n  " + name + ":\n    1: pass\n"), "ok.yaml");
     EXPECT_EQ(s.profile_expect.count(name), 1u) << name;

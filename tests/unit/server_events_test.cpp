@@ -20,7 +20,7 @@ TEST(ServerEvents, LineNamesOutcomeReasonDetailAndPeer) {
             "12:00:00.123 pass ok: RPC /grpc.health.v1.Health/Check from 127.0.0.1:54321");
   ServerEvent bad;
   bad.ok = false;
-  bad.reason = Reason::client_cert_missing;
+  bad.reason = verdict::Reason::client_cert_missing;
   bad.detail = "peer did not return a certificate";
   EXPECT_EQ(format_server_event(bad, at_noon_plus(5)),
             "12:00:00.005 fail client_cert_missing: peer did not return a certificate");
@@ -29,22 +29,22 @@ TEST(ServerEvents, LineNamesOutcomeReasonDetailAndPeer) {
 TEST(ServerEvents, GrpcHandshakeLogLinesGetTheirReason) {
   struct Case {
     const char* message;
-    Reason reason;
+    verdict::Reason reason;
   } cases[] = {
       {"Handshake failed with fatal error SSL_ERROR_SSL: error:0A0000C7:SSL routines::peer did not "
        "return a certificate.",
-       Reason::client_cert_missing},
+       verdict::Reason::client_cert_missing},
       {"Handshake failed with fatal error SSL_ERROR_SSL: error:0A00009C:SSL routines::http request.",
-       Reason::plaintext_to_tls},
+       verdict::Reason::plaintext_to_tls},
       {"Handshake failed with fatal error SSL_ERROR_SSL: error:0A00010B:SSL routines::wrong version number.",
-       Reason::plaintext_to_tls},
+       verdict::Reason::plaintext_to_tls},
       {"Handshake failed with fatal error SSL_ERROR_SSL: error:0A000102:SSL routines::unsupported protocol.",
-       Reason::protocol_mismatch},
+       verdict::Reason::protocol_mismatch},
       {"Handshake failed with fatal error SSL_ERROR_SSL: error:0A000418:SSL routines::tlsv1 alert unknown ca.",
-       Reason::unknown_ca},
+       verdict::Reason::unknown_ca},
       {"Handshake failed with fatal error SSL_ERROR_SSL: error:0A000412:SSL routines::sslv3 alert bad "
        "certificate.",
-       Reason::unclassified},
+       verdict::Reason::unclassified},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.message);

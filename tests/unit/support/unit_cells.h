@@ -34,9 +34,9 @@ inline Scenario mutual_tls_scenario(std::string name, std::vector<CertSpec> cert
 // Runs one cell of `s` on freshly made certificates, with a generous deadline as a hang guard;
 // a HARNESS DISAGREEMENT in its detail fails the test.
 inline runner::CellResult run_unit_cell(const Scenario& s, int mode, const char* profile,
-                                const ServerProfile& server = harness_server_profile()) {
+                                const verdict::ServerProfile& server = verdict::harness_server_profile()) {
   CertSet certs = build_cert_set(s.certs);
-  runner::CellResult c = runner::run_cell(s, certs, mode, *find_profile(profile), std::chrono::milliseconds(30000),
+  runner::CellResult c = runner::run_cell(s, certs, mode, *verdict::find_profile(profile), std::chrono::milliseconds(30000),
                           runner::kDescriptorWait, server);
   EXPECT_EQ(c.detail.find("DISAGREEMENT"), std::string::npos) << c.detail;
   return c;

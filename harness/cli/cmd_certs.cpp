@@ -363,7 +363,7 @@ void add_scenario(CLI::App& certs, Action& action) {
   cmd->add_flag("--force", opt->force, "Overwrite existing files");
   cmd->callback([opt, &action] {
     action = [opt] {
-      Scenario scenario = load_scenario(opt->file);
+      scenario::Scenario scenario = scenario::load_scenario(opt->file);
       write_checked(runner::scenario_cert_set(scenario), opt->out, opt->force);
       return kExitOk;
     };

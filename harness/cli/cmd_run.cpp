@@ -44,9 +44,9 @@ struct RunCliOptions {
   std::string at;  // --at: empty = the real clock
 };
 
-std::vector<Scenario> apply_filter(std::vector<Scenario> all, const std::string& glob) {
+std::vector<scenario::Scenario> apply_filter(std::vector<scenario::Scenario> all, const std::string& glob) {
   if (glob.empty()) return all;
-  std::vector<Scenario> kept;
+  std::vector<scenario::Scenario> kept;
   for (auto& s : all) {
     if (fnmatch(glob.c_str(), s.name.c_str(), 0) == 0) kept.push_back(std::move(s));
   }
@@ -82,12 +82,12 @@ class Progress {
 int do_run(const RunCliOptions& o) {
   std::vector<std::filesystem::path> paths(o.paths.begin(), o.paths.end());
   if (paths.empty()) {
-    CatalogueLocation catalogue = locate_catalogue(this_process_catalogue_places());
+    scenario::CatalogueLocation catalogue = scenario::locate_catalogue(scenario::this_process_catalogue_places());
     std::cout << describe(catalogue) << std::endl;
     paths.push_back(catalogue.path);
   }
   // Everything that can be wrong with the input is found before the first cell runs.
-  std::vector<Scenario> scenarios = apply_filter(load_scenarios(paths), o.filter);
+  std::vector<scenario::Scenario> scenarios = apply_filter(scenario::load_scenarios(paths), o.filter);
   reports::ReportPaths report_paths;
   if (!o.json.empty()) report_paths.json = o.json;
   if (!o.junit.empty()) report_paths.junit = o.junit;
@@ -188,7 +188,7 @@ void add_run_command(CLI::App& app, Action& action) {
                   "Append a Markdown summary to this file (created if missing; appends, as GitHub's "
                   "$GITHUB_STEP_SUMMARY expects)");
   cmd->add_option("--html", opts->html, "Write a self-contained HTML report to this file");
-  cmd->footer(catalogue_lookup_help() + "\n\n" + std::string(reports::kReportFilesHelp));
+  cmd->footer(scenario::catalogue_lookup_help() + "\n\n" + std::string(reports::kReportFilesHelp));
   cmd->callback([opts, &action] { action = [opts] { return do_run(*opts); }; });
 }
 

@@ -130,7 +130,7 @@ ServerFiles files_from_paths(const ServeOptions& o) {
 int serve(const ServeOptions& o) {
   ServerFiles files;
   if (!o.scenario.empty()) {
-    Scenario s = load_scenario(o.scenario);
+    scenario::Scenario s = scenario::load_scenario(o.scenario);
     CertSet certs = runner::scenario_cert_set(s);
     if (!o.out.empty()) write_cert_set(certs, o.out);
     files = runner::server_files(s, certs);

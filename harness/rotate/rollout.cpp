@@ -78,10 +78,10 @@ runner::CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const ve
     // Rule 2: server_pem_path is the only root (the CA file here); no client certificate.
     client.trust_label = "server_pem_path (" + f.ca_label(m.client_trust) + ")";
   }
-  Scenario s;
+  scenario::Scenario s;
   s.name = "rotate";
   s.file = in.to.string();
-  for (int md : kModes) s.expect[md] = Expectation{verdict::Verdict{}, {}};
+  for (int md : scenario::kModes) s.expect[md] = scenario::Expectation{verdict::Verdict{}, {}};
   return runner::run_cell(s, server, client, mode, profile, in.timeout);
 }
 

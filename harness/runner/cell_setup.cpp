@@ -36,7 +36,7 @@ std::string label(std::string_view key, const std::vector<std::string>& names, s
 
 }  // namespace
 
-CertSet scenario_cert_set(const Scenario& scenario) {
+CertSet scenario_cert_set(const scenario::Scenario& scenario) {
   try {
     return build_cert_set(scenario.certs);
   } catch (const std::exception& e) {
@@ -44,9 +44,9 @@ CertSet scenario_cert_set(const Scenario& scenario) {
   }
 }
 
-ServerFiles server_files(const Scenario& s, const CertSet& certs) {
+ServerFiles server_files(const scenario::Scenario& s, const CertSet& certs) {
   ServerFiles f;
-  const ServerConfig& c = s.server;
+  const scenario::ServerConfig& c = s.server;
   f.cert_chain_pem = pem_of(certs, c.cert);
   for (const auto& extra : c.chain) f.cert_chain_pem += pem_of(certs, extra);
   const std::string& key_name = c.key.empty() ? c.cert : c.key;
@@ -58,8 +58,8 @@ ServerFiles server_files(const Scenario& s, const CertSet& certs) {
   return f;
 }
 
-ClientSetup client_setup(const Scenario& s, const CertSet& certs, int mode) {
-  const ClientConfig& c = s.client;
+ClientSetup client_setup(const scenario::Scenario& s, const CertSet& certs, int mode) {
+  const scenario::ClientConfig& c = s.client;
   ClientSetup out;
   out.secure = c.secure.value_or(mode == 1 || mode == 2);
   out.server_name = c.server_name;  // rule 1

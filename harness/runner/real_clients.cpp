@@ -193,7 +193,7 @@ std::optional<fs::path> locate_real_clients() {
     return is_dir(env) ? std::optional<fs::path>(env) : std::nullopt;
   }
   if (is_dir("tests/interop/clients")) return fs::path("tests/interop/clients");
-  CataloguePlaces places = this_process_catalogue_places();
+  scenario::CataloguePlaces places = scenario::this_process_catalogue_places();
   if (places.executable) {
     fs::path beside = (places.executable->parent_path() / places.bin_to_datadir / under).lexically_normal();
     if (is_dir(beside)) return beside;
@@ -203,7 +203,7 @@ std::optional<fs::path> locate_real_clients() {
   return std::nullopt;
 }
 
-RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, const RunResult& run,
+RealClientsResult check_real_clients(const std::vector<scenario::Scenario>& scenarios, const RunResult& run,
                                      std::chrono::milliseconds timeout) {
   RealClientsResult result;
   std::optional<fs::path> clients = locate_real_clients();
@@ -240,10 +240,10 @@ RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, con
   }
 
   // The TLS cells, grouped by scenario x mode x server: one server each, all the stacks' clients.
-  std::map<std::string, const Scenario*> by_name;
+  std::map<std::string, const scenario::Scenario*> by_name;
   for (const auto& s : scenarios) by_name[s.name] = &s;
   struct Group {
-    const Scenario* scenario;
+    const scenario::Scenario* scenario;
     int mode;
     std::string server;
     std::vector<const CellResult*> cells;
@@ -277,7 +277,7 @@ RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, con
     std::map<std::string, std::pair<std::size_t, std::string>> case_of;  // id -> group, profile
     for (std::size_t g = first; g < last; ++g) {
       Group& grp = groups[g];
-      const Scenario& s = *grp.scenario;
+      const scenario::Scenario& s = *grp.scenario;
       auto set_it = sets.find(s.name);
       if (set_it == sets.end()) set_it = sets.emplace(s.name, scenario_cert_set(s)).first;
       const CertSet& set = set_it->second;

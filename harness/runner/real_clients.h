@@ -23,7 +23,7 @@ std::optional<std::filesystem::path> locate_real_clients();
 
 // Runs the real clients for the TLS cells (modes 1 and 2) of `run` and returns what they did.
 // `timeout` bounds each connection.
-RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, const RunResult& run,
+RealClientsResult check_real_clients(const std::vector<scenario::Scenario>& scenarios, const RunResult& run,
                                      std::chrono::milliseconds timeout);
 
 // Whether a real client's result (`ok`, its `class`) agrees with a predicted verdict: the outcome

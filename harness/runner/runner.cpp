@@ -72,7 +72,7 @@ void parallel_for(int n, int jobs, const std::function<void(int)>& fn) {
   if (error) std::rethrow_exception(error);
 }
 
-std::string fix_hint(verdict::Reason reason, const Scenario& s) {
+std::string fix_hint(verdict::Reason reason, const scenario::Scenario& s) {
   // What the advice table needs from the scenario: is the name only in the server's CN, and what
   // is the client's trust root to the server's chain.
   verdict::AdviceContext context;
@@ -104,7 +104,7 @@ CellResult& no_verdict(CellResult& cell, int error, const std::string& what) {
 }
 
 // Every pooled key the scenarios' sets will ask for, each once.
-std::vector<std::pair<KeyType, int>> pooled_keys(const std::vector<Scenario>& scenarios) {
+std::vector<std::pair<KeyType, int>> pooled_keys(const std::vector<scenario::Scenario>& scenarios) {
   std::set<std::pair<KeyType, int>> keys;
   for (const auto& s : scenarios) {
     for (const auto& k : pool_slots(s.certs)) keys.insert(k);
@@ -178,14 +178,14 @@ std::vector<const verdict::ServerProfile*> pick_server_profiles(const std::vecto
   return out;
 }
 
-CellResult run_cell(const Scenario& scenario, const CertSet& certs, int mode, const verdict::ClientProfile& profile,
+CellResult run_cell(const scenario::Scenario& scenario, const CertSet& certs, int mode, const verdict::ClientProfile& profile,
                     std::chrono::milliseconds timeout, std::chrono::milliseconds descriptor_wait,
                     const verdict::ServerProfile& server) {
   return run_cell(scenario, server_files(scenario, certs), client_setup(scenario, certs, mode), mode,
                   profile, timeout, descriptor_wait, server);
 }
 
-CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const ClientSetup& given_client,
+CellResult run_cell(const scenario::Scenario& scenario, const ServerFiles& sfiles, const ClientSetup& given_client,
                     int mode, const verdict::ClientProfile& profile, std::chrono::milliseconds timeout,
                     std::chrono::milliseconds descriptor_wait, const verdict::ServerProfile& server_profile) {
   auto start = Clock::now();
@@ -267,7 +267,7 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
   return cell;
 }
 
-RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& options) {
+RunResult run_scenarios(const std::vector<scenario::Scenario>& scenarios, const RunOptions& options) {
   auto start = Clock::now();
   RunResult run;
   run.version = TLSMATRIX_VERSION;
@@ -397,9 +397,9 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   return run;
 }
 
-std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scenarios,
+std::vector<PortabilityNote> portability_notes(const std::vector<scenario::Scenario>& scenarios,
                                                const std::vector<CellResult>& cells) {
-  std::map<std::string, const Scenario*> by_name;
+  std::map<std::string, const scenario::Scenario*> by_name;
   for (const auto& s : scenarios) by_name[s.name] = &s;
   std::vector<PortabilityNote> notes;
   // Cells of one scenario x mode are adjacent (the run's order).

@@ -15,7 +15,7 @@
 #define TLSMATRIX_BIN_TO_DATADIR "../share"
 #endif
 
-namespace tlsmatrix {
+namespace tlsmatrix::scenario {
 
 namespace fs = std::filesystem;
 
@@ -90,4 +90,4 @@ std::string catalogue_lookup_help() {
          "The run's first line names it: 'catalogue: PATH (why)'. None found: exit 2.";
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::scenario

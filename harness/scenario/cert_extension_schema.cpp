@@ -10,7 +10,7 @@
 #include "harness/net/ip_literal.h"
 #include "harness/scenario/scenario_schema.h"
 
-namespace tlsmatrix::scenario_schema {
+namespace tlsmatrix::scenario::schema {
 
 using yaml::contains;
 using yaml::join;
@@ -247,4 +247,4 @@ void resolve_key_of(const Reader& r, std::vector<KeyOfRef>& refs) {
   }
 }
 
-}  // namespace tlsmatrix::scenario_schema
+}  // namespace tlsmatrix::scenario::schema

@@ -10,7 +10,7 @@
 #include "harness/scenario/scenario_loader.h"
 #include "harness/scenario/scenario_schema.h"
 
-namespace tlsmatrix::scenario_schema {
+namespace tlsmatrix::scenario::schema {
 
 using yaml::contains;
 using yaml::join;
@@ -299,4 +299,4 @@ Certs parse_certs(const Reader& r, const YNode& certs) {
   return out;
 }
 
-}  // namespace tlsmatrix::scenario_schema
+}  // namespace tlsmatrix::scenario::schema

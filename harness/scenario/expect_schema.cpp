@@ -4,7 +4,7 @@
 #include "harness/scenario/scenario_schema.h"
 #include "harness/verdict/profile.h"
 
-namespace tlsmatrix::scenario_schema {
+namespace tlsmatrix::scenario::schema {
 
 using yaml::contains;
 using yaml::join;
@@ -88,4 +88,4 @@ ServerExpectations parse_server_overrides(const Reader& r, const YNode& n, const
   return out;
 }
 
-}  // namespace tlsmatrix::scenario_schema
+}  // namespace tlsmatrix::scenario::schema

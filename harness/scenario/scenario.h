@@ -12,7 +12,7 @@
 #include "harness/certs/cert_spec.h"
 #include "harness/verdict/reason.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::scenario {
 
 // Where something was written, for error messages: "FILE:LINE:COL".
 struct SourcePos {
@@ -84,4 +84,4 @@ struct Scenario {
   const Expectation& expectation(int mode, const std::string& profile, const std::string& server) const;
 };
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::scenario

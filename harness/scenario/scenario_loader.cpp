@@ -15,7 +15,7 @@
 #include "harness/verdict/server_profile.h"
 #include "harness/yaml/strict_yaml.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::scenario {
 
 namespace fs = std::filesystem;
 
@@ -29,7 +29,6 @@ using yaml::contains;
 using yaml::join;
 using yaml::YNode;
 using Reader = yaml::YamlReader;
-namespace schema = scenario_schema;
 
 YNode parse_tree(std::string_view text, const std::string& file) {
   return yaml::parse_strict_yaml(
@@ -207,4 +206,4 @@ std::vector<Scenario> load_scenarios(const std::vector<fs::path>& paths) {
   return out;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::scenario

@@ -15,7 +15,7 @@
 #include "harness/scenario/scenario.h"
 #include "harness/yaml/strict_yaml.h"
 
-namespace tlsmatrix::scenario_schema {
+namespace tlsmatrix::scenario::schema {
 
 using yaml::YNode;
 using Reader = yaml::YamlReader;
@@ -69,4 +69,4 @@ std::map<int, Expectation> parse_modes(const Reader& r, const YNode& n, const st
 ServerExpectations parse_server_overrides(const Reader& r, const YNode& n, const std::string& path,
                                           const std::string& file);
 
-}  // namespace tlsmatrix::scenario_schema
+}  // namespace tlsmatrix::scenario::schema

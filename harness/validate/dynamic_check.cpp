@@ -60,7 +60,7 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
   }
 
   CertSet set;
-  Scenario s;
+  scenario::Scenario s;
   s.name = "validate";
   s.file = in.config_file.string();
   if (tls) {
@@ -92,7 +92,7 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
   if (!tls) s.client.secure = true;
   // Milvus serves plaintext for any mode other than 1 and 2.
   const int server_mode = tls ? in.tls_mode : 0;
-  for (int m : kModes) s.expect[m] = Expectation{verdict::Verdict{}, {}};
+  for (int m : scenario::kModes) s.expect[m] = scenario::Expectation{verdict::Verdict{}, {}};
 
   // Each end's files under the names the user gave them, for the runner's messages.
   ServerFiles server = runner::server_files(s, set);

@@ -35,7 +35,7 @@ std::string value_or_input_error(Fn&& fn) {
 }
 
 inline std::string check_scenario_loader(std::string_view data) {
-  return value_or_input_error([&] { parse_scenario(data, kOrigin); });
+  return value_or_input_error([&] { scenario::parse_scenario(data, kOrigin); });
 }
 
 inline std::string check_milvus_yaml(std::string_view data) {

@@ -21,8 +21,8 @@ using testutil::mutual_tls_scenario;
 using testutil::run_unit_cell;
 
 // The pages' mutual-TLS layout: ca, server (localhost), client; plus a foreign CA and its client.
-Scenario valid_scenario() {
-  Scenario s = mutual_tls_scenario(
+scenario::Scenario valid_scenario() {
+  scenario::Scenario s = mutual_tls_scenario(
       "unit-valid", {ca_spec("ca", "Test CA"), leaf_spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}),
                      leaf_spec("client", "ca", "client"), ca_spec("other-ca", "Other CA"),
                      leaf_spec("other-client", "other-ca", "client")});
@@ -31,7 +31,7 @@ Scenario valid_scenario() {
   return s;
 }
 
-verdict::Verdict run(const Scenario& s, int mode, const char* profile = "grpc-core") {
+verdict::Verdict run(const scenario::Scenario& s, int mode, const char* profile = "grpc-core") {
   runner::CellResult c = run_unit_cell(s, mode, profile);
   std::cerr << "  [" << s.name << " mode " << mode << " " << profile << "] " << describe(c.actual) << ": "
             << c.detail << "\n";
@@ -47,14 +47,14 @@ class CellTest : public ::testing::Test {
 };
 
 TEST_F(CellTest, ValidSetPassesInEveryMode) {
-  Scenario s = valid_scenario();
-  for (int mode : kModes) {
+  scenario::Scenario s = valid_scenario();
+  for (int mode : scenario::kModes) {
     for (const char* p : {"grpc-core", "go", "node"}) EXPECT_EQ(run(s, mode, p), kPass) << "mode " << mode << " " << p;
   }
 }
 
 TEST_F(CellTest, NoClientCertificateInMode2) {
-  Scenario s = valid_scenario();
+  scenario::Scenario s = valid_scenario();
   s.client.client_pem_path.clear();  // rule 4 now: default roots, so trust the server file instead
   s.client.server_pem_path = {"ca"};   // rule 2: trust this file, send no client certificate
   EXPECT_EQ(run(s, 1), kPass);
@@ -62,7 +62,7 @@ TEST_F(CellTest, NoClientCertificateInMode2) {
 }
 
 TEST_F(CellTest, PlaintextClientToTlsServer) {
-  Scenario s = valid_scenario();
+  scenario::Scenario s = valid_scenario();
   s.client.secure = false;
   EXPECT_EQ(run(s, 0), kPass);
   EXPECT_EQ(run(s, 1), failing(verdict::Reason::plaintext_to_tls));
@@ -70,13 +70,13 @@ TEST_F(CellTest, PlaintextClientToTlsServer) {
 }
 
 TEST_F(CellTest, TlsClientToPlaintextServer) {
-  Scenario s = valid_scenario();
+  scenario::Scenario s = valid_scenario();
   s.client.secure = true;
   EXPECT_EQ(run(s, 0), failing(verdict::Reason::tls_to_plaintext));
 }
 
 TEST_F(CellTest, ClientCertificateFromAnotherCa) {
-  Scenario s = valid_scenario();
+  scenario::Scenario s = valid_scenario();
   s.client.client_pem_path = "other-client";
   EXPECT_EQ(run(s, 1), kPass);  // mode 1 does not ask for it
   EXPECT_EQ(run(s, 2), failing(verdict::Reason::client_cert_unknown_ca));
@@ -84,20 +84,20 @@ TEST_F(CellTest, ClientCertificateFromAnotherCa) {
 }
 
 TEST_F(CellTest, ExpiredClientCertificate) {
-  Scenario s = valid_scenario();
+  scenario::Scenario s = valid_scenario();
   s.certs[2].not_after = -1h;
   EXPECT_EQ(run(s, 2), failing(verdict::Reason::client_cert_expired));
 }
 
 // The 2.5 page: serverAuth EKU on the client certificate fails every mutual-TLS client.
 TEST_F(CellTest, ServerAuthEkuOnClientCertificate) {
-  Scenario s = valid_scenario();
+  scenario::Scenario s = valid_scenario();
   s.certs[2].ext_key_usage = {"serverAuth"};
   EXPECT_EQ(run(s, 2), failing(verdict::Reason::client_cert_invalid));
 }
 
 TEST_F(CellTest, ServerCertificateFaultsNamedByTheEngine) {
-  Scenario s = valid_scenario();
+  scenario::Scenario s = valid_scenario();
   s.client.server_name = "elsewhere";
   EXPECT_EQ(run(s, 1), failing(verdict::Reason::hostname_mismatch));
   EXPECT_EQ(run(s, 1, "node"), failing(verdict::Reason::hostname_mismatch));
@@ -111,7 +111,7 @@ TEST_F(CellTest, ServerCertificateFaultsNamedByTheEngine) {
 }
 
 TEST_F(CellTest, ServerThatCannotStart) {
-  Scenario s = valid_scenario();
+  scenario::Scenario s = valid_scenario();
   s.server.key = "client";  // a key that does not match server.pem
   EXPECT_EQ(run(s, 0), kPass);  // plaintext never reads the files
   EXPECT_EQ(run(s, 1), failing(verdict::Reason::server_config_error));
@@ -128,7 +128,7 @@ TEST_F(CellTest, ServerThatCannotStart) {
 // client-side verdict the client did not reach (the go and node cells were `unclassified`, the
 // grpc-core one a HARNESS DISAGREEMENT).
 TEST_F(CellTest, Sha1IntermediateInTheServedChainIsAServerConfigError) {
-  Scenario s = valid_scenario();
+  scenario::Scenario s = valid_scenario();
   CertSpec inter = ca_spec("inter", "Intermediate", "ca");
   inter.key_type = KeyType::rsa2048;
   inter.digest = "sha1";
@@ -150,9 +150,9 @@ TEST_F(CellTest, Sha1IntermediateInTheServedChainIsAServerConfigError) {
 // asks for it. Before, every profile loaded its certificate in C-core at level 2 and all were
 // client_config_error.
 TEST_F(CellTest, ClientLoadsItsOwnCertificateAsItsStackDoes) {
-  Scenario weak_key = valid_scenario();
+  scenario::Scenario weak_key = valid_scenario();
   weak_key.certs[2].key_type = KeyType::rsa1024;
-  Scenario sha1 = valid_scenario();
+  scenario::Scenario sha1 = valid_scenario();
   sha1.certs[2].digest = "sha1";
   for (int mode : {1, 2}) {
     EXPECT_EQ(run(weak_key, mode), failing(verdict::Reason::client_config_error)) << mode;
@@ -167,7 +167,7 @@ TEST_F(CellTest, ClientLoadsItsOwnCertificateAsItsStackDoes) {
   EXPECT_EQ(run(sha1, 2, "go"), failing(verdict::Reason::client_cert_invalid));
   // A SHA-1-signed intermediate in the client's chain: C-core loads it but will not send it (only
   // mode 2 asks), Node will not load it, Go sends it and the harness's server refuses it at depth 1.
-  Scenario sha1_inter = valid_scenario();
+  scenario::Scenario sha1_inter = valid_scenario();
   CertSpec inter = ca_spec("inter", "Client Intermediate", "ca");
   inter.digest = "sha1";
   sha1_inter.certs.push_back(inter);
@@ -180,7 +180,7 @@ TEST_F(CellTest, ClientLoadsItsOwnCertificateAsItsStackDoes) {
 }
 
 TEST_F(CellTest, LoneCaPemPathMeansDefaultRoots) {
-  Scenario s = valid_scenario();
+  scenario::Scenario s = valid_scenario();
   s.client.client_pem_path.clear();  // rule 3 incomplete: the CA is ignored
   EXPECT_EQ(run(s, 1), failing(verdict::Reason::unknown_ca));
 }
@@ -218,7 +218,7 @@ TEST_F(CellTest, GrpcCoreEngineAgreesWithRealClientOnNames) {
       {"*.example.com", {}, "a.example.com", ok},
   };
   for (const auto& row : rows) {
-    Scenario s = valid_scenario();
+    scenario::Scenario s = valid_scenario();
     s.certs[1].cn = row.cn;
     s.certs[1].sans = row.sans;
     s.client.server_name = row.name;
@@ -237,7 +237,7 @@ namespace {
 // A deadline that has already passed: the RPC ends with DEADLINE_EXCEEDED and nothing else went
 // wrong, so the cell is a timeout (never a guess at another reason).
 TEST_F(CellTest, ExpiredDeadlineIsTimeout) {
-  Scenario s = valid_scenario();
+  scenario::Scenario s = valid_scenario();
   CertSet certs = build_cert_set(s.certs);
   runner::CellResult c = runner::run_cell(s, certs, 1, *verdict::find_profile("grpc-core"), 0ms);
   EXPECT_EQ(c.actual, failing(verdict::Reason::timeout)) << c.detail;
@@ -245,7 +245,7 @@ TEST_F(CellTest, ExpiredDeadlineIsTimeout) {
 
 // pymilvus cannot build its channel from a client key that does not match client.pem.
 TEST_F(CellTest, ClientFilesThatDoNotLoad) {
-  Scenario s = valid_scenario();
+  scenario::Scenario s = valid_scenario();
   s.client.client_key_path = "server";
   EXPECT_EQ(run(s, 0), kPass);  // plaintext reads no files
   EXPECT_EQ(run(s, 2), failing(verdict::Reason::client_config_error));
@@ -255,7 +255,7 @@ TEST_F(CellTest, ClientFilesThatDoNotLoad) {
 // would refuse it first) is bad input naming the scenario file, and the run stops there: the
 // valid scenario after it gets no cell. One job makes that order deterministic.
 TEST_F(CellTest, ASetThatCannotBeBuiltStopsTheRunNamingItsFile) {
-  Scenario bad = valid_scenario();
+  scenario::Scenario bad = valid_scenario();
   bad.name = "unit-bad";
   bad.file = "scenarios/bad/long-cn.yaml";
   bad.certs[1].cn = std::string(65, 'a');
@@ -279,7 +279,7 @@ TEST_F(CellTest, ASetThatCannotBeBuiltStopsTheRunNamingItsFile) {
 // searching the cell's detail: a certificate whose CN is the marker's text, in a detail that
 // quotes it, is no harness bug. Before, the run added a "HARNESS DISAGREEMENT in ..." note here.
 TEST_F(CellTest, ADetailQuotingTheDisagreementMarkerIsNoDisagreement) {
-  Scenario s = valid_scenario();
+  scenario::Scenario s = valid_scenario();
   s.name = "unit-marker-cn";
   s.certs[1].cn = std::string(verdict::kDisagreementMarker);
   s.certs[1].not_after = -1h;

@@ -83,7 +83,7 @@ TEST(Classify, NamesTheReasonFromBothEnds) {
 }
 
 TEST(Portability, NamesWhoAcceptsAndWhoRejectsWithAHint) {
-  Scenario s;
+  scenario::Scenario s;
   s.name = "cn-only";
   CertSpec server;
   server.name = "server";

@@ -206,26 +206,26 @@ TEST_F(MilvusServer, RefusesAServerNameEndingWithADot) {
   EXPECT_TRUE(raw_handshake(h->port(), "localhost.", 0).ok);
 }
 
-Scenario cell_scenario() {
+scenario::Scenario cell_scenario() {
   return testutil::mutual_tls_scenario(
       "unit-milvus", {spec("ca", "", "CA", true), spec("server", "ca", "localhost"), spec("client", "ca", "client"),
                       spec("other-ca", "", "Other CA", true), spec("other-client", "other-ca", "client")});
 }
 
-verdict::Verdict cell(const Scenario& s, int mode, const char* profile, const verdict::ServerProfile& server) {
+verdict::Verdict cell(const scenario::Scenario& s, int mode, const char* profile, const verdict::ServerProfile& server) {
   runner::CellResult c = testutil::run_unit_cell(s, mode, profile, server);
   EXPECT_EQ(c.server, server.name);
   return c.actual;
 }
 
 TEST_F(MilvusServer, CellsWithATrailingDotServerNameAreProtocolMismatches) {
-  Scenario s = cell_scenario();
+  scenario::Scenario s = cell_scenario();
   s.client.server_name = "localhost.";
   EXPECT_EQ(cell(s, 1, "grpc-core", milvus()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::protocol_mismatch}));
 }
 
 TEST_F(MilvusServer, AGoClientWithholdsACertificateFromAnotherCa) {
-  Scenario s = cell_scenario();
+  scenario::Scenario s = cell_scenario();
   s.client.client_pem_path = "other-client";
   EXPECT_EQ(cell(s, 2, "go", milvus()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::client_cert_missing}));
   EXPECT_EQ(cell(s, 2, "node", milvus()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::client_cert_unknown_ca}));
@@ -233,7 +233,7 @@ TEST_F(MilvusServer, AGoClientWithholdsACertificateFromAnotherCa) {
 }
 
 TEST_F(MilvusServer, ServesAnRsa1024CertificateTheHarnessWillNotLoad) {
-  Scenario s = cell_scenario();
+  scenario::Scenario s = cell_scenario();
   s.certs[1].key_type = KeyType::rsa1024;
   EXPECT_EQ(cell(s, 1, "go", milvus()), (verdict::Verdict{verdict::Outcome::pass, verdict::Reason::ok}));
   EXPECT_EQ(cell(s, 1, "grpc-core", milvus()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::server_cert_invalid}));

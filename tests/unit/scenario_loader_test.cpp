@@ -83,7 +83,7 @@ profiles:
 )";
 
 TEST(ScenarioLoader, FullDocumentParsesEveryField) {
-  Scenario s = parse_scenario(kFullDoc, "scenarios/valid/full.yaml");
+  scenario::Scenario s = scenario::parse_scenario(kFullDoc, "scenarios/valid/full.yaml");
   EXPECT_EQ(s.name, "full-example");
   EXPECT_EQ(s.summary, "Every field of the schema.");
   EXPECT_EQ(s.file, "scenarios/valid/full.yaml");
@@ -154,7 +154,7 @@ TEST(ScenarioLoader, FullDocumentParsesEveryField) {
 }
 
 TEST(ScenarioLoader, DefaultsWhenOmitted) {
-  Scenario s = parse_scenario(R"(name: minimal
+  scenario::Scenario s = scenario::parse_scenario(R"(name: minimal
 summary: One self-signed cert.
 certs:
   server: {cn: localhost}
@@ -360,7 +360,7 @@ TEST(ScenarioLoader, ErrorsNameFileLineAndProblem) {
   for (const auto& c : error_cases()) {
     SCOPED_TRACE(std::string(c.what) + "\n" + c.yaml);
     try {
-      parse_scenario(c.yaml, "bad.yaml");
+      scenario::parse_scenario(c.yaml, "bad.yaml");
       ADD_FAILURE() << "no error for: " << c.what;
     } catch (const InputError& e) {
       std::string msg = e.what();
@@ -376,11 +376,11 @@ TEST(ScenarioLoader, ProfileKeysAreTheDefinedProfiles) {
   std::string allowed;
   for (const auto& name : verdict::client_profile_names()) {
     allowed += (allowed.empty() ? "" : ", ") + name;
-    Scenario s = parse_scenario(append("profiles:\n  " + name + ":\n    1: pass\n"), "ok.yaml");
+    scenario::Scenario s = scenario::parse_scenario(append("profiles:\n  " + name + ":\n    1: pass\n"), "ok.yaml");
     EXPECT_EQ(s.profile_expect.count(name), 1u) << name;
   }
   try {
-    parse_scenario(append("profiles:\n  java:\n    1: pass\n"), "bad.yaml");
+    scenario::parse_scenario(append("profiles:\n  java:\n    1: pass\n"), "bad.yaml");
     FAIL() << "accepted a profile that no engine runs";
   } catch (const InputError& e) {
     EXPECT_THAT(e.what(), ::testing::EndsWith("allowed: " + allowed)) << e.what();
@@ -392,7 +392,7 @@ TEST(ScenarioLoader, DigestForEd25519SignerIsAnError) {
   std::string yaml = replace_line(6, "    ca: true\n    key: ed25519");
   yaml.replace(yaml.find("    cn: localhost"), 17, "    cn: localhost\n    digest: sha256");
   try {
-    parse_scenario(yaml, "bad.yaml");
+    scenario::parse_scenario(yaml, "bad.yaml");
     FAIL() << "accepted a digest for an ed25519 signer";
   } catch (const InputError& e) {
     EXPECT_THAT(e.what(), StartsWith("bad.yaml:11:"));
@@ -412,7 +412,7 @@ TEST(ScenarioLoader, SubjectAndValidityLimitsAreOpenSslLimits) {
                                          std::string(128, 's') + "\n    l: " +
                                          std::string(128, 'l') +
                                          "\n    not_before: -100y\n    not_after: +7000y");
-  Scenario s = parse_scenario(yaml, "limits.yaml");
+  scenario::Scenario s = scenario::parse_scenario(yaml, "limits.yaml");
   ASSERT_EQ(s.certs.at(1).name, "server");
   CertSpec server = s.certs.at(1);
   EXPECT_EQ(server.cn, two_byte);
@@ -436,21 +436,21 @@ TEST(ScenarioLoader, SubjectAndValidityLimitsAreOpenSslLimits) {
 
 TEST(ScenarioLoader, BaseDocumentIsValid) {
   // The error table above relies on the base being valid: each row then fails for one reason.
-  Scenario s = parse_scenario(kBase, "base.yaml");
+  scenario::Scenario s = scenario::parse_scenario(kBase, "base.yaml");
   EXPECT_EQ(s.certs.size(), 2u);
 }
 
 TEST(ParseDuration, AcceptsSignedOffsetsWithUnits) {
   using std::chrono::seconds;
-  EXPECT_EQ(parse_duration("0"), seconds(0));
-  EXPECT_EQ(parse_duration("+825d"), seconds(825 * 86400));
-  EXPECT_EQ(parse_duration("-1h"), seconds(-3600));
-  EXPECT_EQ(parse_duration("30m"), seconds(1800));
-  EXPECT_EQ(parse_duration("45s"), seconds(45));
-  EXPECT_EQ(parse_duration("-2y"), seconds(-2 * 365 * 86400));
+  EXPECT_EQ(scenario::parse_duration("0"), seconds(0));
+  EXPECT_EQ(scenario::parse_duration("+825d"), seconds(825 * 86400));
+  EXPECT_EQ(scenario::parse_duration("-1h"), seconds(-3600));
+  EXPECT_EQ(scenario::parse_duration("30m"), seconds(1800));
+  EXPECT_EQ(scenario::parse_duration("45s"), seconds(45));
+  EXPECT_EQ(scenario::parse_duration("-2y"), seconds(-2 * 365 * 86400));
   for (const char* bad : {"", "+", "h", "1", "1.5h", "1w", "--1h", " 1h", "1h ", "+-1h",
                           "99999999999999999999y", "10001y"}) {
-    EXPECT_FALSE(parse_duration(bad).has_value()) << "'" << bad << "'";
+    EXPECT_FALSE(scenario::parse_duration(bad).has_value()) << "'" << bad << "'";
   }
 }
 
@@ -466,7 +466,7 @@ TEST(LoadScenarios, FoldersAreRecursiveSortedAndSetTheFamily) {
   dir.write("expiry/a.yaml", named("a"));
   dir.write("expiry/notes.txt", "not a scenario");
   dir.write(".hidden/x.yaml", "broken: [");
-  auto all = load_scenarios({dir.path()});
+  auto all = scenario::load_scenarios({dir.path()});
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[0].name, "a");
   EXPECT_EQ(all[0].family, "expiry");
@@ -474,7 +474,7 @@ TEST(LoadScenarios, FoldersAreRecursiveSortedAndSetTheFamily) {
   EXPECT_EQ(all[2].name, "b");
   EXPECT_EQ(all[2].family, "trust");
   // A file named twice (directly and through its folder) loads once.
-  EXPECT_EQ(load_scenarios({dir.path() / "trust/b.yaml", dir.path()}).size(), 3u);
+  EXPECT_EQ(scenario::load_scenarios({dir.path() / "trust/b.yaml", dir.path()}).size(), 3u);
 }
 
 TEST(LoadScenarios, DuplicateNamesAcrossFilesNameBothFiles) {
@@ -482,7 +482,7 @@ TEST(LoadScenarios, DuplicateNamesAcrossFilesNameBothFiles) {
   dir.write("one/x.yaml", named("same"));
   dir.write("two/y.yaml", named("same"));
   try {
-    load_scenarios({dir.path()});
+    scenario::load_scenarios({dir.path()});
     FAIL() << "duplicate names accepted";
   } catch (const InputError& e) {
     EXPECT_THAT(e.what(), HasSubstr("two/y.yaml: scenario name 'same' is already used by"));
@@ -494,12 +494,12 @@ TEST(LoadScenarios, NothingFoundNamesThePath) {
   testutil::TempDir dir;
   dir.write("README.md", "# nothing here");
   try {
-    load_scenarios({dir.path()});
+    scenario::load_scenarios({dir.path()});
     FAIL() << "an empty folder was accepted";
   } catch (const InputError& e) {
     EXPECT_THAT(e.what(), StartsWith(dir.path().string() + ": no scenario files"));
   }
-  EXPECT_THROW(load_scenarios({dir.path() / "missing"}), InputError);
+  EXPECT_THROW(scenario::load_scenarios({dir.path() / "missing"}), InputError);
 }
 
 // A folder of scenarios may hold things that only look like scenario files: `run scenarios/`
@@ -509,12 +509,12 @@ TEST(LoadScenarios, AFifoIsSkippedAndASymlinkLoopNamed) {
   testutil::TempDir dir;
   dir.write("a.yaml", named("a"));
   ASSERT_EQ(::mkfifo((dir.path() / "fifo.yaml").c_str(), 0600), 0);
-  EXPECT_EQ(load_scenarios({dir.path()}).size(), 1u);
+  EXPECT_EQ(scenario::load_scenarios({dir.path()}).size(), 1u);
 
   fs::path loop = dir.path() / "loop.yaml";
   fs::create_symlink("loop.yaml", loop);
   try {
-    load_scenarios({dir.path()});
+    scenario::load_scenarios({dir.path()});
     ADD_FAILURE() << "accepted a folder with a symlink loop";
   } catch (const InputError& e) {
     EXPECT_THAT(e.what(), StartsWith(loop.string() + ": cannot read: "));
@@ -526,7 +526,7 @@ TEST(LoadScenarios, ErrorInOneFileNamesThatFile) {
   dir.write("ok.yaml", named("ok"));
   dir.write("sub/bad.yaml", replace_line(9, "    kee: rsa2048"));
   try {
-    load_scenarios({dir.path()});
+    scenario::load_scenarios({dir.path()});
     FAIL() << "bad file accepted";
   } catch (const InputError& e) {
     EXPECT_THAT(e.what(), StartsWith((dir.path() / "sub/bad.yaml").string() + ":9:5: "));
@@ -535,7 +535,7 @@ TEST(LoadScenarios, ErrorInOneFileNamesThatFile) {
 
 // The shipped catalogue loads cleanly and covers every family the README promises.
 TEST(Catalogue, LoadsAndCoversEveryFamily) {
-  auto all = load_scenarios({fs::path(TLSMATRIX_SOURCE_DIR) / "scenarios"});
+  auto all = scenario::load_scenarios({fs::path(TLSMATRIX_SOURCE_DIR) / "scenarios"});
   EXPECT_GE(all.size(), 32u);
   std::set<std::string> families;
   for (const auto& s : all) {

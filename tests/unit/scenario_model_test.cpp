@@ -27,14 +27,14 @@ std::string doc(const std::string& x_keys, const std::string& server = "  cert: 
 
 std::string error_of(const std::string& yaml) {
   try {
-    parse_scenario(yaml, "m.yaml");
+    scenario::parse_scenario(yaml, "m.yaml");
   } catch (const InputError& e) {
     return e.what();
   }
   return "(loaded)";
 }
 
-const CertSpec& cert(const Scenario& s, const std::string& name) {
+const CertSpec& cert(const scenario::Scenario& s, const std::string& name) {
   for (const auto& c : s.certs) {
     if (c.name == name) return c;
   }
@@ -42,13 +42,13 @@ const CertSpec& cert(const Scenario& s, const std::string& name) {
 }
 
 TEST(ScenarioBundles, ScalarOrListAndWrittenInOrder) {
-  Scenario s = parse_scenario(
+  scenario::Scenario s = scenario::parse_scenario(
       doc("    issuer: ca\n    cn: localhost\n", "  cert: x\n  ca: [y, ca]\n",
           "  ca_pem_path: [ca, y]\n  client_pem_path: y\n"),
       "m.yaml");
   EXPECT_EQ(s.server.ca, (std::vector<std::string>{"y", "ca"}));
   EXPECT_EQ(s.client.ca_pem_path, (std::vector<std::string>{"ca", "y"}));
-  Scenario one = parse_scenario(doc("    issuer: ca\n", "  cert: x\n  ca: ca\n"), "m.yaml");
+  scenario::Scenario one = scenario::parse_scenario(doc("    issuer: ca\n", "  cert: x\n  ca: ca\n"), "m.yaml");
   EXPECT_EQ(one.server.ca, std::vector<std::string>{"ca"});
 
   CertSet certs = build_cert_set(s.certs);
@@ -71,10 +71,10 @@ TEST(ScenarioBundles, ErrorsNameTheLine) {
 }
 
 TEST(ScenarioKeyOf, SharesTheKeyAndItsType) {
-  Scenario s = parse_scenario(doc("    key_of: y\n    issuer: ca\n"), "m.yaml");
+  scenario::Scenario s = scenario::parse_scenario(doc("    key_of: y\n    issuer: ca\n"), "m.yaml");
   // y is written after x: key_of follows names, not order.
   EXPECT_EQ(cert(s, "x").key_of, "y");
-  Scenario ec = parse_scenario(
+  scenario::Scenario ec = scenario::parse_scenario(
       "name: t\nsummary: s\ncerts:\n  a: {cn: a, key: ec-p384}\n  b: {cn: b, key_of: a}\n"
       "server: {cert: b}\nexpect: {0: pass, 1: pass, 2: pass}\n",
       "m.yaml");
@@ -97,7 +97,7 @@ TEST(ScenarioKeyOf, ErrorsNameTheLine) {
 }
 
 TEST(ScenarioExtensions, EveryKeyLoadsAndGenerates) {
-  Scenario s = parse_scenario(doc("    issuer: ca\n"
+  scenario::Scenario s = scenario::parse_scenario(doc("    issuer: ca\n"
                                   "    key: rsa-pss\n"
                                   "    cn: [one, two]\n"
                                   "    san: [DNS:localhost, \"email:a@example.com\"]\n"
@@ -129,7 +129,7 @@ TEST(ScenarioExtensions, EveryKeyLoadsAndGenerates) {
   EXPECT_EQ(X509_get_ext_by_NID(c, NID_subject_key_identifier, -1), -1);
   EXPECT_EQ(X509_NAME_entry_count(X509_get_subject_name(c)), 2);
 
-  Scenario nc = parse_scenario(doc("    ca: true\n    basic_constraints: true\n"
+  scenario::Scenario nc = scenario::parse_scenario(doc("    ca: true\n    basic_constraints: true\n"
                                    "    name_constraints: {permitted: [DNS:example.com, IP:10.0.0.0/8], excluded: [IP:fd00::/8]}\n"
                                    "    critical: {name_constraints: false}\n"),
                                "m.yaml");
@@ -141,7 +141,7 @@ TEST(ScenarioExtensions, EveryKeyLoadsAndGenerates) {
   ASSERT_GE(loc, 0);
   EXPECT_EQ(X509_EXTENSION_get_critical(X509_get_ext(n, loc)), 0);
 
-  Scenario zero = parse_scenario(doc("    serial: 0\n    basic_constraints: false\n"), "m.yaml");
+  scenario::Scenario zero = scenario::parse_scenario(doc("    serial: 0\n    basic_constraints: false\n"), "m.yaml");
   EXPECT_EQ(cert(zero, "x").serial, 0U);
   EXPECT_FALSE(cert(zero, "x").basic_constraints);
 }

@@ -23,7 +23,7 @@ profiles:
   node: {0: fail timeout}
 )";
 
-verdict::Verdict at(const Scenario& s, int mode, const std::string& profile, const std::string& server) {
+verdict::Verdict at(const scenario::Scenario& s, int mode, const std::string& profile, const std::string& server) {
   return s.expectation(mode, profile, server).verdict;
 }
 
@@ -33,7 +33,7 @@ TEST(ServerExpectations, ResolveMostSpecificFirst) {
     1: fail server_cert_invalid
     go: {1: pass}
 )";
-  Scenario s = parse_scenario(doc, "scenarios/broken/weak.yaml");
+  scenario::Scenario s = scenario::parse_scenario(doc, "scenarios/broken/weak.yaml");
   const verdict::Verdict pass{verdict::Outcome::pass, verdict::Reason::ok};
   // servers.milvus.go.1
   EXPECT_EQ(at(s, 1, "go", "milvus"), pass);
@@ -65,7 +65,7 @@ TEST(ServerExpectations, RejectsWhatNobodyWouldRead) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.what);
     try {
-      parse_scenario(std::string(kBase) + c.servers, "x.yaml");
+      scenario::parse_scenario(std::string(kBase) + c.servers, "x.yaml");
       ADD_FAILURE() << "accepted";
     } catch (const InputError& e) {
       EXPECT_THAT(e.what(), HasSubstr(c.message));

@@ -23,12 +23,12 @@ TEST(ThreadErrors, KeyGenerationFailureInTheRunnerReachesTheCaller) {
   ca.cn = "Test CA";
   ca.ca = true;
   ca.key_type = static_cast<KeyType>(99);
-  Scenario s;
+  scenario::Scenario s;
   s.name = "unit-refused-key";
   s.file = "unit-refused-key.yaml";
   s.certs = {ca};
   s.server = {.cert = "ca", .chain = {}, .key = "", .ca = {}};
-  s.expect[1] = Expectation{};
+  s.expect[1] = scenario::Expectation{};
   runner::RunOptions options;
   options.modes = {1};
   options.profiles = {"grpc-core"};

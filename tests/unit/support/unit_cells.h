@@ -18,8 +18,8 @@ namespace tlsmatrix::testutil {
 // A scenario on `certs` in the pages' mutual-TLS layout: the server presents "server" and trusts
 // "ca"; the client trusts "ca", presents "client" and asks for "localhost"; every mode is expected
 // to pass (tests change what they probe).
-inline Scenario mutual_tls_scenario(std::string name, std::vector<CertSpec> certs) {
-  Scenario s;
+inline scenario::Scenario mutual_tls_scenario(std::string name, std::vector<CertSpec> certs) {
+  scenario::Scenario s;
   s.name = std::move(name);
   s.file = "unit";
   s.certs = std::move(certs);
@@ -27,13 +27,13 @@ inline Scenario mutual_tls_scenario(std::string name, std::vector<CertSpec> cert
   s.client.ca_pem_path = {"ca"};
   s.client.client_pem_path = "client";
   s.client.server_name = "localhost";
-  for (int m : kModes) s.expect[m] = Expectation{};
+  for (int m : scenario::kModes) s.expect[m] = scenario::Expectation{};
   return s;
 }
 
 // Runs one cell of `s` on freshly made certificates, with a generous deadline as a hang guard;
 // a HARNESS DISAGREEMENT in its detail fails the test.
-inline runner::CellResult run_unit_cell(const Scenario& s, int mode, const char* profile,
+inline runner::CellResult run_unit_cell(const scenario::Scenario& s, int mode, const char* profile,
                                 const verdict::ServerProfile& server = verdict::harness_server_profile()) {
   CertSet certs = build_cert_set(s.certs);
   runner::CellResult c = runner::run_cell(s, certs, mode, *verdict::find_profile(profile), std::chrono::milliseconds(30000),

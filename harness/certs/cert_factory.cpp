@@ -16,7 +16,7 @@
 #include "harness/certs/cert_fields.h"
 #include "harness/io/file_io.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 namespace fs = std::filesystem;
 
@@ -248,4 +248,4 @@ void write_cert_set(const CertSet& set, const fs::path& dir) {
   io::write_folder(dir, std::move(files));
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

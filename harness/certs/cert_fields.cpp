@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 namespace {
 
@@ -300,4 +300,4 @@ void set_validity(X509* x, const CertSpec& spec, std::chrono::system_clock::time
               "certificate '" + spec.name + "': setting notAfter");
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

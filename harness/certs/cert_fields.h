@@ -12,7 +12,7 @@
 #include "harness/certs/cert_spec.h"
 #include "harness/ossl/ossl_ptr.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 ossl::X509NamePtr make_subject(const CertSpec& spec);
 void set_serial(X509* x, const CertSpec& spec);  // spec's serial, or 63 random bits
@@ -26,4 +26,4 @@ void add_san(X509* x, const CertSpec& spec);
 void add_name_constraints(X509* x, const CertSpec& spec);
 void add_raw_extensions(X509* x, const CertSpec& spec);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

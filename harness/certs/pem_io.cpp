@@ -10,7 +10,7 @@
 #include "harness/io/input_error.h"
 #include "harness/ossl/mem_bio.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 namespace {
 
@@ -179,4 +179,4 @@ std::optional<PemIdentity> load_identity(const std::string& pem_path, const std:
   return id;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

@@ -14,7 +14,7 @@
 #include "harness/io/utc_time.h"
 #include "harness/x509/names.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 namespace fs = std::filesystem;
 using std::chrono::seconds;
@@ -210,4 +210,4 @@ std::vector<io::OutputFile> rotate_ca_files(const LayoutSet& in, const RotateCaO
   return files;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

@@ -14,7 +14,7 @@
 #include "harness/io/file_io.h"
 #include "harness/ossl/ossl_ptr.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 // The file names of the layout, as Milvus's TLS guide and `certs gen` use them. A set in
 // transition also has ca-bundle.pem (old and new roots: what clients and tls.caPemPath trust
@@ -77,4 +77,4 @@ struct RotateCaOptions {
 // the old CA accept it, and ca-bundle.pem holding the old and new roots.
 std::vector<io::OutputFile> rotate_ca_files(const LayoutSet& in, const RotateCaOptions& options);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

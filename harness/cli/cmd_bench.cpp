@@ -71,7 +71,7 @@ std::vector<handshake::HandshakeConfig> configurations(const BenchOptions& o) {
       for (const auto& tls : o.tls) {
         for (bool resume : {false, true}) {
           if (resume && !o.resume) continue;
-          out.push_back({mode, *parse_key_type(key), *handshake::parse_tls_version(tls), resume});
+          out.push_back({mode, *certs::parse_key_type(key), *handshake::parse_tls_version(tls), resume});
         }
       }
     }
@@ -117,11 +117,11 @@ handshake::TargetClient target_client(const BenchOptions& o, const handshake::En
   handshake::TargetClient c;
   c.insecure = o.insecure;
   if (!o.trust.empty()) {
-    c.trust = load_certs(o.trust);
+    c.trust = certs::load_certs(o.trust);
     c.trust_label = o.trust;
   }
   c.server_name = o.server_name.empty() ? endpoint.host : o.server_name;
-  if (auto id = load_identity(o.client_pem, o.client_key)) {
+  if (auto id = certs::load_identity(o.client_pem, o.client_key)) {
     c.client_chain = std::move(id->chain);
     c.client_key = std::move(id->key);
     c.client_label = o.client_pem;

@@ -118,9 +118,9 @@ ServerFiles files_from_paths(const ServeOptions& o) {
   // The files go to gRPC as they are (as Milvus hands them to Go's TLS stack), but our loaders
   // judge them first: their messages name the file and the problem (an encrypted key, an empty
   // CA file, thousands of certificates or names) where gRPC only says "no start line".
-  parse_certs(f.cert_chain_pem, o.server_pem);
-  parse_private_key(f.key_pem, o.server_key);
-  if (!o.ca_pem.empty()) parse_certs(f.ca_pem, o.ca_pem);
+  certs::parse_certs(f.cert_chain_pem, o.server_pem);
+  certs::parse_private_key(f.key_pem, o.server_key);
+  if (!o.ca_pem.empty()) certs::parse_certs(f.ca_pem, o.ca_pem);
   f.cert_label = "--server-pem " + o.server_pem;
   f.key_label = "--server-key " + o.server_key;
   f.ca_label = "--ca-pem " + (o.ca_pem.empty() ? std::string("(not given)") : o.ca_pem);
@@ -131,8 +131,8 @@ int serve(const ServeOptions& o) {
   ServerFiles files;
   if (!o.scenario.empty()) {
     scenario::Scenario s = scenario::load_scenario(o.scenario);
-    CertSet certs = runner::scenario_cert_set(s);
-    if (!o.out.empty()) write_cert_set(certs, o.out);
+    certs::CertSet certs = runner::scenario_cert_set(s);
+    if (!o.out.empty()) certs::write_cert_set(certs, o.out);
     files = runner::server_files(s, certs);
   } else {
     if (o.server_pem.empty() || o.server_key.empty()) {

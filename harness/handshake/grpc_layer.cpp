@@ -71,7 +71,7 @@ std::string grpc_server_layer_unsupported(const HandshakeConfig& config) {
   return {};
 }
 
-std::unique_ptr<ProcessScope> start_grpc_server(const CertSet& certs, int mode, int* port) {
+std::unique_ptr<ProcessScope> start_grpc_server(const certs::CertSet& certs, int mode, int* port) {
   ServerFiles files;
   files.cert_chain_pem = certs.get("server").cert_pem;
   files.key_pem = certs.get("server").key_pem;
@@ -83,7 +83,7 @@ std::unique_ptr<ProcessScope> start_grpc_server(const CertSet& certs, int mode, 
   return std::make_unique<GrpcServerScope>(std::move(server));
 }
 
-LayerPlan grpc_layer_plan(const CertSet& certs, const HandshakeConfig& config,
+LayerPlan grpc_layer_plan(const certs::CertSet& certs, const HandshakeConfig& config,
                           const BenchSettings& settings, int, int) {
   if (std::string why = grpc_layer_unsupported(config); !why.empty()) throw std::invalid_argument(why);
   if (settings.target) throw std::invalid_argument("--target is for the tls and grpc-server layers");

@@ -29,18 +29,18 @@ namespace {
 
 // A client certificate from a CA made up on the spot, which no real server can trust.
 ClientIdentity unrelated_identity() {
-  std::vector<CertSpec> specs(2);
+  std::vector<certs::CertSpec> specs(2);
   specs[0].name = "probe-unrelated-ca";
   specs[0].cn = "tlsmatrix probe unrelated CA";
   specs[0].ca = true;
-  specs[0].key_type = KeyType::ec_p256;
+  specs[0].key_type = certs::KeyType::ec_p256;
   specs[1].name = "probe-unrelated-client";
   specs[1].issuer = "probe-unrelated-ca";
   specs[1].cn = "tlsmatrix-probe-client";
-  specs[1].key_type = KeyType::ec_p256;
+  specs[1].key_type = certs::KeyType::ec_p256;
   specs[1].ext_key_usage = {"clientAuth"};
-  CertSet set = build_cert_set(specs);
-  const GeneratedCert& leaf = set.get("probe-unrelated-client");
+  certs::CertSet set = certs::build_cert_set(specs);
+  const certs::GeneratedCert& leaf = set.get("probe-unrelated-client");
   ClientIdentity id;
   id.chain.push_back(ossl::up_ref(leaf.cert.get()));
   id.key = ossl::up_ref(leaf.key.get());

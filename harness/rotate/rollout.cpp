@@ -26,16 +26,16 @@ const char* scale(int v) { return v == 0 ? "old" : v == 1 ? "bundle" : "new"; }
 
 struct SetFiles {
   fs::path dir;
-  LayoutSet::Text pem;                // the files as read, each checked to parse
+  certs::LayoutSet::Text pem;                // the files as read, each checked to parse
   std::optional<std::string> bundle;  // ca-bundle.pem, in the set moved to
 };
 
 SetFiles load_set(const fs::path& dir, bool bundle_wanted) {
   if (!fs::is_directory(dir)) throw InputError(dir.string() + ": not a folder");
-  SetFiles s{dir, read_layout(dir).text, std::nullopt};
-  if (bundle_wanted && fs::exists(dir / kCaBundlePem)) {
-    std::string text = io::read_file(dir / kCaBundlePem);
-    parse_certs(text, (dir / kCaBundlePem).string());  // checked to parse, as the set's own files are
+  SetFiles s{dir, certs::read_layout(dir).text, std::nullopt};
+  if (bundle_wanted && fs::exists(dir / certs::kCaBundlePem)) {
+    std::string text = io::read_file(dir / certs::kCaBundlePem);
+    certs::parse_certs(text, (dir / certs::kCaBundlePem).string());  // checked to parse, as the set's own files are
     s.bundle = std::move(text);
   }
   return s;
@@ -47,7 +47,7 @@ struct Files {
   SetFiles from, to;
   const std::string& ca(int v) const { return v == 0 ? from.pem.ca : v == 1 ? *to.bundle : to.pem.ca; }
   std::string ca_label(int v) const {
-    return v == 0 ? label(from.dir, kCaPem) : v == 1 ? label(to.dir, kCaBundlePem) : label(to.dir, kCaPem);
+    return v == 0 ? label(from.dir, certs::kCaPem) : v == 1 ? label(to.dir, certs::kCaBundlePem) : label(to.dir, certs::kCaPem);
   }
 };
 
@@ -58,8 +58,8 @@ runner::CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const ve
   server.cert_chain_pem = srv.pem.server;
   server.key_pem = srv.pem.server_key;
   server.ca_pem = f.ca(m.server_ca);
-  server.cert_label = "tls.serverPemPath (" + label(srv.dir, kServerPem) + ")";
-  server.key_label = "tls.serverKeyPath (" + label(srv.dir, kServerKey) + ")";
+  server.cert_label = "tls.serverPemPath (" + label(srv.dir, certs::kServerPem) + ")";
+  server.key_label = "tls.serverKeyPath (" + label(srv.dir, certs::kServerKey) + ")";
   server.ca_label = "tls.caPemPath (" + f.ca_label(m.server_ca) + ")";
   const SetFiles& cli = m.client_cert_new ? f.to : f.from;
   ClientSetup client;
@@ -72,8 +72,8 @@ runner::CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const ve
     client.trust_label = "ca_pem_path (" + f.ca_label(m.client_trust) + ")";
     client.cert_chain_pem = cli.pem.client;
     client.key_pem = cli.pem.client_key;
-    client.cert_label = "client_pem_path (" + label(cli.dir, kClientPem) + ")";
-    client.key_label = "client_key_path (" + label(cli.dir, kClientKey) + ")";
+    client.cert_label = "client_pem_path (" + label(cli.dir, certs::kClientPem) + ")";
+    client.key_label = "client_key_path (" + label(cli.dir, certs::kClientKey) + ")";
   } else {
     // Rule 2: server_pem_path is the only root (the CA file here); no client certificate.
     client.trust_label = "server_pem_path (" + f.ca_label(m.client_trust) + ")";
@@ -160,19 +160,19 @@ Rollout plan_rollout(const RolloutInput& in) {
                               f.from.pem.ca != f.to.pem.ca || has_bundle;
   const bool cert_changes = f.from.pem.client != f.to.pem.client || f.from.pem.client_key != f.to.pem.client_key;
   const bool trust_changes = f.from.pem.ca != f.to.pem.ca;
-  const std::string to_ca = label(in.to, kCaPem);
+  const std::string to_ca = label(in.to, certs::kCaPem);
   if (has_bundle && trust_changes) {
-    r.steps.push_back({StepKind::bundle, "bundle", "give clients " + label(in.to, kCaBundlePem) +
+    r.steps.push_back({StepKind::bundle, "bundle", "give clients " + label(in.to, certs::kCaBundlePem) +
                                                        " (old and new roots) to trust"});
   }
   if (server_changes) {
     r.steps.push_back({StepKind::servers, "servers",
-                       "roll the servers: " + label(in.to, kServerPem) + ", " + label(in.to, kServerKey) +
-                           ", tls.caPemPath " + (has_bundle && trust_changes ? label(in.to, kCaBundlePem) : to_ca)});
+                       "roll the servers: " + label(in.to, certs::kServerPem) + ", " + label(in.to, certs::kServerKey) +
+                           ", tls.caPemPath " + (has_bundle && trust_changes ? label(in.to, certs::kCaBundlePem) : to_ca)});
   }
   if (cert_changes) {
     r.steps.push_back({StepKind::client_certs, "client-certs",
-                       "roll the client certificates: " + label(in.to, kClientPem) + ", " + label(in.to, kClientKey)});
+                       "roll the client certificates: " + label(in.to, certs::kClientPem) + ", " + label(in.to, certs::kClientKey)});
   }
   if (trust_changes) {
     if (has_bundle) {

@@ -7,18 +7,18 @@ namespace tlsmatrix::runner {
 
 namespace {
 
-std::string pem_of(const CertSet& certs, const std::string& name) {
+std::string pem_of(const certs::CertSet& certs, const std::string& name) {
   return name.empty() ? "" : certs.get(name).cert_pem;
 }
 
 // A bundle: the certificates' PEM one after another, in the order given.
-std::string pem_of(const CertSet& certs, const std::vector<std::string>& names) {
+std::string pem_of(const certs::CertSet& certs, const std::vector<std::string>& names) {
   std::string out;
   for (const auto& name : names) out += pem_of(certs, name);
   return out;
 }
 
-std::string key_of(const CertSet& certs, const std::string& name) {
+std::string key_of(const certs::CertSet& certs, const std::string& name) {
   return name.empty() ? "" : certs.get(name).key_pem;
 }
 
@@ -36,15 +36,15 @@ std::string label(std::string_view key, const std::vector<std::string>& names, s
 
 }  // namespace
 
-CertSet scenario_cert_set(const scenario::Scenario& scenario) {
+certs::CertSet scenario_cert_set(const scenario::Scenario& scenario) {
   try {
-    return build_cert_set(scenario.certs);
+    return certs::build_cert_set(scenario.certs);
   } catch (const std::exception& e) {
     throw InputError(scenario.file + ": " + e.what());
   }
 }
 
-ServerFiles server_files(const scenario::Scenario& s, const CertSet& certs) {
+ServerFiles server_files(const scenario::Scenario& s, const certs::CertSet& certs) {
   ServerFiles f;
   const scenario::ServerConfig& c = s.server;
   f.cert_chain_pem = pem_of(certs, c.cert);
@@ -58,7 +58,7 @@ ServerFiles server_files(const scenario::Scenario& s, const CertSet& certs) {
   return f;
 }
 
-ClientSetup client_setup(const scenario::Scenario& s, const CertSet& certs, int mode) {
+ClientSetup client_setup(const scenario::Scenario& s, const certs::CertSet& certs, int mode) {
   const scenario::ClientConfig& c = s.client;
   ClientSetup out;
   out.secure = c.secure.value_or(mode == 1 || mode == 2);

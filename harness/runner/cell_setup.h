@@ -16,12 +16,12 @@ namespace tlsmatrix::runner {
 // failure here slipped past it (or this OpenSSL refuses a key type); either way the file is what
 // the user can change, so any exception becomes InputError "FILE: ..." (exit 2, not "internal
 // error" with no file).
-CertSet scenario_cert_set(const scenario::Scenario& scenario);
+certs::CertSet scenario_cert_set(const scenario::Scenario& scenario);
 
-ServerFiles server_files(const scenario::Scenario& scenario, const CertSet& certs);
+ServerFiles server_files(const scenario::Scenario& scenario, const certs::CertSet& certs);
 
 // The client for `mode`: `secure` follows the mode unless the scenario forces it.
-ClientSetup client_setup(const scenario::Scenario& scenario, const CertSet& certs, int mode);
+ClientSetup client_setup(const scenario::Scenario& scenario, const certs::CertSet& certs, int mode);
 
 // What a client of `profile` sends to a server of `server` with `files` in `mode`: a client that
 // withholds a certificate outside the CA names a server gives (Go, to Milvus's server) sends none.

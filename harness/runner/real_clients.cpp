@@ -262,7 +262,7 @@ RealClientsResult check_real_clients(const std::vector<scenario::Scenario>& scen
   }
 
   // Each group's files written once; its server started for the batch it runs in.
-  std::map<std::string, CertSet> sets;
+  std::map<std::string, certs::CertSet> sets;
   for (auto& stack : stacks) {
     RealClientStack rs{.profile = stack.profile, .stack = stack.describe, .ran = stack.missing.empty(),
                        .note = stack.missing, .cells = 0, .disagreements = 0};
@@ -280,7 +280,7 @@ RealClientsResult check_real_clients(const std::vector<scenario::Scenario>& scen
       const scenario::Scenario& s = *grp.scenario;
       auto set_it = sets.find(s.name);
       if (set_it == sets.end()) set_it = sets.emplace(s.name, scenario_cert_set(s)).first;
-      const CertSet& set = set_it->second;
+      const certs::CertSet& set = set_it->second;
       const ServerFiles files = server_files(s, set);
       std::string error;
       servers[g - first] = TlsServer::start(grp.mode, files, &error, {}, nullptr, *verdict::find_server_profile(grp.server));

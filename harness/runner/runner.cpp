@@ -104,10 +104,10 @@ CellResult& no_verdict(CellResult& cell, int error, const std::string& what) {
 }
 
 // Every pooled key the scenarios' sets will ask for, each once.
-std::vector<std::pair<KeyType, int>> pooled_keys(const std::vector<scenario::Scenario>& scenarios) {
-  std::set<std::pair<KeyType, int>> keys;
+std::vector<std::pair<certs::KeyType, int>> pooled_keys(const std::vector<scenario::Scenario>& scenarios) {
+  std::set<std::pair<certs::KeyType, int>> keys;
   for (const auto& s : scenarios) {
-    for (const auto& k : pool_slots(s.certs)) keys.insert(k);
+    for (const auto& k : certs::pool_slots(s.certs)) keys.insert(k);
   }
   return {keys.begin(), keys.end()};
 }
@@ -178,7 +178,7 @@ std::vector<const verdict::ServerProfile*> pick_server_profiles(const std::vecto
   return out;
 }
 
-CellResult run_cell(const scenario::Scenario& scenario, const CertSet& certs, int mode, const verdict::ClientProfile& profile,
+CellResult run_cell(const scenario::Scenario& scenario, const certs::CertSet& certs, int mode, const verdict::ClientProfile& profile,
                     std::chrono::milliseconds timeout, std::chrono::milliseconds descriptor_wait,
                     const verdict::ServerProfile& server) {
   return run_cell(scenario, server_files(scenario, certs), client_setup(scenario, certs, mode), mode,
@@ -302,12 +302,12 @@ RunResult run_scenarios(const std::vector<scenario::Scenario>& scenarios, const 
   std::vector<std::promise<void>> set_ready(scenarios.size());
   std::vector<std::shared_future<void>> set_done;
   for (auto& p : set_ready) set_done.push_back(p.get_future().share());
-  std::vector<CertSet> sets(scenarios.size());
+  std::vector<certs::CertSet> sets(scenarios.size());
   std::thread generator([&] {
     // Keys first, each exactly once: sets built side by side would otherwise race to generate
     // the same pooled (type, slot) key, and an RSA key is the most expensive thing in a run.
     try {
-      KeyPool::shared().warm(pooled_keys(scenarios));
+      certs::KeyPool::shared().warm(pooled_keys(scenarios));
     } catch (...) {
       // Only a head start, and nothing may leave this thread (it would abort the process): every
       // set asks the pool again for its own keys, so a key type this OpenSSL refuses fails the

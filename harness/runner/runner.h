@@ -36,7 +36,7 @@ inline constexpr std::chrono::milliseconds kDescriptorWait{50};
 
 // One cell, start to finish: server up (by the rules of server profile `server`), one RPC,
 // server down, classified and compared with the scenario's expectation for that server.
-CellResult run_cell(const scenario::Scenario& scenario, const CertSet& certs, int mode, const verdict::ClientProfile& profile,
+CellResult run_cell(const scenario::Scenario& scenario, const certs::CertSet& certs, int mode, const verdict::ClientProfile& profile,
                     std::chrono::milliseconds timeout, std::chrono::milliseconds descriptor_wait = kDescriptorWait,
                     const verdict::ServerProfile& server = verdict::harness_server_profile());
 // The same with each end's files already set up (server_files, client_setup), so a caller can

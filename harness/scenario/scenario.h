@@ -67,7 +67,7 @@ struct Scenario {
   std::string summary;
   std::string file;  // path it was loaded from
   std::string family;  // the folder under scenarios/ (e.g. "expiry"); empty when loose
-  std::vector<CertSpec> certs;  // issuers before subjects
+  std::vector<certs::CertSpec> certs;  // issuers before subjects
   ServerConfig server;
   ClientConfig client;
   std::map<int, Expectation> expect;  // by mode: 0, 1, 2 (all three present)

@@ -33,7 +33,7 @@ std::string certs_gen_command(const std::string& server_name) {
   const auto option = [](const char* name, const std::string& value) {
     return std::string(" ") + name + (value.starts_with("-") ? "=" : " ") + shell_word(value);
   };
-  if (io::utf8_length(server_name) <= kMaxNameAttributeChars) return gen + option("--cn", server_name);
+  if (io::utf8_length(server_name) <= certs::kMaxNameAttributeChars) return gen + option("--cn", server_name);
   if (server_name.find(',') != std::string::npos) return "";
   const std::string san = (net::is_ip_literal(server_name) ? "IP:" : "DNS:") + server_name;
   return gen + option("--san", san);

@@ -18,16 +18,16 @@ namespace {
 
 // The runner runs scenario cells over a certificate set; the deployment's files become a set
 // whose entries hold exactly what the files hold (re-encoded as PEM, since they may be DER).
-GeneratedCert entry(const std::string& name, const CertFile* certs, const KeyFile* key) {
-  GeneratedCert g;
+certs::GeneratedCert entry(const std::string& name, const CertFile* certs, const KeyFile* key) {
+  certs::GeneratedCert g;
   g.name = name;
   if (certs != nullptr) {
     g.cert = ossl::up_ref(certs->leaf());
-    for (X509* c : certs->all()) g.cert_pem += to_pem(c);
+    for (X509* c : certs->all()) g.cert_pem += certs::to_pem(c);
   }
   if (key != nullptr) {
     g.key = ossl::up_ref(key->key.get());
-    g.key_pem = to_pem(key->key.get());
+    g.key_pem = certs::to_pem(key->key.get());
   }
   return g;
 }
@@ -59,7 +59,7 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
     return out.take();
   }
 
-  CertSet set;
+  certs::CertSet set;
   scenario::Scenario s;
   s.name = "validate";
   s.file = in.config_file.string();

@@ -20,16 +20,16 @@ const verdict::ClientProfile& profile(const char* name) {
 
 // A root, an intermediate under it, a leaf under the intermediate, a leaf directly under the
 // root, and an unrelated self-signed root.
-CertSet pki() {
+certs::CertSet pki() {
   using testutil::ca_spec;
   using testutil::leaf_spec;
-  return build_cert_set({ca_spec("root", "advice root"), ca_spec("inter", "advice intermediate", "root"),
+  return certs::build_cert_set({ca_spec("root", "advice root"), ca_spec("inter", "advice intermediate", "root"),
                          leaf_spec("leaf", "inter", "localhost", {"DNS:localhost"}),
                          leaf_spec("direct", "root", "localhost", {"DNS:localhost"}),
                          ca_spec("other", "advice other root")});
 }
 
-X509* cert(const CertSet& set, const char* name) { return set.get(name).cert.get(); }
+X509* cert(const certs::CertSet& set, const char* name) { return set.get(name).cert.get(); }
 
 verdict::AdviceContext named(const char* server_name) {
   verdict::AdviceContext c;
@@ -46,7 +46,7 @@ verdict::AdviceContext trusting(const char* file, const verdict::TrustFinding& f
 }
 
 TEST(TrustRole, TellsRootsLeavesIntermediatesAndStrangersApart) {
-  CertSet set = pki();
+  certs::CertSet set = pki();
   X509* leaf = cert(set, "leaf");
   X509* inter = cert(set, "inter");
   X509* direct = cert(set, "direct");
@@ -80,7 +80,7 @@ TEST(TrustRole, TellsRootsLeavesIntermediatesAndStrangersApart) {
 // The probe's defect: Node was told to swap a CA-signed certificate for the root whenever it
 // said unknown_ca, also when --trust already was a self-signed root, just not the server's.
 TEST(Advice, ProbeNodeWithAnUnrelatedRootIsToldWhichCaToTrust) {
-  CertSet set = pki();
+  certs::CertSet set = pki();
   verdict::TrustFinding f = verdict::find_trust_role({cert(set, "direct")}, {cert(set, "other")});
   verdict::AdviceContext c = trusting("other-ca.pem", f);
   for (const char* p : {"grpc-core", "go", "node"}) {
@@ -94,7 +94,7 @@ TEST(Advice, ProbeNodeWithAnUnrelatedRootIsToldWhichCaToTrust) {
 }
 
 TEST(Advice, ProbeNodeWithANonSelfSignedAnchorIsToldToTrustTheRoot) {
-  CertSet set = pki();
+  certs::CertSet set = pki();
   verdict::TrustFinding leaf = verdict::find_trust_role({cert(set, "direct")}, {cert(set, "direct")});
   verdict::AdviceContext c = trusting("server.pem", leaf);
   EXPECT_EQ(verdict::advice(verdict::Reason::unknown_ca, &profile("node"), verdict::AdviceFor::probe, c),

@@ -33,7 +33,7 @@ std::vector<float> samples(int n, double centre, unsigned seed) {
 
 std::string run_json(const std::vector<float>& latencies, double elapsed_s) {
   BenchResult r;
-  r.config = {1, KeyType::ec_p256, handshake::TlsVersion::tls13, false};
+  r.config = {1, certs::KeyType::ec_p256, handshake::TlsVersion::tls13, false};
   r.concurrency = 2;
   r.target = "10.0.0.5:19530";
   r.load.ok = latencies.size();

@@ -129,8 +129,8 @@ TEST_F(CellTest, ServerThatCannotStart) {
 // grpc-core one a HARNESS DISAGREEMENT).
 TEST_F(CellTest, Sha1IntermediateInTheServedChainIsAServerConfigError) {
   scenario::Scenario s = valid_scenario();
-  CertSpec inter = ca_spec("inter", "Intermediate", "ca");
-  inter.key_type = KeyType::rsa2048;
+  certs::CertSpec inter = ca_spec("inter", "Intermediate", "ca");
+  inter.key_type = certs::KeyType::rsa2048;
   inter.digest = "sha1";
   s.certs.push_back(inter);
   s.certs[1].issuer = "inter";
@@ -151,7 +151,7 @@ TEST_F(CellTest, Sha1IntermediateInTheServedChainIsAServerConfigError) {
 // client_config_error.
 TEST_F(CellTest, ClientLoadsItsOwnCertificateAsItsStackDoes) {
   scenario::Scenario weak_key = valid_scenario();
-  weak_key.certs[2].key_type = KeyType::rsa1024;
+  weak_key.certs[2].key_type = certs::KeyType::rsa1024;
   scenario::Scenario sha1 = valid_scenario();
   sha1.certs[2].digest = "sha1";
   for (int mode : {1, 2}) {
@@ -168,7 +168,7 @@ TEST_F(CellTest, ClientLoadsItsOwnCertificateAsItsStackDoes) {
   // A SHA-1-signed intermediate in the client's chain: C-core loads it but will not send it (only
   // mode 2 asks), Node will not load it, Go sends it and the harness's server refuses it at depth 1.
   scenario::Scenario sha1_inter = valid_scenario();
-  CertSpec inter = ca_spec("inter", "Client Intermediate", "ca");
+  certs::CertSpec inter = ca_spec("inter", "Client Intermediate", "ca");
   inter.digest = "sha1";
   sha1_inter.certs.push_back(inter);
   sha1_inter.certs[2].issuer = "inter";
@@ -238,7 +238,7 @@ namespace {
 // wrong, so the cell is a timeout (never a guess at another reason).
 TEST_F(CellTest, ExpiredDeadlineIsTimeout) {
   scenario::Scenario s = valid_scenario();
-  CertSet certs = build_cert_set(s.certs);
+  certs::CertSet certs = certs::build_cert_set(s.certs);
   runner::CellResult c = runner::run_cell(s, certs, 1, *verdict::find_profile("grpc-core"), 0ms);
   EXPECT_EQ(c.actual, failing(verdict::Reason::timeout)) << c.detail;
 }

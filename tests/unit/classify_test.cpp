@@ -85,7 +85,7 @@ TEST(Classify, NamesTheReasonFromBothEnds) {
 TEST(Portability, NamesWhoAcceptsAndWhoRejectsWithAHint) {
   scenario::Scenario s;
   s.name = "cn-only";
-  CertSpec server;
+  certs::CertSpec server;
   server.name = "server";
   server.cn = "localhost";
   s.certs = {server};

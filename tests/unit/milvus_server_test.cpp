@@ -24,24 +24,24 @@ namespace {
 
 using namespace std::chrono_literals;
 
-CertSpec spec(std::string name, std::string issuer, std::string cn, bool ca = false) {
-  CertSpec s;
+certs::CertSpec spec(std::string name, std::string issuer, std::string cn, bool ca = false) {
+  certs::CertSpec s;
   s.name = std::move(name);
   s.issuer = std::move(issuer);
   s.cn = std::move(cn);
   s.ca = ca;
-  s.key_type = KeyType::ec_p256;
+  s.key_type = certs::KeyType::ec_p256;
   if (!ca) s.sans = {"DNS:localhost"};
   return s;
 }
 
 const verdict::ServerProfile& milvus() { return *verdict::find_server_profile("milvus"); }
 
-int go_error(const CertSet& set, const std::string& leaf, const std::string& anchor) {
+int go_error(const certs::CertSet& set, const std::string& leaf, const std::string& anchor) {
   return verdict::go_verify_chain(set.get(leaf).cert.get(), {}, {set.get(anchor).cert.get()}, x509::Peer::client).error;
 }
 
-int openssl_error(const CertSet& set, const std::string& leaf, const std::string& anchor) {
+int openssl_error(const certs::CertSet& set, const std::string& leaf, const std::string& anchor) {
   // As the harness's own server checks a client chain (tls_server.cpp).
   return x509::verify(set.get(leaf).cert.get(), {}, {set.get(anchor).cert.get()},
                       {.peer = x509::Peer::client,
@@ -53,44 +53,44 @@ int openssl_error(const CertSet& set, const std::string& leaf, const std::string
 }
 
 TEST(GoX509, IgnoresTheLeafKeyUsageWhereOpenSslRefusesIt) {
-  std::vector<CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client")};
+  std::vector<certs::CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client")};
   specs[1].key_usage = std::vector<std::string>{"keyCertSign"};
-  CertSet set = build_cert_set(specs);
+  certs::CertSet set = certs::build_cert_set(specs);
   EXPECT_NE(openssl_error(set, "client", "ca"), X509_V_OK);
   EXPECT_EQ(go_error(set, "client", "ca"), X509_V_OK);
 }
 
 TEST(GoX509, AcceptsAnRsa1024CaWhereOpenSslRefusesIt) {
-  std::vector<CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client")};
-  specs[0].key_type = KeyType::rsa1024;
-  CertSet set = build_cert_set(specs);
+  std::vector<certs::CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client")};
+  specs[0].key_type = certs::KeyType::rsa1024;
+  certs::CertSet set = certs::build_cert_set(specs);
   EXPECT_NE(openssl_error(set, "client", "ca"), X509_V_OK);
   EXPECT_EQ(go_error(set, "client", "ca"), X509_V_OK);
 }
 
 TEST(GoX509, ChecksExtendedKeyUsageOnTheTrustAnchorToo) {
-  std::vector<CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client")};
+  std::vector<certs::CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client")};
   specs[0].ext_key_usage = {"serverAuth"};
-  CertSet set = build_cert_set(specs);
+  certs::CertSet set = certs::build_cert_set(specs);
   EXPECT_EQ(go_error(set, "client", "ca"), X509_V_ERR_INVALID_PURPOSE);
 }
 
 TEST(GoX509, RefusesSha1BelowTheAnchorOnly) {
-  std::vector<CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client"),
+  std::vector<certs::CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client"),
                               spec("old-ca", "", "Old CA", true), spec("client2", "old-ca", "client2")};
   specs[1].digest = "sha1";
   specs[2].digest = "sha1";  // the anchor's own signature is never checked
-  CertSet set = build_cert_set(specs);
+  certs::CertSet set = certs::build_cert_set(specs);
   EXPECT_EQ(go_error(set, "client", "ca"), X509_V_ERR_CA_MD_TOO_WEAK);
   EXPECT_EQ(go_error(set, "client2", "old-ca"), X509_V_OK);
 }
 
 TEST(GoX509, AnExpiredLeafIsExpiredWhateverItsIssuer) {
-  std::vector<CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client"),
+  std::vector<certs::CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client"),
                               spec("other", "", "Other CA", true)};
   specs[1].not_before = std::chrono::hours(-48);
   specs[1].not_after = std::chrono::hours(-24);
-  CertSet set = build_cert_set(specs);
+  certs::CertSet set = certs::build_cert_set(specs);
   // OpenSSL meets the unknown issuer first; Go the leaf's dates.
   EXPECT_EQ(x509::classify_x509_error(openssl_error(set, "client", "other")), x509::ChainFault::untrusted);
   EXPECT_EQ(go_error(set, "client", "other"), X509_V_ERR_CERT_HAS_EXPIRED);
@@ -103,7 +103,7 @@ struct RawHandshake {
   std::vector<std::string> ca_names;
 };
 
-RawHandshake raw_handshake(int port, const std::string& sni, int max_version, const CertSet* set = nullptr) {
+RawHandshake raw_handshake(int port, const std::string& sni, int max_version, const certs::CertSet* set = nullptr) {
   RawHandshake out;
   ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
   if (max_version > 0) SSL_CTX_set_max_proto_version(ctx.get(), max_version);
@@ -153,7 +153,7 @@ class MilvusServer : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { runner::silence_grpc_logging(); }
   MilvusServer() {
-    set_ = build_cert_set({spec("ca", "", "Milvus Unit CA", true), spec("server", "ca", "localhost"),
+    set_ = certs::build_cert_set({spec("ca", "", "Milvus Unit CA", true), spec("server", "ca", "localhost"),
                            spec("client", "ca", "client")});
     files_.cert_chain_pem = set_.get("server").cert_pem;
     files_.key_pem = set_.get("server").key_pem;
@@ -165,7 +165,7 @@ class MilvusServer : public ::testing::Test {
     EXPECT_NE(server, nullptr) << error;
     return server;
   }
-  CertSet set_;
+  certs::CertSet set_;
   ServerFiles files_;
 };
 
@@ -234,7 +234,7 @@ TEST_F(MilvusServer, AGoClientWithholdsACertificateFromAnotherCa) {
 
 TEST_F(MilvusServer, ServesAnRsa1024CertificateTheHarnessWillNotLoad) {
   scenario::Scenario s = cell_scenario();
-  s.certs[1].key_type = KeyType::rsa1024;
+  s.certs[1].key_type = certs::KeyType::rsa1024;
   EXPECT_EQ(cell(s, 1, "go", milvus()), (verdict::Verdict{verdict::Outcome::pass, verdict::Reason::ok}));
   EXPECT_EQ(cell(s, 1, "grpc-core", milvus()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::server_cert_invalid}));
   EXPECT_EQ(cell(s, 1, "go", verdict::harness_server_profile()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::server_config_error}));

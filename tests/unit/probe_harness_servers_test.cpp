@@ -19,9 +19,9 @@ const Finding* check_named(const ProbeReport& r, const std::string& id) {
 }
 
 TEST(ProbeHarnessServers, InfersEachModeOfTheHarnessServer) {
-  MilvusLayoutOptions layout;
-  layout.key_type = KeyType::ec_p256;
-  CertSet set = build_cert_set(milvus_layout(layout));
+  certs::MilvusLayoutOptions layout;
+  layout.key_type = certs::KeyType::ec_p256;
+  certs::CertSet set = certs::build_cert_set(certs::milvus_layout(layout));
   ServerFiles files;
   files.cert_chain_pem = set.get("server").cert_pem;
   files.key_pem = set.get("server").key_pem;

@@ -47,20 +47,20 @@ TEST(ProbeTls, NamesAlertsIncludingTls13Ones) {
 }
 
 // A CA, a server leaf for localhost/127.0.0.1, a CN-only leaf, an expired leaf, a client leaf.
-CertSet test_certs() {
+certs::CertSet test_certs() {
   using testutil::leaf_spec;
-  std::vector<CertSpec> specs{testutil::ca_spec("ca", "probe test CA"),
+  std::vector<certs::CertSpec> specs{testutil::ca_spec("ca", "probe test CA"),
                               leaf_spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}, {"serverAuth"}),
                               leaf_spec("cn_only", "ca", "localhost"),
                               leaf_spec("expired", "ca", "localhost", {"DNS:localhost"}),
                               leaf_spec("client", "ca", "client", {}, {"clientAuth"})};
   specs[3].not_before = -std::chrono::hours(48);
   specs[3].not_after = -std::chrono::hours(24);
-  return build_cert_set(specs);
+  return certs::build_cert_set(specs);
 }
 
 TEST(ProbeCertInfo, DescribesALeaf) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   CertInfo info = describe_cert(set.get("server").cert.get());
   EXPECT_EQ(info.subject, "CN=localhost");
   EXPECT_EQ(info.issuer, "CN=probe test CA");
@@ -80,7 +80,7 @@ TEST(ProbeCertInfo, DescribesALeaf) {
 
 // The profile table of README.md ("Client profiles"): where grpc-core, go and node disagree.
 TEST(ProbeProfiles, JudgeChainsLikeTheClientStacks) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   X509* ca = set.get("ca").cert.get();
   auto verdict = [&](const char* profile, const char* leaf, X509* trust, const char* name) {
     return verify_as_profile(profile, {set.get(leaf).cert.get()}, {trust}, name).reason;
@@ -123,7 +123,7 @@ class TinyTlsServer {
   // `plaintext_too`: a connection whose first byte is not a TLS handshake record gets an
   // HTTP/2 SETTINGS frame instead, as a multiplexer serving both on one port would.
   // `extra_chain`: this many copies of the CA follow the leaf in the Certificate message.
-  TinyTlsServer(const CertSet& set, int verify_mode, const std::string& leaf = "server",
+  TinyTlsServer(const certs::CertSet& set, int verify_mode, const std::string& leaf = "server",
                 bool plaintext_too = false, int extra_chain = 0)
       : plaintext_too_(plaintext_too) {
     ctx_.reset(SSL_CTX_new(TLS_server_method()));
@@ -183,7 +183,7 @@ class TinyTlsServer {
   std::thread thread_;
 };
 
-ProbeOptions options_for(const TinyTlsServer& server, const CertSet& set) {
+ProbeOptions options_for(const TinyTlsServer& server, const certs::CertSet& set) {
   ProbeOptions o;
   o.endpoint = net::parse_host_port("127.0.0.1:" + std::to_string(server.port()));
   o.server_name = "localhost";
@@ -241,7 +241,7 @@ TEST(ProbeRun, AnUnresolvedNameIsToldFromARefusedPortByItsKind) {
 }
 
 TEST(ProbeRun, InfersModeOneAndReadsTheChain) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_NONE);
   ProbeReport r = run_probe(options_for(server, set));
   ASSERT_TRUE(r.inferred_mode.has_value());
@@ -257,7 +257,7 @@ TEST(ProbeRun, InfersModeOneAndReadsTheChain) {
 }
 
 TEST(ProbeRun, JudgesTheChainForTheChosenProfilesOnly) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_NONE);
   ProbeOptions o = options_for(server, set);
   o.profiles = {"node"};
@@ -268,7 +268,7 @@ TEST(ProbeRun, JudgesTheChainForTheChosenProfilesOnly) {
 }
 
 TEST(ProbeRun, InfersModeTwoWhenTheServerRequiresACertificate) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT);
   ProbeOptions o = options_for(server, set);
   ClientIdentity id;
@@ -287,7 +287,7 @@ TEST(ProbeRun, InfersModeTwoWhenTheServerRequiresACertificate) {
 }
 
 TEST(ProbeRun, FlagsAServerThatAsksButDoesNotRequire) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_PEER);
   ProbeReport r = run_probe(options_for(server, set));
   EXPECT_TRUE(r.asks_for_client_cert);
@@ -299,7 +299,7 @@ TEST(ProbeRun, FlagsAServerThatAsksButDoesNotRequire) {
 }
 
 TEST(ProbeRun, ReportsAnExpiredServerCertificate) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_NONE, "expired");
   ProbeReport r = run_probe(options_for(server, set));
   const Finding* validity = find_check(r, "leaf_validity");
@@ -316,7 +316,7 @@ TEST(ProbeRun, ReportsAnExpiredServerCertificate) {
 
 // TLS and plaintext on one port: TLS there protects nothing, so "rejects plaintext" must fail.
 TEST(ProbeRun, FailsAPortThatTakesTlsAndPlaintext) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_NONE, "server", /*plaintext_too=*/true);
   ProbeOptions o = options_for(server, set);
   o.expected_mode = 1;
@@ -368,7 +368,7 @@ class PlainH2Server {
 // The user gave TLS client files, the endpoint serves plaintext: clients configured with those
 // files fail (tls_to_plaintext), so the probe must fail, not pass with a warning.
 TEST(ProbeRun, FailsAPlaintextEndpointProbedWithTlsFiles) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   PlainH2Server server;
   ProbeOptions o;
   o.endpoint = net::parse_host_port("127.0.0.1:" + std::to_string(server.port()));
@@ -389,8 +389,8 @@ TEST(ProbeRun, FailsAPlaintextEndpointProbedWithTlsFiles) {
 // --trust holds a self-signed root that is simply not the server's CA. Node fails like every
 // stack (unknown_ca), and its advice must not be the one for a CA-signed trust file.
 TEST(ProbeRun, AdvisesTheServersIssuerForAnUnrelatedRoot) {
-  CertSet set = test_certs();
-  CertSet other_set = build_cert_set({testutil::ca_spec("other-ca", "some other CA")});
+  certs::CertSet set = test_certs();
+  certs::CertSet other_set = certs::build_cert_set({testutil::ca_spec("other-ca", "some other CA")});
   TinyTlsServer server(set, SSL_VERIFY_NONE);
   ProbeOptions o = options_for(server, set);
   o.trust.clear();
@@ -409,7 +409,7 @@ TEST(ProbeRun, AdvisesTheServersIssuerForAnUnrelatedRoot) {
 // --trust holds the server's own CA-signed certificate: only Node refuses, and it is told to
 // trust the self-signed root that issued it.
 TEST(ProbeRun, TellsNodeToTrustTheRootInsteadOfTheServerCertificate) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_NONE);
   ProbeOptions o = options_for(server, set);
   o.trust.clear();
@@ -429,7 +429,7 @@ TEST(ProbeRun, TellsNodeToTrustTheRootInsteadOfTheServerCertificate) {
 // beyond its limit). The server decided nothing, so no negative check may pass and the report may
 // not pass; the check that met the limit is inconclusive.
 TEST(ProbeRun, AnOversizedChainIsInconclusiveNotAPass) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   for (int verify : {SSL_VERIFY_NONE, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT}) {
     TinyTlsServer server(set, verify, "server", false, /*extra_chain=*/2999);
     ProbeOptions o = options_for(server, set);

@@ -12,9 +12,9 @@ namespace tlsmatrix {
 namespace {
 
 TEST(ProfileFacts, ACnOnlyNameIsRefusedInTheProfilesOwnWords) {
-  CertSpec leaf = testutil::spec("server", "ca");
+  certs::CertSpec leaf = testutil::spec("server", "ca");
   leaf.cn = "localhost";  // the name only in the CN
-  CertSet set = build_cert_set({testutil::spec("ca", "", true), leaf});
+  certs::CertSet set = certs::build_cert_set({testutil::spec("ca", "", true), leaf});
   int never = 0;
   for (const verdict::ClientProfile& p : verdict::client_profiles()) {
     validate::NameJudgement j =

@@ -15,13 +15,13 @@ namespace {
 using namespace std::chrono_literals;
 
 // Every CA here is "Test CA"; the leaf is "server", named `cn` with `sans`.
-CertSpec ca(std::string name = "ca") { return testutil::ca_spec(std::move(name), "Test CA"); }
-CertSpec server(std::string cn, std::vector<std::string> sans, std::string issuer = "ca") {
+certs::CertSpec ca(std::string name = "ca") { return testutil::ca_spec(std::move(name), "Test CA"); }
+certs::CertSpec server(std::string cn, std::vector<std::string> sans, std::string issuer = "ca") {
   return testutil::leaf_spec("server", std::move(issuer), std::move(cn), std::move(sans));
 }
 
 struct Fixture {
-  CertSet set;
+  certs::CertSet set;
   verdict::PresentedChain chain(const std::vector<const char*>& names) const {
     verdict::PresentedChain c;
     for (const char* n : names) {
@@ -37,7 +37,7 @@ struct Fixture {
   }
 };
 
-Fixture make(std::vector<CertSpec> specs) { return Fixture{build_cert_set(specs)}; }
+Fixture make(std::vector<certs::CertSpec> specs) { return Fixture{certs::build_cert_set(specs)}; }
 
 verdict::Reason verdict(const char* profile, const Fixture& f, std::string_view name,
                const std::vector<const char*>& chain = {"server"},
@@ -94,7 +94,7 @@ TEST(Profile, LeafAsOnlyTrustRoot) {
 
 struct ChainRow {
   const char* what;
-  std::function<void(std::vector<CertSpec>&)> tweak;  // specs: ca, inter, server, other-ca
+  std::function<void(std::vector<certs::CertSpec>&)> tweak;  // specs: ca, inter, server, other-ca
   std::vector<const char*> chain;
   std::vector<const char*> roots;
   verdict::Reason want;  // the same for every profile
@@ -117,14 +117,14 @@ TEST(Profile, ChainFaultsNameTheReason) {
        verdict::Reason::ok},
       {"issuer is not a CA", [](auto& s) { s[1].ca = false; s[1].key_usage = std::vector<std::string>{}; },
        {"server", "inter"}, {"ca"}, verdict::Reason::server_cert_invalid},
-      {"SHA-1 signed leaf", [](auto& s) { s[2].digest = "sha1"; s[2].key_type = KeyType::rsa2048; },
+      {"SHA-1 signed leaf", [](auto& s) { s[2].digest = "sha1"; s[2].key_type = certs::KeyType::rsa2048; },
        {"server", "inter"}, {"ca"}, verdict::Reason::server_cert_invalid},
       // Go refuses SHA-1 at any depth, OpenSSL below level 1 or 2 the CA's digest too.
       {"SHA-1 signed intermediate", [](auto& s) { s[1].digest = "sha1"; }, {"server", "inter"}, {"ca"},
        verdict::Reason::server_cert_invalid},
   };
   for (const auto& row : rows) {
-    std::vector<CertSpec> specs{ca(), ca("inter"), server("localhost", {"DNS:localhost"}, "inter"),
+    std::vector<certs::CertSpec> specs{ca(), ca("inter"), server("localhost", {"DNS:localhost"}, "inter"),
                                 ca("other")};
     specs[1].issuer = "ca";
     row.tweak(specs);
@@ -139,7 +139,7 @@ TEST(Profile, ChainFaultsNameTheReason) {
 // OpenSSL's security level (2 on Debian 12) refuses an RSA-1024 server key; Go 1.19 does not.
 TEST(Profile, SecurityLevelRefusesSmallKeys) {
   auto leaf = server("localhost", {"DNS:localhost"});
-  leaf.key_type = KeyType::rsa1024;
+  leaf.key_type = certs::KeyType::rsa1024;
   Fixture f = make({ca(), leaf});
   EXPECT_EQ(verdict("grpc-core", f, "localhost"), verdict::Reason::server_cert_invalid);
   EXPECT_EQ(verdict("go", f, "localhost"), verdict::Reason::ok);

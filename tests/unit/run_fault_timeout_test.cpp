@@ -82,7 +82,7 @@ class FaultServer {
 };
 
 ClientSetup tls_client() {
-  static const CertSet set = build_cert_set({testutil::spec("ca", "", true)});
+  static const certs::CertSet set = certs::build_cert_set({testutil::spec("ca", "", true)});
   ClientSetup setup;
   setup.secure = true;
   setup.trust_pem = set.get("ca").cert_pem;

@@ -94,9 +94,9 @@ TEST(ScenarioLoader, FullDocumentParsesEveryField) {
   // Issuers first; otherwise file order.
   EXPECT_EQ(order, (std::vector<std::string>{"root", "inter", "server", "client", "other"}));
 
-  const CertSpec& server = s.certs[2];
+  const certs::CertSpec& server = s.certs[2];
   EXPECT_EQ(server.issuer, "inter");
-  EXPECT_EQ(server.key_type, KeyType::ec_p256);
+  EXPECT_EQ(server.key_type, certs::KeyType::ec_p256);
   EXPECT_EQ(server.cn, "localhost");
   EXPECT_EQ(server.o, "milvus");
   EXPECT_EQ(server.ou, "qa");
@@ -115,13 +115,13 @@ TEST(ScenarioLoader, FullDocumentParsesEveryField) {
   EXPECT_FALSE(server.ca);
   EXPECT_FALSE(server.garbage);
 
-  const CertSpec& inter = s.certs[1];
+  const certs::CertSpec& inter = s.certs[1];
   EXPECT_TRUE(inter.ca);
   EXPECT_EQ(inter.pathlen, std::optional<int>(0));
   EXPECT_FALSE(inter.key_usage.has_value());  // role default
-  EXPECT_EQ(inter.key_type, KeyType::rsa2048);  // schema default
+  EXPECT_EQ(inter.key_type, certs::KeyType::rsa2048);  // schema default
 
-  const CertSpec& root = s.certs[0];
+  const certs::CertSpec& root = s.certs[0];
   EXPECT_TRUE(root.issuer.empty());
   ASSERT_TRUE(root.key_usage.has_value());
   EXPECT_TRUE(root.key_usage->empty());  // [] = no extension
@@ -167,8 +167,8 @@ expect: {0: pass, 1: fail unknown_ca, 2: fail server_config_error}
   EXPECT_TRUE(s.server.ca.empty());
   EXPECT_FALSE(s.client.secure.has_value());
   EXPECT_TRUE(s.client.client_key_path.empty());
-  const CertSpec& c = s.certs.at(0);
-  EXPECT_EQ(c.key_type, KeyType::rsa2048);
+  const certs::CertSpec& c = s.certs.at(0);
+  EXPECT_EQ(c.key_type, certs::KeyType::rsa2048);
   EXPECT_EQ(c.digest, "sha256");
   EXPECT_FALSE(c.key_usage.has_value());
   EXPECT_TRUE(c.ext_key_usage.empty());
@@ -346,7 +346,7 @@ const std::vector<ErrorCase>& error_cases() {
        "not valid UTF-8 (byte 0xE9)"},
       {"too many sans", replace_line(9, "    san: [" + [] {
          std::string list = "DNS:h0.test";
-         for (std::size_t i = 1; i <= kMaxSubjectAltNames; ++i) {
+         for (std::size_t i = 1; i <= certs::kMaxSubjectAltNames; ++i) {
            list += ", DNS:h" + std::to_string(i) + ".test";
          }
          return list;
@@ -414,24 +414,24 @@ TEST(ScenarioLoader, SubjectAndValidityLimitsAreOpenSslLimits) {
                                          "\n    not_before: -100y\n    not_after: +7000y");
   scenario::Scenario s = scenario::parse_scenario(yaml, "limits.yaml");
   ASSERT_EQ(s.certs.at(1).name, "server");
-  CertSpec server = s.certs.at(1);
+  certs::CertSpec server = s.certs.at(1);
   EXPECT_EQ(server.cn, two_byte);
   EXPECT_EQ(server.not_after, std::chrono::seconds(std::int64_t{7000} * 365 * 86400));
-  EXPECT_NO_THROW(build_cert_set(s.certs));
+  EXPECT_NO_THROW(certs::build_cert_set(s.certs));
 
   server.issuer.clear();  // built alone, self-signed
-  EXPECT_NO_THROW(build_cert_set({server}));  // so each refusal below has one cause
-  auto refused = [](CertSpec spec, auto change) {
+  EXPECT_NO_THROW(certs::build_cert_set({server}));  // so each refusal below has one cause
+  auto refused = [](certs::CertSpec spec, auto change) {
     change(spec);
-    EXPECT_ANY_THROW(build_cert_set({spec}));
+    EXPECT_ANY_THROW(certs::build_cert_set({spec}));
   };
-  refused(server, [](CertSpec& c) { c.cn += "a"; });
-  refused(server, [](CertSpec& c) { c.o += "o"; });
-  refused(server, [](CertSpec& c) { c.ou += "u"; });
-  refused(server, [](CertSpec& c) { c.st += "s"; });
-  refused(server, [](CertSpec& c) { c.l += "l"; });
-  refused(server, [](CertSpec& c) { c.not_after = std::chrono::seconds(std::int64_t{9000} * 365 * 86400); });
-  refused(server, [](CertSpec& c) { c.not_before = std::chrono::seconds(std::int64_t{-200} * 365 * 86400); });
+  refused(server, [](certs::CertSpec& c) { c.cn += "a"; });
+  refused(server, [](certs::CertSpec& c) { c.o += "o"; });
+  refused(server, [](certs::CertSpec& c) { c.ou += "u"; });
+  refused(server, [](certs::CertSpec& c) { c.st += "s"; });
+  refused(server, [](certs::CertSpec& c) { c.l += "l"; });
+  refused(server, [](certs::CertSpec& c) { c.not_after = std::chrono::seconds(std::int64_t{9000} * 365 * 86400); });
+  refused(server, [](certs::CertSpec& c) { c.not_before = std::chrono::seconds(std::int64_t{-200} * 365 * 86400); });
 }
 
 TEST(ScenarioLoader, BaseDocumentIsValid) {
@@ -549,7 +549,7 @@ TEST(Catalogue, LoadsAndCoversEveryFamily) {
   }
   int rsa4096 = 0;
   for (const auto& s : all) {
-    for (const auto& c : s.certs) rsa4096 += c.key_type == KeyType::rsa4096;
+    for (const auto& c : s.certs) rsa4096 += c.key_type == certs::KeyType::rsa4096;
   }
   EXPECT_LE(rsa4096, 1) << "rsa4096 keys are slow to generate; the catalogue allows one";
 }

@@ -34,7 +34,7 @@ std::string error_of(const std::string& yaml) {
   return "(loaded)";
 }
 
-const CertSpec& cert(const scenario::Scenario& s, const std::string& name) {
+const certs::CertSpec& cert(const scenario::Scenario& s, const std::string& name) {
   for (const auto& c : s.certs) {
     if (c.name == name) return c;
   }
@@ -51,7 +51,7 @@ TEST(ScenarioBundles, ScalarOrListAndWrittenInOrder) {
   scenario::Scenario one = scenario::parse_scenario(doc("    issuer: ca\n", "  cert: x\n  ca: ca\n"), "m.yaml");
   EXPECT_EQ(one.server.ca, std::vector<std::string>{"ca"});
 
-  CertSet certs = build_cert_set(s.certs);
+  certs::CertSet certs = certs::build_cert_set(s.certs);
   ServerFiles f = runner::server_files(s, certs);
   EXPECT_EQ(f.ca_pem, certs.get("y").cert_pem + certs.get("ca").cert_pem);
   EXPECT_EQ(f.ca_label, "tls.caPemPath (bundle: y.pem + ca.pem)");
@@ -78,8 +78,8 @@ TEST(ScenarioKeyOf, SharesTheKeyAndItsType) {
       "name: t\nsummary: s\ncerts:\n  a: {cn: a, key: ec-p384}\n  b: {cn: b, key_of: a}\n"
       "server: {cert: b}\nexpect: {0: pass, 1: pass, 2: pass}\n",
       "m.yaml");
-  EXPECT_EQ(cert(ec, "b").key_type, KeyType::ec_p384);
-  CertSet certs = build_cert_set(ec.certs);
+  EXPECT_EQ(cert(ec, "b").key_type, certs::KeyType::ec_p384);
+  certs::CertSet certs = certs::build_cert_set(ec.certs);
   EXPECT_EQ(certs.get("a").key_pem, certs.get("b").key_pem);
   EXPECT_EQ(EVP_PKEY_eq(X509_get0_pubkey(certs.get("a").cert.get()),
                         X509_get0_pubkey(certs.get("b").cert.get())),
@@ -108,8 +108,8 @@ TEST(ScenarioExtensions, EveryKeyLoadsAndGenerates) {
                                   "    aki: mismatched\n"
                                   "    serial: 0x0102030405060708090a0b0c0d0e0f101112131415\n"),
                               "m.yaml");
-  const CertSpec& x = cert(s, "x");
-  EXPECT_EQ(x.key_type, KeyType::rsa_pss);
+  const certs::CertSpec& x = cert(s, "x");
+  EXPECT_EQ(x.key_type, certs::KeyType::rsa_pss);
   EXPECT_EQ(x.cn, "one");
   EXPECT_EQ(x.more_cns, std::vector<std::string>{"two"});
   EXPECT_EQ(x.ext_key_usage.size(), 3U);
@@ -119,11 +119,11 @@ TEST(ScenarioExtensions, EveryKeyLoadsAndGenerates) {
   EXPECT_EQ(x.san_critical, true);
   ASSERT_EQ(x.extra_extensions.size(), 1U);
   EXPECT_TRUE(x.extra_extensions[0].critical);
-  EXPECT_EQ(x.subject_key_id, KeyIdForm::absent);
-  EXPECT_EQ(x.authority_key_id, KeyIdForm::mismatched);
+  EXPECT_EQ(x.subject_key_id, certs::KeyIdForm::absent);
+  EXPECT_EQ(x.authority_key_id, certs::KeyIdForm::mismatched);
   EXPECT_EQ(x.serial_bytes.size(), 21U);
 
-  CertSet certs = build_cert_set(s.certs);
+  certs::CertSet certs = certs::build_cert_set(s.certs);
   const X509* c = certs.get("x").cert.get();
   EXPECT_EQ(X509_EXTENSION_get_critical(X509_get_ext(c, X509_get_ext_by_NID(c, NID_basic_constraints, -1))), 0);
   EXPECT_EQ(X509_get_ext_by_NID(c, NID_subject_key_identifier, -1), -1);
@@ -135,7 +135,7 @@ TEST(ScenarioExtensions, EveryKeyLoadsAndGenerates) {
                                "m.yaml");
   ASSERT_TRUE(cert(nc, "x").name_constraints);
   EXPECT_FALSE(cert(nc, "x").name_constraints->critical);
-  CertSet nc_certs = build_cert_set(nc.certs);
+  certs::CertSet nc_certs = certs::build_cert_set(nc.certs);
   const X509* n = nc_certs.get("x").cert.get();
   int loc = X509_get_ext_by_NID(n, NID_name_constraints, -1);
   ASSERT_GE(loc, 0);

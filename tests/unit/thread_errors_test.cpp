@@ -18,11 +18,11 @@ namespace {
 // Key generation in the runner's generator thread fails, as it does for RSA-1024 on an OpenSSL
 // in FIPS mode. No key type is refused by every OpenSSL, so this one does not exist at all.
 TEST(ThreadErrors, KeyGenerationFailureInTheRunnerReachesTheCaller) {
-  CertSpec ca;
+  certs::CertSpec ca;
   ca.name = "ca";
   ca.cn = "Test CA";
   ca.ca = true;
-  ca.key_type = static_cast<KeyType>(99);
+  ca.key_type = static_cast<certs::KeyType>(99);
   scenario::Scenario s;
   s.name = "unit-refused-key";
   s.file = "unit-refused-key.yaml";

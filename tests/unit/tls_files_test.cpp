@@ -17,18 +17,18 @@ namespace {
 using testutil::spec;
 
 struct Chain {
-  CertSet set;
+  certs::CertSet set;
   std::string pem;  // leaf, then intermediate
   std::string key;
 };
 
 // root (SHA-256) -> inter (signed with `inter_digest`, key `inter_key`) -> leaf (SHA-256).
-Chain chain_with_intermediate(const std::string& inter_digest, KeyType inter_key = KeyType::rsa2048) {
-  CertSpec root = spec("root", "", true, KeyType::rsa2048);
-  CertSpec inter = spec("inter", "root", true, inter_key);
+Chain chain_with_intermediate(const std::string& inter_digest, certs::KeyType inter_key = certs::KeyType::rsa2048) {
+  certs::CertSpec root = spec("root", "", true, certs::KeyType::rsa2048);
+  certs::CertSpec inter = spec("inter", "root", true, inter_key);
   inter.digest = inter_digest;
-  CertSpec leaf = spec("leaf", "inter", false, KeyType::rsa2048);
-  Chain c{build_cert_set({root, inter, leaf}), "", ""};
+  certs::CertSpec leaf = spec("leaf", "inter", false, certs::KeyType::rsa2048);
+  Chain c{certs::build_cert_set({root, inter, leaf}), "", ""};
   c.pem = c.set.get("leaf").cert_pem + c.set.get("inter").cert_pem;
   c.key = c.set.get("leaf").key_pem;
   return c;
@@ -58,7 +58,7 @@ TEST(IdentityError, AChainThatIsNotSentIsNotChecked) {
 }
 
 TEST(IdentityError, RefusesAnRsa1024Intermediate) {
-  Chain c = chain_with_intermediate("sha256", KeyType::rsa1024);
+  Chain c = chain_with_intermediate("sha256", certs::KeyType::rsa1024);
   std::string err = identity_error(c.pem, c.key, "server.pem", "server.key");
   EXPECT_NE(err.find("ca key too small"), std::string::npos) << err;
 }
@@ -66,10 +66,10 @@ TEST(IdentityError, RefusesAnRsa1024Intermediate) {
 // A self-signed root sent along is not checked for its digest (its signature is never verified),
 // as OpenSSL does not check it either.
 TEST(IdentityError, ASha1SelfSignedRootInTheChainIsNotItsDigest) {
-  CertSpec root = spec("root", "", true, KeyType::rsa2048);
+  certs::CertSpec root = spec("root", "", true, certs::KeyType::rsa2048);
   root.digest = "sha1";
-  CertSpec leaf = spec("leaf", "root", false, KeyType::rsa2048);
-  CertSet set = build_cert_set({root, leaf});
+  certs::CertSpec leaf = spec("leaf", "root", false, certs::KeyType::rsa2048);
+  certs::CertSet set = certs::build_cert_set({root, leaf});
   EXPECT_EQ(identity_error(set.get("leaf").cert_pem + set.get("root").cert_pem, set.get("leaf").key_pem,
                            "server.pem", "server.key"),
             "");
@@ -78,8 +78,8 @@ TEST(IdentityError, ASha1SelfSignedRootInTheChainIsNotItsDigest) {
 // A context loads a marked chain at the marked level, an unmarked one at its own (Debian: 2).
 TEST(OwnCertLevel, AMarkedChainLoadsAtItsLevelAndNothingElseChanges) {
   Chain c = chain_with_intermediate("sha1");
-  CertSpec weak = spec("weak", "inter", false, KeyType::rsa1024);
-  CertSet more = build_cert_set({spec("root", "", true, KeyType::rsa2048), spec("inter", "root", true), weak});
+  certs::CertSpec weak = spec("weak", "inter", false, certs::KeyType::rsa1024);
+  certs::CertSet more = certs::build_cert_set({spec("root", "", true, certs::KeyType::rsa2048), spec("inter", "root", true), weak});
   std::string weak_chain = more.get("weak").cert_pem;
   std::string weak_key = more.get("weak").key_pem;
 

@@ -18,7 +18,7 @@ namespace tlsmatrix::testutil {
 // A scenario on `certs` in the pages' mutual-TLS layout: the server presents "server" and trusts
 // "ca"; the client trusts "ca", presents "client" and asks for "localhost"; every mode is expected
 // to pass (tests change what they probe).
-inline scenario::Scenario mutual_tls_scenario(std::string name, std::vector<CertSpec> certs) {
+inline scenario::Scenario mutual_tls_scenario(std::string name, std::vector<certs::CertSpec> certs) {
   scenario::Scenario s;
   s.name = std::move(name);
   s.file = "unit";
@@ -35,7 +35,7 @@ inline scenario::Scenario mutual_tls_scenario(std::string name, std::vector<Cert
 // a HARNESS DISAGREEMENT in its detail fails the test.
 inline runner::CellResult run_unit_cell(const scenario::Scenario& s, int mode, const char* profile,
                                 const verdict::ServerProfile& server = verdict::harness_server_profile()) {
-  CertSet certs = build_cert_set(s.certs);
+  certs::CertSet certs = certs::build_cert_set(s.certs);
   runner::CellResult c = runner::run_cell(s, certs, mode, *verdict::find_profile(profile), std::chrono::milliseconds(30000),
                           runner::kDescriptorWait, server);
   EXPECT_EQ(c.detail.find("DISAGREEMENT"), std::string::npos) << c.detail;

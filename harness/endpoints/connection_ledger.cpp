@@ -6,7 +6,7 @@
 #include "harness/io/duration_text.h"
 #include "harness/ossl/tls_alert.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 namespace {
 
@@ -240,4 +240,4 @@ void ConnectionLedger::report(const ServerEvent& e) {
   }
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

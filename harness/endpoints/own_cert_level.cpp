@@ -13,7 +13,7 @@
 
 #include "harness/ossl/mem_bio.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 namespace {
 
@@ -186,4 +186,4 @@ ScopedServerContextRules::~ScopedServerContextRules() { t_rules = nullptr; }
 
 int ScopedServerContextRules::contexts() const { return t_contexts; }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

@@ -6,7 +6,7 @@
 
 #include "harness/io/utc_time.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 namespace {
 
@@ -76,4 +76,4 @@ std::string peer_address(std::string_view grpc_peer) {
   return std::string(grpc_peer);
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

@@ -14,7 +14,7 @@
 #include "harness/endpoints/own_cert_level.h"
 #include "harness/endpoints/tls_files.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 namespace {
 
@@ -157,4 +157,4 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const verdic
   return out;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

@@ -9,7 +9,7 @@
 
 #include "harness/verdict/profile.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 // The client side after pymilvus's rules (docs/milvus-rules.md) have been applied.
 struct ClientSetup {
@@ -52,4 +52,4 @@ std::string checked_name(const ClientSetup& setup);
 // call_health_check runs it on every call unless `files_checked` says the caller already did.
 std::string client_files_error(const ClientSetup& setup, const verdict::ClientProfile* profile = nullptr);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

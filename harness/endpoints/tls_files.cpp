@@ -7,7 +7,7 @@
 #include "harness/ossl/mem_bio.h"
 #include "harness/x509/names.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 namespace {
 
@@ -95,4 +95,4 @@ const std::string& default_roots_pem() {
   return pem;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

@@ -20,7 +20,7 @@
 #include "harness/x509/names.h"
 #include "harness/x509/verify.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 namespace {
 
@@ -247,4 +247,4 @@ TlsServer::~TlsServer() {
   }
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

@@ -18,7 +18,7 @@ class Server;
 class CallbackGenericService;
 }
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 // Milvus's tls.* files as PEM text.
 struct ServerFiles {
@@ -98,4 +98,4 @@ class TlsServer {
   std::unique_ptr<grpc::Server> server_;
 };
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

@@ -54,7 +54,7 @@ struct Files {
 runner::CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const verdict::ClientProfile& profile,
                         const RolloutInput& in) {
   const SetFiles& srv = m.server_new ? f.to : f.from;
-  ServerFiles server;
+  endpoints::ServerFiles server;
   server.cert_chain_pem = srv.pem.server;
   server.key_pem = srv.pem.server_key;
   server.ca_pem = f.ca(m.server_ca);
@@ -62,7 +62,7 @@ runner::CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const ve
   server.key_label = "tls.serverKeyPath (" + label(srv.dir, certs::kServerKey) + ")";
   server.ca_label = "tls.caPemPath (" + f.ca_label(m.server_ca) + ")";
   const SetFiles& cli = m.client_cert_new ? f.to : f.from;
-  ClientSetup client;
+  endpoints::ClientSetup client;
   client.secure = true;
   client.server_name = in.server_name;
   client.trust_pem = f.ca(m.client_trust);

@@ -44,8 +44,8 @@ certs::CertSet scenario_cert_set(const scenario::Scenario& scenario) {
   }
 }
 
-ServerFiles server_files(const scenario::Scenario& s, const certs::CertSet& certs) {
-  ServerFiles f;
+endpoints::ServerFiles server_files(const scenario::Scenario& s, const certs::CertSet& certs) {
+  endpoints::ServerFiles f;
   const scenario::ServerConfig& c = s.server;
   f.cert_chain_pem = pem_of(certs, c.cert);
   for (const auto& extra : c.chain) f.cert_chain_pem += pem_of(certs, extra);
@@ -58,9 +58,9 @@ ServerFiles server_files(const scenario::Scenario& s, const certs::CertSet& cert
   return f;
 }
 
-ClientSetup client_setup(const scenario::Scenario& s, const certs::CertSet& certs, int mode) {
+endpoints::ClientSetup client_setup(const scenario::Scenario& s, const certs::CertSet& certs, int mode) {
   const scenario::ClientConfig& c = s.client;
-  ClientSetup out;
+  endpoints::ClientSetup out;
   out.secure = c.secure.value_or(mode == 1 || mode == 2);
   out.server_name = c.server_name;  // rule 1
   out.cert_requested = mode == 2;
@@ -81,15 +81,15 @@ ClientSetup client_setup(const scenario::Scenario& s, const certs::CertSet& cert
     out.key_label = label("client_key_path", key_name, ".key");
   } else {
     // Rule 4: gRPC's default roots (a lone ca_pem_path is ignored).
-    out.trust_pem = default_roots_pem();
+    out.trust_pem = endpoints::default_roots_pem();
     out.trust_label = "default roots";
   }
   return out;
 }
 
 bool issued_by_named_ca(std::string_view client_chain_pem, std::string_view ca_pem) {
-  std::vector<ossl::X509Ptr> names = pem_certs(ca_pem);
-  for (const auto& c : pem_certs(client_chain_pem)) {
+  std::vector<ossl::X509Ptr> names = endpoints::pem_certs(ca_pem);
+  for (const auto& c : endpoints::pem_certs(client_chain_pem)) {
     for (const auto& ca : names) {
       if (X509_NAME_cmp(X509_get_issuer_name(c.get()), X509_get_subject_name(ca.get())) == 0) return true;
     }
@@ -97,10 +97,10 @@ bool issued_by_named_ca(std::string_view client_chain_pem, std::string_view ca_p
   return false;
 }
 
-ClientSetup client_for_server(ClientSetup client, const verdict::ClientProfile& profile, const verdict::ServerProfile& server,
-                              const ServerFiles& files, int mode) {
+endpoints::ClientSetup client_for_server(endpoints::ClientSetup client, const verdict::ClientProfile& profile, const verdict::ServerProfile& server,
+                              const endpoints::ServerFiles& files, int mode) {
   if (mode == 2 && server.names_client_cas && profile.withholds_cert_outside_ca_names && client.secure &&
-      !pem_certs(client.cert_chain_pem).empty() && !issued_by_named_ca(client.cert_chain_pem, files.ca_pem)) {
+      !endpoints::pem_certs(client.cert_chain_pem).empty() && !issued_by_named_ca(client.cert_chain_pem, files.ca_pem)) {
     // (A chain that does not parse is never withheld: Go cannot load it and says so first.)
     client.cert_chain_pem.clear();
     client.key_pem.clear();

@@ -18,16 +18,16 @@ namespace tlsmatrix::runner {
 // error" with no file).
 certs::CertSet scenario_cert_set(const scenario::Scenario& scenario);
 
-ServerFiles server_files(const scenario::Scenario& scenario, const certs::CertSet& certs);
+endpoints::ServerFiles server_files(const scenario::Scenario& scenario, const certs::CertSet& certs);
 
 // The client for `mode`: `secure` follows the mode unless the scenario forces it.
-ClientSetup client_setup(const scenario::Scenario& scenario, const certs::CertSet& certs, int mode);
+endpoints::ClientSetup client_setup(const scenario::Scenario& scenario, const certs::CertSet& certs, int mode);
 
 // What a client of `profile` sends to a server of `server` with `files` in `mode`: a client that
 // withholds a certificate outside the CA names a server gives (Go, to Milvus's server) sends none.
 // `client` unchanged otherwise.
-ClientSetup client_for_server(ClientSetup client, const verdict::ClientProfile& profile, const verdict::ServerProfile& server,
-                              const ServerFiles& files, int mode);
+endpoints::ClientSetup client_for_server(endpoints::ClientSetup client, const verdict::ClientProfile& profile, const verdict::ServerProfile& server,
+                              const endpoints::ServerFiles& files, int mode);
 
 // Go's crypto/tls SupportsCertificate: some certificate of `client_chain_pem` is issued by a
 // subject of `ca_pem` (the names in the server's CertificateRequest).

@@ -272,7 +272,7 @@ RealClientsResult check_real_clients(const std::vector<scenario::Scenario>& scen
   const std::size_t batch_size = static_cast<std::size_t>(std::max(1, jobs_within_descriptors(48)));
   for (std::size_t first = 0; first < groups.size(); first += batch_size) {
     const std::size_t last = std::min(groups.size(), first + batch_size);
-    std::vector<std::unique_ptr<TlsServer>> servers(last - first);
+    std::vector<std::unique_ptr<endpoints::TlsServer>> servers(last - first);
     std::string cases = "[";
     std::map<std::string, std::pair<std::size_t, std::string>> case_of;  // id -> group, profile
     for (std::size_t g = first; g < last; ++g) {
@@ -281,11 +281,11 @@ RealClientsResult check_real_clients(const std::vector<scenario::Scenario>& scen
       auto set_it = sets.find(s.name);
       if (set_it == sets.end()) set_it = sets.emplace(s.name, scenario_cert_set(s)).first;
       const certs::CertSet& set = set_it->second;
-      const ServerFiles files = server_files(s, set);
+      const endpoints::ServerFiles files = server_files(s, set);
       std::string error;
-      servers[g - first] = TlsServer::start(grp.mode, files, &error, {}, nullptr, *verdict::find_server_profile(grp.server));
+      servers[g - first] = endpoints::TlsServer::start(grp.mode, files, &error, {}, nullptr, *verdict::find_server_profile(grp.server));
       if (!servers[g - first]) continue;  // predicted server_config_error: no connection to make
-      const ClientSetup client = client_setup(s, set, grp.mode);
+      const endpoints::ClientSetup client = client_setup(s, set, grp.mode);
       const fs::path dir = work / (s.name + "-" + std::to_string(grp.mode) + "-" + grp.server);
       fs::create_directories(dir);  // inside the 0700 work folder
       const std::string trust = write_file(dir / "trust.pem", client.trust_pem);

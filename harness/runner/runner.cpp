@@ -32,9 +32,9 @@ double ms_since(Clock::time_point start) {
 }
 
 // The chain a server with `files` presents, for the engine.
-verdict::PresentedChain presented_chain(const ServerFiles& files) {
+verdict::PresentedChain presented_chain(const endpoints::ServerFiles& files) {
   verdict::PresentedChain chain;
-  auto certs = pem_certs(files.cert_chain_pem);
+  auto certs = endpoints::pem_certs(files.cert_chain_pem);
   for (auto& c : certs) {
     if (!chain.leaf) {
       chain.leaf = std::move(c);
@@ -185,7 +185,7 @@ CellResult run_cell(const scenario::Scenario& scenario, const certs::CertSet& ce
                   profile, timeout, descriptor_wait, server);
 }
 
-CellResult run_cell(const scenario::Scenario& scenario, const ServerFiles& sfiles, const ClientSetup& given_client,
+CellResult run_cell(const scenario::Scenario& scenario, const endpoints::ServerFiles& sfiles, const endpoints::ClientSetup& given_client,
                     int mode, const verdict::ClientProfile& profile, std::chrono::milliseconds timeout,
                     std::chrono::milliseconds descriptor_wait, const verdict::ServerProfile& server_profile) {
   auto start = Clock::now();
@@ -197,7 +197,7 @@ CellResult run_cell(const scenario::Scenario& scenario, const ServerFiles& sfile
   cell.profile = profile.name;
   cell.server = server_profile.name;
   cell.expected = scenario.expectation(mode, profile.name, server_profile.name).verdict;
-  const ClientSetup csetup = client_for_server(given_client, profile, server_profile, sfiles, mode);
+  const endpoints::ClientSetup csetup = client_for_server(given_client, profile, server_profile, sfiles, mode);
 
   // Without room for its sockets a cell's server cannot bind nor its client connect, and the
   // outcome would say nothing about the certificates.
@@ -213,9 +213,9 @@ CellResult run_cell(const scenario::Scenario& scenario, const ServerFiles& sfile
   obs.client_sends_cert = csetup.secure && !csetup.cert_chain_pem.empty();
   obs.engine_decides = !profile.native_grpc_core;
   {
-    StartFailure start_failure;
-    std::unique_ptr<TlsServer> server =
-        TlsServer::start(mode, sfiles, &obs.server_config_error, {}, &start_failure, server_profile);
+    endpoints::StartFailure start_failure;
+    std::unique_ptr<endpoints::TlsServer> server =
+        endpoints::TlsServer::start(mode, sfiles, &obs.server_config_error, {}, &start_failure, server_profile);
     if (start_failure.rules) {
       no_verdict(cell, 0, obs.server_config_error);
       cell.duration_ms = ms_since(start);
@@ -228,11 +228,11 @@ CellResult run_cell(const scenario::Scenario& scenario, const ServerFiles& sfile
       return cell;
     }
     if (server) {
-      ClientOutcome client = call_health_check(server->port(), csetup, profile, timeout);
+      endpoints::ClientOutcome client = endpoints::call_health_check(server->port(), csetup, profile, timeout);
       obs.client_config_error = client.config_error;
       obs.status_code = client.status_code;
       obs.client_message = client.message;
-      ClientCertLog::Entry seen = server->client_cert();
+      endpoints::ClientCertLog::Entry seen = server->client_cert();
       obs.server_check_called = seen.called;
       obs.server_x509_error = seen.x509_error;
       obs.server_check_text = seen.text;
@@ -241,10 +241,10 @@ CellResult run_cell(const scenario::Scenario& scenario, const ServerFiles& sfile
       if (tls_both) {
         if (profile.native_grpc_core) {
           // The real client only says "certificate verify failed": the engine names the reason.
-          std::vector<ossl::X509Ptr> roots = pem_certs(csetup.trust_pem);
+          std::vector<ossl::X509Ptr> roots = endpoints::pem_certs(csetup.trust_pem);
           std::vector<X509*> trusted;
           for (const auto& r : roots) trusted.push_back(r.get());
-          obs.server_chain = verdict::verify_server(profile, presented_chain(sfiles), trusted, checked_name(csetup));
+          obs.server_chain = verdict::verify_server(profile, presented_chain(sfiles), trusted, endpoints::checked_name(csetup));
         } else if (client.verifier_called) {
           obs.server_chain = client.verifier_verdict;
         }
@@ -295,7 +295,7 @@ RunResult run_scenarios(const std::vector<scenario::Scenario>& scenarios, const 
   }
 
   // The stand-in for default roots is built before cells race to it.
-  default_roots_pem();
+  endpoints::default_roots_pem();
   // Certificates once per scenario; every cell of that scenario reads them. Key generation (RSA
   // above all) is the slow part of a run, so sets are built on their own threads in scenario
   // order while cells run right behind them, each waiting only for its own scenario's set.

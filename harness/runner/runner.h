@@ -41,7 +41,7 @@ CellResult run_cell(const scenario::Scenario& scenario, const certs::CertSet& ce
                     const verdict::ServerProfile& server = verdict::harness_server_profile());
 // The same with each end's files already set up (server_files, client_setup), so a caller can
 // label them after the user's own files (`validate` does).
-CellResult run_cell(const scenario::Scenario& scenario, const ServerFiles& server, const ClientSetup& client,
+CellResult run_cell(const scenario::Scenario& scenario, const endpoints::ServerFiles& server, const endpoints::ClientSetup& client,
                     int mode, const verdict::ClientProfile& profile, std::chrono::milliseconds timeout,
                     std::chrono::milliseconds descriptor_wait = kDescriptorWait,
                     const verdict::ServerProfile& server_profile = verdict::harness_server_profile());

@@ -95,13 +95,13 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
   for (int m : scenario::kModes) s.expect[m] = scenario::Expectation{verdict::Verdict{}, {}};
 
   // Each end's files under the names the user gave them, for the runner's messages.
-  ServerFiles server = runner::server_files(s, set);
+  endpoints::ServerFiles server = runner::server_files(s, set);
   if (tls) {
     server.cert_label = in.file_label("tls.serverPemPath", "--server-pem", f.server_pem->path);
     server.key_label = in.file_label("tls.serverKeyPath", "--server-key", f.server_key->path);
     if (f.ca_pem) server.ca_label = in.file_label("tls.caPemPath", "--ca-pem", f.ca_pem->path);
   }
-  ClientSetup client = runner::client_setup(s, set, server_mode);
+  endpoints::ClientSetup client = runner::client_setup(s, set, server_mode);
   std::string trust_words = "gRPC's default roots";
   if (trust != nullptr) {
     client.trust_label = f.trust ? "--trust " + trust->name()
@@ -115,7 +115,7 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
     client.key_label = "--client-key " + f.client_key->name();
   }
 
-  const std::string checked = checked_name(client);
+  const std::string checked = endpoints::checked_name(client);
   const std::vector<std::string>& profiles = in.profiles.empty() ? profile_names() : in.profiles;
   // One server and one client per profile, side by side as far as the descriptor limit has room
   // (descriptors.h: a starved cell can time out like a real failure); each cell owns its port.

@@ -159,14 +159,14 @@ class MilvusServer : public ::testing::Test {
     files_.key_pem = set_.get("server").key_pem;
     files_.ca_pem = set_.get("ca").cert_pem;
   }
-  std::unique_ptr<TlsServer> start(int mode, const verdict::ServerProfile& profile) {
+  std::unique_ptr<endpoints::TlsServer> start(int mode, const verdict::ServerProfile& profile) {
     std::string error;
-    auto server = TlsServer::start(mode, files_, &error, {}, nullptr, profile);
+    auto server = endpoints::TlsServer::start(mode, files_, &error, {}, nullptr, profile);
     EXPECT_NE(server, nullptr) << error;
     return server;
   }
   certs::CertSet set_;
-  ServerFiles files_;
+  endpoints::ServerFiles files_;
 };
 
 TEST_F(MilvusServer, TakesOnlyTls13InMode2) {

@@ -81,9 +81,9 @@ class FaultServer {
   FILE* out_ = nullptr;
 };
 
-ClientSetup tls_client() {
+endpoints::ClientSetup tls_client() {
   static const certs::CertSet set = certs::build_cert_set({testutil::spec("ca", "", true)});
-  ClientSetup setup;
+  endpoints::ClientSetup setup;
   setup.secure = true;
   setup.trust_pem = set.get("ca").cert_pem;
   setup.trust_label = "ca_pem_path (ca.pem)";
@@ -92,7 +92,7 @@ ClientSetup tls_client() {
 }
 
 struct Attempt {
-  ClientOutcome outcome;
+  endpoints::ClientOutcome outcome;
   verdict::CellVerdict verdict;
   std::chrono::milliseconds took;
 };
@@ -103,7 +103,7 @@ Attempt attempt(const std::string& mode, std::chrono::milliseconds deadline) {
   const verdict::ClientProfile* profile = verdict::find_profile("grpc-core");
   auto start = std::chrono::steady_clock::now();
   Attempt a;
-  a.outcome = call_health_check(server.port(), tls_client(), *profile, deadline);
+  a.outcome = endpoints::call_health_check(server.port(), tls_client(), *profile, deadline);
   a.took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   verdict::CellObservation obs;

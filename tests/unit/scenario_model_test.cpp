@@ -52,10 +52,10 @@ TEST(ScenarioBundles, ScalarOrListAndWrittenInOrder) {
   EXPECT_EQ(one.server.ca, std::vector<std::string>{"ca"});
 
   certs::CertSet certs = certs::build_cert_set(s.certs);
-  ServerFiles f = runner::server_files(s, certs);
+  endpoints::ServerFiles f = runner::server_files(s, certs);
   EXPECT_EQ(f.ca_pem, certs.get("y").cert_pem + certs.get("ca").cert_pem);
   EXPECT_EQ(f.ca_label, "tls.caPemPath (bundle: y.pem + ca.pem)");
-  ClientSetup c = runner::client_setup(s, certs, 2);
+  endpoints::ClientSetup c = runner::client_setup(s, certs, 2);
   EXPECT_EQ(c.trust_pem, certs.get("ca").cert_pem + certs.get("y").cert_pem);
   // One name reads as it always did (the JSON report of today's catalogue stays the same).
   EXPECT_EQ(runner::server_files(one, certs).ca_label, "tls.caPemPath (ca.pem)");

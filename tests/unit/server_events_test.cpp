@@ -13,16 +13,16 @@ std::chrono::system_clock::time_point at_noon_plus(int ms) {
 }
 
 TEST(ServerEvents, LineNamesOutcomeReasonDetailAndPeer) {
-  ServerEvent ok;
+  endpoints::ServerEvent ok;
   ok.peer = "127.0.0.1:54321";
   ok.detail = "RPC /grpc.health.v1.Health/Check";
-  EXPECT_EQ(format_server_event(ok, at_noon_plus(123)),
+  EXPECT_EQ(endpoints::format_server_event(ok, at_noon_plus(123)),
             "12:00:00.123 pass ok: RPC /grpc.health.v1.Health/Check from 127.0.0.1:54321");
-  ServerEvent bad;
+  endpoints::ServerEvent bad;
   bad.ok = false;
   bad.reason = verdict::Reason::client_cert_missing;
   bad.detail = "peer did not return a certificate";
-  EXPECT_EQ(format_server_event(bad, at_noon_plus(5)),
+  EXPECT_EQ(endpoints::format_server_event(bad, at_noon_plus(5)),
             "12:00:00.005 fail client_cert_missing: peer did not return a certificate");
 }
 
@@ -48,7 +48,7 @@ TEST(ServerEvents, GrpcHandshakeLogLinesGetTheirReason) {
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.message);
-    auto e = server_event_from_grpc_log(c.message);
+    auto e = endpoints::server_event_from_grpc_log(c.message);
     ASSERT_TRUE(e.has_value());
     EXPECT_FALSE(e->ok);
     EXPECT_EQ(e->reason, c.reason);
@@ -58,16 +58,16 @@ TEST(ServerEvents, GrpcHandshakeLogLinesGetTheirReason) {
 
 TEST(ServerEvents, OtherLogLinesAreNotEvents) {
   // Reported by the server's own client-certificate check instead.
-  EXPECT_FALSE(server_event_from_grpc_log(
+  EXPECT_FALSE(endpoints::server_event_from_grpc_log(
       "Handshake failed with fatal error SSL_ERROR_SSL: error:0A000086:SSL routines::certificate verify failed."));
-  EXPECT_FALSE(server_event_from_grpc_log("Corruption detected."));
-  EXPECT_FALSE(server_event_from_grpc_log(""));
+  EXPECT_FALSE(endpoints::server_event_from_grpc_log("Corruption detected."));
+  EXPECT_FALSE(endpoints::server_event_from_grpc_log(""));
 }
 
 TEST(ServerEvents, PeerAddressDropsTheScheme) {
-  EXPECT_EQ(peer_address("ipv4:127.0.0.1:5000"), "127.0.0.1:5000");
-  EXPECT_EQ(peer_address("ipv6:[::1]:5000"), "[::1]:5000");
-  EXPECT_EQ(peer_address("unix:/tmp/s"), "unix:/tmp/s");
+  EXPECT_EQ(endpoints::peer_address("ipv4:127.0.0.1:5000"), "127.0.0.1:5000");
+  EXPECT_EQ(endpoints::peer_address("ipv6:[::1]:5000"), "[::1]:5000");
+  EXPECT_EQ(endpoints::peer_address("unix:/tmp/s"), "unix:/tmp/s");
 }
 
 }  // namespace

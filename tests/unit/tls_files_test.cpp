@@ -36,7 +36,7 @@ Chain chain_with_intermediate(const std::string& inter_digest, certs::KeyType in
 
 TEST(IdentityError, AcceptsAChainOfSha256Certificates) {
   Chain c = chain_with_intermediate("sha256");
-  EXPECT_EQ(identity_error(c.pem, c.key, "server.pem", "server.key"), "");
+  EXPECT_EQ(endpoints::identity_error(c.pem, c.key, "server.pem", "server.key"), "");
 }
 
 // OpenSSL sends the chain only if every certificate in it passes the security level (at the
@@ -44,7 +44,7 @@ TEST(IdentityError, AcceptsAChainOfSha256Certificates) {
 // although the leaf itself loads.
 TEST(IdentityError, RefusesASha1SignedIntermediateItWouldNotSend) {
   Chain c = chain_with_intermediate("sha1");
-  std::string err = identity_error(c.pem, c.key, "server.pem", "server.key");
+  std::string err = endpoints::identity_error(c.pem, c.key, "server.pem", "server.key");
   EXPECT_NE(err.find("server.pem"), std::string::npos) << err;
   EXPECT_NE(err.find("CN=inter"), std::string::npos) << err;
   EXPECT_NE(err.find("ca md too weak"), std::string::npos) << err;
@@ -54,12 +54,12 @@ TEST(IdentityError, RefusesASha1SignedIntermediateItWouldNotSend) {
 // the chain only when it sends it.
 TEST(IdentityError, AChainThatIsNotSentIsNotChecked) {
   Chain c = chain_with_intermediate("sha1");
-  EXPECT_EQ(identity_error(c.pem, c.key, "client.pem", "client.key", -1, /*chain_is_sent=*/false), "");
+  EXPECT_EQ(endpoints::identity_error(c.pem, c.key, "client.pem", "client.key", -1, /*chain_is_sent=*/false), "");
 }
 
 TEST(IdentityError, RefusesAnRsa1024Intermediate) {
   Chain c = chain_with_intermediate("sha256", certs::KeyType::rsa1024);
-  std::string err = identity_error(c.pem, c.key, "server.pem", "server.key");
+  std::string err = endpoints::identity_error(c.pem, c.key, "server.pem", "server.key");
   EXPECT_NE(err.find("ca key too small"), std::string::npos) << err;
 }
 
@@ -70,7 +70,7 @@ TEST(IdentityError, ASha1SelfSignedRootInTheChainIsNotItsDigest) {
   root.digest = "sha1";
   certs::CertSpec leaf = spec("leaf", "root", false, certs::KeyType::rsa2048);
   certs::CertSet set = certs::build_cert_set({root, leaf});
-  EXPECT_EQ(identity_error(set.get("leaf").cert_pem + set.get("root").cert_pem, set.get("leaf").key_pem,
+  EXPECT_EQ(endpoints::identity_error(set.get("leaf").cert_pem + set.get("root").cert_pem, set.get("leaf").key_pem,
                            "server.pem", "server.key"),
             "");
 }
@@ -83,15 +83,15 @@ TEST(OwnCertLevel, AMarkedChainLoadsAtItsLevelAndNothingElseChanges) {
   std::string weak_chain = more.get("weak").cert_pem;
   std::string weak_key = more.get("weak").key_pem;
 
-  EXPECT_NE(identity_error(c.pem, c.key, "client.pem", "client.key"), "");
-  EXPECT_NE(identity_error(weak_chain, weak_key, "client.pem", "client.key"), "");
-  EXPECT_EQ(identity_error(with_own_cert_level(c.pem, 0), c.key, "client.pem", "client.key"), "");
-  EXPECT_EQ(identity_error(with_own_cert_level(weak_chain, 0), weak_key, "client.pem", "client.key"), "");
-  EXPECT_EQ(identity_error(with_own_cert_level(weak_chain, 1), weak_key, "client.pem", "client.key"), "");
-  EXPECT_NE(identity_error(with_own_cert_level(c.pem, 1), c.key, "client.pem", "client.key"), "");
+  EXPECT_NE(endpoints::identity_error(c.pem, c.key, "client.pem", "client.key"), "");
+  EXPECT_NE(endpoints::identity_error(weak_chain, weak_key, "client.pem", "client.key"), "");
+  EXPECT_EQ(endpoints::identity_error(endpoints::with_own_cert_level(c.pem, 0), c.key, "client.pem", "client.key"), "");
+  EXPECT_EQ(endpoints::identity_error(endpoints::with_own_cert_level(weak_chain, 0), weak_key, "client.pem", "client.key"), "");
+  EXPECT_EQ(endpoints::identity_error(endpoints::with_own_cert_level(weak_chain, 1), weak_key, "client.pem", "client.key"), "");
+  EXPECT_NE(endpoints::identity_error(endpoints::with_own_cert_level(c.pem, 1), c.key, "client.pem", "client.key"), "");
   // The same certificates unmarked, after the hook is in place: still refused.
-  EXPECT_NE(identity_error(c.pem, c.key, "client.pem", "client.key"), "");
-  EXPECT_NE(identity_error(weak_chain, weak_key, "client.pem", "client.key"), "");
+  EXPECT_NE(endpoints::identity_error(c.pem, c.key, "client.pem", "client.key"), "");
+  EXPECT_NE(endpoints::identity_error(weak_chain, weak_key, "client.pem", "client.key"), "");
 
   // The certificates are the same ones, in the same order; only the leaf's PEM type differs.
   auto read_all = [](const std::string& pem) {
@@ -101,12 +101,12 @@ TEST(OwnCertLevel, AMarkedChainLoadsAtItsLevelAndNothingElseChanges) {
     ERR_clear_error();
     return out;
   };
-  auto marked = read_all(with_own_cert_level(c.pem, 0));
+  auto marked = read_all(endpoints::with_own_cert_level(c.pem, 0));
   auto plain = read_all(c.pem);
   EXPECT_EQ(plain.size(), 2u);
   ASSERT_EQ(marked.size(), plain.size());
   for (std::size_t i = 0; i < plain.size(); ++i) EXPECT_EQ(X509_cmp(marked[i].get(), plain[i].get()), 0);
-  EXPECT_EQ(with_own_cert_level("not a certificate", 0), "not a certificate");
+  EXPECT_EQ(endpoints::with_own_cert_level("not a certificate", 0), "not a certificate");
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ std::optional<std::chrono::sys_seconds> at_time(const std::string& text) {
   if (text.empty()) return std::nullopt;
   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   auto t = parse_at(text, now);
-  if (!t) throw InputError("--at: bad time '" + text + "'");
+  if (!t) throw io::InputError("--at: bad time '" + text + "'");
   return t;
 }
 

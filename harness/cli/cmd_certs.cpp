@@ -69,14 +69,14 @@ void refuse_to_overwrite(const certs::CertSet& set, const fs::path& dir) {
     for (const char* ext : {".key", ".pem"}) {
       fs::path file = dir / (name + ext);
       if (fs::exists(file)) {
-        throw InputError(file.string() + ": already exists; pass --force to overwrite");
+        throw io::InputError(file.string() + ": already exists; pass --force to overwrite");
       }
     }
   }
 }
 
 std::string expiry_text(const X509* cert) {
-  std::string text = utc_text(x509::not_after(cert), "%Y-%m-%d %H:%M UTC");
+  std::string text = io::utc_text(x509::not_after(cert), "%Y-%m-%d %H:%M UTC");
   int days = 0;
   int secs = 0;
   if (ASN1_TIME_diff(&days, &secs, nullptr, X509_get0_notAfter(cert)) == 1) {
@@ -133,7 +133,7 @@ CLI::Validator common_name_validator() {
         if (cn.empty()) return "must not be empty";
         try {
           io::check_utf8(cn, "--cn");
-        } catch (const InputError&) {
+        } catch (const io::InputError&) {
           return "not valid UTF-8 text";
         }
         if (std::size_t chars = io::utf8_length(cn); chars > certs::kMaxNameAttributeChars) {
@@ -174,7 +174,7 @@ void write_files_checked(std::vector<io::OutputFile> files, const fs::path& dir,
   if (!force) {
     for (const auto& f : files) {
       if (fs::exists(dir / f.path)) {
-        throw InputError((dir / f.path).string() + ": already exists; pass --force to overwrite");
+        throw io::InputError((dir / f.path).string() + ": already exists; pass --force to overwrite");
       }
     }
   }
@@ -189,10 +189,10 @@ std::vector<io::OutputFile> issue_from_ca(const certs::CertSet& set, const GenOp
   std::vector<ossl::X509Ptr> ca = certs::load_certs(o.ca_pem);
   ossl::EvpPkeyPtr key = certs::load_private_key(o.ca_key);
   if (X509_check_private_key(ca.front().get(), key.get()) != 1) {
-    throw InputError(o.ca_key + ": not the private key of " + o.ca_pem);
+    throw io::InputError(o.ca_key + ": not the private key of " + o.ca_pem);
   }
   if (!(X509_get_extension_flags(ca.front().get()) & EXFLAG_CA)) {
-    throw InputError(o.ca_pem + ": not a CA certificate (no basicConstraints CA:TRUE); it cannot issue");
+    throw io::InputError(o.ca_pem + ": not a CA certificate (no basicConstraints CA:TRUE); it cannot issue");
   }
   std::string ca_text;
   for (const auto& c : ca) ca_text += certs::to_pem(c.get());
@@ -211,7 +211,7 @@ std::vector<io::OutputFile> issue_from_ca(const certs::CertSet& set, const GenOp
 void check_distinct(const NextSetOptions& o) {
   std::error_code ec;
   if (fs::equivalent(o.in, o.out, ec)) {
-    throw InputError("--out " + o.out.string() + ": is the --in folder; write the next set to a new "
+    throw io::InputError("--out " + o.out.string() + ": is the --in folder; write the next set to a new "
                      "folder, check the move with `tlsmatrix rotate --from " + o.in.string() + " --to " +
                      o.out.string() + "`, then deploy it");
   }
@@ -330,7 +330,7 @@ void add_gen(CLI::App& certs, Action& action) {
       }
       // The loaders refuse certificates with more names than this; do not make one.
       if (layout.sans.size() > certs::kMaxSubjectAltNames) {
-        throw InputError("--san: " + std::to_string(layout.sans.size()) +
+        throw io::InputError("--san: " + std::to_string(layout.sans.size()) +
                          " entries; the limit is " + std::to_string(certs::kMaxSubjectAltNames));
       }
       layout.key_type = *certs::parse_key_type(opt->key);  // IsMember already checked it
@@ -341,7 +341,7 @@ void add_gen(CLI::App& certs, Action& action) {
       } catch (const std::invalid_argument& e) {
         // A subjectAltName entry OpenSSL refuses (IP:999.1.1.1) is what remains after the checks
         // above, and it came from --san or, without --san, from --cn.
-        throw InputError(std::string(layout.sans.empty() ? "--cn" : "--san") + ": " + e.what());
+        throw io::InputError(std::string(layout.sans.empty() ? "--cn" : "--san") + ": " + e.what());
       }
       if (!opt->ca_pem.empty()) {
         write_files_checked(issue_from_ca(set, *opt), opt->out, opt->force);

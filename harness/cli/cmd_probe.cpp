@@ -69,7 +69,7 @@ int run_probe_command(const ProbeFlags& f) {
                                                               started_steady)
                         .count();
   const reports::CheckReport checks =
-      reports::probe_check_report(report, iso8601_utc(started), ms, f.fail_on_warning);
+      reports::probe_check_report(report, io::iso8601_utc(started), ms, f.fail_on_warning);
   reports::write_reports(report_paths,
                          {.json = [&] { return reports::probe_json(report); },
                           .junit = [&] { return reports::render_check_junit(checks); },

@@ -51,7 +51,7 @@ std::vector<scenario::Scenario> apply_filter(std::vector<scenario::Scenario> all
     if (fnmatch(glob.c_str(), s.name.c_str(), 0) == 0) kept.push_back(std::move(s));
   }
   if (kept.empty()) {
-    throw InputError("--filter '" + glob + "': matches none of the " + std::to_string(all.size()) +
+    throw io::InputError("--filter '" + glob + "': matches none of the " + std::to_string(all.size()) +
                      " scenario names");
   }
   return kept;
@@ -100,7 +100,7 @@ int do_run(const RunCliOptions& o) {
   // scenarios' certificates are still generated relative to the real now.
   const std::optional<std::chrono::sys_seconds> at = at_time(o.at);
   const ossl::ScopedVerificationTime clock(at);
-  if (at) std::cout << "judged as at " << readable_utc(*at) << " (--at)" << std::endl;
+  if (at) std::cout << "judged as at " << io::readable_utc(*at) << " (--at)" << std::endl;
   // A closed stdout (`| head`) must not kill the run before its report files are written.
   std::signal(SIGPIPE, SIG_IGN);
   runner::RunOptions ro;
@@ -115,7 +115,7 @@ int do_run(const RunCliOptions& o) {
   ro.on_cell_done = [&progress](int done, int total, const runner::CellResult& c) { progress.update(done, total, c); };
   ro.on_note = [](const std::string& line) { std::cerr << line << "\n"; };
   runner::RunResult run = runner::run_scenarios(scenarios, ro);
-  if (at) run.at = iso8601_utc(*at);
+  if (at) run.at = io::iso8601_utc(*at);
   progress.clear();
   if (o.real_clients) {
     if (isatty(STDERR_FILENO) == 1) std::cerr << "running the real clients...\n";

@@ -137,7 +137,7 @@ int serve(const ServeOptions& o) {
   } else {
     if (o.server_pem.empty() || o.server_key.empty()) {
       if (o.mode == 1 || o.mode == 2) {
-        throw InputError("serve: --tls-mode " + std::to_string(o.mode) +
+        throw io::InputError("serve: --tls-mode " + std::to_string(o.mode) +
                          " needs --server-pem and --server-key (or --scenario FILE)");
       }
     } else {
@@ -158,7 +158,7 @@ int serve(const ServeOptions& o) {
   // sees every connection start and end (connection_front.h says why gRPC alone cannot).
   std::string listen_error;
   auto front = endpoints::ConnectionFront::open(o.listen, &listen_error);
-  if (!front) throw InputError("serve: " + listen_error);
+  if (!front) throw io::InputError("serve: " + listen_error);
 
   auto out = std::make_shared<io::LineWriter>(STDOUT_FILENO, kQueuedLines);
   out->on_reader_gone([](const io::LineWriter::Stats& s) {
@@ -176,14 +176,14 @@ int serve(const ServeOptions& o) {
   endpoints::StartFailure start_failure;
   auto server = endpoints::TlsServer::start(o.mode, files, &config_error, hooks, &start_failure, profile);
   if (!server) {
-    if (start_failure.rules) throw HarnessError("serve: " + config_error);
+    if (start_failure.rules) throw io::HarnessError("serve: " + config_error);
     // The harness's own server refuses weak files Milvus's would serve: say which flag shows it.
     const bool milvus_would_load =
         profile.name == verdict::kHarnessServer &&
         endpoints::identity_error(files.cert_chain_pem, files.key_pem, files.cert_label, files.key_label,
                        verdict::find_server_profile("milvus")->own_cert_security_level)
             .empty();
-    throw InputError("serve: the server would not start: " + config_error +
+    throw io::InputError("serve: the server would not start: " + config_error +
                      (milvus_would_load ? " (Milvus's proxy would start with it: --server-profile milvus)" : ""));
   }
 

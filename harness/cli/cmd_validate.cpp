@@ -93,7 +93,7 @@ std::string header(const validate::DeploymentInput& in, std::optional<std::chron
     out += ", servers ";
     for (std::size_t i = 0; i < in.servers.size(); ++i) out += (i ? "," : "") + in.servers[i];
   }
-  if (at) out += "\n  judged as at " + readable_utc(*at) + " (--at): every handshake verifies at that time";
+  if (at) out += "\n  judged as at " + io::readable_utc(*at) + " (--at): every handshake verifies at that time";
   return out;
 }
 
@@ -151,7 +151,7 @@ int run_validate(const ValidateOptions& o) {
   // The report is on screen before a write can fail, so a full disk hides nothing.
   std::cout.flush();
   const reports::CheckReport checks = reports::validate_check_report(
-      header(input, at), results, notes, iso8601_utc(input.now), ms, o.fail_on_warning);
+      header(input, at), results, notes, io::iso8601_utc(input.now), ms, o.fail_on_warning);
   reports::write_reports(
       report_paths,
       {.json = [&] { return reports::validate_json(input, results, notes, code, ms, timeline, at.has_value()) + "\n"; },

@@ -51,7 +51,7 @@ std::optional<ServerEvent> from_the_bytes(const ConnectionSummary& s) {
     if (f.closer == Closer::server) {
       // Only gRPC's handshake deadline closes a connection that has sent nothing.
       return line(false, verdict::Reason::timeout,
-                  "the client sent nothing; the server closed the connection after " + seconds_text(f.duration));
+                  "the client sent nothing; the server closed the connection after " + io::seconds_text(f.duration));
     }
     if (f.closer == Closer::shutdown) return line(false, verdict::Reason::unclassified, "the client had sent nothing when serve stopped");
     return line(false, verdict::Reason::unclassified, std::string(f.reset ? "the client reset" : "the client closed") +
@@ -75,7 +75,7 @@ std::optional<ServerEvent> from_the_bytes(const ConnectionSummary& s) {
       if (f.closer == Closer::server) {
         return line(false, verdict::Reason::timeout,
                     "the client's ClientHello stopped after " + hello_progress(c) +
-                        "; the server closed the connection after " + seconds_text(f.duration));
+                        "; the server closed the connection after " + io::seconds_text(f.duration));
       }
       if (f.closer == Closer::shutdown) {
         return line(false, verdict::Reason::unclassified,
@@ -112,7 +112,7 @@ ServerEvent connection_end_event(const ConnectionSummary& s) {
   if (s.rpcs > 0) {
     e = line(true, verdict::Reason::ok,
              verified + std::to_string(s.rpcs) + (s.rpcs == 1 ? " RPC" : " RPCs") + ", then " + closed_by(f) +
-                 " after " + seconds_text(f.duration));
+                 " after " + io::seconds_text(f.duration));
   } else if (f.closer == Closer::harness) {
     e = line(false, verdict::Reason::unclassified, "serve could not relay the connection: " + f.harness_error);
   } else if (s.refusal) {
@@ -139,7 +139,7 @@ ServerEvent connection_end_event(const ConnectionSummary& s) {
   } else {
     std::string answered = f.server_start.kind == ServerStart::Kind::handshake ? ", the server having answered its ClientHello" : "";
     e = line(false, verdict::Reason::unclassified,
-             verified + "no RPC: " + closed_by(f) + " after " + seconds_text(f.duration) + answered);
+             verified + "no RPC: " + closed_by(f) + " after " + io::seconds_text(f.duration) + answered);
   }
   e.peer = f.client;
   return e;

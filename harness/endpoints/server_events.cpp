@@ -36,7 +36,7 @@ std::string format_server_event(const ServerEvent& e, std::chrono::system_clock:
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count() % 1000;
   char millis[8];
   std::snprintf(millis, sizeof millis, ".%03d", static_cast<int>(ms));
-  std::string line = utc_text(when, "%H:%M:%S") + millis + (e.ok ? " pass " : " fail ") + std::string(to_string(e.reason));
+  std::string line = io::utc_text(when, "%H:%M:%S") + millis + (e.ok ? " pass " : " fail ") + std::string(to_string(e.reason));
   if (!e.detail.empty()) line += ": " + e.detail;
   if (!e.peer.empty()) line += " from " + e.peer;
   return line;

@@ -95,7 +95,7 @@ Module parse_module(const yaml::YamlReader& r, const YNode& key, const YNode& va
     m.trust_file = file_value(r, *n, path + ".trust", origin);
     try {
       m.trust = certs::load_certs(m.trust_file);
-    } catch (const InputError& e) {
+    } catch (const io::InputError& e) {
       r.fail(*n, path + ".trust: " + e.what());
     }
   }
@@ -111,12 +111,12 @@ Module parse_module(const yaml::YamlReader& r, const YNode& key, const YNode& va
     probe::ClientIdentity id;
     try {
       id.chain = certs::load_certs(m.client_pem_file);
-    } catch (const InputError& e) {
+    } catch (const io::InputError& e) {
       r.fail(*pem, path + ".client_pem: " + e.what());
     }
     try {
       id.key = certs::load_private_key(m.client_key_file);
-    } catch (const InputError& e) {
+    } catch (const io::InputError& e) {
       r.fail(*key_node, path + ".client_key: " + e.what());
     }
     if (X509_check_private_key(id.chain.front().get(), id.key.get()) != 1) {

@@ -42,7 +42,7 @@ Endpoint loopback_endpoint(int port) {
 Endpoint resolve_endpoint(std::string_view host_port, std::chrono::milliseconds timeout) {
   net::HostPort target = net::parse_host_port(host_port, "--target");
   net::Resolution resolved = net::resolve(target.host, target.port, timeout);
-  if (resolved.addresses.empty()) throw InputError("--target " + target.text() + ": " + resolved.error);
+  if (resolved.addresses.empty()) throw io::InputError("--target " + target.text() + ": " + resolved.error);
   const net::Address& first = resolved.addresses.front();
   Endpoint ep;
   ep.addr = first.storage;
@@ -57,19 +57,19 @@ namespace {
 // A server that refuses us closes the connection while we may still write (the HTTP/2 preface,
 // a gRPC request): that is EPIPE on this connection, counted as a refusal, not SIGPIPE ending
 // the benchmark. Only the in-process server ignored it before; a --target run has none.
-void ignore_sigpipe() { ::signal(SIGPIPE, SIG_IGN); }
+void io::ignore_sigpipe() { ::signal(SIGPIPE, SIG_IGN); }
 
 }  // namespace
 
 SocketHandshaker::SocketHandshaker(SSL_CTX* ctx, Endpoint endpoint, std::chrono::milliseconds timeout)
     : ctx_(ctx), endpoint_(std::move(endpoint)) {
   options_.timeout = timeout;
-  ignore_sigpipe();
+  io::ignore_sigpipe();
 }
 
 SocketHandshaker::SocketHandshaker(SSL_CTX* ctx, Endpoint endpoint, SocketOptions options)
     : ctx_(ctx), endpoint_(std::move(endpoint)), options_(std::move(options)) {
-  ignore_sigpipe();
+  io::ignore_sigpipe();
 }
 
 namespace {
@@ -167,7 +167,7 @@ HandshakeOutcome SocketHandshaker::handshake(SSL_SESSION* session, ossl::SslSess
       out.cut_off = true;
       out.error = "cut off: the run ended during the " + stage;
     } else {
-      out.error = stage + " timed out (not finished within " + seconds_text(options_.timeout) + ")";
+      out.error = stage + " timed out (not finished within " + io::seconds_text(options_.timeout) + ")";
     }
     return out;
   };
@@ -273,7 +273,7 @@ HandshakeOutcome SocketHandshaker::handshake(SSL_SESSION* session, ossl::SslSess
         expired("wait for the server's answer after the handshake");
         if (!out.cut_off) {
           out.error = "no answer from the server after the handshake within " +
-                      seconds_text(options_.timeout) +
+                      io::seconds_text(options_.timeout) +
                       " (a TLS 1.3 server judges the client certificate then)";
         }
         return false;

@@ -31,10 +31,10 @@ std::string probe_command_with_name(const ProbeOptions& o, const ProbeReport& r,
   }
   args.insert(args.end(), {"--server-name", name});
   if (o.timeout != std::chrono::milliseconds(5000)) {
-    std::string t = seconds_text(o.timeout);
+    std::string t = io::seconds_text(o.timeout);
     args.insert(args.end(), {"--timeout", t.substr(0, t.size() - 2)});  // without " s"
   }
-  return shell_command(args);
+  return io::shell_command(args);
 }
 
 }  // namespace

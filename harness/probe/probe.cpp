@@ -76,7 +76,7 @@ class Prober {
     if (pt.status == PlaintextResult::Status::timeout) {
       add("answers", Severity::error, "the endpoint answers",
           "it accepted the TCP connection but sent nothing back within " +
-              seconds_text(o_.timeout) +
+              io::seconds_text(o_.timeout) +
               " (a gRPC server answers the HTTP/2 preface at once; a TLS server rejects it at once)",
           "check the address: something that is neither gRPC nor TLS (or a stuck server) holds "
           "this port",

@@ -239,7 +239,7 @@ TlsAttempt attempt_tls(const Endpoint& endpoint, const TlsAttemptOptions& option
     if (c.wants_io()) {
       if (wait_io(fd, e, deadline)) continue;
       out.stage = TlsAttempt::Stage::timeout;
-      out.error = "the TLS handshake did not finish within " + seconds_text(options.timeout);
+      out.error = "the TLS handshake did not finish within " + io::seconds_text(options.timeout);
       record_session(ssl.get(), out);
       return out;
     }
@@ -307,7 +307,7 @@ std::string TlsAttempt::summary() const {
     case After::h2_settings: return "connected; the server answered HTTP/2 SETTINGS over TLS";
     case After::data: return "connected; the server sent data";
     case After::quiet:
-      return "connected; no alert or close within " + seconds_text(alive_wait) + " (a short wait)";
+      return "connected; no alert or close within " + io::seconds_text(alive_wait) + " (a short wait)";
     case After::alert: return "rejected after the handshake: the server sent " + alert_text();
     case After::closed: return "rejected after the handshake: the server closed the connection";
     case After::reset: return "rejected after the handshake: the server reset the connection";

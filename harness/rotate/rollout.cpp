@@ -31,7 +31,7 @@ struct SetFiles {
 };
 
 SetFiles load_set(const fs::path& dir, bool bundle_wanted) {
-  if (!fs::is_directory(dir)) throw InputError(dir.string() + ": not a folder");
+  if (!fs::is_directory(dir)) throw io::InputError(dir.string() + ": not a folder");
   SetFiles s{dir, certs::read_layout(dir).text, std::nullopt};
   if (bundle_wanted && fs::exists(dir / certs::kCaBundlePem)) {
     std::string text = io::read_file(dir / certs::kCaBundlePem);
@@ -241,7 +241,7 @@ Rollout plan_rollout(const RolloutInput& in) {
       if (cells[i].actual.outcome == verdict::Outcome::pass) continue;
       cells[i] = run_mix_cell(f, distinct[tasks[i].mix], tasks[i].mode, *tasks[i].profile, in);
       if (!cells[i].harness_error.empty()) {
-        throw HarnessError("a rotate cell could not run: " + cells[i].detail +
+        throw io::HarnessError("a rotate cell could not run: " + cells[i].detail +
                            " (no verdict about these files; raise `ulimit -n` and run again)");
       }
     }

@@ -40,7 +40,7 @@ certs::CertSet scenario_cert_set(const scenario::Scenario& scenario) {
   try {
     return certs::build_cert_set(scenario.certs);
   } catch (const std::exception& e) {
-    throw InputError(scenario.file + ": " + e.what());
+    throw io::InputError(scenario.file + ": " + e.what());
   }
 }
 

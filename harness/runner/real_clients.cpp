@@ -69,13 +69,13 @@ std::string first_line(const std::string& text) {
 
 Stack python_stack(const fs::path& clients) {
   Stack s{.profile = "grpc-core", .argv = {}, .describe = "", .missing = ""};
-  std::string python = find_on_path("/usr/bin/python3");
-  if (python.empty()) python = find_on_path("python3");
+  std::string python = io::find_on_path("/usr/bin/python3");
+  if (python.empty()) python = io::find_on_path("python3");
   if (python.empty()) {
     s.missing = "python3 is not installed (apt-get install python3-grpcio)";
     return s;
   }
-  ChildResult probe = run_child({python, "-c", "import grpc; print(grpc.__version__)"}, "", 30s);
+  io::ChildResult probe = io::run_child({python, "-c", "import grpc; print(grpc.__version__)"}, "", 30s);
   if (probe.exit_code != 0) {
     s.missing = python + " has no grpc module (apt-get install python3-grpcio)";
     return s;
@@ -87,12 +87,12 @@ Stack python_stack(const fs::path& clients) {
 
 Stack node_stack(const fs::path& clients) {
   Stack s{.profile = "node", .argv = {}, .describe = "", .missing = ""};
-  std::string node = find_on_path("node");
+  std::string node = io::find_on_path("node");
   if (node.empty()) {
     s.missing = "node is not on PATH";
     return s;
   }
-  ChildResult v = run_child({node, "--version"}, "", 30s);
+  io::ChildResult v = io::run_child({node, "--version"}, "", 30s);
   s.argv = {node, (clients / "node" / "tls_client.js").string()};
   s.describe = "Node " + first_line(v.out) + " (" + node + ")";
   return s;
@@ -100,15 +100,15 @@ Stack node_stack(const fs::path& clients) {
 
 Stack go_stack(const fs::path& clients, const fs::path& work) {
   Stack s{.profile = "go", .argv = {}, .describe = "", .missing = ""};
-  std::string go = find_on_path("go");
+  std::string go = io::find_on_path("go");
   if (go.empty()) {
     s.missing = "go is not on PATH";
     return s;
   }
-  ChildResult v = run_child({go, "version"}, "", 30s);
+  io::ChildResult v = io::run_child({go, "version"}, "", 30s);
   // The client uses the standard library only: built here, nothing downloaded.
   const fs::path out = work / "tls_client_go";
-  ChildResult b = run_child({go, "build", "-o", out.string(), "."}, "", 300s,
+  io::ChildResult b = io::run_child({go, "build", "-o", out.string(), "."}, "", 300s,
                             {{"GO111MODULE", "off"}, {"GOFLAGS", ""}, {"GOCACHE", (work / "gocache").string()},
                              {"GOPATH", (work / "gopath").string()}},
                             clients / "go");
@@ -161,7 +161,7 @@ fs::path private_temp_dir() {
   if (ec) base = "/tmp";
   std::string pattern = (base / "tlsmatrix-real-clients-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {
-    throw HarnessError("cannot create a folder for the real clients' files in " + base.string() + ": " +
+    throw io::HarnessError("cannot create a folder for the real clients' files in " + base.string() + ": " +
                        std::strerror(errno));
   }
   return pattern;
@@ -304,7 +304,7 @@ RealClientsResult check_real_clients(const std::vector<scenario::Scenario>& scen
     cases += "]";
     for (std::size_t k = 0; k < stacks.size(); ++k) {
       if (!stacks[k].missing.empty()) continue;
-      ChildResult r = run_child(stacks[k].argv, cases, timeout * 4 + 120s);
+      io::ChildResult r = io::run_child(stacks[k].argv, cases, timeout * 4 + 120s);
       if (!r.started || r.timed_out || r.exit_code != 0) {
         result.stacks[k].ran = false;
         result.stacks[k].note = "the client failed: " +

@@ -271,7 +271,7 @@ RunResult run_scenarios(const std::vector<scenario::Scenario>& scenarios, const 
   auto start = Clock::now();
   RunResult run;
   run.version = TLSMATRIX_VERSION;
-  run.started = iso8601_utc(std::chrono::system_clock::now());
+  run.started = io::iso8601_utc(std::chrono::system_clock::now());
 
   for (const auto& name : options.profiles) {
     if (verdict::find_profile(name) == nullptr) throw std::invalid_argument("unknown client profile: " + name);

@@ -157,7 +157,7 @@ std::vector<Scenario> load_scenarios(const std::vector<fs::path>& paths) {
   for (const fs::path& p : paths) {
     std::error_code ec;
     auto st = fs::status(p, ec);
-    if (ec || !fs::exists(st)) throw InputError(p.string() + ": no such file or folder");
+    if (ec || !fs::exists(st)) throw io::InputError(p.string() + ": no such file or folder");
     if (!fs::is_directory(st)) {
       add(p);
       continue;
@@ -177,11 +177,11 @@ std::vector<Scenario> load_scenarios(const std::vector<fs::path>& paths) {
       auto ext = f.extension();
       if (ext != ".yaml" && ext != ".yml") continue;
       bool regular = it->is_regular_file(entry_ec);
-      if (entry_ec) throw InputError(f.string() + ": cannot read: " + entry_ec.message());
+      if (entry_ec) throw io::InputError(f.string() + ": cannot read: " + entry_ec.message());
       // Anything else named *.yaml (a FIFO, a socket, a folder) is not a scenario file.
       if (regular) found.push_back(f);
     }
-    if (ec) throw InputError(p.string() + ": cannot list folder: " + ec.message());
+    if (ec) throw io::InputError(p.string() + ": cannot list folder: " + ec.message());
     std::sort(found.begin(), found.end());
     for (const auto& f : found) add(f);
   }
@@ -192,7 +192,7 @@ std::vector<Scenario> load_scenarios(const std::vector<fs::path>& paths) {
     Scenario s = load_scenario(f);
     auto [it, fresh] = names.emplace(s.name, s.file);
     if (!fresh) {
-      throw InputError(s.file + ": scenario name '" + s.name + "' is already used by " +
+      throw io::InputError(s.file + ": scenario name '" + s.name + "' is already used by " +
                        it->second + "; names must be unique");
     }
     out.push_back(std::move(s));
@@ -200,7 +200,7 @@ std::vector<Scenario> load_scenarios(const std::vector<fs::path>& paths) {
   if (out.empty()) {
     std::vector<std::string> shown;
     for (const auto& p : paths) shown.push_back(p.string());
-    throw InputError((shown.empty() ? std::string("(no path)") : join(shown)) +
+    throw io::InputError((shown.empty() ? std::string("(no path)") : join(shown)) +
                      ": no scenario files (*.yaml, *.yml) found");
   }
   return out;

@@ -26,7 +26,7 @@ std::string certs_gen_command(const std::string& server_name) {
   if (server_name.empty()) return gen;
   try {
     io::check_utf8(server_name, "server name");
-  } catch (const InputError&) {
+  } catch (const io::InputError&) {
     return "";
   }
   // `--cn=VALUE`, not `--cn VALUE`: a name starting with '-' would be read as an option.

@@ -161,7 +161,7 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
       cell = runner::run_cell(s, server, client, server_mode, *verdict::find_profile(cell.profile), timeout, runner::kDescriptorWait,
                       *verdict::find_server_profile(cell.server));
       if (cell.actual.reason == verdict::Reason::harness_error) {
-        throw HarnessError("the handshake check for " + cell.profile + " could not run: " +
+        throw io::HarnessError("the handshake check for " + cell.profile + " could not run: " +
                            cell.detail + " (no verdict about these files; raise `ulimit -n` and run again)");
       }
     }

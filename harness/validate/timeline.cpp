@@ -117,11 +117,11 @@ std::vector<Finding> timeline_checks(const Timeline& t, const DeploymentInput& i
     return {c};
   }
   const TimelineEntry& e = t.entries[static_cast<std::size_t>(t.first_break)];
-  c.message = "first break on " + readable_utc(e.at) + " (in " + x509::span_text(t.from, e.at) + "): " +
+  c.message = "first break on " + io::readable_utc(e.at) + " (in " + x509::span_text(t.from, e.at) + "): " +
               io::join_and(e.causes) + ": " + e.change;
   if (e.at < t.from + std::chrono::hours(24) * input.warn_days) {
     c.severity = Severity::warning;
-    c.fix = "renew before " + readable_utc(e.at) +
+    c.fix = "renew before " + io::readable_utc(e.at) +
             " (tlsmatrix certs renew --in DIR --out NEW, then tlsmatrix rotate --from DIR --to NEW)";
   }
   return {c};
@@ -140,7 +140,7 @@ std::string render_timeline(const Timeline& t, const DeploymentInput& input) {
   for (std::size_t i = 0; i < t.entries.size(); ++i) {
     const TimelineEntry& e = t.entries[i];
     const bool first = static_cast<int>(i) == t.first_break;
-    std::string when = utc_text(e.at, "%Y-%m-%d %H:%M UTC") + " (in " + x509::span_text(t.from, e.at) + ")";
+    std::string when = io::utc_text(e.at, "%Y-%m-%d %H:%M UTC") + " (in " + x509::span_text(t.from, e.at) + ")";
     if (first) {
       const bool soon = e.at < t.from + std::chrono::hours(24) * input.warn_days;
       when += soon ? "  << FIRST BREAK, within --warn-days " + std::to_string(input.warn_days)

@@ -49,7 +49,7 @@ std::string safe(std::string_view text, bool ascii) {
   if (!ascii) return line;
   std::string out;
   for (std::size_t pos = 0; pos < line.size();) {
-    char32_t cp = next_code_point(line, pos).value_or(kReplacementChar);
+    char32_t cp = io::next_code_point(line, pos).value_or(io::kReplacementChar);
     out += cp < 0x80 ? static_cast<char>(cp) : '?';
   }
   return out;

@@ -23,7 +23,7 @@ template <typename Fn>
 std::string value_or_input_error(Fn&& fn) {
   try {
     fn();
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     if (std::string_view(e.what()).rfind(std::string(kOrigin) + ":", 0) != 0) {
       return std::string("InputError does not start with the file name: ") + e.what();
     }

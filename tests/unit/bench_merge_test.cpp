@@ -94,7 +94,7 @@ TEST(BenchMerge, BadInputNamesTheFile) {
     try {
       handshake::merge_bench_json({"pod-3.json"}, {text});
       ADD_FAILURE() << "accepted: " << want;
-    } catch (const InputError& e) {
+    } catch (const io::InputError& e) {
       std::string what = e.what();
       EXPECT_NE(what.find("pod-3.json"), std::string::npos) << what;
       EXPECT_NE(what.find(want), std::string::npos) << what;

@@ -43,7 +43,7 @@ TEST_F(CatalogueLocationTest, NothingAnywhereIsBadInputNamingEveryPlace) {
   try {
     scenario::locate_catalogue(places());
     FAIL() << "no catalogue exists, yet one was found";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     std::string msg = e.what();
     EXPECT_NE(msg.find("$TLSMATRIX_SCENARIOS is not set"), std::string::npos) << msg;
     EXPECT_NE(msg.find("./scenarios"), std::string::npos) << msg;
@@ -100,7 +100,7 @@ TEST_F(CatalogueLocationTest, EnvironmentPointingNowhereIsBadInputNotAFallBack) 
   try {
     scenario::locate_catalogue(p);
     FAIL() << "a missing $TLSMATRIX_SCENARIOS fell back to another catalogue";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("$TLSMATRIX_SCENARIOS=" + (root() / "gone").string()), std::string::npos)
         << e.what();
   }
@@ -119,7 +119,7 @@ TEST_F(CatalogueLocationTest, UnknownExecutableSkipsThatPlaceAndSaysSo) {
   try {
     scenario::locate_catalogue(p);
     FAIL() << "found a catalogue where none exists";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("executable's own folder is unknown"), std::string::npos) << e.what();
   }
 }

@@ -268,7 +268,7 @@ TEST_F(CellTest, ASetThatCannotBeBuiltStopsTheRunNamingItsFile) {
   try {
     runner::run_scenarios({bad, valid_scenario()}, options);
     FAIL() << "the run accepted a set OpenSSL cannot build";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_EQ(std::string(e.what()).rfind("scenarios/bad/long-cn.yaml: certificate 'server'", 0), 0u)
         << e.what();
   }

@@ -327,7 +327,7 @@ TEST(CertFactory, GarbageCertDoesNotParse) {
   ossl::X509Ptr parsed(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   EXPECT_EQ(parsed, nullptr);
   ossl::drain_errors();
-  EXPECT_THROW(certs::parse_certs(gc.cert_pem, "broken.pem"), InputError);
+  EXPECT_THROW(certs::parse_certs(gc.cert_pem, "broken.pem"), io::InputError);
   // The bytes follow from the name, so OpenSSL's error for them (which reaches the report) is
   // the same in every run; another name gives other bytes.
   EXPECT_EQ(certs::build_cert_set({g}).get("broken").cert_pem, gc.cert_pem);
@@ -365,7 +365,7 @@ TEST(CertFactory, WritesFilesWithModes) {
   EXPECT_EQ(X509_cmp(certs[0].get(), set.get("server").cert.get()), 0);
   ossl::EvpPkeyPtr key = certs::load_private_key(dir / "server.key");
   EXPECT_EQ(X509_check_private_key(certs[0].get(), key.get()), 1);
-  EXPECT_THROW(certs::load_certs(dir / "broken.pem"), InputError);
+  EXPECT_THROW(certs::load_certs(dir / "broken.pem"), io::InputError);
   // Nothing else was left behind (no temporary files).
   int files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;

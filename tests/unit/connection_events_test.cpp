@@ -392,11 +392,11 @@ TEST(WriteWithDeadline, AFullPipeTimesOut) {
 TEST(ListenAddress, PortZeroAsksForAnyFreePort) {
   EXPECT_EQ(net::parse_listen_address("127.0.0.1:0").port, 0);
   EXPECT_EQ(net::parse_listen_address("[::1]:19530").host, "::1");
-  EXPECT_THROW(net::parse_host_port("127.0.0.1:0"), InputError);  // a peer has no port 0
+  EXPECT_THROW(net::parse_host_port("127.0.0.1:0"), io::InputError);  // a peer has no port 0
   try {
     net::parse_listen_address("127.0.0.1:65536", "--listen");
     ADD_FAILURE() << "accepted port 65536";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_STREQ(e.what(), "--listen 127.0.0.1:65536: port must be a number from 0 to 65535 (expected HOST:PORT, "
                            "e.g. 127.0.0.1:19530)");
   }

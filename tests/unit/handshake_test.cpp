@@ -368,7 +368,7 @@ TEST(SocketHandshake, TargetIsParsedStrictly) {
     try {
       resolve_endpoint(bad);
       ADD_FAILURE() << "accepted " << bad;
-    } catch (const InputError& e) {
+    } catch (const io::InputError& e) {
       EXPECT_EQ(std::string(e.what()).rfind("--target " + std::string(bad) + ": ", 0), 0u)
           << e.what();
     }

@@ -37,7 +37,7 @@ void expect_input_error(const std::function<void()>& fn, const std::string& mess
   try {
     fn();
     ADD_FAILURE() << "no InputError; wanted one starting with: " << message_start;
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_EQ(std::string(e.what()).rfind(message_start, 0), 0u) << e.what();
   }
 }

@@ -163,7 +163,7 @@ TEST(ConsoleGrid, NineColumnsFitEightyColumns) {
       std::size_t col = 0;
       bool prev_space = true;
       for (std::size_t pos = 0; pos < line.size();) {
-        char32_t cp = next_code_point(line, pos).value_or(kReplacementChar);
+        char32_t cp = io::next_code_point(line, pos).value_or(io::kReplacementChar);
         if (cp != ' ' && prev_space) cols.push_back(col);
         prev_space = cp == ' ';
         ++col;

@@ -169,7 +169,7 @@ TEST(ConsoleTable, ColumnsAlignAndFit) {
     bool prev_space = true;
     for (std::size_t pos = 0; pos < line.size();) {
       std::size_t start = pos;
-      char32_t cp = next_code_point(line, pos).value_or(kReplacementChar);
+      char32_t cp = io::next_code_point(line, pos).value_or(io::kReplacementChar);
       if (cp != ' ' && prev_space && col >= from) {
         cols.push_back(line.substr(start, pos - start) == "✗" ? col + 1 : col);
       }
@@ -417,8 +417,8 @@ TEST(WriteReports, OneFailureWritesNoReport) {
 
 TEST(WriteReports, BadPathsAreInputErrors) {
   testutil::TempDir dir;
-  EXPECT_THROW(check_report_paths({.json = dir.path() / "missing" / "run.json"}), InputError);
-  EXPECT_THROW(check_report_paths({.html = dir.path()}), InputError);
+  EXPECT_THROW(check_report_paths({.json = dir.path() / "missing" / "run.json"}), io::InputError);
+  EXPECT_THROW(check_report_paths({.html = dir.path()}), io::InputError);
   EXPECT_NO_THROW(check_report_paths({.junit = dir.path() / "run.xml"}));
   EXPECT_THROW(write_reports(sample_run(), {.json = dir.path() / "missing" / "run.json"}),
                std::runtime_error);

@@ -362,7 +362,7 @@ TEST(ScenarioLoader, ErrorsNameFileLineAndProblem) {
     try {
       scenario::parse_scenario(c.yaml, "bad.yaml");
       ADD_FAILURE() << "no error for: " << c.what;
-    } catch (const InputError& e) {
+    } catch (const io::InputError& e) {
       std::string msg = e.what();
       EXPECT_THAT(msg, StartsWith("bad.yaml:" + std::to_string(c.line) + ":")) << c.what;
       EXPECT_THAT(msg, HasSubstr(c.message)) << c.what;
@@ -382,7 +382,7 @@ TEST(ScenarioLoader, ProfileKeysAreTheDefinedProfiles) {
   try {
     scenario::parse_scenario(append("profiles:\n  java:\n    1: pass\n"), "bad.yaml");
     FAIL() << "accepted a profile that no engine runs";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_THAT(e.what(), ::testing::EndsWith("allowed: " + allowed)) << e.what();
   }
 }
@@ -394,7 +394,7 @@ TEST(ScenarioLoader, DigestForEd25519SignerIsAnError) {
   try {
     scenario::parse_scenario(yaml, "bad.yaml");
     FAIL() << "accepted a digest for an ed25519 signer";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_THAT(e.what(), StartsWith("bad.yaml:11:"));
     EXPECT_THAT(e.what(), HasSubstr("the signer 'ca' has an ed25519 key"));
   }
@@ -484,7 +484,7 @@ TEST(LoadScenarios, DuplicateNamesAcrossFilesNameBothFiles) {
   try {
     scenario::load_scenarios({dir.path()});
     FAIL() << "duplicate names accepted";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_THAT(e.what(), HasSubstr("two/y.yaml: scenario name 'same' is already used by"));
     EXPECT_THAT(e.what(), HasSubstr("one/x.yaml"));
   }
@@ -496,10 +496,10 @@ TEST(LoadScenarios, NothingFoundNamesThePath) {
   try {
     scenario::load_scenarios({dir.path()});
     FAIL() << "an empty folder was accepted";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_THAT(e.what(), StartsWith(dir.path().string() + ": no scenario files"));
   }
-  EXPECT_THROW(scenario::load_scenarios({dir.path() / "missing"}), InputError);
+  EXPECT_THROW(scenario::load_scenarios({dir.path() / "missing"}), io::InputError);
 }
 
 // A folder of scenarios may hold things that only look like scenario files: `run scenarios/`
@@ -516,7 +516,7 @@ TEST(LoadScenarios, AFifoIsSkippedAndASymlinkLoopNamed) {
   try {
     scenario::load_scenarios({dir.path()});
     ADD_FAILURE() << "accepted a folder with a symlink loop";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_THAT(e.what(), StartsWith(loop.string() + ": cannot read: "));
   }
 }
@@ -528,7 +528,7 @@ TEST(LoadScenarios, ErrorInOneFileNamesThatFile) {
   try {
     scenario::load_scenarios({dir.path()});
     FAIL() << "bad file accepted";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_THAT(e.what(), StartsWith((dir.path() / "sub/bad.yaml").string() + ":9:5: "));
   }
 }

@@ -28,7 +28,7 @@ std::string doc(const std::string& x_keys, const std::string& server = "  cert: 
 std::string error_of(const std::string& yaml) {
   try {
     scenario::parse_scenario(yaml, "m.yaml");
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     return e.what();
   }
   return "(loaded)";

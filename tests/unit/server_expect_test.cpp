@@ -67,7 +67,7 @@ TEST(ServerExpectations, RejectsWhatNobodyWouldRead) {
     try {
       scenario::parse_scenario(std::string(kBase) + c.servers, "x.yaml");
       ADD_FAILURE() << "accepted";
-    } catch (const InputError& e) {
+    } catch (const io::InputError& e) {
       EXPECT_THAT(e.what(), HasSubstr(c.message));
       EXPECT_THAT(e.what(), HasSubstr("x.yaml:1"));
     }

@@ -211,7 +211,7 @@ TEST(ValidateChecks, ValidityWindow) {
   const auto& rs = out.results();
   ASSERT_EQ(rs.size(), 3u) << dump(rs);
   EXPECT_EQ(rs[0].severity, Severity::error);
-  EXPECT_NE(rs[0].message.find("expired on " + readable_utc(x509::not_after(set.get("server").cert.get()))),
+  EXPECT_NE(rs[0].message.find("expired on " + io::readable_utc(x509::not_after(set.get("server").cert.get()))),
             std::string::npos) << rs[0].message;
   EXPECT_EQ(rs[1].severity, Severity::error);
   EXPECT_NE(rs[1].message.find("not valid until"), std::string::npos) << rs[1].message;

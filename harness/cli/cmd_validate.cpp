@@ -133,7 +133,7 @@ int run_validate(const ValidateOptions& o) {
   const int code = summary.errors > 0 || warnings_fail ? kExitMismatch : kExitOk;
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  std::cout << header(input, at) << "\n" << validate::render_text(results)
+  std::cout << header(input, at) << "\n" << reports::validate_text(results)
             << validate::render_timeline(timeline, input);
   // In the terminal only when a handshake failed, where the differences may be the cause; the
   // JSON always carries them.
@@ -144,7 +144,7 @@ int run_validate(const ValidateOptions& o) {
   if (handshake_failed) {
     for (const auto& n : notes) std::cout << "  note: " << n << "\n";
   }
-  std::cout << validate::summary_line(summary) << " (" << static_cast<long>(ms) << " ms)\n";
+  std::cout << reports::validate_summary_line(summary) << " (" << static_cast<long>(ms) << " ms)\n";
   if (warnings_fail && summary.errors == 0) {
     std::cout << "validate: exit 1: warnings fail with --fail-on-warning\n";
   }

@@ -15,9 +15,9 @@ constexpr std::size_t kMaxRecord = 16384;  // TLSPlaintext.length limit (RFC 844
 constexpr std::string_view kHttp2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 // A bounds-checked reader over the ClientHello body; any read past the end marks it bad.
-class scenario::Reader {
+class Reader {
  public:
-  explicit scenario::Reader(std::span<const std::uint8_t> b) : b_(b) {}
+  explicit Reader(std::span<const std::uint8_t> b) : b_(b) {}
   bool ok() const { return ok_; }
   std::size_t left() const { return b_.size() - pos_; }
   std::uint32_t num(int bytes) {
@@ -51,7 +51,7 @@ class scenario::Reader {
 // ClientHello body (RFC 8446 4.1.2): version, random, session id, cipher suites, compression
 // methods, then the extensions if any bytes are left. Fills the ALPN fields; false if malformed.
 bool parse_hello_body(std::span<const std::uint8_t> body, ClientStart& out) {
-  scenario::Reader r(body);
+  Reader r(body);
   r.take(2 + 32);
   if (r.vec(1).size() > 32) return false;
   auto suites = r.vec(2);
@@ -59,7 +59,7 @@ bool parse_hello_body(std::span<const std::uint8_t> body, ClientStart& out) {
   if (r.vec(1).empty()) return false;
   if (!r.ok()) return false;
   if (r.left() == 0) return true;  // no extensions at all (TLS 1.2 and older may do that)
-  scenario::Reader exts(r.vec(2));
+  Reader exts(r.vec(2));
   if (!r.ok() || r.left() != 0) return false;
   while (exts.ok() && exts.left() > 0) {
     std::uint32_t type = exts.num(2);
@@ -67,8 +67,8 @@ bool parse_hello_body(std::span<const std::uint8_t> body, ClientStart& out) {
     if (!exts.ok()) return false;
     if (type != kAlpnExtension) continue;
     out.alpn_offered = true;
-    scenario::Reader names(data);
-    scenario::Reader list(names.vec(2));
+    Reader names(data);
+    Reader list(names.vec(2));
     if (!names.ok() || names.left() != 0) return false;
     while (list.ok() && list.left() > 0) {
       auto name = list.vec(1);

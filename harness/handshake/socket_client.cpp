@@ -57,19 +57,19 @@ namespace {
 // A server that refuses us closes the connection while we may still write (the HTTP/2 preface,
 // a gRPC request): that is EPIPE on this connection, counted as a refusal, not SIGPIPE ending
 // the benchmark. Only the in-process server ignored it before; a --target run has none.
-void io::ignore_sigpipe() { ::signal(SIGPIPE, SIG_IGN); }
+void ignore_sigpipe() { ::signal(SIGPIPE, SIG_IGN); }
 
 }  // namespace
 
 SocketHandshaker::SocketHandshaker(SSL_CTX* ctx, Endpoint endpoint, std::chrono::milliseconds timeout)
     : ctx_(ctx), endpoint_(std::move(endpoint)) {
   options_.timeout = timeout;
-  io::ignore_sigpipe();
+  ignore_sigpipe();
 }
 
 SocketHandshaker::SocketHandshaker(SSL_CTX* ctx, Endpoint endpoint, SocketOptions options)
     : ctx_(ctx), endpoint_(std::move(endpoint)), options_(std::move(options)) {
-  io::ignore_sigpipe();
+  ignore_sigpipe();
 }
 
 namespace {

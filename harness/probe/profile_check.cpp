@@ -26,7 +26,7 @@ ProfileVerdict verify_as_profile(std::string_view profile, const std::vector<X50
   if (p == nullptr) throw std::invalid_argument("no client profile " + std::string(profile));
   verdict::PresentedChain presented{ossl::up_ref(chain.front()), {}};
   for (std::size_t i = 1; i < chain.size(); ++i) presented.rest.push_back(ossl::up_ref(chain[i]));
-  tlsmatrix::ProfileVerdict v = verdict::verify_server(*p, presented, trust, server_name);
+  verdict::ProfileVerdict v = verdict::verify_server(*p, presented, trust, server_name);
   out.reason = v.reason;
   out.detail = v.detail;
   return out;

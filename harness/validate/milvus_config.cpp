@@ -17,7 +17,7 @@ namespace {
 
 using yaml::YNode;
 using Kind = yaml::YNode::Kind;
-using scenario::Reader = yaml::YamlReader;
+using Reader = yaml::YamlReader;
 
 // Milvus's own key matching (pkg/config formatKey): case is ignored and '.', '_' and '/' are
 // dropped, so `common.security.TLSMode`, `common.security.tls_mode` and a top-level
@@ -50,10 +50,10 @@ void flatten(const YNode& map, const std::string& prefix, std::vector<Entry>& ou
 
 int line_of(const YNode& n) { return n.mark.line + 1; }
 
-std::optional<std::string> path_value(const scenario::Reader& r, const Entry* e) {
+std::optional<std::string> path_value(const Reader& r, const Entry* e) {
   if (e == nullptr || e->value->kind == Kind::null) return std::nullopt;
   if (e->value->kind != Kind::scalar) {
-    r.fail(*e->value, e->key + " must be a file path, found " + std::string(scenario::Reader::kind_name(*e->value)));
+    r.fail(*e->value, e->key + " must be a file path, found " + std::string(Reader::kind_name(*e->value)));
   }
   if (e->value->value.empty()) return std::nullopt;
   return e->value->value;
@@ -122,14 +122,14 @@ MilvusTlsConfig parse_milvus_config(std::string_view text, const fs::path& origi
   io::check_utf8(text, file);
   const yaml::StrictYamlRules rules = milvus_rules();
   const YNode doc = yaml::parse_strict_yaml(text, file, rules);
-  const scenario::Reader r(file);
+  const Reader r(file);
   MilvusTlsConfig cfg;
   cfg.file = origin;
   // An empty file is a truncated copy or the wrong path far more often than a deliberate
   // "all defaults" (which a real milvus.yaml never is: it has hundreds of keys).
   if (doc.kind == Kind::null) throw yaml::empty_file_error(file, rules);
   if (doc.kind != Kind::map) {
-    r.fail(doc, "expected a map at the top level, found " + std::string(scenario::Reader::kind_name(doc)));
+    r.fail(doc, "expected a map at the top level, found " + std::string(Reader::kind_name(doc)));
   }
 
   std::vector<Entry> entries;
@@ -142,7 +142,7 @@ MilvusTlsConfig parse_milvus_config(std::string_view text, const fs::path& origi
     const std::string k = milvus_key(e.key);
     if ((k == "tls" || k == "common" || k == "commonsecurity") && e.value->kind != Kind::map &&
         e.value->kind != Kind::null) {
-      r.fail(*e.value, e.key + " must be a map, found " + std::string(scenario::Reader::kind_name(*e.value)));
+      r.fail(*e.value, e.key + " must be a map, found " + std::string(Reader::kind_name(*e.value)));
     }
     for (int i = 0; i < 4; ++i) {
       if (k != wanted[i]) continue;
@@ -171,7 +171,7 @@ MilvusTlsConfig parse_milvus_config(std::string_view text, const fs::path& origi
     auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
     if (mode.kind != Kind::scalar || s.empty() || ec != std::errc() || end != s.data() + s.size()) {
       r.fail(mode, m->key + " must be an integer (0, 1 or 2), found " +
-                       (mode.kind == Kind::scalar ? "'" + s + "'" : std::string(scenario::Reader::kind_name(mode))));
+                       (mode.kind == Kind::scalar ? "'" + s + "'" : std::string(Reader::kind_name(mode))));
     }
     cfg.tls_mode = value;
     cfg.tls_mode_set = true;

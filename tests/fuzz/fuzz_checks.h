@@ -43,7 +43,7 @@ inline std::string check_milvus_yaml(std::string_view data) {
 }
 
 inline std::string check_pem(std::string_view data) {
-  std::string problem = value_or_input_error([&] { parse_certs(data, kOrigin); });
+  std::string problem = value_or_input_error([&] { certs::parse_certs(data, kOrigin); });
   if (problem.empty()) problem = value_or_input_error([&] { certs::parse_private_key(data, kOrigin); });
   // A loader that leaves errors on OpenSSL's thread-local queue misleads the next caller's
   // message (a handshake failure reported with a stale PEM error).

@@ -403,7 +403,7 @@ TEST(ValidateChecks, NameOnlyInCn) {
   EXPECT_NE(rs[1].fix.find("subjectAltName = DNS:localhost"), std::string::npos) << rs[1].fix;
 }
 
-TEST(ValidateChecks, verdict::NameRules) {
+TEST(ValidateChecks, NameRules) {
   auto specs = good_specs();
   specs[1].sans = {"DNS:*.milvus.example", "IP:127.0.0.1"};
   certs::CertSet set = certs::build_cert_set(specs);

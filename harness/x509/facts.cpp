@@ -7,7 +7,6 @@
 #include <ctime>
 
 #include "harness/ossl/ossl_ptr.h"
-#include "harness/runner/runner.h"
 
 namespace tlsmatrix::x509 {
 

@@ -20,8 +20,6 @@ namespace {
 
 namespace gx = grpc::experimental;
 
-constexpr const char* kLoopback = "127.0.0.1";
-
 // What the in-handshake profile check decided, shared between the verifier (owned by gRPC) and
 // the cell.
 struct VerifierRecord {
@@ -68,7 +66,10 @@ class ProfileVerifier final : public gx::ExternalCertificateVerifier {
 }  // namespace
 
 std::string checked_name(const ClientSetup& setup) {
-  return setup.server_name.empty() ? kLoopback : setup.server_name;
+  if (!setup.server_name.empty()) return setup.server_name;
+  const std::string& h = setup.dial_host;
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') return h.substr(1, h.size() - 2);
+  return h;
 }
 
 std::string client_files_error(const ClientSetup& setup, const ClientProfile* profile) {
@@ -136,7 +137,7 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const Client
   // the call's deadline and a second more, so only the deadline ends a slow handshake (`timeout`).
   const auto attempt_ms = std::min<std::chrono::milliseconds::rep>(deadline.count() + 1000, INT_MAX);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, static_cast<int>(attempt_ms));
-  auto channel = grpc::CreateCustomChannel(std::string(kLoopback) + ":" + std::to_string(port), creds, args);
+  auto channel = grpc::CreateCustomChannel(setup.dial_host + ":" + std::to_string(port), creds, args);
 
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;

@@ -63,6 +63,7 @@ ClientSetup client_setup(const Scenario& s, const CertSet& certs, int mode) {
   ClientSetup out;
   out.secure = c.secure.value_or(mode == 1 || mode == 2);
   out.server_name = c.server_name;  // rule 1
+  out.dial_host = c.dial;
   out.cert_requested = mode == 2;
   if (!out.secure) return out;
   const std::string& key_name = c.client_key_path.empty() ? c.client_pem_path : c.client_key_path;
@@ -86,6 +87,8 @@ ClientSetup client_setup(const Scenario& s, const CertSet& certs, int mode) {
   }
   return out;
 }
+
+std::string listen_address(const Scenario& s) { return s.client.dial + ":0"; }
 
 bool issued_by_named_ca(std::string_view client_chain_pem, std::string_view ca_pem) {
   std::vector<ossl::X509Ptr> names = pem_certs(ca_pem);

@@ -23,6 +23,10 @@ ServerFiles server_files(const Scenario& scenario, const CertSet& certs);
 // The client for `mode`: `secure` follows the mode unless the scenario forces it.
 ClientSetup client_setup(const Scenario& scenario, const CertSet& certs, int mode);
 
+// Where the cell's server listens: on the host its client dials (port 0), as Milvus's proxy,
+// listening on every interface, is reached by whichever loopback the client names.
+std::string listen_address(const Scenario& scenario);
+
 // What a client of `profile` sends to a server of `server` with `files` in `mode`: a client that
 // withholds a certificate outside the CA names a server gives (Go, to Milvus's server) sends none.
 // `client` unchanged otherwise.

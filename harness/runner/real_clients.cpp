@@ -283,7 +283,9 @@ RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, con
       const CertSet& set = set_it->second;
       const ServerFiles files = server_files(s, set);
       std::string error;
-      servers[g - first] = TlsServer::start(grp.mode, files, &error, {}, nullptr, *find_server_profile(grp.server));
+      ServerHooks hooks;
+      hooks.listen = listen_address(s);
+      servers[g - first] = TlsServer::start(grp.mode, files, &error, hooks, nullptr, *find_server_profile(grp.server));
       if (!servers[g - first]) continue;  // predicted server_config_error: no connection to make
       const ClientSetup client = client_setup(s, set, grp.mode);
       const fs::path dir = work / (s.name + "-" + std::to_string(grp.mode) + "-" + grp.server);
@@ -296,7 +298,7 @@ RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, con
         case_of[id] = {g, c->profile};
         if (cases.size() > 1) cases += ",";
         cases += "{\"id\":" + json_str(id) + ",\"address\":" +
-                 json_str("127.0.0.1:" + std::to_string(servers[g - first]->port())) + ",\"trust\":" + json_str(trust) +
+                 json_str(client.dial_host + ":" + std::to_string(servers[g - first]->port())) + ",\"trust\":" + json_str(trust) +
                  ",\"cert\":" + json_str(cert) + ",\"key\":" + json_str(key) + ",\"server_name\":" +
                  json_str(client.server_name) + ",\"plaintext\":" + (client.secure ? "false" : "true") + "}";
       }

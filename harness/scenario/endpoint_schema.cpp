@@ -37,6 +37,18 @@ std::vector<std::string> cert_bundle(const Reader& r, const YNode& n, const std:
   return cert_refs(r, n, path, certs);
 }
 
+// Loopback only (the harness listens nowhere else), written as a client dials it.
+std::string dial_host(const Reader& r, const YNode& n, const std::string& path) {
+  std::string s = r.text(n, path);
+  for (std::string_view h : kDialHosts) {
+    if (s == h) return s;
+  }
+  std::string hint = s == "::1" ? " (an IPv6 address is written in brackets: \"[::1]\")" : "";
+  r.fail(n, path + ": '" + s + "' is not a loopback address the harness can listen on; one of: 127.0.0.1, " +
+                "localhost, \"[::1]\"" + hint);
+  return s;
+}
+
 }  // namespace
 
 ServerConfig parse_server(const Reader& r, const YNode& n, const std::set<std::string>& certs) {
@@ -55,7 +67,7 @@ ClientConfig parse_client(const Reader& r, const YNode& n, const std::set<std::s
   const YNode& m = r.map(n, "client");
   r.allow_keys(m, "client",
                {"server_pem_path", "ca_pem_path", "client_pem_path", "client_chain",
-                "client_key_path", "server_name", "secure"});
+                "client_key_path", "server_name", "secure", "dial"});
   ClientConfig c;
   for (const auto& [k, v] : m.entries) {
     const std::string& f = k.value;
@@ -67,6 +79,7 @@ ClientConfig parse_client(const Reader& r, const YNode& n, const std::set<std::s
     if (f == "client_key_path") c.client_key_path = cert_ref(r, v, path, certs);
     if (f == "server_name") c.server_name = r.text(v, path);
     if (f == "secure") c.secure = r.boolean(v, path);
+    if (f == "dial") c.dial = dial_host(r, v, path);
   }
   if (c.client_pem_path.empty()) {
     if (const YNode* v = Reader::find(m, "client_chain")) {

@@ -41,7 +41,13 @@ struct ClientConfig {
   std::string client_key_path;  // a cert name whose key is used (default: client_pem_path)
   std::string server_name;      // SSL target-name override; empty = the address's host
   std::optional<bool> secure;   // nullopt = follows the mode (secure iff mode is 1 or 2)
+  // The host the client dials: 127.0.0.1, localhost or [::1] (kDialHosts); the server listens
+  // there too, and with no server_name it is the name checked (::1 for [::1]).
+  std::string dial = "127.0.0.1";
 };
+
+// The dial addresses a scenario may give: loopback only, by IPv4, by name and by IPv6.
+inline constexpr std::string_view kDialHosts[] = {"127.0.0.1", "localhost", "[::1]"};
 
 inline constexpr int kModes[] = {0, 1, 2};
 

@@ -157,6 +157,11 @@ def client_files(doc, d):
     return "", "", ""
 
 
+def dial_of(s):
+    """The host the scenario's client dials, as the loader defaults it (127.0.0.1)."""
+    return (s.get("client") or {}).get("dial") or "127.0.0.1"
+
+
 # ----------------------------------------------------------------------------------------------
 # Servers
 
@@ -166,9 +171,10 @@ class Serve:
     EVENT = re.compile(r"\b(pass|fail) ([a-z_]+)")
     MARKER = "fail plaintext_to_tls"
 
-    def __init__(self, mode, pem, key, ca):
+    def __init__(self, mode, pem, key, ca, dial):
         cmd = [TLSMATRIX, "serve", "--tls-mode", str(mode), "--server-pem", pem,
-               "--server-key", key, "--duration", "600"]
+               "--server-key", key, "--duration", "600", "--listen", dial + ":0"]
+        self.host = dial.strip("[]")
         if ca:
             cmd += ["--ca-pem", ca]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -195,7 +201,7 @@ class Serve:
         line, printed after the lines of every connection the finished stack made (a fixed sleep
         instead let a late line on a loaded machine slip into the next stack's share)."""
         if self.port is not None:
-            self.marker = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+            self.marker = socket.create_connection((self.host, self.port), timeout=30)
             self.marker.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
 
     def cut(self, stack, plaintext_lines, deadline):
@@ -313,14 +319,15 @@ def main():
     predictions = harness_predictions(run_proc, run_json)
     log(f"interop: certificates and predictions ready ({time.monotonic() - started:.1f}s)")
 
-    # Servers: one serve per scenario x mode; one Go process with a listener per scenario x mode.
+    # Servers: one serve per scenario x mode; one Go process with a listener per scenario x mode,
+    # each listening where the scenario's client dials (client.dial).
     serves, go_configs = {}, []
     for s in scenarios:
         pem, key, ca = server_files(s, dirs[s["name"]])
         for mode in MODES:
-            serves[(s["name"], mode)] = Serve(mode, pem, key, ca)
+            serves[(s["name"], mode)] = Serve(mode, pem, key, ca, dial_of(s))
             go_configs.append(dict(name=f"{s['name']}|{mode}", mode=mode, server_pem=pem,
-                                   server_key=key, ca_pem=ca))
+                                   server_key=key, ca_pem=ca, listen=dial_of(s) + ":0"))
     for sv in serves.values():
         sv.wait_listening()
     cfg_path = os.path.join(work, "milvus_go.json")
@@ -346,7 +353,7 @@ def main():
                      "milvus": go_first["ports"].get(f"{s['name']}|{mode}")}
             for server in SERVERS:
                 cases.append(dict(id=f"{server}|{s['name']}|{mode}", port=ports[server],
-                                  address=f"127.0.0.1:{ports[server] or 1}", trust=trust,
+                                  address=f"{dial_of(s)}:{ports[server] or 1}", trust=trust,
                                   cert=cert, key=key, server_name=name, plaintext=plaintext))
     # Milvus requires TLS 1.3 in mode 2 and the harness's server cannot (its TLS 1.2 note): a Go and
     # a Node client held to TLS 1.2 show it on a set every cell of which passes (a subset of the

@@ -554,5 +554,32 @@ TEST(Catalogue, LoadsAndCoversEveryFamily) {
   EXPECT_LE(rsa4096, 1) << "rsa4096 keys are slow to generate; the catalogue allows one";
 }
 
+// client.dial: three loopback forms, 127.0.0.1 by default; anything else is refused at its line.
+TEST(ScenarioLoader, DialAddress) {
+  auto doc = [](const std::string& client) {
+    return "name: d\nsummary: s\ncerts:\n  server:\n    cn: localhost\nserver:\n  cert: server\nclient:\n" +
+           client + "expect: {0: pass, 1: pass, 2: pass}\n";
+  };
+  EXPECT_EQ(parse_scenario(doc("  secure: false\n"), "d.yaml").client.dial, "127.0.0.1");
+  EXPECT_EQ(parse_scenario(doc("  dial: localhost\n"), "d.yaml").client.dial, "localhost");
+  EXPECT_EQ(parse_scenario(doc("  dial: \"[::1]\"\n"), "d.yaml").client.dial, "[::1]");
+  struct Bad {
+    const char* value;
+    const char* message;
+  };
+  for (const Bad& b : {Bad{"::1", "(an IPv6 address is written in brackets: \"[::1]\")"},
+                       Bad{"10.0.0.1", "client.dial: '10.0.0.1' is not a loopback address the harness can listen on"},
+                       Bad{"[localhost]", "one of: 127.0.0.1, localhost, \"[::1]\""}}) {
+    SCOPED_TRACE(b.value);
+    try {
+      parse_scenario(doc("  secure: false\n  dial: \"" + std::string(b.value) + "\"\n"), "d.yaml");
+      ADD_FAILURE() << "accepted";
+    } catch (const InputError& e) {
+      EXPECT_THAT(e.what(), StartsWith("d.yaml:10:"));
+      EXPECT_THAT(e.what(), HasSubstr(b.message));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tlsmatrix

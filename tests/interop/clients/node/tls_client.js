@@ -113,7 +113,8 @@ function runCase(c) {
     let opts;
     try {
       const idx = c.address.lastIndexOf(':');
-      const host = c.address.slice(0, idx);
+      // "[::1]:port": the host without its brackets, as grpc-js splits the target.
+      const host = c.address.slice(0, idx).replace(/^\[(.*)\]$/, '$1');
       const port = Number(c.address.slice(idx + 1));
       const name = c.server_name || host;
       opts = {

@@ -7,9 +7,10 @@
 //	        ClientCAs from caPemPath, MinVersion: TLS 1.3}
 //	other : plaintext
 //
-// One process serves many configurations (one listener on 127.0.0.1:0 each) because the suite
-// needs hundreds of them and process start-up is the slow part. Input: a JSON array of
-// {"name","mode","server_pem","server_key","ca_pem"} on stdin (or in the file named by -config).
+// One process serves many configurations (one listener each) because the suite needs hundreds
+// of them and process start-up is the slow part. Input: a JSON array of
+// {"name","mode","server_pem","server_key","ca_pem","listen"} on stdin (or in the file named by
+// -config); "listen" is HOST:0 where the scenario's client dials (default 127.0.0.1:0).
 // Output on stdout, one JSON object a line:
 //
 //	{"ports": {NAME: PORT, ...}, "errors": {NAME: "why it would not start", ...}}
@@ -48,6 +49,7 @@ type config struct {
 	ServerPem string `json:"server_pem"`
 	ServerKey string `json:"server_key"`
 	CaPem     string `json:"ca_pem"`
+	Listen    string `json:"listen"` // HOST:0 where the scenario's client dials; default 127.0.0.1:0
 }
 
 var out = struct {
@@ -156,7 +158,11 @@ func main() {
 		if creds != nil {
 			opts = append(opts, grpc.Creds(loggingCreds{creds, c.Name}))
 		}
-		lis, err := net.Listen("tcp", "127.0.0.1:0")
+		listen := c.Listen
+		if listen == "" {
+			listen = "127.0.0.1:0"
+		}
+		lis, err := net.Listen("tcp", listen)
 		if err != nil {
 			errs[c.Name] = err.Error()
 			continue

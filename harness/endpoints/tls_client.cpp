@@ -10,6 +10,7 @@
 #include <climits>
 #include <future>
 #include <mutex>
+#include <optional>
 
 #include "harness/endpoints/own_cert_level.h"
 #include "harness/endpoints/tls_files.h"
@@ -98,6 +99,10 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const Client
       own_level < 0 || setup.cert_chain_pem.empty() ? setup.cert_chain_pem
                                                      : with_own_cert_level(setup.cert_chain_pem, own_level);
   auto record = std::make_shared<VerifierRecord>();
+  // The version range goes on the context gRPC makes while the credentials are created.
+  const ClientContextRules versions{.min_tls_version = setup.tls_min, .max_tls_version = setup.tls_max};
+  std::optional<ScopedClientContextRules> scoped;
+  if (setup.secure && versions.any()) scoped.emplace(versions);
   std::shared_ptr<grpc::ChannelCredentials> creds;
   if (!setup.secure) {
     creds = grpc::InsecureChannelCredentials();
@@ -150,6 +155,11 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const Client
   stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
                  [&done](grpc::Status s) { done.set_value(std::move(s)); });
   grpc::Status status = done.get_future().get();
+  if (scoped && scoped->contexts() == 0) {
+    // gRPC made its context on another thread, which offered its own versions: no verdict.
+    out.harness_trouble = "the client's TLS version range did not reach gRPC's TLS context";
+    return out;
+  }
   out.status_code = static_cast<int>(status.error_code());
   out.message = status.error_message();
   std::lock_guard lock(record->mu);

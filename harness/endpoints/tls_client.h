@@ -23,6 +23,9 @@ struct ClientSetup {
   std::string server_name;  // SSL target-name override; empty = none (the dialled host)
   // The host dialled, as in a gRPC target: 127.0.0.1, localhost or [::1] (IPv6 in brackets).
   std::string dial_host = "127.0.0.1";
+  // The TLS versions offered (TLS1_2_VERSION, TLS1_3_VERSION); 0: the stack's own (1.2 to 1.3).
+  int tls_min = 0;
+  int tls_max = 0;
   // The server asks for a client certificate (tlsMode 2): the client's chain is sent, and so
   // checked against the client's own security level.
   bool cert_requested = false;
@@ -39,6 +42,9 @@ struct ClientOutcome {
   // Set when the profile engine ran inside the handshake (non-native profiles).
   bool verifier_called = false;
   ProfileVerdict verifier_verdict;
+  // Set when the client could not be set up as asked for reasons of the harness's own (its TLS
+  // version range did not reach gRPC's context): no verdict may be drawn from the call.
+  std::string harness_trouble;
   bool ok() const { return !config_error && status_code == 0; }
 };
 

@@ -1,5 +1,7 @@
 #include "harness/runner/cell_setup.h"
 
+#include <openssl/ssl.h>
+
 #include "harness/endpoints/tls_files.h"
 #include "harness/io/input_error.h"
 
@@ -34,6 +36,11 @@ std::string label(std::string_view key, const std::vector<std::string>& names, s
   return std::string(key) + " (bundle: " + parts + ")";
 }
 
+// The loader's "1.2" / "1.3" as OpenSSL's constant; 0 for none given.
+int tls_version(const std::string& v) {
+  return v == "1.2" ? TLS1_2_VERSION : v == "1.3" ? TLS1_3_VERSION : 0;
+}
+
 }  // namespace
 
 CertSet scenario_cert_set(const Scenario& scenario) {
@@ -55,6 +62,8 @@ ServerFiles server_files(const Scenario& s, const CertSet& certs) {
   f.cert_label = label("tls.serverPemPath", c.cert, ".pem");
   f.key_label = label("tls.serverKeyPath", key_name, ".key");
   f.ca_label = label("tls.caPemPath", c.ca, ".pem");
+  f.tls_min = tls_version(c.tls_min);
+  f.tls_max = tls_version(c.tls_max);
   return f;
 }
 
@@ -64,6 +73,8 @@ ClientSetup client_setup(const Scenario& s, const CertSet& certs, int mode) {
   out.secure = c.secure.value_or(mode == 1 || mode == 2);
   out.server_name = c.server_name;  // rule 1
   out.dial_host = c.dial;
+  out.tls_min = tls_version(c.tls_min);
+  out.tls_max = tls_version(c.tls_max);
   out.cert_requested = mode == 2;
   if (!out.secure) return out;
   const std::string& key_name = c.client_key_path.empty() ? c.client_pem_path : c.client_key_path;

@@ -242,6 +242,11 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
     }
     if (server) {
       ClientOutcome client = call_health_check(server->port(), csetup, profile, timeout);
+      if (!client.harness_trouble.empty()) {
+        no_verdict(cell, 0, client.harness_trouble);
+        cell.duration_ms = ms_since(start);
+        return cell;
+      }
       obs.client_config_error = client.config_error;
       obs.status_code = client.status_code;
       obs.client_message = client.message;

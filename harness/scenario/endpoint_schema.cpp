@@ -49,17 +49,37 @@ std::string dial_host(const Reader& r, const YNode& n, const std::string& path) 
   return s;
 }
 
+// tls_min / tls_max of `side`: "1.2" or "1.3" (what both OpenSSL 3 and Go's crypto/tls offer by
+// default), the minimum not above the maximum.
+void tls_range(const Reader& r, const YNode& m, const std::string& side, std::string* min, std::string* max) {
+  for (const char* key : {"tls_min", "tls_max"}) {
+    const YNode* v = Reader::find(m, key);
+    if (v == nullptr) continue;
+    const std::string path = side + "." + key;
+    std::string s = r.text(*v, path);
+    if (s != "1.2" && s != "1.3") {
+      r.fail(*v, path + ": '" + s + "' is not a TLS version the stacks offer; one of: 1.2, 1.3");
+    }
+    *(std::string_view(key) == "tls_min" ? min : max) = s;
+  }
+  if (!min->empty() && !max->empty() && *min > *max) {
+    r.fail(*Reader::find(m, "tls_min"), side + ".tls_min: " + *min + " is above " + side + ".tls_max " + *max +
+                                           ": no version is left to offer");
+  }
+}
+
 }  // namespace
 
 ServerConfig parse_server(const Reader& r, const YNode& n, const std::set<std::string>& certs) {
   const YNode& m = r.map(n, "server");
-  r.allow_keys(m, "server", {"cert", "chain", "key", "ca"});
+  r.allow_keys(m, "server", {"cert", "chain", "key", "ca", "tls_min", "tls_max"});
   ServerConfig s;
   s.cert = cert_ref(r, r.require(m, "cert", "server"), "server.cert", certs);
   if (const YNode* v = Reader::find(m, "chain")) s.chain = cert_refs(r, *v, "server.chain", certs);
   const YNode* key = Reader::find(m, "key");
   s.key = key ? cert_ref(r, *key, "server.key", certs) : s.cert;
   if (const YNode* v = Reader::find(m, "ca")) s.ca = cert_bundle(r, *v, "server.ca", certs);
+  tls_range(r, m, "server", &s.tls_min, &s.tls_max);
   return s;
 }
 
@@ -67,7 +87,7 @@ ClientConfig parse_client(const Reader& r, const YNode& n, const std::set<std::s
   const YNode& m = r.map(n, "client");
   r.allow_keys(m, "client",
                {"server_pem_path", "ca_pem_path", "client_pem_path", "client_chain",
-                "client_key_path", "server_name", "secure", "dial"});
+                "client_key_path", "server_name", "secure", "dial", "tls_min", "tls_max"});
   ClientConfig c;
   for (const auto& [k, v] : m.entries) {
     const std::string& f = k.value;
@@ -81,6 +101,7 @@ ClientConfig parse_client(const Reader& r, const YNode& n, const std::set<std::s
     if (f == "secure") c.secure = r.boolean(v, path);
     if (f == "dial") c.dial = dial_host(r, v, path);
   }
+  tls_range(r, m, "client", &c.tls_min, &c.tls_max);
   if (c.client_pem_path.empty()) {
     if (const YNode* v = Reader::find(m, "client_chain")) {
       r.fail(*v, "client.client_chain: needs client_pem_path (the chain follows the client cert)");

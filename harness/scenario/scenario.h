@@ -30,6 +30,9 @@ struct ServerConfig {
   std::vector<std::string> chain;  // ... followed in the same file by these certificates
   std::string key;                 // tls.serverKeyPath: the key of this cert (default: `cert`)
   std::vector<std::string> ca;     // tls.caPemPath
+  // The TLS versions the server accepts, "1.2" or "1.3"; empty = its stack's own (Milvus's
+  // proxy: 1.3 minimum in mode 2, whatever is written here as a floor below that).
+  std::string tls_min, tls_max;
 };
 
 // pymilvus's connect() arguments (the client follows pymilvus's rules: docs/milvus-rules.md).
@@ -44,6 +47,8 @@ struct ClientConfig {
   // The host the client dials: 127.0.0.1, localhost or [::1] (kDialHosts); the server listens
   // there too, and with no server_name it is the name checked (::1 for [::1]).
   std::string dial = "127.0.0.1";
+  // The TLS versions the client offers, "1.2" or "1.3"; empty = its stack's own (1.2 to 1.3).
+  std::string tls_min, tls_max;
 };
 
 // The dial addresses a scenario may give: loopback only, by IPv4, by name and by IPv6.

@@ -28,7 +28,7 @@ Scenario valid_scenario() {
              leaf_spec("other-client", "other-ca", "client")};
   s.certs[1].ext_key_usage = {"serverAuth"};
   s.certs[2].ext_key_usage = {"clientAuth"};
-  s.server = {.cert = "server", .chain = {}, .key = "", .ca = {"ca"}};
+  s.server = {.cert = "server", .chain = {}, .key = "", .ca = {"ca"}, .tls_min = "", .tls_max = ""};
   s.client.ca_pem_path = {"ca"};
   s.client.client_pem_path = "client";
   s.client.server_name = "localhost";
@@ -215,6 +215,31 @@ TEST_F(CellTest, DialLocalhostChecksTheName) {
   s.client.server_name.clear();
   s.certs[1].sans = {"DNS:localhost"};
   for (int mode : kModes) EXPECT_EQ(run(s, mode), kPass) << "mode " << mode;
+}
+
+// client.tls_max 1.2: the harness's server takes it; Milvus's (TLS 1.3 minimum in mode 2)
+// refuses the ClientHello and says why. A server held to 1.2 refuses a 1.3-only client.
+TEST_F(CellTest, TlsVersionsOnEitherSide) {
+  Scenario s = valid_scenario();
+  s.client.tls_max = "1.2";
+  const ServerProfile& milvus = *find_server_profile("milvus");
+  CertSet certs = build_cert_set(s.certs);
+  for (const char* p : {"grpc-core", "go", "node"}) {
+    EXPECT_EQ(run(s, 2, p), kPass) << p;
+    CellResult c = run_cell(s, certs, 2, *find_profile(p), 30000ms, 0ms, milvus);
+    EXPECT_EQ(c.actual, failing(Reason::protocol_mismatch)) << p << ": " << c.detail;
+    EXPECT_NE(c.detail.find("the client offers only TLS 1.2; this server accepts TLS 1.3"), std::string::npos)
+        << c.detail;
+    EXPECT_EQ(run_cell(s, certs, 1, *find_profile(p), 30000ms, 0ms, milvus).actual, kPass) << p;
+  }
+  s.client.tls_max.clear();
+  s.client.tls_min = "1.3";
+  s.server.tls_max = "1.2";
+  for (const char* p : {"grpc-core", "go", "node"}) {
+    EXPECT_EQ(run(s, 1, p), failing(Reason::protocol_mismatch)) << p;
+  }
+  s.client.tls_min.clear();
+  for (const char* p : {"grpc-core", "go", "node"}) EXPECT_EQ(run(s, 2, p), kPass) << p;
 }
 
 TEST(CheckedName, IsTheOverrideElseTheDialledHostWithoutBrackets) {

@@ -36,12 +36,9 @@ std::string label(std::string_view key, const std::vector<std::string>& names, s
   return std::string(key) + " (bundle: " + parts + ")";
 }
 
-// The loader's "1.2" / "1.3" as OpenSSL's constant; 0 for none given.
-int tls_version(const std::string& v) {
-  return v == "1.2" ? TLS1_2_VERSION : v == "1.3" ? TLS1_3_VERSION : 0;
-}
-
 }  // namespace
+
+int tls_version(const std::string& v) { return v == "1.2" ? TLS1_2_VERSION : v == "1.3" ? TLS1_3_VERSION : 0; }
 
 CertSet scenario_cert_set(const Scenario& scenario) {
   try {

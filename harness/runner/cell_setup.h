@@ -20,6 +20,9 @@ CertSet scenario_cert_set(const Scenario& scenario);
 
 ServerFiles server_files(const Scenario& scenario, const CertSet& certs);
 
+// A scenario's (or `serve`'s) "1.2" / "1.3" as OpenSSL's version constant; 0 for "" (none given).
+int tls_version(const std::string& v);
+
 // The client for `mode`: `secure` follows the mode unless the scenario forces it.
 ClientSetup client_setup(const Scenario& scenario, const CertSet& certs, int mode);
 

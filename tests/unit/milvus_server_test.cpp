@@ -17,7 +17,6 @@
 #include "harness/runner/runner.h"
 #include "harness/verdict/go_x509.h"
 #include "harness/verdict/server_profile.h"
-#include "tests/unit/support/unit_cells.h"
 
 namespace tlsmatrix {
 namespace {
@@ -207,14 +206,24 @@ TEST_F(MilvusServer, RefusesAServerNameEndingWithADot) {
 }
 
 scenario::Scenario cell_scenario() {
-  return testutil::mutual_tls_scenario(
-      "unit-milvus", {spec("ca", "", "CA", true), spec("server", "ca", "localhost"), spec("client", "ca", "client"),
-                      spec("other-ca", "", "Other CA", true), spec("other-client", "other-ca", "client")});
+  scenario::Scenario s;
+  s.name = "unit-milvus";
+  s.file = "unit";
+  s.certs = {spec("ca", "", "CA", true), spec("server", "ca", "localhost"), spec("client", "ca", "client"),
+             spec("other-ca", "", "Other CA", true), spec("other-client", "other-ca", "client")};
+  s.server = {.cert = "server", .chain = {}, .key = "", .ca = {"ca"}, .tls_min = "", .tls_max = ""};
+  s.client.ca_pem_path = {"ca"};
+  s.client.client_pem_path = "client";
+  s.client.server_name = "localhost";
+  for (int m : scenario::kModes) s.expect[m] = scenario::Expectation{};
+  return s;
 }
 
 verdict::Verdict cell(const scenario::Scenario& s, int mode, const char* profile, const verdict::ServerProfile& server) {
-  runner::CellResult c = testutil::run_unit_cell(s, mode, profile, server);
+  certs::CertSet certs = certs::build_cert_set(s.certs);
+  runner::CellResult c = runner::run_cell(s, certs, mode, *verdict::find_profile(profile), 30000ms, runner::kDescriptorWait, server);
   EXPECT_EQ(c.server, server.name);
+  EXPECT_EQ(c.detail.find("DISAGREEMENT"), std::string::npos) << c.detail;
   return c.actual;
 }
 

@@ -52,8 +52,18 @@ ChainCheckResult check_chain(X509* leaf, const std::vector<X509*>& untrusted,
   X509_VERIFY_PARAM_set_auth_level(param,
                                    options.auth_level < 0 ? default_security_level() : options.auth_level);
 
+  if (options.report_last_error) {
+    X509_STORE_CTX_set_verify_cb(ctx.get(), [](int, X509_STORE_CTX*) { return 1; });
+  }
+
   ChainCheckResult result;
-  if (X509_verify_cert(ctx.get()) != 1) {
+  int verified = X509_verify_cert(ctx.get());
+  if (STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get())) {
+    for (int i = 0; i < sk_X509_num(built); ++i) result.built.push_back(ossl::up_ref(sk_X509_value(built, i)));
+  }
+  // With the accept-everything callback the verification "succeeds" and the error left in the
+  // context is the last one met.
+  if (verified != 1 || (options.report_last_error && X509_STORE_CTX_get_error(ctx.get()) != X509_V_OK)) {
     result.error = X509_STORE_CTX_get_error(ctx.get());
     if (result.error == X509_V_OK) result.error = X509_V_ERR_UNSPECIFIED;
     result.depth = X509_STORE_CTX_get_error_depth(ctx.get());

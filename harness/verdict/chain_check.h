@@ -25,6 +25,9 @@ struct ChainCheckOptions {
   // OpenSSL auth level (security level): 2 = keys >= 112 bits, no SHA-1 signatures. -1 = the
   // level a fresh SSL_CTX gets in this process (what gRPC's own contexts get).
   int auth_level = -1;
+  // Go on after each error and report the last one, as a stack whose verify callback accepts
+  // everything and reads the result afterwards does (Node: SSL_get_verify_result).
+  bool report_last_error = false;
 };
 
 // What the check found. `error` is X509_V_OK when the chain verified.
@@ -32,6 +35,8 @@ struct ChainCheckResult {
   int error = 0;
   int depth = 0;
   std::string subject;  // subject of the certificate at `depth`, one line
+  // The chain OpenSSL built, leaf first, up to the trust anchor when one was found.
+  std::vector<ossl::X509Ptr> built;
   bool ok() const { return error == 0; }
   // "certificate has expired (depth 1, CN=inter)" or "ok".
   std::string text() const;

@@ -88,6 +88,7 @@ CertNames cert_names(X509* cert) {
 }
 
 bool wildcard_match(std::string_view pattern_in, std::string_view host_in, const NameRules& rules) {
+  if (!rules.pattern_trailing_dot_stripped && pattern_in.ends_with('.')) return false;
   std::string pattern = lower(strip_dot(pattern_in));
   std::string host = lower(strip_dot(host_in));
   if (pattern.empty() || host.empty()) return false;
@@ -123,9 +124,17 @@ std::string name_mismatch(const CertNames& n, std::string_view name, const NameR
       }
       return "IP " + std::string(name) + " is not in " + list_names(n) + " (an IP name never uses the CN)";
     }
-    std::string want = net::canonical_ip(name);
+    auto canonical = [&rules](std::string_view text) {
+      std::string c = net::canonical_ip(text);
+      constexpr std::string_view mapped = "::ffff:";
+      if (rules.ipv4_mapped_equal && c.starts_with(mapped) && c.find('.') != std::string::npos) {
+        c.erase(0, mapped.size());
+      }
+      return c;
+    };
+    std::string want = canonical(name);
     for (const auto& s : n.ip) {
-      if (net::canonical_ip(s) == want) return "";
+      if (canonical(s) == want) return "";
     }
     return "IP " + std::string(name) + " is not an IP SAN in " + list_names(n);
   }

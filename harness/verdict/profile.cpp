@@ -43,6 +43,11 @@ std::vector<ClientProfile> make_profiles() {
   go.reject_sha1_signatures = true;
   go.leaf_key_usage_checked = false;
   go.own_cert_security_level = 0;
+  go.leaf_dates_and_name_first = true;
+  // A SAN "localhost." never matches (Go strips only the name's dot); ::ffff:127.0.0.1 is
+  // 127.0.0.1 (net.IP.Equal).
+  go.names.pattern_trailing_dot_stripped = false;
+  go.names.ipv4_mapped_equal = true;
   out.push_back(go);
 
   // grpc-js on Node 20 (Milvus Node SDK): tls.checkServerIdentity (CN only when there is no
@@ -61,6 +66,7 @@ std::vector<ClientProfile> make_profiles() {
   node.security_level = 1;
   node.own_cert_security_level = 1;
   node.own_chain_checked_at_load = true;
+  node.last_verify_error = true;
   out.push_back(node);
   return out;
 }
@@ -110,22 +116,48 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
     v.detail = "the server presented no certificate";
     return v;
   }
+  if (profile.leaf_dates_and_name_first) {
+    X509* leaf = chain.leaf.get();
+    if (X509_cmp_current_time(X509_get0_notBefore(leaf)) > 0) {
+      v.reason = Reason::server_cert_not_yet_valid;
+      v.detail = profile.name + ": server certificate: the leaf is not yet valid (checked before the chain)";
+      return v;
+    }
+    if (X509_cmp_current_time(X509_get0_notAfter(leaf)) < 0) {
+      v.reason = Reason::server_cert_expired;
+      v.detail = profile.name + ": server certificate: the leaf has expired (checked before the chain)";
+      return v;
+    }
+    std::string why = name_mismatch(cert_names(leaf), server_name, profile.names);
+    if (!why.empty()) {
+      v.reason = Reason::hostname_mismatch;
+      v.detail = profile.name + ": " + why + " (checked before the chain)";
+      return v;
+    }
+  }
   std::vector<X509*> untrusted;
   for (const auto& c : chain.rest) untrusted.push_back(c.get());
   ChainCheckOptions opts{.peer = PeerRole::server,
                          .partial_chain = profile.partial_chain,
                          .check_purpose = profile.check_purpose && profile.leaf_key_usage_checked,
-                         .auth_level = profile.security_level};
+                         .auth_level = profile.security_level,
+                         .report_last_error = profile.last_verify_error};
   ChainCheckResult r = check_chain(chain.leaf.get(), untrusted, trusted, opts);
   if (!r.ok()) {
     v.reason = reason_for(classify_x509_error(r.error));
-    v.detail = profile.name + ": server certificate: " + r.text();
+    v.detail = profile.name + ": server certificate: " + r.text() +
+               (profile.last_verify_error ? " (the last verify error)" : "");
     return v;
   }
   if (profile.check_purpose && !profile.leaf_key_usage_checked) {
-    // Go: every certificate that lists EKUs must allow serverAuth (or any); keyUsage is ignored.
-    std::vector<X509*> all{chain.leaf.get()};
-    all.insert(all.end(), untrusted.begin(), untrusted.end());
+    // Go: every certificate of the chain that lists EKUs, the anchor included, must allow
+    // serverAuth (or any); keyUsage is ignored.
+    std::vector<X509*> all;
+    for (const auto& c : r.built) all.push_back(c.get());
+    if (all.empty()) {
+      all.push_back(chain.leaf.get());
+      all.insert(all.end(), untrusted.begin(), untrusted.end());
+    }
     for (X509* c : all) {
       if ((X509_get_extension_flags(c) & EXFLAG_XKUSAGE) &&
           !(X509_get_extended_key_usage(c) & (XKU_SSL_SERVER | XKU_ANYEKU))) {

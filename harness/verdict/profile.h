@@ -21,7 +21,8 @@ struct ClientProfile {
   // Any trusted certificate is an anchor (X509_V_FLAG_PARTIAL_CHAIN / Go's root pool); without
   // it a CA-signed leaf given as the only root fails (Node: UNABLE_TO_VERIFY_LEAF_SIGNATURE).
   bool partial_chain = true;
-  // EKU/keyUsage must allow a TLS server (OpenSSL purpose sslserver).
+  // EKU/keyUsage must allow a TLS server (OpenSSL purpose sslserver). Without the leaf's
+  // keyUsage (Go), the EKU of every certificate of the built chain counts, the anchor's too.
   bool check_purpose = true;
   // The leaf's keyUsage counts too (OpenSSL: digitalSignature or keyEncipherment). Go's
   // crypto/x509 ignores a leaf's keyUsage and checks only the EKU of every certificate.
@@ -38,6 +39,12 @@ struct ClientProfile {
   // secure context), not only when it is sent to a server that asks for a certificate (C-core:
   // OpenSSL's extra chain certificates, so a mode-1 connection never notices).
   bool own_chain_checked_at_load = false;
+  // Go's x509.Verify: the leaf's dates, then the name, and only then the chain; OpenSSL builds
+  // the chain first and meets a missing issuer before an expired leaf or a wrong name.
+  bool leaf_dates_and_name_first = false;
+  // The reason is OpenSSL's last verify error, not its first (Node: its verify callback accepts
+  // everything and reads SSL_get_verify_result afterwards).
+  bool last_verify_error = false;
   // The real gRPC C-core client runs the handshake itself (SslCredentials); other profiles run
   // this engine inside the handshake as the certificate verifier.
   bool native_grpc_core = false;

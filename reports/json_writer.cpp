@@ -20,7 +20,7 @@ std::string render_json_report(const RunResult& run) {
   for (const auto& cell : run.cells) {
     w.begin_object();
     w.member("scenario", cell.scenario).member("file", cell.scenario_file);
-    w.member("mode", cell.mode).member("profile", cell.profile);
+    w.member("mode", cell.mode).member("profile", cell.profile).member("server", cell.server);
     w.key("expected").begin_object();
     write_verdict(w, cell.expected);
     w.end_object();

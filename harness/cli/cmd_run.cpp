@@ -17,6 +17,7 @@
 #include "harness/scenario/catalogue_location.h"
 #include "harness/scenario/scenario_loader.h"
 #include "harness/verdict/profile.h"
+#include "harness/verdict/server_profile.h"
 #include "reports/console_table.h"
 #include "reports/write_reports.h"
 
@@ -28,6 +29,7 @@ struct RunCliOptions {
   std::vector<std::string> paths;  // empty: the catalogue (harness/scenario/catalogue_location.h)
   std::vector<int> modes{0, 1, 2};
   std::vector<std::string> profiles;
+  std::vector<std::string> servers;
   std::string filter;
   int jobs = 0;
   double timeout_s = 5;
@@ -58,6 +60,7 @@ class Progress {
     char head[32];
     std::snprintf(head, sizeof head, ("\r[%" + width + "d/%d] ").c_str(), done, total);
     std::string line = head + cell.scenario + " mode " + std::to_string(cell.mode) + " " + cell.profile;
+    if (cell.server != kHarnessServer) line += " @" + cell.server;
     if (line.size() > 100) line.resize(100);
     std::cerr << line << "\033[K" << std::flush;
   }
@@ -93,6 +96,7 @@ int do_run(const RunCliOptions& o) {
   std::sort(ro.modes.begin(), ro.modes.end());
   ro.modes.erase(std::unique(ro.modes.begin(), ro.modes.end()), ro.modes.end());
   ro.profiles = o.profiles;
+  ro.servers = o.servers;
   ro.jobs = o.jobs;
   ro.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
   Progress progress;
@@ -136,6 +140,13 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--profiles", opts->profiles, "Client profiles, comma-separated (default: all)")
       ->delimiter(',')
       ->check(CLI::IsMember(names));
+  cmd->add_option("--servers", opts->servers,
+                  "Server profiles, comma-separated (default: harness): harness = the harness's own gRPC C++\n"
+                  "server; milvus = the same server set to decide as Milvus's Go proxy does (TLS 1.3 only\n"
+                  "in mode 2, CA names, Go's rules for client chains, weak server certificates served;\n"
+                  "docs/milvus-rules.md). Each cell runs with each server; reports show the server")
+      ->delimiter(',')
+      ->check(CLI::IsMember(server_profile_names()));
   cmd->add_option("--filter", opts->filter, "Only scenarios whose name matches this shell glob (e.g. 'name-*')");
   cmd->add_option("--jobs,-j", opts->jobs,
                   "Cells run in parallel (default: the number of cores; capped by ulimit -n)")

@@ -4,9 +4,12 @@
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <vector>
 
 #include "harness/ossl/mem_bio.h"
 
@@ -20,6 +23,19 @@ using SecurityCallback = int (*)(const SSL*, const SSL_CTX*, int, int, int, void
 
 // OpenSSL's default callback, as a fresh SSL_CTX has it: the answer for everything unmarked.
 std::atomic<SecurityCallback> g_default{nullptr};
+
+// The ex_data slot holding a server context's rules (a heap copy, freed with the context).
+std::atomic<int> g_rules_index{-1};
+
+// The rules for contexts this thread creates now (ScopedServerContextRules), and how many took them.
+thread_local const ServerContextRules* t_rules = nullptr;
+thread_local int t_contexts = 0;
+
+const ServerContextRules* ctx_rules(const SSL_CTX* ctx) {
+  int index = g_rules_index.load();
+  if (ctx == nullptr || index < 0) return nullptr;
+  return static_cast<const ServerContextRules*>(SSL_CTX_get_ex_data(ctx, index));
+}
 
 // The level a marked certificate names; -1 for any other certificate.
 int marked_level(X509* cert) {
@@ -46,14 +62,77 @@ int own_cert_aware(const SSL* s, const SSL_CTX* ctx, int op, int bits, int nid, 
     // certificate of an endpoint whose installed leaf is marked (sent at the handshake).
     int level = marked_level(static_cast<X509*>(other));
     if (level < 0) level = marked_level(s != nullptr ? SSL_get_certificate(s) : SSL_CTX_get0_certificate(ctx));
+    if (level < 0) {
+      const ServerContextRules* rules = ctx_rules(s != nullptr ? SSL_get_SSL_CTX(s) : ctx);
+      if (rules != nullptr) level = rules->security_level;
+    }
     if (level >= 0) return strong_enough(bits, level) ? 1 : 0;
   }
   return g_default.load()(s, ctx, op, bits, nid, other, ex);
 }
 
+// The host_name entries of a server_name extension (RFC 6066: a list of type, length, name).
+std::vector<std::string> sni_names(const unsigned char* p, std::size_t len) {
+  std::vector<std::string> names;
+  if (len < 2) return names;
+  std::size_t list = (static_cast<std::size_t>(p[0]) << 8) | p[1];
+  std::size_t at = 2, end = std::min(len, 2 + list);
+  while (at + 3 <= end) {
+    unsigned type = p[at];
+    std::size_t n = (static_cast<std::size_t>(p[at + 1]) << 8) | p[at + 2];
+    at += 3;
+    if (at + n > end) break;
+    if (type == 0) names.emplace_back(reinterpret_cast<const char*>(p + at), n);
+    at += n;
+  }
+  return names;
+}
+
+// A server context with rules applies them to each ClientHello, before the version is chosen;
+// every other context (clients never get here) is left alone.
+int hello_rules(SSL* s, int* alert, void*) {
+  const ServerContextRules* rules = ctx_rules(SSL_get_SSL_CTX(s));
+  if (rules == nullptr) return SSL_CLIENT_HELLO_SUCCESS;
+  // Go's server sends exactly its file; OpenSSL would complete a chain from the roots gRPC holds
+  // for naming CAs (tls_server.cpp).
+  SSL_set_mode(s, SSL_MODE_NO_AUTO_CHAIN);
+  if (rules->min_tls_version > 0) SSL_set_min_proto_version(s, rules->min_tls_version);
+  if (rules->refuse_sni_trailing_dot) {
+    const unsigned char* ext = nullptr;
+    std::size_t ext_len = 0;
+    if (SSL_client_hello_get0_ext(s, TLSEXT_TYPE_server_name, &ext, &ext_len) == 1) {
+      for (const auto& name : sni_names(ext, ext_len)) {
+        if (!name.empty() && name.back() == '.') {
+          if (rules->on_hello_refused) {
+            rules->on_hello_refused("the ClientHello's server_name '" + name +
+                                    "' ends with a dot, which Go's crypto/tls refuses (RFC 6066)");
+          }
+          *alert = SSL_AD_UNEXPECTED_MESSAGE;  // Go: "tls: unexpected message"
+          return SSL_CLIENT_HELLO_ERROR;
+        }
+      }
+    }
+  }
+  return SSL_CLIENT_HELLO_SUCCESS;
+}
+
+void free_rules(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
+  delete static_cast<ServerContextRules*>(ptr);
+}
+
 // Runs inside SSL_CTX_new for every context made after the hook is installed, gRPC's included.
-void on_new_ctx(void* parent, void*, CRYPTO_EX_DATA*, int, long, void*) {
+void on_new_ctx(void* parent, void*, CRYPTO_EX_DATA* ad, int index, long, void*) {
   auto* ctx = static_cast<SSL_CTX*>(parent);
+  if (t_rules != nullptr) {
+    auto copy = std::make_unique<ServerContextRules>(*t_rules);
+    if (CRYPTO_set_ex_data(ad, index, copy.get()) == 1) {
+      copy.release();  // the context owns it now: free_rules
+      ++t_contexts;
+    }
+  }
+  // gRPC sets no ClientHello callback of its own; only a server context ever calls it, and one
+  // without rules returns at once.
+  if (t_rules != nullptr) SSL_CTX_set_client_hello_cb(ctx, hello_rules, nullptr);
   SecurityCallback original = SSL_CTX_get_security_callback(ctx);
   if (original == nullptr || original == own_cert_aware) return;
   SecurityCallback none = nullptr;
@@ -65,11 +144,11 @@ void on_new_ctx(void* parent, void*, CRYPTO_EX_DATA*, int, long, void*) {
 void install_hook() {
   static std::once_flag once;
   std::call_once(once, [] {
-    // The ex_data slot itself stays unused: its constructor hook is the only way to reach every
-    // SSL_CTX gRPC creates. Registering it cannot fail short of memory exhaustion.
-    if (SSL_CTX_get_ex_new_index(0, nullptr, on_new_ctx, nullptr, nullptr) < 0) {
-      throw std::runtime_error("OpenSSL: cannot register an SSL_CTX hook");
-    }
+    // The slot's constructor hook is the only way to reach every SSL_CTX gRPC creates; the slot
+    // holds a server context's rules. Registering it cannot fail short of memory exhaustion.
+    int index = SSL_CTX_get_ex_new_index(0, nullptr, on_new_ctx, nullptr, free_rules);
+    if (index < 0) throw std::runtime_error("OpenSSL: cannot register an SSL_CTX hook");
+    g_rules_index = index;
   });
 }
 
@@ -96,5 +175,15 @@ std::string with_own_cert_level(std::string_view cert_chain_pem, int level) {
   if (rest_len > 0) marked.append(rest, static_cast<std::size_t>(rest_len));
   return marked;
 }
+
+ScopedServerContextRules::ScopedServerContextRules(const ServerContextRules& rules) {
+  install_hook();
+  t_rules = &rules;
+  t_contexts = 0;
+}
+
+ScopedServerContextRules::~ScopedServerContextRules() { t_rules = nullptr; }
+
+int ScopedServerContextRules::contexts() const { return t_contexts; }
 
 }  // namespace tlsmatrix

@@ -15,10 +15,38 @@
 // signature algorithms) and every unmarked certificate keep OpenSSL's own answer.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
 namespace tlsmatrix {
+
+// What a server profile (harness/verdict/server_profile.h) asks of a server's SSL_CTX, which
+// gRPC 1.51 never shows: the level its own chain is loaded and sent at, the lowest TLS version it
+// accepts, whether a ClientHello whose server_name ends with a dot is refused (as Go's crypto/tls
+// refuses it, RFC 6066 section 3), and no auto-chaining (a Go server sends exactly its file).
+struct ServerContextRules {
+  int security_level = -1;  // -1: the context's own level
+  int min_tls_version = 0;  // e.g. TLS1_3_VERSION; 0: the context's own floor
+  bool refuse_sni_trailing_dot = false;
+  // Told (from OpenSSL's handshake thread) why a ClientHello was refused.
+  std::function<void(const std::string&)> on_hello_refused;
+};
+
+// While one is alive, every SSL_CTX this thread creates takes `rules`. gRPC creates a server's
+// contexts on the thread that builds the server (ServerBuilder::BuildAndStart with a static
+// certificate provider), so TlsServer::start holds one around that call; a context made elsewhere
+// keeps OpenSSL's defaults, which shows as the harness server's verdicts, never as a made-up one.
+// Not nestable.
+class ScopedServerContextRules {
+ public:
+  explicit ScopedServerContextRules(const ServerContextRules& rules);
+  ~ScopedServerContextRules();
+  ScopedServerContextRules(const ScopedServerContextRules&) = delete;
+  ScopedServerContextRules& operator=(const ScopedServerContextRules&) = delete;
+  // How many SSL_CTXs took the rules so far (the caller checks that its server's did).
+  int contexts() const;
+};
 
 // `cert_chain_pem` with its first certificate marked for `level` (0-5). Any SSL_CTX that loads
 // it checks this chain's own-certificate security at `level` instead of its own level. The

@@ -10,10 +10,13 @@
 #include <grpcpp/support/server_interceptor.h>
 
 #include <chrono>
+#include <optional>
 
+#include "harness/endpoints/own_cert_level.h"
 #include "harness/endpoints/tls_files.h"
 #include "harness/ossl/x509_text.h"
 #include "harness/verdict/chain_check.h"
+#include "harness/verdict/go_x509.h"
 
 namespace tlsmatrix {
 
@@ -46,13 +49,15 @@ ServerEvent client_cert_event(const ChainCheckResult& r, X509* leaf) {
   return failed(reason, "client certificate: " + r.text());
 }
 
-// Verifies the client's chain against tls.caPemPath with the flags gRPC's own verification uses
-// (PARTIAL_CHAIN | TRUSTED_FIRST, purpose sslclient, the security level) and records the precise
-// X509 error, which neither end's status message carries.
+// Verifies the client's chain against tls.caPemPath by the server profile's rules: OpenSSL with
+// the flags gRPC's own verification uses (PARTIAL_CHAIN | TRUSTED_FIRST, purpose sslclient, the
+// security level), or Go's crypto/x509 (go_x509.h); records the precise X509 error, which
+// neither end's status message carries.
 class ClientChainVerifier final : public gx::ExternalCertificateVerifier {
  public:
-  ClientChainVerifier(std::shared_ptr<ClientCertLog> log, std::vector<ossl::X509Ptr> roots, ServerEventSink sink)
-      : log_(std::move(log)), roots_(std::move(roots)), sink_(std::move(sink)) {}
+  ClientChainVerifier(std::shared_ptr<ClientCertLog> log, std::vector<ossl::X509Ptr> roots, ServerEventSink sink,
+                      ClientChainRules rules)
+      : log_(std::move(log)), roots_(std::move(roots)), sink_(std::move(sink)), rules_(rules) {}
 
   bool Verify(gx::TlsCustomVerificationCheckRequest* request, std::function<void(grpc::Status)>,
               grpc::Status* sync_status) override {
@@ -72,9 +77,12 @@ class ClientChainVerifier final : public gx::ExternalCertificateVerifier {
     }
     std::vector<X509*> trusted;
     for (const auto& c : roots_) trusted.push_back(c.get());
-    ChainCheckResult r = check_chain(
-        leaf, untrusted, trusted,
-        ChainCheckOptions{.peer = PeerRole::client, .partial_chain = true, .check_purpose = true, .auth_level = -1});
+    ChainCheckResult r =
+        rules_ == ClientChainRules::go_x509
+            ? go_verify_chain(leaf, untrusted, trusted, PeerRole::client)
+            : check_chain(leaf, untrusted, trusted,
+                          ChainCheckOptions{
+                              .peer = PeerRole::client, .partial_chain = true, .check_purpose = true, .auth_level = -1});
     log_->record(r.error, r.text());
     if (sink_) sink_(client_cert_event(r, leaf));
     *sync_status = r.ok() ? grpc::Status::OK
@@ -87,6 +95,7 @@ class ClientChainVerifier final : public gx::ExternalCertificateVerifier {
   std::shared_ptr<ClientCertLog> log_;
   std::vector<ossl::X509Ptr> roots_;
   ServerEventSink sink_;
+  ClientChainRules rules_;
 };
 
 // Reports every RPC with its peer: a served RPC is the proof that a handshake succeeded.
@@ -136,13 +145,19 @@ void ClientCertLog::record(int x509_error, std::string text) {
   entry_.text = std::move(text);
 }
 
+void ClientCertLog::record_hello_refused(std::string why) {
+  std::lock_guard lock(mu_);
+  entry_.hello_refused = std::move(why);
+}
+
 ClientCertLog::Entry ClientCertLog::last() const {
   std::lock_guard lock(mu_);
   return entry_;
 }
 
 std::unique_ptr<TlsServer> TlsServer::start(int mode, const ServerFiles& files, std::string* config_error,
-                                            const ServerHooks& hooks, StartFailure* failure) {
+                                            const ServerHooks& hooks, StartFailure* failure,
+                                            const ServerProfile& profile) {
   enable_health_service_once();
   std::unique_ptr<TlsServer> self(new TlsServer());
   self->mode_ = mode;
@@ -151,7 +166,8 @@ std::unique_ptr<TlsServer> TlsServer::start(int mode, const ServerFiles& files, 
   if (mode != 1 && mode != 2) {
     creds = grpc::InsecureServerCredentials();
   } else {
-    std::string err = identity_error(files.cert_chain_pem, files.key_pem, files.cert_label, files.key_label);
+    std::string err = identity_error(files.cert_chain_pem, files.key_pem, files.cert_label, files.key_label,
+                                     profile.own_cert_security_level);
     if (err.empty() && mode == 2) {
       if (files.ca_pem.empty()) {
         err = "tlsMode 2 needs tls.caPemPath, and none is configured";
@@ -164,23 +180,43 @@ std::unique_ptr<TlsServer> TlsServer::start(int mode, const ServerFiles& files, 
       return nullptr;
     }
     std::vector<gx::IdentityKeyCertPair> identity{{files.key_pem, files.cert_chain_pem}};
-    gx::TlsServerCredentialsOptions options(std::make_shared<gx::StaticDataCertificateProvider>(identity));
+    const bool ca_names = mode == 2 && profile.names_client_cas;
+    // Named CAs come from gRPC's roots (it hands their subjects to SSL_CTX_set_client_CA_list).
+    auto provider = ca_names ? std::make_shared<gx::StaticDataCertificateProvider>(files.ca_pem, identity)
+                             : std::make_shared<gx::StaticDataCertificateProvider>(identity);
+    gx::TlsServerCredentialsOptions options(provider);
     options.watch_identity_key_cert_pairs();
+    if (ca_names) options.watch_root_certs();
     if (mode == 2) {
-      // The CA is deliberately not given to gRPC as roots: OpenSSL would then complete the
-      // served chain from that store (auto-chaining), which Milvus's Go server never does, and a
-      // missing intermediate would go unnoticed. The client chain is verified by our verifier.
-      // Without roots the CertificateRequest names no CA, where Go's ClientCAs names them all:
-      // see ServerCaveat::no_ca_names (harness/runner/server_stack_notes.h).
+      // Without names, the CA is deliberately not given to gRPC as roots: OpenSSL would then
+      // complete the served chain from that store (auto-chaining), which Milvus's Go server never
+      // does, and a missing intermediate would go unnoticed. With names (the milvus profile) it
+      // must be, and the ClientHello callback turns auto-chaining off for the connection
+      // (own_cert_level.cpp). The client chain is verified by our verifier either way.
       options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
-      options.set_certificate_verifier(
-          gx::ExternalCertificateVerifier::Create<ClientChainVerifier>(self->log_, pem_certs(files.ca_pem),
-                                                                     hooks.on_event));
+      options.set_certificate_verifier(gx::ExternalCertificateVerifier::Create<ClientChainVerifier>(
+          self->log_, pem_certs(files.ca_pem), hooks.on_event, profile.client_chain_rules));
     } else {
       options.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
     }
     creds = gx::TlsServerCredentials(options);
   }
+  // The profile's rules for the SSL_CTX gRPC makes while the server is built (own_cert_level.h).
+  ServerContextRules rules{.security_level = profile.own_cert_security_level,
+                           .min_tls_version = mode == 2 ? profile.mode2_min_tls_version : 0,
+                           .refuse_sni_trailing_dot = profile.refuses_sni_trailing_dot,
+                           .on_hello_refused = {}};
+  const bool tls = mode == 1 || mode == 2;
+  const bool with_rules =
+      tls && (rules.security_level >= 0 || rules.min_tls_version > 0 || rules.refuse_sni_trailing_dot);
+  if (with_rules) {
+    rules.on_hello_refused = [log = self->log_, sink = hooks.on_event](const std::string& why) {
+      log->record_hello_refused(why);
+      if (sink) sink(failed(Reason::protocol_mismatch, why));
+    };
+  }
+  std::optional<ScopedServerContextRules> scoped;
+  if (with_rules) scoped.emplace(rules);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(hooks.listen, creds, &self->port_);
   if (hooks.on_event) {
@@ -194,6 +230,12 @@ std::unique_ptr<TlsServer> TlsServer::start(int mode, const ServerFiles& files, 
   if (!self->server_ || self->port_ == 0) {
     if (failure != nullptr) failure->listen = true;
     *config_error = "gRPC could not start a server on " + hooks.listen;
+    return nullptr;
+  }
+  if (with_rules && scoped->contexts() == 0) {
+    // The server would judge by the harness's rules while the cell says another profile's.
+    if (failure != nullptr) failure->rules = true;
+    *config_error = "the " + profile.name + " server profile's rules did not reach gRPC's TLS context";
     return nullptr;
   }
   self->address_ = hooks.listen.substr(0, hooks.listen.rfind(':')) + ":" + std::to_string(self->port_);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/endpoints/server_events.h"
+#include "harness/verdict/server_profile.h"
 
 namespace grpc {
 class Server;
@@ -37,8 +38,12 @@ class ClientCertLog {
     bool called = false;  // false: no client certificate got as far as the verifier
     int x509_error = 0;   // X509_V_OK when the client chain verified
     std::string text;     // "certificate has expired (depth 0, CN=client)"
+    // The server refused the ClientHello itself, by its profile's rules (e.g. an SNI ending with
+    // a dot, refused by Milvus's Go server): why; empty when it did not.
+    std::string hello_refused;
   };
   void record(int x509_error, std::string text);
+  void record_hello_refused(std::string why);
   Entry last() const;
 
  private:
@@ -58,15 +63,20 @@ struct StartFailure {
   // The files were accepted and gRPC still could not listen: the address or the environment
   // (no descriptors, no memory) is at fault, never the TLS configuration.
   bool listen = false;
+  // The server profile's rules could not be applied to gRPC's TLS context (own_cert_level.h):
+  // the server would judge by other rules than the cell's. A harness error, not a verdict.
+  bool rules = false;
 };
 
 class TlsServer {
  public:
   // Starts a server for `mode`, or returns nullptr with `config_error` set (files that gRPC would
   // refuse, mode 2 without a CA: Milvus's proxy would not start either; or gRPC could not listen,
-  // which `failure` tells apart).
+  // which `failure` tells apart). `profile` says whose rules it loads its files and judges its
+  // clients by (harness/verdict/server_profile.h).
   static std::unique_ptr<TlsServer> start(int mode, const ServerFiles& files, std::string* config_error,
-                                          const ServerHooks& hooks = {}, StartFailure* failure = nullptr);
+                                          const ServerHooks& hooks = {}, StartFailure* failure = nullptr,
+                                          const ServerProfile& profile = harness_server_profile());
   ~TlsServer();  // shuts down with a short deadline
 
   int port() const { return port_; }

@@ -15,6 +15,7 @@ struct CellResult {
   std::string summary;        // the scenario's one-line summary
   int mode = 0;
   std::string profile;        // client profile: grpc-core, go, node
+  std::string server = "harness";  // server profile: harness, milvus (server_profile.h)
   Verdict expected;
   Verdict actual;
   std::string detail;         // what both ends said, for humans

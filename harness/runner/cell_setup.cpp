@@ -72,4 +72,24 @@ ClientSetup client_setup(const Scenario& s, const CertSet& certs, int mode) {
   return out;
 }
 
+bool issued_by_named_ca(std::string_view client_chain_pem, std::string_view ca_pem) {
+  std::vector<ossl::X509Ptr> names = pem_certs(ca_pem);
+  for (const auto& c : pem_certs(client_chain_pem)) {
+    for (const auto& ca : names) {
+      if (X509_NAME_cmp(X509_get_issuer_name(c.get()), X509_get_subject_name(ca.get())) == 0) return true;
+    }
+  }
+  return false;
+}
+
+ClientSetup client_for_server(ClientSetup client, const ClientProfile& profile, const ServerProfile& server,
+                              const ServerFiles& files, int mode) {
+  if (mode == 2 && server.names_client_cas && profile.withholds_cert_outside_ca_names && client.secure &&
+      !client.cert_chain_pem.empty() && !issued_by_named_ca(client.cert_chain_pem, files.ca_pem)) {
+    client.cert_chain_pem.clear();
+    client.key_pem.clear();
+  }
+  return client;
+}
+
 }  // namespace tlsmatrix

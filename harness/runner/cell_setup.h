@@ -7,6 +7,8 @@
 #include "harness/endpoints/tls_client.h"
 #include "harness/endpoints/tls_server.h"
 #include "harness/scenario/scenario.h"
+#include "harness/verdict/profile.h"
+#include "harness/verdict/server_profile.h"
 
 namespace tlsmatrix {
 
@@ -20,5 +22,15 @@ ServerFiles server_files(const Scenario& scenario, const CertSet& certs);
 
 // The client for `mode`: `secure` follows the mode unless the scenario forces it.
 ClientSetup client_setup(const Scenario& scenario, const CertSet& certs, int mode);
+
+// What a client of `profile` sends to a server of `server` with `files` in `mode`: a client that
+// withholds a certificate outside the CA names a server gives (Go, to Milvus's server) sends none.
+// `client` unchanged otherwise.
+ClientSetup client_for_server(ClientSetup client, const ClientProfile& profile, const ServerProfile& server,
+                              const ServerFiles& files, int mode);
+
+// Go's crypto/tls SupportsCertificate: some certificate of `client_chain_pem` is issued by a
+// subject of `ca_pem` (the names in the server's CertificateRequest).
+bool issued_by_named_ca(std::string_view client_chain_pem, std::string_view ca_pem);
 
 }  // namespace tlsmatrix

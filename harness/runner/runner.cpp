@@ -170,15 +170,30 @@ void silence_grpc_logging() {
   gpr_set_log_function([](gpr_log_func_args*) {});
 }
 
-CellResult run_cell(const Scenario& scenario, const CertSet& certs, int mode, const ClientProfile& profile,
-                    std::chrono::milliseconds timeout, std::chrono::milliseconds descriptor_wait) {
-  return run_cell(scenario, server_files(scenario, certs), client_setup(scenario, certs, mode), mode,
-                  profile, timeout, descriptor_wait);
+std::vector<const ServerProfile*> pick_server_profiles(const std::vector<std::string>& names) {
+  for (const auto& name : names) {
+    if (find_server_profile(name) == nullptr) throw std::invalid_argument("unknown server profile: " + name);
+  }
+  std::vector<const ServerProfile*> out;
+  for (const auto& p : server_profiles()) {
+    if ((names.empty() && p.name == kHarnessServer) ||
+        std::find(names.begin(), names.end(), p.name) != names.end()) {
+      out.push_back(&p);
+    }
+  }
+  return out;
 }
 
-CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const ClientSetup& csetup,
+CellResult run_cell(const Scenario& scenario, const CertSet& certs, int mode, const ClientProfile& profile,
+                    std::chrono::milliseconds timeout, std::chrono::milliseconds descriptor_wait,
+                    const ServerProfile& server) {
+  return run_cell(scenario, server_files(scenario, certs), client_setup(scenario, certs, mode), mode,
+                  profile, timeout, descriptor_wait, server);
+}
+
+CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const ClientSetup& given_client,
                     int mode, const ClientProfile& profile, std::chrono::milliseconds timeout,
-                    std::chrono::milliseconds descriptor_wait) {
+                    std::chrono::milliseconds descriptor_wait, const ServerProfile& server_profile) {
   auto start = Clock::now();
   CellResult cell;
   cell.scenario = scenario.name;
@@ -186,7 +201,9 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
   cell.summary = scenario.summary;
   cell.mode = mode;
   cell.profile = profile.name;
-  cell.expected = scenario.expectation(mode, profile.name).verdict;
+  cell.server = server_profile.name;
+  cell.expected = scenario.expectation(mode, profile.name, server_profile.name).verdict;
+  const ClientSetup csetup = client_for_server(given_client, profile, server_profile, sfiles, mode);
 
   // Without room for its sockets a cell's server cannot bind nor its client connect, and the
   // outcome would say nothing about the certificates.
@@ -203,7 +220,13 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
   obs.engine_decides = !profile.native_grpc_core;
   {
     StartFailure start_failure;
-    std::unique_ptr<TlsServer> server = TlsServer::start(mode, sfiles, &obs.server_config_error, {}, &start_failure);
+    std::unique_ptr<TlsServer> server =
+        TlsServer::start(mode, sfiles, &obs.server_config_error, {}, &start_failure, server_profile);
+    if (start_failure.rules) {
+      no_verdict(cell, 0, obs.server_config_error);
+      cell.duration_ms = ms_since(start);
+      return cell;
+    }
     if (start_failure.listen) {
       // The files were accepted; 127.0.0.1:0 cannot be refused for anything a scenario holds.
       no_verdict(cell, probe_free_descriptors(1), obs.server_config_error);
@@ -219,6 +242,7 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
       obs.server_check_called = seen.called;
       obs.server_x509_error = seen.x509_error;
       obs.server_check_text = seen.text;
+      obs.server_refused_hello = seen.hello_refused;
       const bool tls_both = csetup.secure && (mode == 1 || mode == 2) && !client.config_error;
       if (tls_both) {
         if (profile.native_grpc_core) {
@@ -265,6 +289,7 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
       profiles.push_back(&p);
     }
   }
+  const std::vector<const ServerProfile*> servers = pick_server_profiles(options.servers);
   const int wanted = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int jobs = jobs_within_descriptors(wanted);
   if (jobs < wanted && options.on_note) {
@@ -314,11 +339,16 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
     std::size_t scenario;
     int mode;
     const ClientProfile* profile;
+    const ServerProfile* server;
   };
+  // Scenario, then server profile, then mode, then client profile: a scenario's cells with one
+  // server stay together (the portability notes group them).
   std::vector<Task> tasks;
   for (std::size_t s = 0; s < scenarios.size(); ++s) {
-    for (int mode : options.modes) {
-      for (const ClientProfile* p : profiles) tasks.push_back({s, mode, p});
+    for (const ServerProfile* server : servers) {
+      for (int mode : options.modes) {
+        for (const ClientProfile* p : profiles) tasks.push_back({s, mode, p, server});
+      }
     }
   }
   run.cells.resize(tasks.size());
@@ -330,7 +360,7 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
     const Task& t = tasks[i];
     set_done[t.scenario].get();
     run.cells[i] = run_cell(scenarios[t.scenario], sets[t.scenario], t.mode, *t.profile, options.timeout,
-                            short_of_room ? std::chrono::milliseconds(0) : kDescriptorWait);
+                            short_of_room ? std::chrono::milliseconds(0) : kDescriptorWait, *t.server);
     if (!run.cells[i].harness_error.empty()) short_of_room = true;
     if (options.on_cell_done) {
       std::lock_guard lock(progress_mu);
@@ -339,7 +369,8 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   });
   rerun_after_shortage(run, jobs, [&](int i) {
     const Task& t = tasks[i];
-    return run_cell(scenarios[t.scenario], sets[t.scenario], t.mode, *t.profile, options.timeout);
+    return run_cell(scenarios[t.scenario], sets[t.scenario], t.mode, *t.profile, options.timeout, kDescriptorWait,
+                    *t.server);
   });
   run.portability = portability_notes(scenarios, run.cells);
   std::vector<std::string> profile_names;
@@ -352,7 +383,8 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   for (const auto& c : run.cells) {
     if (c.detail.find(kDisagreementMarker) != std::string::npos) {
       run.notes.push_back(std::string(kDisagreementMarker) + " in " + c.scenario + " mode " +
-                          std::to_string(c.mode) + " " + c.profile + ": " + c.detail);
+                          std::to_string(c.mode) + " " + c.profile +
+                          (c.server == kHarnessServer ? "" : " (server " + c.server + ")") + ": " + c.detail);
     }
   }
   run.wall_ms = ms_since(start);
@@ -367,7 +399,9 @@ std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scen
   // Cells of one scenario x mode are adjacent (the run's order).
   for (std::size_t i = 0; i < cells.size();) {
     std::size_t j = i;
-    while (j < cells.size() && cells[j].scenario == cells[i].scenario && cells[j].mode == cells[i].mode) ++j;
+    while (j < cells.size() && cells[j].scenario == cells[i].scenario && cells[j].mode == cells[i].mode &&
+           cells[j].server == cells[i].server)
+      ++j;
     bool differ = false;
     for (std::size_t k = i + 1; k < j; ++k) differ |= !(cells[k].actual == cells[i].actual);
     if (differ) {
@@ -393,6 +427,7 @@ std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scen
         if (!hint.empty() && hints.find(hint) == std::string::npos) hints += (hints.empty() ? "" : "; ") + hint;
       }
       if (!hints.empty()) text += ": " + hints;
+      if (cells[i].server != kHarnessServer) text = "with the " + cells[i].server + " server: " + text;
       notes.push_back({cells[i].scenario, cells[i].mode, text});
     }
     i = j;

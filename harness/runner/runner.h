@@ -14,12 +14,14 @@
 #include "harness/runner/cell_result.h"
 #include "harness/scenario/scenario.h"
 #include "harness/verdict/profile.h"
+#include "harness/verdict/server_profile.h"
 
 namespace tlsmatrix {
 
 struct RunOptions {
   std::vector<int> modes{0, 1, 2};
   std::vector<std::string> profiles;  // empty = every defined profile
+  std::vector<std::string> servers;   // server profiles (server_profile.h); empty = harness only
   int jobs = 0;                       // 0 = hardware threads; lowered to what ulimit -n allows
   std::chrono::milliseconds timeout{5000};  // per cell
   // Called after each finished cell (from worker threads, serialised): done, total, the cell.
@@ -32,14 +34,21 @@ struct RunOptions {
 // harness_error: the previous cells' sockets are still being closed on gRPC's threads.
 inline constexpr std::chrono::milliseconds kDescriptorWait{50};
 
-// One cell, start to finish: server up, one RPC, server down, classified and compared.
+// One cell, start to finish: server up (by the rules of server profile `server`), one RPC,
+// server down, classified and compared with the scenario's expectation for that server.
 CellResult run_cell(const Scenario& scenario, const CertSet& certs, int mode, const ClientProfile& profile,
-                    std::chrono::milliseconds timeout, std::chrono::milliseconds descriptor_wait = kDescriptorWait);
+                    std::chrono::milliseconds timeout, std::chrono::milliseconds descriptor_wait = kDescriptorWait,
+                    const ServerProfile& server = harness_server_profile());
 // The same with each end's files already set up (server_files, client_setup), so a caller can
 // label them after the user's own files (`validate` does).
 CellResult run_cell(const Scenario& scenario, const ServerFiles& server, const ClientSetup& client,
                     int mode, const ClientProfile& profile, std::chrono::milliseconds timeout,
-                    std::chrono::milliseconds descriptor_wait = kDescriptorWait);
+                    std::chrono::milliseconds descriptor_wait = kDescriptorWait,
+                    const ServerProfile& server_profile = harness_server_profile());
+
+// The server profiles `names` asks for (empty: harness only), in their own order, each once;
+// std::invalid_argument for an unknown name.
+std::vector<const ServerProfile*> pick_server_profiles(const std::vector<std::string>& names);
 
 // Cells that end without a verdict because the process ran short (harness_error) make every
 // failed cell of that pass suspect: those run again one at a time. What is still without a
@@ -53,7 +62,7 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
 // handshake and RPC); RunResult::harness_error then says why. `jobs` is for the note.
 void rerun_after_shortage(RunResult& run, int jobs, const std::function<CellResult(int)>& run_task);
 
-// Where profiles disagree about one scenario x mode, with a fix hint.
+// Where client profiles disagree about one scenario x mode x server, with a fix hint.
 std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scenarios,
                                                const std::vector<CellResult>& cells);
 

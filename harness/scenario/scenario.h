@@ -49,12 +49,11 @@ struct Expectation {
   SourcePos pos;
 };
 
-// Server stacks a scenario may give expectations for (`servers:`): the harness's own server,
-// gRPC C-core (the default, what `expect` and `profiles` describe), and Milvus's Go proxy, which
-// judges some files differently (weak keys it serves, client keyUsage it ignores, TLS 1.3 only
-// in mode 2). The interop suite checks the `milvus` ones against a real Go server.
-inline constexpr std::string_view kServerProfiles[] = {"grpc-core", "milvus"};
-inline constexpr std::string_view kDefaultServerProfile = "grpc-core";
+// Server profiles a scenario may give expectations for (`servers:`) are those of
+// harness/verdict/server_profile.h: the harness's own server (the default, what `expect` and
+// `profiles` describe), and Milvus's Go proxy, which judges some files differently (weak keys it
+// serves, client keyUsage it ignores, TLS 1.3 only in mode 2). `run --servers` runs both.
+inline constexpr std::string_view kDefaultServerProfile = "harness";
 
 // Expectations with one server stack: for every client profile, and per client profile.
 struct ServerExpectations {
@@ -77,7 +76,7 @@ struct Scenario {
   // Per-server-stack overrides: server profile name -> expectations.
   std::map<std::string, ServerExpectations> server_expect;
 
-  // The expectation for a cell with the harness's own server (server profile grpc-core).
+  // The expectation for a cell with the harness's own server (server profile harness).
   const Expectation& expectation(int mode, const std::string& profile) const;
   // With server stack `server`, the first that is given of: servers.S.PROFILE.MODE,
   // servers.S.MODE, profiles.PROFILE.MODE, expect.MODE.

@@ -20,6 +20,7 @@
 #include "harness/io/utf8.h"
 #include "harness/net/ip_literal.h"
 #include "harness/verdict/profile.h"
+#include "harness/verdict/server_profile.h"
 
 namespace tlsmatrix {
 
@@ -509,8 +510,8 @@ Scenario parse_scenario(std::string_view yaml, const std::string& file) {
   if (const YNode* servers = Reader::find(root, "servers")) {
     const YNode& m = r.map(*servers, "servers");
     for (const auto& [k, v] : m.entries) {
-      if (!contains(kServerProfiles, k.value)) {
-        r.fail(k, "servers: unknown server profile '" + k.value + "'; allowed: " + join(kServerProfiles));
+      if (!contains(server_profile_names(), k.value)) {
+        r.fail(k, "servers: unknown server profile '" + k.value + "'; allowed: " + join(server_profile_names()));
       }
       s.server_expect[k.value] = parse_server_overrides(r, v, "servers." + k.value, file);
     }

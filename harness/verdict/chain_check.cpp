@@ -58,9 +58,6 @@ ChainCheckResult check_chain(X509* leaf, const std::vector<X509*>& untrusted,
 
   ChainCheckResult result;
   int verified = X509_verify_cert(ctx.get());
-  if (STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get())) {
-    for (int i = 0; i < sk_X509_num(built); ++i) result.built.push_back(ossl::up_ref(sk_X509_value(built, i)));
-  }
   // With the accept-everything callback the verification "succeeds" and the error left in the
   // context is the last one met.
   if (verified != 1 || (options.report_last_error && X509_STORE_CTX_get_error(ctx.get()) != X509_V_OK)) {
@@ -68,6 +65,8 @@ ChainCheckResult check_chain(X509* leaf, const std::vector<X509*>& untrusted,
     if (result.error == X509_V_OK) result.error = X509_V_ERR_UNSPECIFIED;
     result.depth = X509_STORE_CTX_get_error_depth(ctx.get());
     result.subject = ossl::subject_text(X509_STORE_CTX_get_current_cert(ctx.get()));
+  } else if (STACK_OF(X509)* built = X509_STORE_CTX_get0_chain(ctx.get())) {
+    for (int i = 0; i < sk_X509_num(built); ++i) result.chain.push_back(ossl::up_ref(sk_X509_value(built, i)));
   }
   ERR_clear_error();
   return result;

@@ -35,8 +35,8 @@ struct ChainCheckResult {
   int error = 0;
   int depth = 0;
   std::string subject;  // subject of the certificate at `depth`, one line
-  // The chain OpenSSL built, leaf first, up to the trust anchor when one was found.
-  std::vector<ossl::X509Ptr> built;
+  // When it verified: the chain as built, leaf first, trust anchor last.
+  std::vector<ossl::X509Ptr> chain;
   bool ok() const { return error == 0; }
   // "certificate has expired (depth 1, CN=inter)" or "ok".
   std::string text() const;

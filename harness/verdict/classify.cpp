@@ -116,6 +116,12 @@ CellVerdict classify(const CellObservation& o) {
   if (!o.client_secure && server_tls) return fail(Reason::plaintext_to_tls), out;
 
   if (o.client_secure && server_tls) {
+    // The server ended the handshake at the ClientHello: the client never saw a certificate.
+    if (!o.server_refused_hello.empty()) {
+      fail(Reason::protocol_mismatch);
+      out.detail += "; server refused the ClientHello: " + o.server_refused_hello;
+      return out;
+    }
     if (engine_refuses) {
       fail(o.server_chain->reason);
       if (!o.engine_decides && !client_refused_server_cert(o.client_message) &&

@@ -24,6 +24,10 @@ struct CellObservation {
   int status_code = 0;  // grpc::StatusCode of the RPC
   std::string client_message;
 
+  // The server refused the ClientHello by its profile's rules (an SNI ending with a dot, for
+  // Milvus's Go server): why. Empty when it did not.
+  std::string server_refused_hello;
+
   // Mode 2: the server's client-certificate check.
   bool server_check_called = false;
   int server_x509_error = 0;

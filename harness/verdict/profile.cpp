@@ -48,6 +48,8 @@ std::vector<ClientProfile> make_profiles() {
   // 127.0.0.1 (net.IP.Equal).
   go.names.pattern_trailing_dot_stripped = false;
   go.names.ipv4_mapped_equal = true;
+  go.sni_strips_trailing_dot = true;
+  go.withholds_cert_outside_ca_names = true;
   out.push_back(go);
 
   // grpc-js on Node 20 (Milvus Node SDK): tls.checkServerIdentity (CN only when there is no
@@ -153,7 +155,7 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
     // Go: every certificate of the chain that lists EKUs, the anchor included, must allow
     // serverAuth (or any); keyUsage is ignored.
     std::vector<X509*> all;
-    for (const auto& c : r.built) all.push_back(c.get());
+    for (const auto& c : r.chain) all.push_back(c.get());
     if (all.empty()) {
       all.push_back(chain.leaf.get());
       all.insert(all.end(), untrusted.begin(), untrusted.end());

@@ -45,6 +45,13 @@ struct ClientProfile {
   // The reason is OpenSSL's last verify error, not its first (Node: its verify callback accepts
   // everything and reads SSL_get_verify_result afterwards).
   bool last_verify_error = false;
+  // A server_name ending with a dot goes out as SNI without it (Go's hostnameInSNI); C-core and
+  // Node send it as written, which Milvus's Go server refuses.
+  bool sni_strips_trailing_dot = false;
+  // Mode 2 with a server that names its CAs in the CertificateRequest (Milvus's): a certificate
+  // none of whose chain is issued by a named CA is not sent (Go's crypto/tls
+  // SupportsCertificate); the client answers with no certificate. C-core and Node send it anyway.
+  bool withholds_cert_outside_ca_names = false;
   // The real gRPC C-core client runs the handshake itself (SslCredentials); other profiles run
   // this engine inside the handshake as the certificate verifier.
   bool native_grpc_core = false;

@@ -54,6 +54,11 @@ if not m:
     fail("no profile list in run --help:\n" + help_text)
 if sorted(m.group(1).split(",")) != sorted(schema["$defs"]["profile"]["enum"]):
     fail("profiles: schema %s, run --help %s" % (schema["$defs"]["profile"]["enum"], m.group(1)))
+m = re.search(r"--servers TEXT:\{([^}]*)\}", help_text)
+if not m:
+    fail("no server profile list in run --help:\n" + help_text)
+if sorted(m.group(1).split(",")) != sorted(schema["$defs"]["server"]["enum"]):
+    fail("server profiles: schema %s, run --help %s" % (schema["$defs"]["server"]["enum"], m.group(1)))
 
 
 def check(report, what):
@@ -74,14 +79,18 @@ def check(report, what):
 
 with tempfile.TemporaryDirectory() as tmp:
     tmp = pathlib.Path(tmp)
-    # 1. The whole catalogue, every mode and profile. No catalogue cell expects `timeout`: the
-    #    30 s guard keeps a loaded machine from turning a slow cell into a mismatch.
-    run(["run", str(SRC / "scenarios"), "--timeout", "30", "--json", str(tmp / "all.json")], 0)
+    # 1. The whole catalogue, every mode, client and server profile. No catalogue cell expects
+    #    `timeout`: the 30 s guard keeps a loaded machine from turning a slow cell into a mismatch.
+    run(["run", str(SRC / "scenarios"), "--servers", "harness,milvus", "--timeout", "30", "--json",
+         str(tmp / "all.json")], 0)
     report = json.loads((tmp / "all.json").read_text())
     check(report, "the catalogue's report")
     reasons_seen = {c["actual"]["reason"] for c in report["cells"]}
-    if len(reasons_seen) < 10 or not report["portability"] or not report["notes"]:
+    if len(reasons_seen) < 10 or not report["portability"]:
         fail("the catalogue's report is thinner than expected: %s" % sorted(reasons_seen))
+    servers_seen = sorted({c["server"] for c in report["cells"]})
+    if servers_seen != ["harness", "milvus"]:
+        fail("want cells of both server profiles, got %s" % servers_seen)
     print("ok: %d catalogue cells (%d reasons) match the schema" % (len(report["cells"]), len(reasons_seen)))
 
     # 2. A mismatch (expected fail, actual pass) is as valid a report.
@@ -108,6 +117,8 @@ bad_reports = {
     "fail with reason ok": lambda r: r["cells"][0]["expected"].update(outcome="fail", reason="ok"),
     "unclassified as an expectation": lambda r: r["cells"][0]["expected"].update(outcome="fail", reason="unclassified"),
     "mode 3": lambda r: r["cells"][0].update(mode=3),
+    "an unknown server profile": lambda r: r["cells"][0].update(server="envoy"),
+    "a cell without a server": lambda r: r["cells"][0].pop("server"),
     "a missing summary": lambda r: r.pop("summary"),
     "a started time that is not UTC": lambda r: r.update(started="2026-01-01T00:00:00+02:00"),
 }

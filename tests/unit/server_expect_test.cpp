@@ -43,7 +43,7 @@ TEST(ServerExpectations, ResolveMostSpecificFirst) {
   EXPECT_EQ(at(s, 0, "node", "milvus"), (Verdict{Outcome::fail, Reason::timeout}));
   EXPECT_EQ(at(s, 2, "go", "milvus"), (Verdict{Outcome::fail, Reason::server_config_error}));
   // The harness's own server ignores the milvus block.
-  EXPECT_EQ(at(s, 1, "go", "grpc-core"), (Verdict{Outcome::fail, Reason::server_config_error}));
+  EXPECT_EQ(at(s, 1, "go", "harness"), (Verdict{Outcome::fail, Reason::server_config_error}));
   EXPECT_EQ(s.expectation(1, "go").verdict, (Verdict{Outcome::fail, Reason::server_config_error}));
   // Positions point at the line that decided.
   EXPECT_EQ(s.expectation(1, "go", "milvus").pos.line, 14);

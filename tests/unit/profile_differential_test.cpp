@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "harness/certs/cert_factory.h"
+#include "harness/runner/cell_setup.h"
 #include "harness/verdict/profile.h"
+#include "harness/verdict/server_profile.h"
 
 namespace tlsmatrix {
 namespace {
@@ -107,6 +109,26 @@ TEST(ProfileDifferential, NameBeforeChainInGo) {
   expect_verdicts("wrong name, trust an unrelated CA",
                   verdicts({ca(), ca("other"), leaf({"DNS:other.host"})}, "localhost", {"server"}, {"other"}),
                   {Reason::unknown_ca, name_bad, Reason::unknown_ca});
+}
+
+}  // namespace
+}  // namespace tlsmatrix
+
+namespace tlsmatrix {
+namespace {
+
+// scenarios/name/server-name-trailing-dot.yaml: Go's client sends "localhost." as SNI
+// "localhost" (crypto/tls hostnameInSNI), so Milvus's Go server, which refuses an SNI ending with
+// a dot, takes it; C-core and Node send it as written.
+TEST(ProfileDifferential, GoClientStripsTheDotFromItsSni) {
+  ClientSetup given;
+  given.secure = true;
+  given.server_name = "localhost.";
+  ServerFiles files;
+  const ServerProfile& milvus = *find_server_profile("milvus");
+  EXPECT_EQ(client_for_server(given, *find_profile("go"), milvus, files, 1).server_name, "localhost");
+  EXPECT_EQ(client_for_server(given, *find_profile("node"), milvus, files, 1).server_name, "localhost.");
+  EXPECT_EQ(client_for_server(given, *find_profile("grpc-core"), milvus, files, 1).server_name, "localhost.");
 }
 
 }  // namespace

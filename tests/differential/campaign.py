@@ -141,6 +141,8 @@ def main():
                     "$TLSMATRIX_BUILD_DIR/differential/SEED)")
     ap.add_argument("--shrink", type=int, default=2,
                     help="examples shrunk per class (default 2; 0: none)")
+    ap.add_argument("--shrink-rounds", type=int, default=6,
+                    help="reduction rounds per example (default 6; each is one batch)")
     ap.add_argument("--json", default=None, help="write the figures and classes as JSON here")
     args = ap.parse_args()
     started = time.monotonic()
@@ -179,6 +181,9 @@ def main():
                                             "predicted": verdict_text(want), "real": verdict_text(r),
                                             "words": [r[3][:200], detail[:200]]})
                     c["count"] += 1
+                    if c["count"] == 1:
+                        eprint(f"campaign: new class: {class_key(server, stack, kind, want, r)} "
+                               f"({d['name']}, mode {mode}): {r[3][:120]}")
                     if len(c["examples"]) < max(args.shrink, 1):
                         c["examples"].append((copy.deepcopy(d), mode, server, stack))
             done[0] += 1
@@ -205,7 +210,7 @@ def main():
             for n, (doc, mode, server, stack) in enumerate(c["examples"][:args.shrink]):
                 def still(cands, mode=mode, server=server, stack=stack, key=key):
                     return shrink_eval(cands, mode, server, stack, key, work, tools, run_servers)
-                small = shrink.shrink(doc, still)
+                small = shrink.shrink(doc, still, args.shrink_rounds)
                 path = os.path.join(out_dir, f"{slug(key)}-{n + 1}.yaml")
                 with open(path, "w") as f:
                     f.write(f"# differential: {key}\n# seed {args.seed}, from scenario {doc['name']}"

@@ -9,7 +9,7 @@
 #include "harness/certs/pem_io.h"
 #include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
-#include "harness/io/strict_yaml.h"
+#include "harness/yaml/strict_yaml.h"
 #include "harness/io/utf8.h"
 #include "harness/ossl/ossl_ptr.h"
 #include "harness/probe/profile_check.h"

@@ -1,6 +1,6 @@
 // The exporter's configuration (exporter.yaml): named modules of probe settings, so that secrets
 // (trust and client files) stay on the exporter and a scrape URL carries only a module's name.
-// Strict like the scenario files (harness/io/strict_yaml.h): unknown keys, wrong types, missing
+// Strict like the scenario files (harness/yaml/strict_yaml.h): unknown keys, wrong types, missing
 // files are InputError "FILE:LINE:COL: ..." (exit 2 at start-up, before the listener opens).
 #pragma once
 

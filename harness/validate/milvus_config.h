@@ -40,9 +40,11 @@ struct MilvusTlsConfig {
 // Parses milvus.yaml text. Keys match as Milvus matches them (pkg/config: case ignored, and '.',
 // '_' and '/' dropped, so `common.security.TLSMode` and `common: {security.tlsMode: 2}` are read).
 // Other keys are ignored (a real milvus.yaml has hundreds). Throws
-// InputError("ORIGIN:LINE:COL: ...") for YAML syntax errors, for the keys above holding the
-// wrong type (a map where a path belongs, a tlsMode that is not an integer), and for a setting
-// spelt twice in ways Milvus takes as one key (it would pick either at random).
+// InputError("ORIGIN:LINE:COL: ...") (harness/yaml's format) for YAML syntax errors, for what
+// Milvus's parser refuses (a duplicate key, an alias inside the value it names, an alias bomb),
+// for the keys above holding the wrong type (a map where a path belongs, a tlsMode that is not
+// an integer), and for a setting spelt twice in ways Milvus takes as one key (it would pick
+// either at random).
 MilvusTlsConfig parse_milvus_config(std::string_view text, const std::filesystem::path& origin);
 MilvusTlsConfig load_milvus_config(const std::filesystem::path& file);
 

@@ -7,7 +7,6 @@ How it proves its point:
   2. A run that fails on bad input leaves an existing report untouched and creates none.
   3. Runs killed with SIGKILL at several moments leave each report either absent or complete
      (parseable JSON / XML), never half a file; the same for `certs scenario`'s PEM files.
-Commands not built yet are skipped with a message.
 """
 import json
 import os
@@ -19,26 +18,11 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
-SOURCE_DIR = os.environ.get("TLSMATRIX_SOURCE_DIR",
-                            os.path.dirname(os.path.dirname(os.path.dirname(
-                                os.path.abspath(__file__)))))
-BINARY = os.path.abspath(os.environ.get("TLSMATRIX", os.path.join(SOURCE_DIR, "build/tlsmatrix")))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import SOURCE_DIR, TLSMATRIX, Checks  # noqa: E402
 HANG_S = 60
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL " + msg, flush=True)
-
-
-def built(command):
-    r = subprocess.run([BINARY, *command.split(), "--help"], capture_output=True, text=True,
-                       timeout=HANG_S)
-    ok = r.returncode == 0 and "(not built yet)" not in r.stdout
-    if not ok:
-        print(f"atomic_writes: skipping `{command}`: not built yet")
-    return ok
+check = Checks()
+fail = check.fail
 
 
 # Ways to create or truncate a file that bypass write_file_atomic.
@@ -105,7 +89,7 @@ def check_run(tmp):
     os.makedirs(out)
     with open(os.path.join(out, "r.json"), "w") as f:
         f.write("old report")
-    args = [BINARY, "run", bad] + [a for k, v in reports.items()
+    args = [TLSMATRIX, "run", bad] + [a for k, v in reports.items()
                                    for a in (f"--{k}", os.path.join(out, v))]
     r = subprocess.run(args, capture_output=True, text=True, timeout=HANG_S)
     if r.returncode != 2:
@@ -121,7 +105,7 @@ def check_run(tmp):
     for delay in (0.2, 1.0, 3.0):
         out = os.path.join(tmp, f"killed-{delay}")
         os.makedirs(out)
-        args = [BINARY, "run", os.path.join(SOURCE_DIR, "scenarios"), "--jobs", "2"] + [
+        args = [TLSMATRIX, "run", os.path.join(SOURCE_DIR, "scenarios"), "--jobs", "2"] + [
             a for k, v in reports.items() for a in (f"--{k}", os.path.join(out, v))]
         p = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
@@ -137,7 +121,7 @@ def check_run(tmp):
     # The control: a run that finishes writes every report whole, so `complete` can tell.
     out = os.path.join(tmp, "finished")
     os.makedirs(out)
-    args = [BINARY, "run", os.path.join(SOURCE_DIR, "scenarios", "valid", "ec-p256.yaml"),
+    args = [TLSMATRIX, "run", os.path.join(SOURCE_DIR, "scenarios", "valid", "ec-p256.yaml"),
             "--modes", "1", "--profiles", "grpc-core"] + [
         a for k, v in reports.items() for a in (f"--{k}", os.path.join(out, v))]
     r = subprocess.run(args, capture_output=True, text=True, timeout=HANG_S)
@@ -156,7 +140,7 @@ def check_certs_scenario(tmp):
     scenario = os.path.join(SOURCE_DIR, "scenarios", "mode2", "client-chain.yaml")
     for delay in (0.05, 0.2, 0.5):
         out = os.path.join(tmp, f"certs-{delay}")
-        p = subprocess.Popen([BINARY, "certs", "scenario", scenario, "--out", out],
+        p = subprocess.Popen([TLSMATRIX, "certs", "scenario", scenario, "--out", out],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         p.send_signal(signal.SIGKILL)
@@ -174,16 +158,14 @@ def check_certs_scenario(tmp):
 
 def main():
     check_no_direct_writers()
-    if not os.access(BINARY, os.X_OK):
-        fail(f"{BINARY} is not built")
+    if not os.access(TLSMATRIX, os.X_OK):
+        fail(f"{TLSMATRIX} is not built")
         return 1
     with tempfile.TemporaryDirectory(prefix="tlsmatrix-atomic-") as tmp:
-        if built("run"):
-            check_run(tmp)
-        if built("certs scenario"):
-            check_certs_scenario(tmp)
-    print(f"atomic_writes: {len(failures)} failed")
-    return 1 if failures else 0
+        check_run(tmp)
+        check_certs_scenario(tmp)
+    print(f"atomic_writes: {len(check.failures)} failed")
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":

@@ -2,19 +2,16 @@
 # tlsmatrix bench end to end: a very short run writes JSON with every field of the contract
 # (checked with Python's json module, values of the right types and handshakes that happened),
 # a self-contained HTML page, and bad values exit 2 naming the value. No timing assertions.
-set -euo pipefail
-bin=${TLSMATRIX:?TLSMATRIX must point at the tlsmatrix binary}
+source "$(dirname "$0")/lib/common.sh"
+bin=$TLSMATRIX
 py=/usr/bin/python3
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$bin" bench --layer tls --modes 1,2 --keys ec-p256 --tls 1.3 --resume --concurrency 2 \
-  --duration 0.5 --json "$out/b.json" --html "$out/b.html" > "$out/stdout" \
-  || fail "bench exited $? ($(cat "$out/stdout"))"
-grep -q "of ceil" "$out/stdout" || fail "no table on stdout"
+  --duration 0.5 --json "$tmp/b.json" --html "$tmp/b.html" > "$tmp/stdout" \
+  || fail "bench exited $? ($(cat "$tmp/stdout"))"
+grep -q "of ceil" "$tmp/stdout" || fail "no table on stdout"
 
-$py - "$out/b.json" <<'PY'
+$py - "$tmp/b.json" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 fields = {"layer": str, "mode": int, "key": str, "tls": str, "resume": bool, "concurrency": int,
@@ -45,8 +42,8 @@ PY
 
 # Workers spread over two forked processes: their results come back merged.
 "$bin" bench --modes 1 --keys ec-p256 --tls 1.2 --processes 2 --concurrency 2 --duration 0.3 \
-  --json "$out/p.json" > /dev/null || fail "bench --processes 2 exited $?"
-$py - "$out/p.json" <<'PY'
+  --json "$tmp/p.json" > /dev/null || fail "bench --processes 2 exited $?"
+$py - "$tmp/p.json" <<'PY'
 import json, sys
 (r,) = json.load(open(sys.argv[1]))["results"]
 assert r["processes"] == 2 and r["tls"] == "1.2", r
@@ -55,17 +52,17 @@ PY
 
 # The gRPC layer (the runner's Milvus-like server and pymilvus-like client), mode 2.
 "$bin" bench --layer grpc --modes 2 --keys ec-p256 --tls 1.3 --concurrency 2 --duration 0.3 \
-  --json "$out/g.json" > /dev/null || fail "bench --layer grpc exited $?"
-$py - "$out/g.json" <<'PY'
+  --json "$tmp/g.json" > /dev/null || fail "bench --layer grpc exited $?"
+$py - "$tmp/g.json" <<'PY'
 import json, sys
 (r,) = json.load(open(sys.argv[1]))["results"]
 assert r["layer"] == "grpc" and r["mode"] == 2, r
 assert r["handshakes"] > 0 and r["failed"] == 0, r
 PY
 
-grep -q "<svg" "$out/b.html" || fail "HTML has no inline SVG"
+grep -q "<svg" "$tmp/b.html" || fail "HTML has no inline SVG"
 # The page says everything the terminal said (the table's dashes aside), in the same words.
-$py - "$out/stdout" "$out/b.html" <<'PY'
+$py - "$tmp/stdout" "$tmp/b.html" <<'PY'
 import sys
 from html.parser import HTMLParser
 class Text(HTMLParser):
@@ -93,24 +90,24 @@ for line in open(sys.argv[1], encoding="utf-8"):
         missing.append(want)
 assert not missing, "on the terminal but not in the HTML:\n" + "\n".join(missing)
 PY
-if grep -Eq "(src|href)=['\"]https?:" "$out/b.html"; then fail "HTML loads something from the network"; fi
+if grep -Eq "(src|href)=['\"]https?:" "$tmp/b.html"; then fail "HTML loads something from the network"; fi
 
 # Bad values: exit 2 and the message names the value.
 check_bad() {
   local want=$1; shift
   set +e
-  "$bin" bench "$@" --duration 0.1 > "$out/bad.out" 2>&1
+  "$bin" bench "$@" --duration 0.1 > "$tmp/bad.out" 2>&1
   local rc=$?
   set -e
   [ "$rc" -eq 2 ] || fail "bench $* exited $rc, want 2"
-  grep -q -- "$want" "$out/bad.out" || fail "bench $*: message does not name '$want': $(cat "$out/bad.out")"
+  grep -q -- "$want" "$tmp/bad.out" || fail "bench $*: message does not name '$want': $(cat "$tmp/bad.out")"
 }
 check_bad rsa1024 --keys rsa2048,rsa1024
 check_bad 3 --modes 1,3
 check_bad 1.1 --tls 1.1
 check_bad quic --layer quic
-check_bad "does not exist" --json "$out/missing/r.json"
+check_bad "does not exist" --json "$tmp/missing/r.json"
 check_bad "::1:4433" --target ::1:4433
 check_bad "localhost:https" --target localhost:https
-[ ! -e "$out/never.json" ] || fail "unexpected file"
+[ ! -e "$tmp/never.json" ] || fail "unexpected file"
 echo "bench_cli: ok"

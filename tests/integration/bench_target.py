@@ -27,23 +27,14 @@ import tempfile
 import threading
 import time
 
-SOURCE_DIR = os.environ.get("TLSMATRIX_SOURCE_DIR",
-                            os.path.dirname(os.path.dirname(os.path.dirname(
-                                os.path.abspath(__file__)))))
-BINARY = os.path.abspath(os.environ.get("TLSMATRIX", os.path.join(SOURCE_DIR, "build/tlsmatrix")))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import SOURCE_DIR, TLSMATRIX, Checks  # noqa: E402
 sys.path.insert(0, os.path.join(SOURCE_DIR, "tests", "faults"))
 import fault_server  # noqa: E402  (the hostile behaviours, reused per connection)
 
 GRACE_S = 1.0   # bench's kRunGrace: a handshake in flight when --duration is over gets this long
 SLACK_S = 8.0   # start-up, certificates for the ceiling, the crypto bound; a hang guard only
-failures = []
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL " + what, flush=True)
-    return cond
+check = Checks()
 
 
 def free_port():
@@ -150,7 +141,7 @@ class Relay:
 def bench(tmp, name, port, *args, bound):
     """Runs bench --target; returns (exit code, stdout+stderr, JSON or None, seconds)."""
     out = os.path.join(tmp, name + ".json")
-    cmd = [BINARY, "bench", "--target", f"127.0.0.1:{port}", "--concurrency", "2",
+    cmd = [TLSMATRIX, "bench", "--target", f"127.0.0.1:{port}", "--concurrency", "2",
            "--json", out, *args]
     start = time.monotonic()
     try:
@@ -176,13 +167,13 @@ def only_row(name, doc):
 
 
 def main():
-    if not os.path.exists(BINARY):
+    if not os.path.exists(TLSMATRIX):
         print("bench_target: no binary")
         return 1
     with tempfile.TemporaryDirectory(prefix="tlsmatrix-bench-target-") as tmp:
         ca, other = os.path.join(tmp, "ca"), os.path.join(tmp, "other")
         for d in (ca, other):
-            subprocess.run([BINARY, "certs", "gen", "--out", d, "--key", "ec-p256"], check=True,
+            subprocess.run([TLSMATRIX, "certs", "gen", "--out", d, "--key", "ec-p256"], check=True,
                            capture_output=True)
         trust = ["--trust", f"{ca}/ca.pem", "--server-name", "localhost"]
         mine = ["--client-pem", f"{ca}/client.pem", "--client-key", f"{ca}/client.key"]
@@ -302,20 +293,20 @@ def main():
                              f"{ca}/ca.pem"], "--insecure"),
                            (["--client-pem", f"{ca}/client.pem", "--client-key",
                              f"{ca}/client.key"], "--target")):
-            p = subprocess.run([BINARY, "bench", *args, "--duration", "0.1"], capture_output=True,
+            p = subprocess.run([TLSMATRIX, "bench", *args, "--duration", "0.1"], capture_output=True,
                                text=True, timeout=60)
             check(p.returncode == 2 and want in p.stdout + p.stderr,
                   f"bench {' '.join(args)}: exit {p.returncode}, want 2 naming {want}: "
                   f"{(p.stdout + p.stderr).strip()}")
         # Nobody listens: cannot measure.
         port = free_port()
-        p = subprocess.run([BINARY, "bench", "--target", f"127.0.0.1:{port}", "--insecure",
+        p = subprocess.run([TLSMATRIX, "bench", "--target", f"127.0.0.1:{port}", "--insecure",
                             "--duration", "0.5"], capture_output=True, text=True, timeout=60)
         check(p.returncode == 2 and "Connection refused" in p.stdout + p.stderr,
               f"no server: exit {p.returncode}, want 2: {(p.stdout + p.stderr).strip()}")
 
-    print(f"bench_target: {len(failures)} failed")
-    return 1 if failures else 0
+    print(f"bench_target: {len(check.failures)} failed")
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":

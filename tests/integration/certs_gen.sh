@@ -2,13 +2,7 @@
 # `tlsmatrix certs gen` checked from the outside with the openssl command line: the chain
 # verifies, the dates and SANs are what the flags asked for, keys match certificates, key files
 # are private, and a second run refuses to overwrite keys without --force.
-set -euo pipefail
-
-: "${TLSMATRIX:?set TLSMATRIX to the tlsmatrix binary}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/common.sh"
 
 check_set() {  # DIR: the six files form a working Milvus-layout set
   local dir=$1

@@ -2,12 +2,7 @@
 # `tlsmatrix certs scenario` writes exactly the set a scenario describes; checked with the
 # openssl command line: chain through an intermediate, validity windows, a CN-only leaf without
 # SAN, a garbage certificate that does not parse, key modes, and bad input exiting 2.
-set -euo pipefail
-
-: "${TLSMATRIX:?set TLSMATRIX to the tlsmatrix binary}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/lib/common.sh"
 
 cat >"$tmp/s.yaml" <<'YAML'
 name: certs-scenario-check

@@ -17,15 +17,9 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-TLSMATRIX = os.environ.get("TLSMATRIX", "build/tlsmatrix")
-SOURCE = os.environ.get("TLSMATRIX_SOURCE_DIR", ".")
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import SOURCE_DIR, TLSMATRIX, Checks  # noqa: E402
+check = Checks(verbose=True)
 
 
 def tlsm(*args):
@@ -98,7 +92,7 @@ def check_command(name, args, json_checks, warning_ids, tmp):
                 check(case[1] is None and "warning" in case[2],
                       f"{label}: warning {case[0]!r} passes and shows in <system-out>")
         failed = sum(1 for c in cases if c[1])
-        check(failed == (len(warning_ids) if strict else 0), f"{label}: {failed} failures in JUnit")
+        check(failed == (len(warning_ids) if strict else 0), f"{label}: {failed} check.failures in JUnit")
         md = open(files["md"]).read() if os.path.exists(files["md"]) else ""
         check(len(table_rows(md)) == len(checks) + 2, f"{label}: --markdown has a table row per check")
         check(md.startswith("## "), f"{label}: --markdown starts with a heading")
@@ -142,7 +136,7 @@ def checks(tmp):
     summary = os.path.join(tmp, "step_summary.md")
     with open(summary, "w") as out:
         out.write("# earlier step\n\nkeep this line\n")
-    scenario = os.path.join(SOURCE, "scenarios", "valid", "ec-p256.yaml")
+    scenario = os.path.join(SOURCE_DIR, "scenarios", "valid", "ec-p256.yaml")
     for _ in range(2):
         r = tlsm("run", scenario, "--modes", "1", "--profiles", "grpc-core", "--markdown", summary)
         check(r.returncode == 0, f"run --markdown into an existing file: exit {r.returncode}")
@@ -156,8 +150,8 @@ def checks(tmp):
           "--markdown appended validate's summary")
     check(not [n for n in os.listdir(tmp) if n.startswith(".")], "no temporaries left")
 
-    print(f"ci_outputs: {len(failures)} failed")
-    return 1 if failures else 0
+    print(f"ci_outputs: {len(check.failures)} failed")
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":

@@ -6,17 +6,16 @@
 # the real system is too heavy for a test, so the package is unpacked with `dpkg -x` into a
 # temporary root, and that binary, started outside the checkout, finds the packaged catalogue
 # beside itself and runs it.
-set -euo pipefail
-: "${TLSMATRIX_BUILD_DIR:?build tree}" "${TLSMATRIX_SOURCE_DIR:?source tree}"
-source "$(dirname "$0")/lib/cli_lib.bash"
+source "$(dirname "$0")/lib/common.sh"
+: "${TLSMATRIX_BUILD_DIR:?build tree}"
 for tool in cpack dpkg-deb dpkg-shlibdeps; do
   command -v $tool >/dev/null || fail "$tool not found (scripts/install-deps.sh installs dpkg-dev)"
 done
 
-cpack -G DEB --config "$TLSMATRIX_BUILD_DIR/CPackConfig.cmake" -B "$work/pkg" >"$work/cpack.log" 2>&1 \
-  || { cat "$work/cpack.log"; fail "cpack -G DEB failed"; }
-debs=("$work"/pkg/tlsmatrix_*.deb)
-[[ ${#debs[@]} -eq 1 && -f ${debs[0]} ]] || { ls -l "$work/pkg"; fail "want one tlsmatrix_*.deb"; }
+cpack -G DEB --config "$TLSMATRIX_BUILD_DIR/CPackConfig.cmake" -B "$tmp/pkg" >"$tmp/cpack.log" 2>&1 \
+  || { cat "$tmp/cpack.log"; fail "cpack -G DEB failed"; }
+debs=("$tmp"/pkg/tlsmatrix_*.deb)
+[[ ${#debs[@]} -eq 1 && -f ${debs[0]} ]] || { ls -l "$tmp/pkg"; fail "want one tlsmatrix_*.deb"; }
 deb=${debs[0]}
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$TLSMATRIX_BUILD_DIR/CMakeCache.txt")
 [[ $(basename "$deb") == "tlsmatrix_${version}_$(dpkg --print-architecture).deb" ]] \
@@ -52,24 +51,24 @@ done
 echo "ok: Depends covers the $checked libraries the binary links directly"
 
 # Contents: all under /usr, the four kinds of file in their places.
-dpkg-deb --contents "$deb" | awk '{print $6}' >"$work/contents"
-if grep -vE '^\./(usr/)?$|^\./usr/' "$work/contents"; then fail "files outside /usr"; fi
-grep -q '^\./usr/local' "$work/contents" && fail "files under /usr/local"
+dpkg-deb --contents "$deb" | awk '{print $6}' >"$tmp/contents"
+if grep -vE '^\./(usr/)?$|^\./usr/' "$tmp/contents"; then fail "files outside /usr"; fi
+grep -q '^\./usr/local' "$tmp/contents" && fail "files under /usr/local"
 for f in ./usr/bin/tlsmatrix ./usr/share/tlsmatrix/scenarios/valid/rsa.yaml \
          ./usr/share/man/man1/tlsmatrix.1.gz ./usr/share/doc/tlsmatrix/README.md \
          ./usr/share/doc/tlsmatrix/docs/reasons.md ./usr/share/doc/tlsmatrix/docs/schema/run-report.schema.json; do
-  grep -qxF "$f" "$work/contents" || fail "$f not in the package"
+  grep -qxF "$f" "$tmp/contents" || fail "$f not in the package"
 done
-yamls=$(grep -c '^\./usr/share/tlsmatrix/scenarios/.*\.yaml$' "$work/contents")
+yamls=$(grep -c '^\./usr/share/tlsmatrix/scenarios/.*\.yaml$' "$tmp/contents")
 want=$(find "$TLSMATRIX_SOURCE_DIR/scenarios" -name '*.yaml' | wc -l)
 [[ $yamls -eq $want ]] || fail "$yamls scenario files packaged, the catalogue has $want"
-echo "ok: contents ($(wc -l <"$work/contents") entries)"
+echo "ok: contents ($(wc -l <"$tmp/contents") entries)"
 
 # Unpacked into a temporary root and run from a folder outside the checkout.
-dpkg -x "$deb" "$work/root"
-mkdir "$work/elsewhere"
-cd "$work/elsewhere"
-expect_rc 0 env -u TLSMATRIX_SCENARIOS "$work/root/usr/bin/tlsmatrix" run --profiles grpc-core --modes 1 --timeout 30
-grep -qF "catalogue: $work/root/usr/share/tlsmatrix/scenarios (installed with $work/root/usr/bin/tlsmatrix)" "$work/out" \
-  || { head -5 "$work/out"; fail "the packaged binary did not use the packaged catalogue"; }
+dpkg -x "$deb" "$tmp/root"
+mkdir "$tmp/elsewhere"
+cd "$tmp/elsewhere"
+expect_rc 0 env -u TLSMATRIX_SCENARIOS "$tmp/root/usr/bin/tlsmatrix" run --profiles grpc-core --modes 1 --timeout 30
+grep -qF "catalogue: $tmp/root/usr/share/tlsmatrix/scenarios (installed with $tmp/root/usr/bin/tlsmatrix)" "$tmp/out" \
+  || { head -5 "$tmp/out"; fail "the packaged binary did not use the packaged catalogue"; }
 echo "ok: the unpacked binary runs the packaged catalogue"

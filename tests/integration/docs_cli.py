@@ -8,13 +8,14 @@ import re
 import subprocess
 import sys
 
-BIN = os.environ["TLSMATRIX"]
-SRC = pathlib.Path(os.environ["TLSMATRIX_SOURCE_DIR"])
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import SOURCE_DIR, TLSMATRIX  # noqa: E402
+SRC = pathlib.Path(SOURCE_DIR)
 cli_md = (SRC / "docs" / "cli.md").read_text(encoding="utf-8")
 
 
 def help_of(args):
-    done = subprocess.run([BIN, *args, "--help"], capture_output=True, text=True, timeout=60, check=False)
+    done = subprocess.run([TLSMATRIX, *args, "--help"], capture_output=True, text=True, timeout=60, check=False)
     if done.returncode != 0:
         sys.exit("FAIL: %s --help: exit %d: %s" % (" ".join(args), done.returncode, done.stderr))
     return done.stdout

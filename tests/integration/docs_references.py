@@ -9,7 +9,9 @@ import pathlib
 import re
 import sys
 
-SRC = pathlib.Path(os.environ["TLSMATRIX_SOURCE_DIR"])
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import SOURCE_DIR  # noqa: E402
+SRC = pathlib.Path(SOURCE_DIR)
 # Built from parts so that this file does not match itself.
 OUTSIDE_NOTE = "DESIGN" + ".md"
 SKIP_DIRS = {".git", "__pycache__", "node_modules"}

@@ -20,10 +20,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from probe_lib import fault_server  # noqa: E402
 
-SOURCE_DIR = os.environ.get("TLSMATRIX_SOURCE_DIR",
-                            os.path.dirname(os.path.dirname(os.path.dirname(
-                                os.path.abspath(__file__)))))
-BINARY = os.path.abspath(os.environ.get("TLSMATRIX", os.path.join(SOURCE_DIR, "build/tlsmatrix")))
+from itest import SOURCE_DIR, TLSMATRIX  # noqa: E402
 TIMEOUT_S = 2
 HANG_FACTOR = 10  # probe makes several connections, each bounded by --timeout
 REASONS = {"ok", "plaintext_to_tls", "tls_to_plaintext", "hostname_mismatch", "unknown_ca",
@@ -35,15 +32,10 @@ MODES = ["accept-close", "reset", "garbage", "garbage-stall", "stall-hello", "st
          "drip", "http1", "h2-plain"]
 
 
-def built(command):
-    r = subprocess.run([BINARY, command, "--help"], capture_output=True, text=True, timeout=30)
-    return r.returncode == 0 and "(not built yet)" not in r.stdout
-
-
 def probe_case(tmp, mode, tls_mode, extra):
     out = os.path.join(tmp, f"{mode}-{tls_mode}.json")
     with fault_server(mode) as server:
-        cmd = [BINARY, "probe", server.endpoint, "--tls-mode", str(tls_mode), "--timeout",
+        cmd = [TLSMATRIX, "probe", server.endpoint, "--tls-mode", str(tls_mode), "--timeout",
                str(TIMEOUT_S), "--json", out, *extra]
         start = time.monotonic()
         try:
@@ -83,13 +75,10 @@ def probe_case(tmp, mode, tls_mode, extra):
 
 
 def main():
-    if not built("probe"):
-        print("fault_servers: skipping `probe`: not built yet")
-        return 0
     failures = []
     with tempfile.TemporaryDirectory(prefix="tlsmatrix-faults-") as tmp:
         certs = os.path.join(tmp, "certs")
-        subprocess.run([BINARY, "certs", "gen", "--out", certs, "--key", "ec-p256"], check=True,
+        subprocess.run([TLSMATRIX, "certs", "gen", "--out", certs, "--key", "ec-p256"], check=True,
                        capture_output=True)
         mutual = ["--trust", f"{certs}/ca.pem", "--client-pem", f"{certs}/client.pem",
                   "--client-key", f"{certs}/client.key", "--server-name", "localhost"]

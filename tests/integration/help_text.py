@@ -10,19 +10,12 @@ import re
 import subprocess
 import sys
 
-TLSMATRIX = os.environ.get("TLSMATRIX", "build/tlsmatrix")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import TLSMATRIX, Checks  # noqa: E402
 WIDTH = 80
 COLUMN = 30  # where option and subcommand descriptions start
 ENTRY_SECTIONS = ("Options", "Positionals", "Subcommands")
-failures = []
-
-
-def check(cond, what, text=""):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-        if text:
-            print(text)
+check = Checks(verbose=True)
 
 
 def help_of(*cmd):
@@ -122,8 +115,8 @@ def main():
     rc, top = help_of()
     check("--help" in top and "COMMAND --help" in top,
           "the top level says how to get a command's own help", top)
-    if failures:
-        print(f"{len(failures)} failed")
+    if check.failures:
+        print(f"{len(check.failures)} failed")
         sys.exit(1)
 
 

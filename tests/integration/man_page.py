@@ -9,8 +9,9 @@ import re
 import subprocess
 import sys
 
-BIN = os.environ["TLSMATRIX"]
-BUILD = pathlib.Path(os.environ["TLSMATRIX_BUILD_DIR"])
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import BUILD_DIR, TLSMATRIX  # noqa: E402
+BUILD = pathlib.Path(BUILD_DIR)
 PAGE = BUILD / "docs" / "man" / "tlsmatrix.1.gz"
 COMMANDS = [[], ["run"], ["certs"], ["certs", "gen"], ["certs", "scenario"], ["validate"], ["probe"],
             ["serve"], ["bench"]]
@@ -48,8 +49,8 @@ def normal(text):
 page_text = normal(shown)
 lines_checked = 0
 for args in COMMANDS:
-    done = subprocess.run([BIN, *args, "--help"], capture_output=True, text=True, timeout=60, check=True)
-    for line in done.stdout.replace("Usage: " + BIN, "Usage: tlsmatrix").splitlines():
+    done = subprocess.run([TLSMATRIX, *args, "--help"], capture_output=True, text=True, timeout=60, check=True)
+    for line in done.stdout.replace("Usage: " + TLSMATRIX, "Usage: tlsmatrix").splitlines():
         if not line.strip():
             continue
         lines_checked += 1

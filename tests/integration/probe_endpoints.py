@@ -22,21 +22,10 @@ import grpc
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from probe_lib import SServer  # noqa: E402
 
-TLSMATRIX = os.environ.get("TLSMATRIX") or os.path.join(
-    os.environ.get("TLSMATRIX_BUILD_DIR", "build"), "tlsmatrix")
+from itest import TLSMATRIX, Checks  # noqa: E402
 TIMEOUT_S = 2  # the probe's --timeout; waits after a handshake are min(timeout, 1 s)
 
-failures = []
-passed = 0
-
-
-def check(cond, what):
-    global passed
-    if cond:
-        passed += 1
-    else:
-        failures.append(what)
-        print(f"FAIL: {what}", flush=True)
+check = Checks()
 
 
 def run_probe(tmp, endpoint, *flags, timeout=TIMEOUT_S):
@@ -254,8 +243,8 @@ def main():
             check(p.returncode == 2 and named in p.stderr and not os.path.exists(out),
                   f"bad input {args}: exit 2 naming {named} (got {p.returncode}: {p.stderr.strip()})")
 
-    print(f"{passed} passed, {len(failures)} failed")
-    return 1 if failures else 0
+    print(f"{check.passed} passed, {len(check.failures)} failed")
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":

@@ -16,8 +16,9 @@ import tempfile
 
 import jsonschema  # Debian python3-jsonschema (scripts/install-deps.sh)
 
-BIN = os.environ["TLSMATRIX"]
-SRC = pathlib.Path(os.environ["TLSMATRIX_SOURCE_DIR"])
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import SOURCE_DIR, TLSMATRIX  # noqa: E402
+SRC = pathlib.Path(SOURCE_DIR)
 SCHEMA_FILE = SRC / "docs" / "schema" / "run-report.schema.json"
 
 
@@ -27,7 +28,7 @@ def fail(msg):
 
 
 def run(args, want_rc):
-    done = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=600, check=False)
+    done = subprocess.run([TLSMATRIX, *args], capture_output=True, text=True, timeout=600, check=False)
     if done.returncode != want_rc:
         fail("exit %d, want %d: %s\n%s%s" % (done.returncode, want_rc, args, done.stdout[-2000:], done.stderr))
     return done

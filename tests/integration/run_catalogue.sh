@@ -3,27 +3,14 @@
 # a copy of one scenario with a deliberately wrong expectation is a mismatch (exit 1, the cell
 # named on the terminal, a <failure> in the JUnit read with a real XML parser); a malformed file
 # stops the run (exit 2, FILE:LINE on stderr, no report file); a filter matching nothing is exit 2.
-set -euo pipefail
-: "${TLSMATRIX:?path to the tlsmatrix binary}" "${TLSMATRIX_SOURCE_DIR:?source tree}"
+source "$(dirname "$0")/lib/common.sh"
 PY=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-expect_rc() {  # expect_rc WANT CMD...: runs CMD, output in $work/out and $work/err
-  local want=$1; shift
-  set +e; "$@" >"$work/out" 2>"$work/err"; local rc=$?; set -e
-  if [[ $rc -ne $want ]]; then
-    echo "--- stdout"; cat "$work/out"; echo "--- stderr"; cat "$work/err"
-    fail "exit $rc, want $want: $*"
-  fi
-}
 
 # No catalogue cell expects `timeout`, so every run here gets --timeout 30 as a hang guard: on a
 # loaded CI machine the default 5 s per cell was seen to run out.
 # 1. The catalogue: every cell matches.
-expect_rc 0 "$TLSMATRIX" run "$TLSMATRIX_SOURCE_DIR/scenarios" --timeout 30 --junit "$work/all.xml" --json "$work/all.json"
-$PY - "$work/all.json" "$work/all.xml" <<'PYEOF'
+expect_rc 0 "$TLSMATRIX" run "$TLSMATRIX_SOURCE_DIR/scenarios" --timeout 30 --junit "$tmp/all.xml" --json "$tmp/all.json"
+$PY - "$tmp/all.json" "$tmp/all.xml" <<'PYEOF'
 import json, sys, xml.etree.ElementTree as ET
 run = json.load(open(sys.argv[1]))
 cells = run["cells"]
@@ -41,15 +28,15 @@ PYEOF
 echo "ok: catalogue matches"
 
 # 2. One scenario copied with a wrong expectation: exit 1, the cell named, a JUnit <failure>.
-mkdir "$work/wrong"
+mkdir "$tmp/wrong"
 sed -e 's/^name: valid-rsa$/name: valid-rsa-wrong/' -e 's/^  1: pass$/  1: fail unknown_ca/' \
-  "$TLSMATRIX_SOURCE_DIR/scenarios/valid/rsa.yaml" >"$work/wrong/rsa.yaml"
-grep -q '1: fail unknown_ca' "$work/wrong/rsa.yaml" || fail "could not plant the wrong expectation"
-expect_rc 1 "$TLSMATRIX" run "$work/wrong" --profiles grpc-core --timeout 30 --junit "$work/wrong.xml"
-shown() { echo "--- stdout"; cat "$work/out"; echo "--- stderr"; cat "$work/err"; }
-grep -q 'valid-rsa-wrong' "$work/out" || { shown; fail "the mismatching scenario is not named"; }
-grep -q 'unexpected success' "$work/out" || { shown; fail "no BoGo-style mismatch line"; }
-$PY - "$work/wrong.xml" <<'PYEOF'
+  "$TLSMATRIX_SOURCE_DIR/scenarios/valid/rsa.yaml" >"$tmp/wrong/rsa.yaml"
+grep -q '1: fail unknown_ca' "$tmp/wrong/rsa.yaml" || fail "could not plant the wrong expectation"
+expect_rc 1 "$TLSMATRIX" run "$tmp/wrong" --profiles grpc-core --timeout 30 --junit "$tmp/wrong.xml"
+shown() { echo "--- stdout"; cat "$tmp/out"; echo "--- stderr"; cat "$tmp/err"; }
+grep -q 'valid-rsa-wrong' "$tmp/out" || { shown; fail "the mismatching scenario is not named"; }
+grep -q 'unexpected success' "$tmp/out" || { shown; fail "no BoGo-style mismatch line"; }
+$PY - "$tmp/wrong.xml" <<'PYEOF'
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
 failed = [tc for tc in root.iter("testcase") if tc.find("failure") is not None]
@@ -62,25 +49,25 @@ PYEOF
 echo "ok: wrong expectation is a mismatch"
 
 # 3. A malformed scenario: exit 2, FILE:LINE on stderr, no report written.
-mkdir "$work/bad"
-cp "$TLSMATRIX_SOURCE_DIR/scenarios/valid/rsa.yaml" "$work/bad/a.yaml"
+mkdir "$tmp/bad"
+cp "$TLSMATRIX_SOURCE_DIR/scenarios/valid/rsa.yaml" "$tmp/bad/a.yaml"
 sed -e 's/^name: valid-rsa$/name: bad-one/' -e 's/^  2: pass$/  2: fail no_such_reason/' \
-  "$TLSMATRIX_SOURCE_DIR/scenarios/valid/rsa.yaml" >"$work/bad/b.yaml"
-expect_rc 2 "$TLSMATRIX" run "$work/bad" --json "$work/bad.json" --junit "$work/bad.xml" \
-  --markdown "$work/bad.md" --html "$work/bad.html"
-grep -Eq 'b\.yaml:[0-9]+' "$work/err" || fail "stderr does not name FILE:LINE: $(cat "$work/err")"
-for f in bad.json bad.xml bad.md bad.html; do [[ ! -e "$work/$f" ]] || fail "$f written for a malformed run"; done
+  "$TLSMATRIX_SOURCE_DIR/scenarios/valid/rsa.yaml" >"$tmp/bad/b.yaml"
+expect_rc 2 "$TLSMATRIX" run "$tmp/bad" --json "$tmp/bad.json" --junit "$tmp/bad.xml" \
+  --markdown "$tmp/bad.md" --html "$tmp/bad.html"
+grep -Eq 'b\.yaml:[0-9]+' "$tmp/err" || fail "stderr does not name FILE:LINE: $(cat "$tmp/err")"
+for f in bad.json bad.xml bad.md bad.html; do [[ ! -e "$tmp/$f" ]] || fail "$f written for a malformed run"; done
 echo "ok: malformed file stops the run"
 
 # 4. A filter that matches nothing is bad input.
 expect_rc 2 "$TLSMATRIX" run "$TLSMATRIX_SOURCE_DIR/scenarios" --filter 'nomatch-*'
-grep -q 'nomatch' "$work/err" || fail "the filter is not named"
+grep -q 'nomatch' "$tmp/err" || fail "the filter is not named"
 echo "ok: empty filter"
 
 # 5. Subsets: only the asked modes and profiles run, in a stable order.
 expect_rc 0 "$TLSMATRIX" run "$TLSMATRIX_SOURCE_DIR/scenarios" --timeout 30 --filter 'valid-*' --modes 2,1 \
-  --profiles node,grpc-core --jobs 3 --json "$work/subset.json"
-$PY - "$work/subset.json" <<'PYEOF'
+  --profiles node,grpc-core --jobs 3 --json "$tmp/subset.json"
+$PY - "$tmp/subset.json" <<'PYEOF'
 import json, sys
 cells = json.load(open(sys.argv[1]))["cells"]
 keys = [(c["scenario"], c["mode"], c["profile"]) for c in cells]

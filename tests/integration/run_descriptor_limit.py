@@ -15,8 +15,8 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-TLSMATRIX = os.environ["TLSMATRIX"]
-SOURCE = os.environ["TLSMATRIX_SOURCE_DIR"]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import SOURCE_DIR, TLSMATRIX  # noqa: E402
 # Families whose cells fail for every kind of reason (the server's, the client's, plaintext vs
 # TLS, chains), so that a shortage has every verdict to hide behind; 15 scenarios, 135 cells.
 FAMILIES = ["mode2", "trust"]
@@ -40,7 +40,7 @@ def run(limit, work, want=(0, 2)):
     out_json = os.path.join(work, f"run{limit}.json")
     out_xml = os.path.join(work, f"run{limit}.xml")
     # --timeout 30 is a hang guard only: no cell here expects `timeout`.
-    cmd = [TLSMATRIX, "run", *[os.path.join(SOURCE, "scenarios", f) for f in FAMILIES], "--jobs", "64",
+    cmd = [TLSMATRIX, "run", *[os.path.join(SOURCE_DIR, "scenarios", f) for f in FAMILIES], "--jobs", "64",
            "--timeout", "30", "--json", out_json, "--junit", out_xml]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=600, preexec_fn=limited(limit))
     print(f"ulimit -n {limit}: exit {p.returncode}; {p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ''}")

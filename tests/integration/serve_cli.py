@@ -15,16 +15,10 @@ import tempfile
 import threading
 import time
 
-TLSMATRIX = os.environ.get("TLSMATRIX", "build/tlsmatrix")
-SOURCE = os.environ.get("TLSMATRIX_SOURCE_DIR", ".")
-CLIENT = os.path.join(SOURCE, "tests", "interop", "clients", "python", "grpc_client.py")
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import SOURCE_DIR, TLSMATRIX, Checks  # noqa: E402
+CLIENT = os.path.join(SOURCE_DIR, "tests", "interop", "clients", "python", "grpc_client.py")
+check = Checks(verbose=True)
 
 
 class Server:
@@ -87,7 +81,7 @@ def main():
 
     # --scenario: the set is generated now and written with --out for the client to use.
     out = os.path.join(d, "scenario-set")
-    scenario = os.path.join(SOURCE, "scenarios", "valid", "rsa.yaml")
+    scenario = os.path.join(SOURCE_DIR, "scenarios", "valid", "rsa.yaml")
     s = Server(["--scenario", scenario, "--tls-mode", "1", "--out", out, "--duration", "60"])
     port = s.port()
     check(port is not None and os.path.exists(os.path.join(out, "ca.pem")),
@@ -125,8 +119,8 @@ def main():
         check(r.returncode == 2 and words in err and "listening" not in r.stdout,
               f"serve {' '.join(a if '/' not in a else os.path.basename(a) for a in args)}: "
               f"exit 2 naming '{words}' (got {r.returncode}: {err[:200]!r})")
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    print(f"{len(check.failures)} failure(s)")
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":

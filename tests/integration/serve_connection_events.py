@@ -21,18 +21,12 @@ import tempfile
 import threading
 import time
 
-TLSMATRIX = os.environ.get("TLSMATRIX", "build/tlsmatrix")
-SOURCE = os.environ.get("TLSMATRIX_SOURCE_DIR", ".")
-CLIENT = os.path.join(SOURCE, "tests", "interop", "clients", "python", "grpc_client.py")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import SOURCE_DIR, TLSMATRIX, Checks  # noqa: E402
+CLIENT = os.path.join(SOURCE_DIR, "tests", "interop", "clients", "python", "grpc_client.py")
 HANG_S = 10  # a hang bound, not a speed assertion
 SETTLE_S = 1.0  # after the first line for a connection, how long a second one gets to show up
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
+check = Checks(verbose=True)
 
 
 class Serve:
@@ -178,8 +172,8 @@ def main():
         case_missing_client_cert(serve, certs)
     serve.stop()
 
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    print(f"{len(check.failures)} failure(s)")
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":

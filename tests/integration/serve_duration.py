@@ -8,7 +8,8 @@ import subprocess
 import sys
 import time
 
-TLSMATRIX = os.environ.get("TLSMATRIX", "build/tlsmatrix")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import TLSMATRIX  # noqa: E402
 
 start = time.monotonic()
 proc = subprocess.Popen([TLSMATRIX, "serve", "--tls-mode", "0", "--duration", "3"],

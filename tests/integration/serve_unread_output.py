@@ -22,18 +22,13 @@ import sys
 import tempfile
 import time
 
-TLSMATRIX = os.environ.get("TLSMATRIX", "build/tlsmatrix")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import TLSMATRIX, Checks  # noqa: E402
 FILLERS = 1500      # connections that each make one event line: ~100 KiB, past a 64 KiB pipe
 HANDSHAKES = 200    # real TLS handshakes that must still succeed with the pipe full
 HANG_S = 10         # a hang bound per handshake, not a speed assertion
 STOP_S = 1.5        # the SIGTERM contract: serve stops within a second whatever stdout does
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
+check = Checks(verbose=True)
 
 
 def start(certs):
@@ -143,8 +138,8 @@ def main():
         else:
             p.wait()
 
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    print(f"{len(check.failures)} failure(s)")
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":

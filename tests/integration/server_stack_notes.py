@@ -9,10 +9,10 @@ import subprocess
 import sys
 import tempfile
 
-TLSMATRIX = os.environ.get("TLSMATRIX", "build/tlsmatrix")
-SOURCE = os.environ.get("TLSMATRIX_SOURCE_DIR", ".")
-SCEN = os.path.join(SOURCE, "scenarios")
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import SOURCE_DIR, TLSMATRIX, Checks  # noqa: E402
+SCEN = os.path.join(SOURCE_DIR, "scenarios")
+check = Checks(verbose=True)
 
 # One phrase from each caveat, as the reports print it.
 TLS12 = "TLS 1.2"
@@ -20,14 +20,6 @@ WEAK_SERVER = "security level"
 CA_NAMES = "names no CAs"
 CLIENT_CHECKS = "client's certificate with OpenSSL"
 ALL = [TLS12, WEAK_SERVER, CA_NAMES, CLIENT_CHECKS]
-
-
-def check(cond, what, output=""):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-        if output:
-            print(output)
 
 
 def tlsmatrix(*args, timeout=120):
@@ -153,8 +145,8 @@ def main():
         check(s.returncode == 0 and ok, f"serve, mode 2: the client-side notes once each ({got})",
               s.stderr)
 
-    if failures:
-        print(f"{len(failures)} failed")
+    if check.failures:
+        print(f"{len(check.failures)} failed")
         sys.exit(1)
 
 

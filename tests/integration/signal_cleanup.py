@@ -5,8 +5,7 @@ port is free afterwards.
 
 How it proves its point: each command runs in its own session (process group) with a client
 connection open (serve) or worker processes busy (bench); after the signal the test waits a
-bounded time for the group to be empty and then binds the port itself. Commands not built yet
-are skipped with a message.
+bounded time for the group to be empty and then binds the port itself.
 """
 import os
 import signal
@@ -17,25 +16,11 @@ import sys
 import tempfile
 import time
 
-SOURCE_DIR = os.environ.get("TLSMATRIX_SOURCE_DIR",
-                            os.path.dirname(os.path.dirname(os.path.dirname(
-                                os.path.abspath(__file__)))))
-BINARY = os.path.abspath(os.environ.get("TLSMATRIX", os.path.join(SOURCE_DIR, "build/tlsmatrix")))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import SOURCE_DIR, TLSMATRIX, Checks  # noqa: E402
 EXIT_BOUND_S = 15  # a hang bound, not a speed assertion
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL " + msg, flush=True)
-
-
-def built(command):
-    r = subprocess.run([BINARY, command, "--help"], capture_output=True, text=True, timeout=30)
-    ok = r.returncode == 0 and "(not built yet)" not in r.stdout
-    if not ok:
-        print(f"signal_cleanup: skipping `{command}`: not built yet")
-    return ok
+check = Checks()
+fail = check.fail
 
 
 def group_alive(pgid):
@@ -71,7 +56,7 @@ def port_free(port):
 
 def check_serve(certs, sig):
     label = f"serve, {signal.Signals(sig).name}"
-    p = subprocess.Popen([BINARY, "serve", "--tls-mode", "1", "--server-pem", f"{certs}/server.pem",
+    p = subprocess.Popen([TLSMATRIX, "serve", "--tls-mode", "1", "--server-pem", f"{certs}/server.pem",
                           "--server-key", f"{certs}/server.key", "--listen", "127.0.0.1:0"],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                          start_new_session=True)
@@ -117,7 +102,7 @@ def check_bench(tmp, sig):
     label = f"bench, {signal.Signals(sig).name}"
     out = os.path.join(tmp, f"bench-{sig}.json")
     # Long enough that lingering worker processes would still be running when we look.
-    p = subprocess.Popen([BINARY, "bench", "--layer", "tls", "--modes", "1", "--keys", "ec-p256",
+    p = subprocess.Popen([TLSMATRIX, "bench", "--layer", "tls", "--modes", "1", "--keys", "ec-p256",
                           "--tls", "1.3", "--concurrency", "2", "--processes", "2",
                           "--duration", "30", "--json", out],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
@@ -152,16 +137,14 @@ def check_bench(tmp, sig):
 def main():
     with tempfile.TemporaryDirectory(prefix="tlsmatrix-signals-") as tmp:
         certs = os.path.join(tmp, "certs")
-        subprocess.run([BINARY, "certs", "gen", "--out", certs, "--key", "ec-p256"], check=True,
+        subprocess.run([TLSMATRIX, "certs", "gen", "--out", certs, "--key", "ec-p256"], check=True,
                        capture_output=True)
-        if built("serve"):
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                check_serve(certs, sig)
-        if built("bench"):
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                check_bench(tmp, sig)
-    print(f"signal_cleanup: {len(failures)} failed")
-    return 1 if failures else 0
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            check_serve(certs, sig)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            check_bench(tmp, sig)
+    print(f"signal_cleanup: {len(check.failures)} failed")
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":

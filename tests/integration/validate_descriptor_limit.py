@@ -4,19 +4,15 @@ a finding about the user's files: it either judges them (exit 0 for a sound set)
 not (exit 2, "harness error", naming the limit). Before the fix, `ulimit -n 12` gave exit 1 with
 "fails with harness_error" and a grpc-core "timeout" reported as errors against the files."""
 import os
+import re
 import resource
 import subprocess
 import sys
 import tempfile
 
-TLSMATRIX = os.environ.get("TLSMATRIX", "build/tlsmatrix")
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import TLSMATRIX, Checks  # noqa: E402
+check = Checks(verbose=True)
 
 
 with tempfile.TemporaryDirectory() as work:
@@ -35,6 +31,9 @@ with tempfile.TemporaryDirectory() as work:
         said = (r.stdout + r.stderr).strip().splitlines()
         if r.returncode == 0:
             check("✗" not in r.stdout, f"ulimit -n {limit}: exit 0 and no error line")
+            # A binary that printed nothing would pass the line above: the verdict must be there.
+            check(re.search(r"\b0 errors: passed", r.stdout), f"ulimit -n {limit}: exit 0 says "
+                  "'0 errors: passed'", r.stdout)
         else:
             check(r.returncode == 2, f"ulimit -n {limit}: exit 0 or 2, got {r.returncode}: "
                   + " | ".join(said[-3:]))
@@ -43,5 +42,5 @@ with tempfile.TemporaryDirectory() as work:
             check("fails with" not in r.stdout,
                   f"ulimit -n {limit}: no handshake finding printed against the files")
 
-print(f"{len(failures)} failed" if failures else "all passed")
-sys.exit(1 if failures else 0)
+print(f"{len(check.failures)} failed" if check.failures else "all passed")
+sys.exit(1 if check.failures else 0)

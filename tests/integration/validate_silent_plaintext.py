@@ -25,18 +25,9 @@ sys.dont_write_bytecode = True  # nothing written into the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from probe_lib import SServer  # noqa: E402
 
-TLSMATRIX = os.environ.get("TLSMATRIX", "build/tlsmatrix")
-SOURCE = os.environ.get("TLSMATRIX_SOURCE_DIR", ".")
-CLIENT = os.path.join(SOURCE, "tests", "interop", "clients", "python", "grpc_client.py")
-failures = []
-
-
-def check(cond, what, output=""):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-        if output:
-            print("     output was:\n" + "\n".join("     | " + l for l in output.splitlines()))
+from itest import SOURCE_DIR, TLSMATRIX, Checks  # noqa: E402
+CLIENT = os.path.join(SOURCE_DIR, "tests", "interop", "clients", "python", "grpc_client.py")
+check = Checks(verbose=True)
 
 
 def validate(*args, cwd=None):
@@ -195,8 +186,8 @@ def main():
     finally:
         srv.stop()
 
-    print(f"{len(failures)} failure(s)")
-    return 1 if failures else 0
+    print(f"{len(check.failures)} failure(s)")
+    return 1 if check.failures else 0
 
 
 if __name__ == "__main__":

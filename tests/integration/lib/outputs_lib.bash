@@ -3,40 +3,31 @@
 # it then runs in a private mount namespace, so its mounts vanish with it and nothing outside
 # sees them. Where that is not allowed, `mount_tmpfs` fails and the test skips those cases.
 set -euo pipefail
-
-: "${TLSMATRIX:?set TLSMATRIX to the tlsmatrix binary}"
-: "${TLSMATRIX_SOURCE_DIR:?set TLSMATRIX_SOURCE_DIR to the source tree}"
 if [[ ${private_mounts:-} == yes && -z ${TLSMATRIX_PRIVATE_NS:-} ]] &&
   unshare -m --propagation private true 2>/dev/null; then
   TLSMATRIX_PRIVATE_NS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
 
-tmp=$(mktemp -d)
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+# Background processes (add their pids) are killed and mounts undone at exit, before $tmp goes.
 mounted=()
 background=()
-cleanup() {
+outputs_cleanup() {
   local m p
   for p in "${background[@]}"; do kill "$p" 2>/dev/null || true; done
   for m in "${mounted[@]}"; do umount "$m" 2>/dev/null || true; done
-  rm -rf "$tmp"
 }
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
+at_exit outputs_cleanup
 
 # One fast cell: what `run` needs to have something to report.
 small=(run "$TLSMATRIX_SOURCE_DIR/scenarios/valid/ec-p256.yaml" --modes 1 --profiles grpc-core)
 
-# tlsm WANT ARGS...: runs tlsmatrix ARGS with stdout in $tmp/out and stderr in $tmp/err; fails
-# unless it exits WANT.
+# tlsm WANT ARGS...: expect_rc WANT tlsmatrix ARGS.
 tlsm() {
-  local want=$1 got=0
+  local want=$1
   shift
-  "$TLSMATRIX" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || got=$?
-  if [[ $got != "$want" ]]; then
-    cat "$tmp/out" "$tmp/err" >&2
-    fail "tlsmatrix $* exited $got, want $want"
-  fi
+  expect_rc "$want" "$TLSMATRIX" "$@"
 }
 
 # mount_tmpfs DIR SIZE: a tmpfs of SIZE (e.g. 64k) on DIR, unmounted at exit; fails (status 1)

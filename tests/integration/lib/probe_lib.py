@@ -10,32 +10,10 @@ import socket
 import subprocess
 import time
 
-SOURCE_DIR = os.environ.get("TLSMATRIX_SOURCE_DIR",
-                            os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-                                os.path.abspath(__file__))))))
-TLSMATRIX = os.path.abspath(os.environ.get("TLSMATRIX") or os.path.join(
-    os.environ.get("TLSMATRIX_BUILD_DIR", os.path.join(SOURCE_DIR, "build")), "tlsmatrix"))
+from itest import SOURCE_DIR, TLSMATRIX, Checks  # noqa: F401 (Checks: for the tests)
+
 FAULT_SERVER = os.path.join(SOURCE_DIR, "tests", "faults", "fault_server.py")
 TIMEOUT_S = 2  # the probe's --timeout
-
-
-class Checks:
-    """Counts assertions; prints each failure as it happens."""
-
-    def __init__(self):
-        self.passed = 0
-        self.failures = []
-
-    def __call__(self, cond, what):
-        if cond:
-            self.passed += 1
-        else:
-            self.failures.append(what)
-            print(f"FAIL: {what}", flush=True)
-
-    def finish(self, name):
-        print(f"{name}: {self.passed} passed, {len(self.failures)} failed")
-        return 1 if self.failures else 0
 
 
 def run_probe(tmp, endpoint, *flags, timeout=TIMEOUT_S):

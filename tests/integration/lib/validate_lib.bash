@@ -1,24 +1,11 @@
-# Shared by tests/integration/validate_*.sh (sourced; not a test itself).
-set -euo pipefail
+# Shared by tests/integration/validate_*.sh (sourced; not a test itself), on top of common.sh.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-: "${TLSMATRIX:?set TLSMATRIX to the tlsmatrix binary}"
-: "${TLSMATRIX_SOURCE_DIR:?set TLSMATRIX_SOURCE_DIR to the source tree}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-# validate WANT_EXIT ARGS...: runs `tlsmatrix validate ARGS`, keeping stdout in $tmp/out and
-# stderr in $tmp/err, and fails unless it exits WANT_EXIT.
+# validate WANT_EXIT ARGS...: expect_rc WANT_EXIT tlsmatrix validate ARGS.
 validate() {
   local want=$1
   shift
-  local got=0
-  "$TLSMATRIX" validate "$@" >"$tmp/out" 2>"$tmp/err" || got=$?
-  if [[ $got != "$want" ]]; then
-    cat "$tmp/out" "$tmp/err" >&2
-    fail "validate $* exited $got, want $want"
-  fi
+  expect_rc "$want" "$TLSMATRIX" validate "$@"
 }
 
 # expect_line PATTERN [WHAT]: some output line (stdout or stderr) matches the extended regex.

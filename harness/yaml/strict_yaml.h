@@ -1,8 +1,8 @@
-// Strict YAML for the project's own input files (scenarios, the exporter's config): a small tree
-// built from yaml-cpp's parser events, so that aliases, tags, duplicate keys, a second document
-// and excessive nesting are errors with a line number instead of being silently resolved, kept
-// or ignored; and a reader whose every accessor names the key path in its error
-// ("FILE:LINE:COL: certs.server.key: expected a map, found a list"). Errors are InputError.
+// The one strict YAML reader (scenarios, the exporter's config, Milvus's milvus.yaml): a small
+// tree built from yaml-cpp's parser events, so that duplicate keys, excessive nesting and, per
+// caller, aliases, tags and a second document are errors with a line number instead of being
+// silently resolved, kept or ignored; and a reader whose every accessor names the key path in its
+// error ("FILE:LINE:COL: certs.server.key: expected a map, found a list"). Errors are InputError.
 #pragma once
 
 #include <yaml-cpp/mark.h>
@@ -55,18 +55,37 @@ struct YEntry {
   YNode value;
 };
 
-// "FILE:LINE:COL" (yaml-cpp counts from 0, editors from 1).
+// "FILE:LINE:COL" (yaml-cpp counts from 0, editors from 1): the start of every message.
 std::string yaml_at(const std::string& file, const YAML::Mark& mark);
 
+// What a file may hold. The defaults suit the project's own files (scenarios, the exporter's
+// config); a file another program reads (Milvus's milvus.yaml) is read the way that program's
+// parser reads it, so that what it would start with is not refused here.
 struct StrictYamlRules {
   std::string_view what;        // "scenario": named in messages ("... not allowed in scenario files")
   std::string_view empty_file;  // the message after "empty file: "
-  std::size_t max_depth = 8;    // deeper nesting is a mistake or an attack on the recursion
+  // More levels of lists and maps than this are refused (a scalar inside the deepest allowed
+  // list is fine): deeper nesting is a mistake or an attack on the recursion.
+  std::size_t max_depth = 8;
+  // Refused: "write each value out". Expanded: each alias becomes a copy of what it names (as
+  // yaml-cpp and Go's parser resolve them), with every copied node counted against max_nodes
+  // and max_depth, and an alias inside the value it names refused (a cycle).
+  enum class Aliases { refuse, expand };
+  Aliases aliases = Aliases::refuse;
+  std::size_t max_nodes = 0;  // nodes in the tree once aliases are expanded; 0: no budget
+  bool tags_ignored = false;  // false: a tag (!!str, !foo) is an error
+  bool any_keys = false;      // false: a key is a plain, non-empty scalar
+  bool later_documents_ignored = false;  // false: a second document is an error
 };
 
-// Exactly one document. `file` names the origin in messages.
+// The first document (the only one, unless later_documents_ignored). `file` names the origin
+// in messages; every error is InputError("FILE:LINE:COL: message").
 YNode parse_strict_yaml(std::string_view yaml, const std::string& file,
                         const StrictYamlRules& rules);
+
+// "FILE:1:1: empty file: <rules.empty_file>": what parse_strict_yaml throws for a file without a
+// document, for callers that take a document holding only null (`~`, `---`) as empty too.
+InputError empty_file_error(const std::string& file, const StrictYamlRules& rules);
 
 // Typed access to the tree: every accessor names the key path ("certs.server.key") in its error.
 

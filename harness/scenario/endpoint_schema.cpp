@@ -1,0 +1,73 @@
+// server: and client:, whose files name certificates of the scenario's set.
+#include "harness/scenario/scenario_schema.h"
+
+namespace tlsmatrix::scenario_schema {
+
+using yaml::join;
+
+namespace {
+
+std::string cert_ref(const Reader& r, const YNode& n, const std::string& path,
+                     const std::set<std::string>& certs) {
+  std::string s = r.text(n, path);
+  if (!certs.count(s)) {
+    r.fail(n, path + ": no cert named '" + s + "'; the certs are: " + join(certs));
+  }
+  return s;
+}
+
+std::vector<std::string> cert_refs(const Reader& r, const YNode& n, const std::string& path,
+                                   const std::set<std::string>& certs) {
+  const std::vector<YNode>& items = r.list(n, path);
+  // A chain names certificates of the set, perhaps one twice on purpose; not thousands of times.
+  if (items.size() > kMaxCertsPerScenario) {
+    r.fail(n, path + ": " + std::to_string(items.size()) + " entries; the limit is " +
+                  std::to_string(kMaxCertsPerScenario));
+  }
+  std::vector<std::string> out;
+  for (const YNode& item : items) out.push_back(cert_ref(r, item, path, certs));
+  return out;
+}
+
+}  // namespace
+
+ServerConfig parse_server(const Reader& r, const YNode& n, const std::set<std::string>& certs) {
+  const YNode& m = r.map(n, "server");
+  r.allow_keys(m, "server", {"cert", "chain", "key", "ca"});
+  ServerConfig s;
+  s.cert = cert_ref(r, r.require(m, "cert", "server"), "server.cert", certs);
+  if (const YNode* v = Reader::find(m, "chain")) s.chain = cert_refs(r, *v, "server.chain", certs);
+  const YNode* key = Reader::find(m, "key");
+  s.key = key ? cert_ref(r, *key, "server.key", certs) : s.cert;
+  if (const YNode* v = Reader::find(m, "ca")) s.ca = cert_ref(r, *v, "server.ca", certs);
+  return s;
+}
+
+ClientConfig parse_client(const Reader& r, const YNode& n, const std::set<std::string>& certs) {
+  const YNode& m = r.map(n, "client");
+  r.allow_keys(m, "client",
+               {"server_pem_path", "ca_pem_path", "client_pem_path", "client_chain",
+                "client_key_path", "server_name", "secure"});
+  ClientConfig c;
+  for (const auto& [k, v] : m.entries) {
+    const std::string& f = k.value;
+    std::string path = "client." + f;
+    if (f == "server_pem_path") c.server_pem_path = cert_ref(r, v, path, certs);
+    if (f == "ca_pem_path") c.ca_pem_path = cert_ref(r, v, path, certs);
+    if (f == "client_pem_path") c.client_pem_path = cert_ref(r, v, path, certs);
+    if (f == "client_chain") c.client_chain = cert_refs(r, v, path, certs);
+    if (f == "client_key_path") c.client_key_path = cert_ref(r, v, path, certs);
+    if (f == "server_name") c.server_name = r.text(v, path);
+    if (f == "secure") c.secure = r.boolean(v, path);
+  }
+  if (c.client_pem_path.empty()) {
+    if (const YNode* v = Reader::find(m, "client_chain")) {
+      r.fail(*v, "client.client_chain: needs client_pem_path (the chain follows the client cert)");
+    }
+  } else if (c.client_key_path.empty()) {
+    c.client_key_path = c.client_pem_path;
+  }
+  return c;
+}
+
+}  // namespace tlsmatrix::scenario_schema

@@ -139,6 +139,13 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
   }
   std::vector<X509*> untrusted;
   for (const auto& c : chain.rest) untrusted.push_back(c.get());
+  // Go's x509.Verify again: a leaf that is itself in the root pool is the whole chain, and
+  // nothing else the server sent is looked at (OpenSSL builds through it: an intermediate's
+  // dates or key still count there).
+  const bool leaf_is_root =
+      profile.leaf_dates_and_name_first &&
+      std::any_of(trusted.begin(), trusted.end(), [&](X509* t) { return X509_cmp(t, chain.leaf.get()) == 0; });
+  if (leaf_is_root) untrusted.clear();
   ChainCheckOptions opts{.peer = PeerRole::server,
                          .partial_chain = profile.partial_chain,
                          .check_purpose = profile.check_purpose && profile.leaf_key_usage_checked,
@@ -171,7 +178,8 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
   }
   if (profile.reject_sha1_signatures) {
     // The trust anchor's own signature is never checked; everything below it is.
-    std::vector<X509*> below{chain.leaf.get()};
+    std::vector<X509*> below;
+    if (!leaf_is_root) below.push_back(chain.leaf.get());
     for (X509* c : untrusted) {
       bool is_anchor = std::any_of(trusted.begin(), trusted.end(), [c](X509* t) { return X509_cmp(t, c) == 0; });
       if (!is_anchor) below.push_back(c);

@@ -133,3 +133,22 @@ TEST(ProfileDifferential, GoClientStripsTheDotFromItsSni) {
 
 }  // namespace
 }  // namespace tlsmatrix
+
+namespace tlsmatrix {
+namespace {
+
+// scenarios/trust/server-pem-leaf-with-bad-intermediate.yaml: a leaf that is itself in Go's root
+// pool is the whole chain (x509.Verify: Roots.contains(leaf)); what else the server sends (here
+// an intermediate not yet valid) is never looked at. OpenSSL builds through it.
+TEST(ProfileDifferential, GoLeafInTheRootsIsTheChain) {
+  CertSpec inter = ca("inter");
+  inter.issuer = "ca";
+  inter.not_before = 7 * 24h;
+  inter.not_after = 80 * 24h;
+  auto v = verdicts({ca(), inter, leaf({"DNS:localhost"}, "inter")}, "localhost", {"server", "inter"}, {"server"});
+  EXPECT_EQ(v.go, Reason::ok);
+  EXPECT_EQ(v.core, Reason::server_cert_not_yet_valid);
+}
+
+}  // namespace
+}  // namespace tlsmatrix

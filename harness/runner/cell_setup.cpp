@@ -89,8 +89,6 @@ ClientSetup client_for_server(ClientSetup client, const ClientProfile& profile, 
     client.cert_chain_pem.clear();
     client.key_pem.clear();
   }
-  // Go matches the name with its dot stripped too, so only the SNI changes.
-  if (profile.sni_strips_trailing_dot && client.server_name.ends_with('.')) client.server_name.pop_back();
   return client;
 }
 

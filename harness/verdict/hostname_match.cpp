@@ -88,7 +88,9 @@ CertNames cert_names(X509* cert) {
 }
 
 bool wildcard_match(std::string_view pattern_in, std::string_view host_in, const NameRules& rules) {
-  if (!rules.pattern_trailing_dot_stripped && pattern_in.ends_with('.')) return false;
+  // Go: a pattern ending with a dot is no valid pattern; it matches only a name written exactly
+  // so, ignoring case ("LocalHost." for "localhost.").
+  if (!rules.pattern_trailing_dot_stripped && pattern_in.ends_with('.')) return lower(pattern_in) == lower(host_in);
   std::string pattern = lower(strip_dot(pattern_in));
   std::string host = lower(strip_dot(host_in));
   if (pattern.empty() || host.empty()) return false;

@@ -3,11 +3,17 @@
 #
 #   bin/tlsmatrix
 #   share/tlsmatrix/scenarios/       the catalogue `tlsmatrix run` finds without a PATH
+#   share/tlsmatrix/clients/         the real clients `run --real-clients` runs (tests/interop/clients)
 #   share/man/man1/tlsmatrix.1.gz    generated from the binary's --help (docs/man/)
 #   share/doc/tlsmatrix/             README.md and docs/
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/scenarios/
         DESTINATION ${CMAKE_INSTALL_DATADIR}/tlsmatrix/scenarios)
+# Sources only (the Go client is built by `run --real-clients` when `go` is there); each needs
+# its stack at run time, none is a dependency of the package.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/tests/interop/clients/
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/tlsmatrix/clients
+        PATTERN "README*" EXCLUDE)
 
 if(TLSMATRIX_SANITIZE OR TLSMATRIX_FUZZ)
   message(STATUS "packaging: this is a sanitizer/fuzz build; do not ship its cpack output")

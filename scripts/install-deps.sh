@@ -20,6 +20,8 @@ packages=(
   python3-yaml
   # exporter: its HTTP server library; a real Prometheus (and promtool) for its tests
   libmicrohttpd-dev prometheus
+  # bench --layer grpc-server: the lean client's HTTP/2 framing
+  libnghttp2-dev
   # packaging: cpack -G DEB (dpkg-shlibdeps works out the Depends line)
   dpkg-dev
 )

@@ -1,9 +1,13 @@
 #include "harness/certs/cert_factory.h"
 
 #include <openssl/pem.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+#include <cstring>
+#include <cstdio>
 #include <set>
 #include <stdexcept>
 #include <utility>
@@ -96,6 +100,12 @@ ossl::X509NamePtr make_subject(const CertSpec& spec) {
                                            static_cast<int>(value->size()), -1, 0) == 1,
                 "certificate '" + spec.name + "': setting subject " + field + "=" + *value);
   }
+  for (const auto& cn : spec.more_cns) {
+    ossl::check(X509_NAME_add_entry_by_txt(name.get(), "CN", MBSTRING_UTF8,
+                                           reinterpret_cast<const unsigned char*>(cn.data()),
+                                           static_cast<int>(cn.size()), -1, 0) == 1,
+                "certificate '" + spec.name + "': setting subject CN=" + cn);
+  }
   return name;
 }
 
@@ -107,7 +117,7 @@ ossl::GeneralNamePtr make_general_name(const std::string& entry, const std::stri
     return std::invalid_argument("certificate '" + cert_name + "': subjectAltName '" + entry +
                                  "': " + why);
   };
-  if (value.empty()) throw bad("expected DNS:NAME, IP:ADDRESS or URI:URI");
+  if (value.empty()) throw bad("expected DNS:NAME, IP:ADDRESS, URI:URI or email:ADDRESS");
   ossl::GeneralNamePtr gen(GENERAL_NAME_new());
   ossl::check(gen != nullptr, "allocating a subjectAltName entry");
   if (kind == "IP") {
@@ -120,8 +130,8 @@ ossl::GeneralNamePtr make_general_name(const std::string& entry, const std::stri
     GENERAL_NAME_set0_value(gen.get(), GEN_IPADD, ip.release());  // gen owns it now
     return gen;
   }
-  int type = kind == "DNS" ? GEN_DNS : kind == "URI" ? GEN_URI : -1;
-  if (type < 0) throw bad("expected DNS:NAME, IP:ADDRESS or URI:URI");
+  int type = kind == "DNS" ? GEN_DNS : kind == "URI" ? GEN_URI : kind == "email" ? GEN_EMAIL : -1;
+  if (type < 0) throw bad("expected DNS:NAME, IP:ADDRESS, URI:URI or email:ADDRESS");
   ossl::Asn1Ia5StringPtr text(ASN1_IA5STRING_new());
   if (!text || ASN1_STRING_set(text.get(), value.data(), static_cast<int>(value.size())) != 1) {
     throw ossl::Error("certificate '" + cert_name + "': encoding subjectAltName " + entry);
@@ -141,13 +151,21 @@ void add_san(X509* x, const CertSpec& spec) {
     }
     gen.release();  // names owns it now
   }
-  // Critical only when the subject is empty (RFC 5280 4.2.1.6); otherwise not.
-  int critical = X509_NAME_entry_count(X509_get_subject_name(x)) == 0 ? 1 : 0;
+  // By default critical only when the subject is empty (RFC 5280 4.2.1.6); otherwise not.
+  int critical = spec.san_critical ? (*spec.san_critical ? 1 : 0)
+                                   : X509_NAME_entry_count(X509_get_subject_name(x)) == 0 ? 1 : 0;
   ossl::check(X509_add1_ext_i2d(x, NID_subject_alt_name, names.get(), critical, X509V3_ADD_DEFAULT) == 1,
               "certificate '" + spec.name + "': adding subjectAltName");
 }
 
 void add_basic_constraints(X509* x, const CertSpec& spec) {
+  if (!spec.basic_constraints) {
+    if (spec.ca || spec.pathlen) {
+      throw std::invalid_argument("certificate '" + spec.name +
+                                  "': ca/pathlen need the basicConstraints extension");
+    }
+    return;
+  }
   ossl::BasicConstraintsPtr bc(BASIC_CONSTRAINTS_new());
   ossl::check(bc != nullptr, "allocating basicConstraints");
   bc->ca = spec.ca ? 0xFF : 0;
@@ -159,7 +177,8 @@ void add_basic_constraints(X509* x, const CertSpec& spec) {
     ossl::check(bc->pathlen != nullptr && ASN1_INTEGER_set(bc->pathlen, *spec.pathlen) == 1,
                 "setting pathlen");
   }
-  ossl::check(X509_add1_ext_i2d(x, NID_basic_constraints, bc.get(), 1, X509V3_ADD_DEFAULT) == 1,
+  ossl::check(X509_add1_ext_i2d(x, NID_basic_constraints, bc.get(),
+                                spec.basic_constraints_critical ? 1 : 0, X509V3_ADD_DEFAULT) == 1,
               "certificate '" + spec.name + "': adding basicConstraints");
 }
 
@@ -191,39 +210,144 @@ void add_key_usages(X509* x, const CertSpec& spec) {
   std::vector<std::string> ku = spec.key_usage.value_or(
       spec.ca ? std::vector<std::string>{"keyCertSign", "cRLSign"}
               : std::vector<std::string>{"digitalSignature", "keyEncipherment"});
-  if (!ku.empty()) add_conf_ext(x, NID_key_usage, "critical," + join(ku), spec.name);
+  if (!ku.empty()) {
+    add_conf_ext(x, NID_key_usage, (spec.key_usage_critical ? "critical," : "") + join(ku), spec.name);
+  }
   if (!spec.ext_key_usage.empty()) {
-    add_conf_ext(x, NID_ext_key_usage, join(spec.ext_key_usage), spec.name);
+    add_conf_ext(x, NID_ext_key_usage,
+                 (spec.ext_key_usage_critical ? "critical," : "") + join(spec.ext_key_usage), spec.name);
+  }
+}
+
+// "DNS:example.com" -> "DNS:example.com"; "IP:10.0.0.0/8" -> "IP:10.0.0.0/255.0.0.0", the form
+// OpenSSL's config parser takes (address/mask).
+std::string name_constraint_conf(const std::string& entry, const std::string& cert_name) {
+  auto bad = [&](const std::string& why) {
+    return std::invalid_argument("certificate '" + cert_name + "': name constraint '" + entry +
+                                 "': " + why);
+  };
+  if (entry.rfind("DNS:", 0) == 0 && entry.size() > 4) return entry;
+  if (entry.rfind("IP:", 0) != 0) throw bad("expected DNS:NAME or IP:ADDRESS/PREFIX");
+  std::string rest = entry.substr(3);
+  auto slash = rest.find('/');
+  if (slash == std::string::npos) throw bad("an IP constraint needs a prefix length (/N)");
+  std::string addr = rest.substr(0, slash);
+  std::string bits = rest.substr(slash + 1);
+  bool v6 = addr.find(':') != std::string::npos;
+  int max = v6 ? 128 : 32;
+  int n = -1;
+  if (!bits.empty() && bits.size() <= 3 &&
+      std::all_of(bits.begin(), bits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    n = std::stoi(bits);
+  }
+  if (n < 0 || n > max) throw bad("prefix length must be 0-" + std::to_string(max));
+  unsigned char mask[16] = {};
+  for (int i = 0; i < n; ++i) mask[i / 8] |= static_cast<unsigned char>(0x80 >> (i % 8));
+  std::string mask_text;
+  if (v6) {
+    char buf[8];
+    for (int i = 0; i < 16; i += 2) {
+      std::snprintf(buf, sizeof buf, "%s%x", i ? ":" : "", (mask[i] << 8) | mask[i + 1]);
+      mask_text += buf;
+    }
+  } else {
+    for (int i = 0; i < 4; ++i) mask_text += (i ? "." : "") + std::to_string(mask[i]);
+  }
+  return "IP:" + addr + "/" + mask_text;
+}
+
+void add_name_constraints(X509* x, const CertSpec& spec) {
+  if (!spec.name_constraints) return;
+  const NameConstraints& nc = *spec.name_constraints;
+  std::string conf = nc.critical ? "critical" : "";
+  auto add = [&](const char* kind, const std::vector<std::string>& entries) {
+    for (const auto& e : entries) {
+      conf += (conf.empty() ? "" : ",") + std::string(kind) + ";" + name_constraint_conf(e, spec.name);
+    }
+  };
+  add("permitted", nc.permitted);
+  add("excluded", nc.excluded);
+  add_conf_ext(x, NID_name_constraints, conf, spec.name);
+}
+
+// An extension by OID whose value is DER NULL: what matters is only whether a verifier knows it.
+void add_raw_extensions(X509* x, const CertSpec& spec) {
+  static const unsigned char kDerNull[] = {0x05, 0x00};
+  for (const auto& raw : spec.extra_extensions) {
+    ossl::Asn1ObjectPtr obj(OBJ_txt2obj(raw.oid.c_str(), 1));
+    if (!obj) {
+      ossl::drain_errors();
+      throw std::invalid_argument("certificate '" + spec.name + "': extension OID '" + raw.oid +
+                                  "' is not a dotted OID");
+    }
+    ossl::Asn1OctetStringPtr value(ASN1_OCTET_STRING_new());
+    ossl::check(value && ASN1_OCTET_STRING_set(value.get(), kDerNull, sizeof kDerNull) == 1,
+                "building extension " + raw.oid);
+    ossl::X509ExtensionPtr ext(
+        X509_EXTENSION_create_by_OBJ(nullptr, obj.get(), raw.critical ? 1 : 0, value.get()));
+    ossl::check(ext != nullptr && X509_add_ext(x, ext.get(), -1) == 1,
+                "certificate '" + spec.name + "': adding extension " + raw.oid);
   }
 }
 
 // subjectKeyIdentifier is the SHA-1 of the public key bits (RFC 5280 4.2.1.2 method 1, what
-// OpenSSL's "hash" computes); authorityKeyIdentifier repeats the issuer's.
-void add_key_identifiers(X509* x, const X509* issuer) {
+// OpenSSL's "hash" computes); authorityKeyIdentifier repeats the issuer's (the issuer's key hash
+// when the issuer carries no SKI), or for `mismatched` that value with every bit flipped.
+void add_key_identifiers(X509* x, const X509* issuer, const CertSpec& spec) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   ossl::check(X509_pubkey_digest(x, EVP_sha1(), md, &len) == 1, "hashing the public key");
   ossl::Asn1OctetStringPtr ski(ASN1_OCTET_STRING_new());
   ossl::check(ski && ASN1_OCTET_STRING_set(ski.get(), md, static_cast<int>(len)) == 1,
               "building subjectKeyIdentifier");
-  ossl::check(X509_add1_ext_i2d(x, NID_subject_key_identifier, ski.get(), 0, X509V3_ADD_DEFAULT) == 1,
-              "adding subjectKeyIdentifier");
+  if (spec.subject_key_id != KeyIdForm::absent) {
+    ossl::check(X509_add1_ext_i2d(x, NID_subject_key_identifier, ski.get(), 0, X509V3_ADD_DEFAULT) == 1,
+                "adding subjectKeyIdentifier");
+  }
+  if (spec.authority_key_id == KeyIdForm::absent) return;
 
+  ossl::Asn1OctetStringPtr keyid;
   const ASN1_OCTET_STRING* issuer_ski =
-      issuer == nullptr ? ski.get() : X509_get0_subject_key_id(const_cast<X509*>(issuer));
-  if (issuer_ski == nullptr) return;
+      issuer == nullptr ? nullptr : X509_get0_subject_key_id(const_cast<X509*>(issuer));
+  if (issuer == nullptr) {
+    keyid.reset(ASN1_OCTET_STRING_dup(ski.get()));
+  } else if (issuer_ski != nullptr) {
+    keyid.reset(ASN1_OCTET_STRING_dup(issuer_ski));
+  } else {
+    // The issuer has no SKI: its key's hash, as RFC 5280 4.2.1.2 method 1 would have made it.
+    unsigned char imd[EVP_MAX_MD_SIZE];
+    unsigned int ilen = 0;
+    ossl::check(X509_pubkey_digest(issuer, EVP_sha1(), imd, &ilen) == 1, "hashing the issuer's key");
+    keyid.reset(ASN1_OCTET_STRING_new());
+    ossl::check(keyid && ASN1_OCTET_STRING_set(keyid.get(), imd, static_cast<int>(ilen)) == 1,
+                "building authorityKeyIdentifier");
+  }
+  ossl::check(keyid != nullptr, "copying the issuer's key identifier");
+  if (spec.authority_key_id == KeyIdForm::mismatched) {
+    std::vector<unsigned char> flipped(ASN1_STRING_get0_data(keyid.get()),
+                                       ASN1_STRING_get0_data(keyid.get()) + ASN1_STRING_length(keyid.get()));
+    for (auto& b : flipped) b = static_cast<unsigned char>(~b);
+    ossl::check(ASN1_OCTET_STRING_set(keyid.get(), flipped.data(), static_cast<int>(flipped.size())) == 1,
+                "building a mismatched authorityKeyIdentifier");
+  }
   ossl::AuthorityKeyIdPtr aki(AUTHORITY_KEYID_new());
   ossl::check(aki != nullptr, "allocating authorityKeyIdentifier");
-  aki->keyid = ASN1_OCTET_STRING_dup(issuer_ski);
-  ossl::check(aki->keyid != nullptr, "copying the issuer's key identifier");
+  aki->keyid = keyid.release();
   ossl::check(X509_add1_ext_i2d(x, NID_authority_key_identifier, aki.get(), 0, X509V3_ADD_DEFAULT) == 1,
               "adding authorityKeyIdentifier");
 }
 
 void set_serial(X509* x, const CertSpec& spec) {
+  if (!spec.serial_bytes.empty()) {
+    // Zero or longer than 20 octets: values RFC 5280 forbids and OpenSSL still encodes.
+    ossl::BignumPtr bn(BN_bin2bn(spec.serial_bytes.data(), static_cast<int>(spec.serial_bytes.size()), nullptr));
+    ossl::check(bn != nullptr && BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(x)) != nullptr,
+                "certificate '" + spec.name + "': setting the serial number");
+    return;
+  }
   std::uint64_t serial = 0;
   if (spec.serial) {
-    serial = *spec.serial;
+    serial = *spec.serial;  // 0 included: RFC 5280 forbids it, a scenario may want it
   } else {
     // Positive and non-zero, as RFC 5280 asks; 63 random bits.
     while (serial == 0) {
@@ -257,11 +381,20 @@ const EVP_MD* signing_digest(const CertSpec& spec, const EVP_PKEY* signer) {
                               "' (sha1, sha256, sha384, sha512)");
 }
 
-// PEM armour around random bytes. The first byte is not 0x30 (an ASN.1 SEQUENCE), so the DER
-// inside can never parse as a certificate, whatever the rest happens to be.
-std::string garbage_pem() {
+// PEM armour around bytes that are not a certificate. The bytes are SHA-256 in counter mode over
+// the certificate's name, not random: OpenSSL's words for them (which ASN.1 tag it tripped on)
+// reach the report, and two runs of one scenario must report the same. The first byte is not
+// 0x30 (an ASN.1 SEQUENCE), so the DER inside can never parse as a certificate.
+std::string garbage_pem(const std::string& name) {
   unsigned char bytes[384];
-  ossl::check(RAND_bytes(bytes, sizeof bytes) == 1, "drawing random bytes");
+  for (std::size_t block = 0; block * 32 < sizeof bytes; ++block) {
+    const std::string seed = "tlsmatrix garbage " + std::to_string(block) + " " + name;
+    unsigned char digest[32];
+    unsigned int len = 0;
+    ossl::check(EVP_Digest(seed.data(), seed.size(), digest, &len, EVP_sha256(), nullptr) == 1 && len == 32,
+                "hashing the garbage certificate's seed");
+    std::memcpy(bytes + block * 32, digest, std::min<std::size_t>(32, sizeof bytes - block * 32));
+  }
   bytes[0] = 0xA5;
   std::string b64(4 * ((sizeof bytes + 2) / 3) + 1, '\0');
   int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()), bytes, sizeof bytes);
@@ -288,8 +421,10 @@ ossl::X509Ptr make_cert(const CertSpec& spec, EVP_PKEY* key, const GeneratedCert
 
   add_basic_constraints(x.get(), spec);
   add_key_usages(x.get(), spec);
-  add_key_identifiers(x.get(), issuer ? issuer->cert.get() : nullptr);
+  add_key_identifiers(x.get(), issuer ? issuer->cert.get() : nullptr, spec);
   add_san(x.get(), spec);
+  add_name_constraints(x.get(), spec);
+  add_raw_extensions(x.get(), spec);
 
   EVP_PKEY* signer = issuer ? issuer->key.get() : key;
   ossl::check(X509_sign(x.get(), signer, signing_digest(spec, signer)) > 0,
@@ -300,9 +435,27 @@ ossl::X509Ptr make_cert(const CertSpec& spec, EVP_PKEY* key, const GeneratedCert
 }  // namespace
 
 std::vector<std::pair<KeyType, int>> pool_slots(const std::vector<CertSpec>& specs) {
+  // A cert with key_of takes no slot of its own (so adding one leaves the others' keys as they
+  // were) and gets the slot of the cert whose key it shares, followed to the end of the chain.
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < specs.size(); ++i) index.emplace(specs[i].name, i);
   std::map<KeyType, int> per_type;
-  std::vector<std::pair<KeyType, int>> out;
-  for (const auto& spec : specs) out.emplace_back(spec.key_type, per_type[spec.key_type]++);
+  std::vector<std::pair<KeyType, int>> out(specs.size());
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    if (specs[i].key_of.empty()) out[i] = {specs[i].key_type, per_type[specs[i].key_type]++};
+  }
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    std::size_t at = i;
+    for (std::size_t hops = 0; !specs[at].key_of.empty(); ++hops) {
+      auto it = index.find(specs[at].key_of);
+      if (it == index.end() || hops >= specs.size()) {
+        throw std::invalid_argument("certificate '" + specs[i].name + "': key_of '" + specs[at].key_of +
+                                    (it == index.end() ? "' is not in the set" : "' loops"));
+      }
+      at = it->second;
+    }
+    out[i] = out[at];
+  }
   return out;
 }
 
@@ -319,7 +472,9 @@ CertSet build_cert_set(const std::vector<CertSpec>& specs, KeyPool& pool,
   for (const CertSpec* spec : issuers_first(specs)) {
     GeneratedCert out;
     out.name = spec->name;
-    out.key = pool.get(spec->key_type, slot[spec]);
+    // key_of: the shared key, and its type, whatever key_type says.
+    std::size_t at = static_cast<std::size_t>(spec - specs.data());
+    out.key = pool.get(slots[at].first, slot[spec]);
     out.key_pem = to_pem(out.key.get());
     const GeneratedCert* issuer = nullptr;
     if (!spec->issuer.empty() && spec->issuer != spec->name) {
@@ -330,7 +485,7 @@ CertSet build_cert_set(const std::vector<CertSpec>& specs, KeyPool& pool,
       }
     }
     if (spec->garbage) {
-      out.cert_pem = garbage_pem();
+      out.cert_pem = garbage_pem(spec->name);
     } else {
       out.cert = make_cert(*spec, out.key.get(), issuer, now);
       out.cert_pem = to_pem(out.cert.get());
@@ -338,6 +493,33 @@ CertSet build_cert_set(const std::vector<CertSpec>& specs, KeyPool& pool,
     set.add(std::move(out));
   }
   return set;
+}
+
+ossl::X509Ptr reissue(const X509* model, EVP_PKEY* key, const Issuer& issuer, std::chrono::seconds lifetime,
+                      const X509_NAME* subject, std::chrono::system_clock::time_point now) {
+  ossl::X509Ptr x(X509_new());
+  ossl::check(x != nullptr, "allocating a certificate");
+  ossl::check(X509_set_version(x.get(), X509_VERSION_3) == 1, "setting the version");
+  set_serial(x.get(), CertSpec{});
+  const X509_NAME* own = subject != nullptr ? subject : X509_get_subject_name(model);
+  ossl::check(X509_set_subject_name(x.get(), own) == 1, "setting the subject");
+  ossl::check(X509_set_issuer_name(x.get(), issuer.cert ? X509_get_subject_name(issuer.cert) : own) == 1,
+              "setting the issuer");
+  CertSpec validity;
+  validity.not_before = std::chrono::seconds(-3600);
+  validity.not_after = lifetime + validity.not_before;
+  set_validity(x.get(), validity, now);
+  ossl::check(X509_set_pubkey(x.get(), key) == 1, "setting the public key");
+  for (int i = 0; i < X509_get_ext_count(model); ++i) {
+    X509_EXTENSION* ext = X509_get_ext(model, i);
+    const int nid = OBJ_obj2nid(X509_EXTENSION_get_object(ext));
+    if (nid == NID_subject_key_identifier || nid == NID_authority_key_identifier) continue;
+    ossl::check(X509_add_ext(x.get(), ext, -1) == 1, "copying an extension");
+  }
+  add_key_identifiers(x.get(), issuer.cert, CertSpec{});
+  EVP_PKEY* signer = issuer.cert ? issuer.key : key;
+  ossl::check(X509_sign(x.get(), signer, signing_digest(CertSpec{}, signer)) > 0, "signing a reissued certificate");
+  return x;
 }
 
 void write_cert_set(const CertSet& set, const fs::path& dir) {

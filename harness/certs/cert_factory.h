@@ -51,6 +51,20 @@ std::vector<std::pair<KeyType, int>> pool_slots(const std::vector<CertSpec>& spe
 // (io::write_folder): a new `dir` appears complete, mode 0700; missing parents are created.
 void write_cert_set(const CertSet& set, const std::filesystem::path& dir);
 
+// Who signs a certificate: `cert` null means self-signed with the new certificate's own key.
+struct Issuer {
+  const X509* cert = nullptr;
+  EVP_PKEY* key = nullptr;
+};
+
+// A new certificate modelled on `model` (renewal, re-keying, a new or cross-signed CA): the same
+// subject (or `subject`), every extension of `model` except the key identifiers, which are
+// computed afresh for `key` and the issuer; a new random serial; valid from an hour before `now`
+// for `lifetime` in all (notAfter - notBefore, as `model`'s lifetime is counted); for `key`, signed by `issuer` (SHA-256, none for Ed25519).
+ossl::X509Ptr reissue(const X509* model, EVP_PKEY* key, const Issuer& issuer, std::chrono::seconds lifetime,
+                      const X509_NAME* subject = nullptr,
+                      std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
+
 // PEM encodings.
 std::string to_pem(const X509* cert);
 std::string to_pem(const EVP_PKEY* key);  // private key, PKCS#8

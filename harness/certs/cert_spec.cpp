@@ -6,7 +6,7 @@
 namespace tlsmatrix {
 
 namespace {
-constexpr std::array<std::pair<KeyType, std::string_view>, 7> kKeyTypeNames{{
+constexpr std::array<std::pair<KeyType, std::string_view>, 9> kKeyTypeNames{{
     {KeyType::rsa1024, "rsa1024"},
     {KeyType::rsa2048, "rsa2048"},
     {KeyType::rsa3072, "rsa3072"},
@@ -14,6 +14,8 @@ constexpr std::array<std::pair<KeyType, std::string_view>, 7> kKeyTypeNames{{
     {KeyType::ec_p256, "ec-p256"},
     {KeyType::ec_p384, "ec-p384"},
     {KeyType::ed25519, "ed25519"},
+    {KeyType::rsa_pss, "rsa-pss"},
+    {KeyType::ec_p521, "ec-p521"},
 }};
 }  // namespace
 

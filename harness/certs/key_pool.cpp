@@ -1,6 +1,7 @@
 #include "harness/certs/key_pool.h"
 
 #include <openssl/evp.h>
+#include <openssl/rsa.h>
 
 #include <algorithm>
 #include <atomic>
@@ -33,6 +34,18 @@ ossl::EvpPkeyPtr generate_key(KeyType type) {
       break;
     case KeyType::ed25519:
       raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+      break;
+    case KeyType::rsa_pss: {
+      // EVP_PKEY_Q_keygen in OpenSSL 3.0 takes a size only for "RSA"; RSA-PSS goes the long way.
+      ossl::EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA-PSS", nullptr));
+      if (ctx && EVP_PKEY_keygen_init(ctx.get()) == 1 &&
+          EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), 2048) == 1) {
+        EVP_PKEY_keygen(ctx.get(), &raw);
+      }
+      break;
+    }
+    case KeyType::ec_p521:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-521");
       break;
   }
   ossl::EvpPkeyPtr key(raw);

@@ -16,10 +16,11 @@
 #include "harness/certs/pem_io.h"
 #include "harness/cli/commands.h"
 #include "harness/handshake/bench_run.h"
+#include "harness/io/file_io.h"
 #include "harness/io/input_error.h"
 #include "harness/io/utc_time.h"
-#include "reports/bench_report.h"
-#include "reports/write_reports.h"
+#include "reports/bench/bench_report.h"
+#include "reports/common/write_reports.h"
 
 namespace tlsmatrix::cli {
 
@@ -47,6 +48,16 @@ struct BenchOptions {
   // Given on the command line (not the defaults): with --target they are refused or pin.
   bool keys_given = false, modes_given = false, tls_given = false;
 };
+
+// Whose cost the layer measures, for the head line of every output.
+std::string layer_cost(handshake::Layer layer) {
+  switch (layer) {
+    case handshake::Layer::tls: return "";
+    case handshake::Layer::grpc_server: return " (server cost: one unary gRPC call per new connection)";
+    case handshake::Layer::grpc_client: return " (client cost: a new gRPC channel per handshake)";
+  }
+  return "";
+}
 
 double load_average() {
   double load[1];
@@ -82,7 +93,13 @@ void check_target_flags(const BenchOptions& o) {
     }
     return;
   }
-  if (o.layer == "grpc") throw InputError("--target: only the tls layer can measure an external server");
+  if (o.layer == "grpc" || o.layer == "grpc-client") {
+    throw InputError("--target: the grpc-client layer measures the harness's own gRPC client against "
+                     "its own server; use --layer grpc-server (or tls) for an external server");
+  }
+  if (o.layer == "grpc-server" && o.resume) {
+    throw InputError("--resume: the grpc-server layer measures full handshakes only");
+  }
   if (o.keys_given) {
     throw InputError("--keys: not with --target: the target's certificate decides the key type "
                      "(the row says which it is)");
@@ -158,7 +175,7 @@ int run_bench_command(const BenchOptions& o) {
                            settings.concurrency);
   reports::BenchRunInfo info;
   info.started = iso8601_utc(std::chrono::system_clock::now());
-  info.layer = o.layer;
+  info.layer = std::string(handshake::to_string(settings.layer)) + layer_cost(settings.layer);
   info.target = o.target.empty() ? "in-process on 127.0.0.1" : o.target;
   info.cores = cores;
   info.processes = processes;
@@ -206,8 +223,10 @@ int run_bench_command(const BenchOptions& o) {
     }
   } else {
     for (const auto& c : configurations(o)) {
-      std::string why = settings.layer == handshake::Layer::grpc
+      std::string why = settings.layer == handshake::Layer::grpc_client
                             ? handshake::grpc_layer_unsupported(c)
+                        : settings.layer == handshake::Layer::grpc_server
+                            ? handshake::grpc_server_layer_unsupported(c)
                             : std::string();
       if (why.empty()) {
         configs.push_back(c);
@@ -267,6 +286,41 @@ int run_bench_command(const BenchOptions& o) {
   return failures ? kExitMismatch : kExitOk;
 }
 
+struct MergeOptions {
+  std::vector<std::string> files;
+  std::string json;
+};
+
+int run_bench_merge(const MergeOptions& o) {
+  const reports::ReportPaths report_paths = reports::report_paths_from(o.json, "", "", "");
+  reports::check_report_paths(report_paths);
+  std::vector<std::string> texts;
+  for (const auto& f : o.files) texts.push_back(io::read_file(f));
+  handshake::MergedBench merged = handshake::merge_bench_json(o.files, texts);
+  std::cout << reports::bench_merge_text(merged) << std::flush;
+  reports::write_reports(report_paths, {.json = [&] { return reports::bench_merge_json(merged); }});
+  for (const auto& r : merged.rows) {
+    if (r.failed > 0 || r.handshakes == 0) return kExitMismatch;
+  }
+  return kExitOk;
+}
+
+void add_bench_merge(CLI::App& bench, Action& action) {
+  auto opts = std::make_shared<MergeOptions>();
+  auto* cmd = bench.add_subcommand(
+      "merge", "Combine bench --json results from several load machines into one load");
+  cmd->footer(
+      "Rows of the same configuration and target add their handshakes, failures and rates\n"
+      "(the loads ran side by side, e.g. the pods of the Kubernetes Indexed Job in\n"
+      "deploy/bench/); p50/p90/p99 come from the merged latency histograms, so they equal\n"
+      "those of one run over the pooled samples, never an average of percentiles.\n"
+      "Exit 0: merged, every handshake completed; 1: some failed or a row has none;\n"
+      "2: a file is missing or not a bench --json result with histograms.");
+  cmd->add_option("files", opts->files, "bench --json files")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--json", opts->json, "write the merged results as JSON to this file");
+  cmd->callback([opts, &action] { action = [opts] { return run_bench_merge(*opts); }; });
+}
+
 }  // namespace
 
 void add_bench_command(CLI::App& app, Action& action) {
@@ -294,8 +348,13 @@ void add_bench_command(CLI::App& app, Action& action) {
       "Exit 0: every handshake completed; 1: handshakes failed, were refused or timed out, or\n"
       "the target did not verify; 2: bad input, or the target could not be reached (at the start\n"
       "or because it went away during the run: nothing valid was measured).");
-  cmd->add_option("--layer", opts->layer, "tls: raw OpenSSL over TCP; grpc: a new gRPC channel per handshake, until one RPC completes")
-      ->check(CLI::IsMember({"tls", "grpc"}))
+  cmd->add_option("--layer", opts->layer,
+                  "tls: raw OpenSSL over TCP. grpc-server: what a gRPC server pays per new "
+                  "connection: a lean client (OpenSSL + nghttp2, ALPN h2) handshakes, sends the "
+                  "HTTP/2 preface and one unary Health/Check call, reads the answer, closes. "
+                  "grpc-client (alias grpc): what a client pays when it churns channels: a new "
+                  "gRPC C-core channel per handshake, until one RPC completes")
+      ->check(CLI::IsMember({"tls", "grpc-server", "grpc-client", "grpc"}))
       ->capture_default_str();
   cmd->add_option("--modes", opts->modes, "Milvus tlsMode values to measure: 1 server auth, 2 mutual")
       ->delimiter(',')
@@ -346,7 +405,10 @@ void add_bench_command(CLI::App& app, Action& action) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--json", opts->json, "write the results as JSON to this file");
   cmd->add_option("--html", opts->html, "write a self-contained HTML page with charts to this file");
+  add_bench_merge(*cmd, action);
   cmd->callback([opts, cmd, &action] {
+    // `bench merge` set its own action (CLI11 runs the subcommand's callback first).
+    if (cmd->get_subcommand("merge")->parsed()) return;
     opts->keys_given = cmd->count("--keys") > 0;
     opts->modes_given = cmd->count("--modes") > 0;
     opts->tls_given = cmd->count("--tls") > 0;

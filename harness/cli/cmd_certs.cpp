@@ -15,14 +15,16 @@
 
 #include "harness/certs/cert_factory.h"
 #include "harness/certs/milvus_layout.h"
+#include "harness/certs/pem_io.h"
+#include "harness/certs/rotation.h"
 #include "harness/cli/commands.h"
 #include "harness/io/input_error.h"
 #include "harness/io/utf8.h"
 #include "harness/io/utc_time.h"
-#include "harness/ossl/x509_text.h"
 #include "harness/runner/cell_setup.h"
 #include "harness/scenario/scenario_loader.h"
-#include "harness/validate/cert_inspect.h"
+#include "harness/x509/facts.h"
+#include "harness/x509/names.h"
 
 namespace tlsmatrix::cli {
 
@@ -36,6 +38,16 @@ struct GenOptions {
   std::vector<std::string> sans;
   std::string key = "rsa2048";
   int days = 825;
+  bool force = false;
+  std::string ca_pem, ca_key;  // issue from this existing CA instead of making one
+};
+
+struct NextSetOptions {
+  fs::path in, out;
+  std::string ca_key;
+  bool new_keys = false;
+  std::optional<int> days, ca_days;
+  bool no_cross = false;
   bool force = false;
 };
 
@@ -64,7 +76,7 @@ void refuse_to_overwrite(const CertSet& set, const fs::path& dir) {
 }
 
 std::string expiry_text(const X509* cert) {
-  std::string text = utc_text(validate::not_after(cert), "%Y-%m-%d %H:%M UTC");
+  std::string text = utc_text(x509::not_after(cert), "%Y-%m-%d %H:%M UTC");
   int days = 0;
   int secs = 0;
   if (ASN1_TIME_diff(&days, &secs, nullptr, X509_get0_notAfter(cert)) == 1) {
@@ -92,7 +104,7 @@ void print_set(const CertSet& set, const fs::path& dir) {
   for (const auto& name : set.names()) {
     const GeneratedCert& gc = set.get(name);
     if (gc.cert) {
-      rows.push_back({name + ".pem", ossl::subject_text(gc.cert.get()), expiry_text(gc.cert.get())});
+      rows.push_back({name + ".pem", x509::subject(gc.cert.get()), expiry_text(gc.cert.get())});
     } else {
       rows.push_back({name + ".pem", "deliberately not a certificate (garbage)", ""});
     }
@@ -139,6 +151,139 @@ void write_checked(const CertSet& set, const fs::path& dir, bool force) {
   print_set(set, dir);
 }
 
+// The files of a next set, each with what it holds, in the table print_set prints.
+void print_files(const std::vector<io::OutputFile>& files, const fs::path& dir) {
+  std::size_t file_w = 4;
+  for (const auto& f : files) file_w = std::max(file_w, f.path.string().size());
+  std::cout << "wrote " << files.size() << " files to " << dir.string() << "\n";
+  for (const auto& f : files) {
+    std::string line = "  " + pad(f.path.string(), file_w) + "  ";
+    if (f.perms == io::kPrivateKeyPerms) {
+      line += "private key, mode 0600";
+    } else {
+      auto certs = parse_certs(f.content, f.path.string());
+      line += x509::subject(certs.front().get());
+      if (certs.size() > 1) line += " + " + std::to_string(certs.size() - 1) + " more";
+      line += ", expires " + expiry_text(certs.front().get());
+    }
+    std::cout << line << "\n";
+  }
+}
+
+void write_files_checked(std::vector<io::OutputFile> files, const fs::path& dir, bool force) {
+  if (!force) {
+    for (const auto& f : files) {
+      if (fs::exists(dir / f.path)) {
+        throw InputError((dir / f.path).string() + ": already exists; pass --force to overwrite");
+      }
+    }
+  }
+  std::vector<io::OutputFile> shown = files;
+  io::write_folder(dir, std::move(files));
+  print_files(shown, dir);
+}
+
+// `certs gen --ca-pem --ca-key`: the layout's leaves, issued by the given CA instead of the one
+// generated with them.
+std::vector<io::OutputFile> issue_from_ca(const CertSet& set, const GenOptions& o) {
+  std::vector<ossl::X509Ptr> ca = load_certs(o.ca_pem);
+  ossl::EvpPkeyPtr key = load_private_key(o.ca_key);
+  if (X509_check_private_key(ca.front().get(), key.get()) != 1) {
+    throw InputError(o.ca_key + ": not the private key of " + o.ca_pem);
+  }
+  if (!(X509_get_extension_flags(ca.front().get()) & EXFLAG_CA)) {
+    throw InputError(o.ca_pem + ": not a CA certificate (no basicConstraints CA:TRUE); it cannot issue");
+  }
+  std::string ca_text;
+  for (const auto& c : ca) ca_text += to_pem(c.get());
+  std::vector<io::OutputFile> files{{kCaPem, ca_text}};
+  const Issuer issuer{ca.front().get(), key.get()};
+  for (const char* name : {"server", "client"}) {
+    const GeneratedCert& g = set.get(name);
+    const auto life = std::chrono::seconds(std::int64_t{o.days} * 86400 + 3600);
+    ossl::X509Ptr cert = reissue(g.cert.get(), g.key.get(), issuer, life);
+    files.push_back({std::string(name) + ".pem", to_pem(cert.get())});
+    files.push_back({std::string(name) + ".key", g.key_pem, io::kPrivateKeyPerms});
+  }
+  return files;
+}
+
+void check_distinct(const NextSetOptions& o) {
+  std::error_code ec;
+  if (fs::equivalent(o.in, o.out, ec)) {
+    throw InputError("--out " + o.out.string() + ": is the --in folder; write the next set to a new "
+                     "folder, check the move with `tlsmatrix rotate --from " + o.in.string() + " --to " +
+                     o.out.string() + "`, then deploy it");
+  }
+}
+
+void add_renew(CLI::App& certs, Action& action) {
+  auto opt = std::make_shared<NextSetOptions>();
+  auto* cmd = certs.add_subcommand(
+      "renew", "The next set under the same CA: the server and client certificates re-issued.");
+  cmd->footer(
+      "Same subjects, subjectAltNames and usages, same keys unless --new-keys, a new\n"
+      "validity period, signed by IN/ca.pem with IN/ca.key. ca.pem (and ca.key) are\n"
+      "copied; what a leaf file sent after its leaf (a cross-signed CA) is kept.\n"
+      "Check the move with `tlsmatrix rotate --from IN --to OUT` before deploying.\n"
+      "Exit 0 written, 2 bad input (a file named) or an existing file without --force.");
+  cmd->add_option("--in", opt->in, "The current set: ca.pem ca.key server.pem server.key client.pem client.key")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--out", opt->out, kOutHelp)->required();
+  cmd->add_option("--ca-key", opt->ca_key, "The CA's private key (default: IN/ca.key)")->check(CLI::ExistingFile);
+  cmd->add_flag("--new-keys", opt->new_keys, "New keys of the same types for the leaves (default: keep the keys)");
+  cmd->add_option("--days", opt->days, "Validity of the new leaves in days (default: each leaf's current lifetime)")
+      ->check(CLI::Range(1, 36500));
+  cmd->add_flag("--force", opt->force, "Overwrite existing files");
+  cmd->callback([opt, &action] {
+    action = [opt] {
+      check_distinct(*opt);
+      LayoutSet in = load_layout(opt->in, true, opt->ca_key.empty() ? std::nullopt
+                                                                    : std::optional<fs::path>(opt->ca_key));
+      write_files_checked(renew_files(in, {.new_keys = opt->new_keys, .days = opt->days}), opt->out, opt->force);
+      return kExitOk;
+    };
+  });
+}
+
+void add_rotate_ca(CLI::App& certs, Action& action) {
+  auto opt = std::make_shared<NextSetOptions>();
+  auto* cmd = certs.add_subcommand(
+      "rotate-ca", "The next set under a new CA, with a cross-signed CA and the transitional bundle.");
+  cmd->footer(
+      "Writes ca.pem/ca.key (new key, new name), cross.pem (the new CA signed by the\n"
+      "old one), new server and client certificates with new keys, each sending\n"
+      "cross.pem along so that peers trusting only the old CA still accept them, and\n"
+      "ca-bundle.pem (old and new roots) for clients and tls.caPemPath during the\n"
+      "move. `tlsmatrix rotate --from IN --to OUT` prints the order to roll it out in.\n"
+      "Exit 0 written, 2 bad input (a file named) or an existing file without --force.");
+  cmd->add_option("--in", opt->in, "The current set: ca.pem ca.key server.pem server.key client.pem client.key")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--out", opt->out, kOutHelp)->required();
+  cmd->add_option("--ca-key", opt->ca_key, "The old CA's private key (default: IN/ca.key)")->check(CLI::ExistingFile);
+  cmd->add_option("--ca-days", opt->ca_days, "Validity of the new CA in days (default: the old CA's lifetime)")
+      ->check(CLI::Range(1, 36500));
+  cmd->add_option("--days", opt->days, "Validity of the new leaves in days (default: each leaf's current lifetime)")
+      ->check(CLI::Range(1, 36500));
+  cmd->add_flag("--no-cross", opt->no_cross,
+                "No cross-signed certificate: the leaves send only themselves, so peers must trust "
+                "the new CA (ca-bundle.pem) before they meet them");
+  cmd->add_flag("--force", opt->force, "Overwrite existing files");
+  cmd->callback([opt, &action] {
+    action = [opt] {
+      check_distinct(*opt);
+      LayoutSet in = load_layout(opt->in, true, opt->ca_key.empty() ? std::nullopt
+                                                                    : std::optional<fs::path>(opt->ca_key));
+      write_files_checked(
+          rotate_ca_files(in, {.ca_days = opt->ca_days, .leaf_days = opt->days, .cross_sign = !opt->no_cross}),
+          opt->out, opt->force);
+      return kExitOk;
+    };
+  });
+}
+
 void add_gen(CLI::App& certs, Action& action) {
   auto opt = std::make_shared<GenOptions>();
   auto* cmd = certs.add_subcommand(
@@ -164,6 +309,14 @@ void add_gen(CLI::App& certs, Action& action) {
                   "as many as the leaves if that is more)")
       ->check(CLI::Range(1, 36500))
       ->capture_default_str();
+  auto* ca_pem = cmd->add_option("--ca-pem", opt->ca_pem,
+                                 "Issue server.pem and client.pem from this existing CA certificate "
+                                 "(copied as ca.pem; its key is not copied)")
+                     ->check(CLI::ExistingFile);
+  auto* ca_key = cmd->add_option("--ca-key", opt->ca_key, "The private key of --ca-pem")
+                     ->check(CLI::ExistingFile);
+  ca_pem->needs(ca_key);
+  ca_key->needs(ca_pem);
   cmd->add_flag("--force", opt->force, "Overwrite existing files");
   cmd->callback([opt, &action] {
     action = [opt] {
@@ -186,6 +339,10 @@ void add_gen(CLI::App& certs, Action& action) {
         // A subjectAltName entry OpenSSL refuses (IP:999.1.1.1) is what remains after the checks
         // above, and it came from --san or, without --san, from --cn.
         throw InputError(std::string(layout.sans.empty() ? "--cn" : "--san") + ": " + e.what());
+      }
+      if (!opt->ca_pem.empty()) {
+        write_files_checked(issue_from_ca(set, *opt), opt->out, opt->force);
+        return kExitOk;
       }
       write_checked(set, opt->out, opt->force);
       return kExitOk;
@@ -213,10 +370,12 @@ void add_scenario(CLI::App& certs, Action& action) {
 }  // namespace
 
 void add_certs_command(CLI::App& app, Action& action) {
-  auto* cmd = app.add_subcommand("certs", "Generate certificate sets (Milvus layout or a scenario's)");
+  auto* cmd = app.add_subcommand("certs", "Generate certificate sets (Milvus layout or a scenario's) and the next set (renew, rotate-ca)");
   cmd->require_subcommand(1);
   add_gen(*cmd, action);
   add_scenario(*cmd, action);
+  add_renew(*cmd, action);
+  add_rotate_ca(*cmd, action);
 }
 
 }  // namespace tlsmatrix::cli

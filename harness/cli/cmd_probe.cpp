@@ -14,10 +14,10 @@
 #include "harness/io/utc_time.h"
 #include "harness/net/host_port.h"
 #include "harness/probe/probe.h"
-#include "reports/check_lists.h"
-#include "reports/probe_console.h"
-#include "reports/probe_json.h"
-#include "reports/write_reports.h"
+#include "reports/common/write_reports.h"
+#include "reports/probe/probe_checks.h"
+#include "reports/probe/probe_console.h"
+#include "reports/probe/probe_json.h"
 
 namespace tlsmatrix::cli {
 
@@ -59,8 +59,9 @@ int run_probe_command(const ProbeFlags& f) {
 
   probe::ProbeReport report = probe::run_probe(std::move(o));
   std::cout << reports::render_probe_console(report, reports::detect_console_options(STDOUT_FILENO));
-  const bool warnings_fail = f.fail_on_warning && report.warnings() > 0;
-  if (warnings_fail && report.failures() == 0) {
+  const findings::Counts counts = findings::count(report.checks);
+  const bool warnings_fail = f.fail_on_warning && counts.warnings > 0;
+  if (warnings_fail && counts.errors == 0) {
     std::cout << "probe: exit 1: warnings fail with --fail-on-warning\n";
   }
   std::cout.flush();
@@ -74,8 +75,8 @@ int run_probe_command(const ProbeFlags& f) {
                           .junit = [&] { return reports::render_check_junit(checks); },
                           .markdown = [&] { return reports::render_check_markdown(checks); }});
   // A known failure (or a warning that fails) outranks a check the probe could not settle.
-  if (report.failures() > 0 || warnings_fail) return kExitMismatch;
-  return report.inconclusive() > 0 ? kExitBadInput : kExitOk;
+  if (counts.errors > 0 || warnings_fail) return kExitMismatch;
+  return counts.inconclusive > 0 ? kExitBadInput : kExitOk;
 }
 
 }  // namespace

@@ -11,15 +11,20 @@
 #include <mutex>
 #include <thread>
 
+#include "harness/cli/at_option.h"
 #include "harness/cli/commands.h"
 #include "harness/io/input_error.h"
+#include "harness/runner/real_clients.h"
+#include "harness/io/utc_time.h"
+#include "harness/ossl/verify_time.h"
 #include "harness/runner/runner.h"
 #include "harness/scenario/catalogue_location.h"
 #include "harness/scenario/scenario_loader.h"
 #include "harness/verdict/profile.h"
+#include "reports/run/run_console.h"
+#include "reports/run/run_reports.h"
+#include "reports/run/summary.h"
 #include "harness/verdict/server_profile.h"
-#include "reports/console_table.h"
-#include "reports/write_reports.h"
 
 namespace tlsmatrix::cli {
 
@@ -30,11 +35,13 @@ struct RunCliOptions {
   std::vector<int> modes{0, 1, 2};
   std::vector<std::string> profiles;
   std::vector<std::string> servers;
+  bool real_clients = false;
   std::string filter;
   int jobs = 0;
   double timeout_s = 5;
   reports::ReportPaths reports;
   std::string json, junit, markdown, html;
+  std::string at;  // --at: empty = the real clock
 };
 
 std::vector<Scenario> apply_filter(std::vector<Scenario> all, const std::string& glob) {
@@ -89,6 +96,11 @@ int do_run(const RunCliOptions& o) {
   reports::check_report_paths(report_paths);
 
   silence_grpc_logging();
+  // --at: every cell's handshake (both ends, every profile) verifies at that moment; the
+  // scenarios' certificates are still generated relative to the real now.
+  const std::optional<std::chrono::sys_seconds> at = at_time(o.at);
+  const ossl::ScopedVerificationTime clock(at);
+  if (at) std::cout << "judged as at " << readable_utc(*at) << " (--at)" << std::endl;
   // A closed stdout (`| head`) must not kill the run before its report files are written.
   std::signal(SIGPIPE, SIG_IGN);
   RunOptions ro;
@@ -103,9 +115,19 @@ int do_run(const RunCliOptions& o) {
   ro.on_cell_done = [&progress](int done, int total, const CellResult& c) { progress.update(done, total, c); };
   ro.on_note = [](const std::string& line) { std::cerr << line << "\n"; };
   RunResult run = run_scenarios(scenarios, ro);
+  if (at) run.at = iso8601_utc(*at);
   progress.clear();
+  if (o.real_clients) {
+    if (isatty(STDERR_FILENO) == 1) std::cerr << "running the real clients...\n";
+    run.real_clients = check_real_clients(scenarios, run, ro.timeout);
+  }
 
   reports::print_console_report(std::cout, run, reports::detect_console_options(STDOUT_FILENO));
+  if (run.real_clients) {
+    std::cout << "\nReal clients (" << (run.real_clients->clients_dir.empty() ? "none found" : run.real_clients->clients_dir)
+              << "):\n";
+    for (const auto& line : reports::real_clients_lines(run)) std::cout << "  " << line << "\n";
+  }
   std::cout.flush();
   reports::write_reports(run, report_paths);
   if (run.harness_errors() > 0) {
@@ -113,7 +135,8 @@ int do_run(const RunCliOptions& o) {
     std::cerr << "tlsmatrix: harness error: " << run.harness_error << "\n";
     return kExitBadInput;
   }
-  return run.mismatched() == 0 ? kExitOk : kExitMismatch;
+  const bool real_disagree = run.real_clients && !run.real_clients->disagreements.empty();
+  return run.mismatched() == 0 && !real_disagree ? kExitOk : kExitMismatch;
 }
 
 }  // namespace
@@ -147,6 +170,10 @@ void add_run_command(CLI::App& app, Action& action) {
                   "docs/milvus-rules.md). Each cell runs with each server; reports show the server")
       ->delimiter(',')
       ->check(CLI::IsMember(server_profile_names()));
+  cmd->add_flag("--real-clients", opts->real_clients,
+                "Also run the real client stacks that are installed (python3-grpcio for grpc-core, go,\n"
+                "node) on every TLS cell (modes 1 and 2) beside the prediction, and list each cell where\n"
+                "they disagree (exit 1); a stack that is not installed is skipped with a note");
   cmd->add_option("--filter", opts->filter, "Only scenarios whose name matches this shell glob (e.g. 'name-*')");
   cmd->add_option("--jobs,-j", opts->jobs,
                   "Cells run in parallel (default: the number of cores; capped by ulimit -n)")
@@ -154,6 +181,7 @@ void add_run_command(CLI::App& app, Action& action) {
   cmd->add_option("--timeout", opts->timeout_s, "Seconds one cell may take before it fails with `timeout`")
       ->check(CLI::Range(0.1, 600.0))
       ->capture_default_str();
+  add_at_option(*cmd, opts->at);
   cmd->add_option("--json", opts->json, "Write the JSON report (docs/report-formats.md) to this file");
   cmd->add_option("--junit", opts->junit, "Write a JUnit XML report (one testcase per cell) to this file");
   cmd->add_option("--markdown", opts->markdown,

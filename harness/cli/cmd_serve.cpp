@@ -30,7 +30,9 @@
 #include "harness/io/input_error.h"
 #include "harness/io/line_writer.h"
 #include "harness/runner/cell_setup.h"
-#include "harness/runner/server_stack_notes.h"
+#include "harness/endpoints/tls_files.h"
+#include "harness/io/harness_error.h"
+#include "harness/verdict/server_profile.h"
 #include "harness/scenario/scenario_loader.h"
 #include "harness/endpoints/server_events.h"
 
@@ -40,6 +42,7 @@ namespace {
 
 struct ServeOptions {
   int mode = 1;
+  std::string server_profile = "harness";
   std::string server_pem, server_key, ca_pem;
   std::string scenario;
   std::string out;
@@ -169,17 +172,27 @@ int serve(const ServeOptions& o) {
   hooks.listen = "127.0.0.1:0";
   hooks.on_event = [ledger](const ServerEvent& e) { ledger->report(e); };
   std::string config_error;
-  auto server = TlsServer::start(o.mode, files, &config_error, hooks);
-  // Where this server differs from Milvus's proxy for this mode, these files and any client.
-  const FileTraits traits = file_traits_pem(files.cert_chain_pem, files.ca_pem, "");
+  const ServerProfile& profile = *find_server_profile(o.server_profile);
+  StartFailure start_failure;
+  auto server = TlsServer::start(o.mode, files, &config_error, hooks, &start_failure, profile);
   if (!server) {
+    if (start_failure.rules) throw HarnessError("serve: " + config_error);
+    // The harness's own server refuses weak files Milvus's would serve: say which flag shows it.
+    const bool milvus_would_load =
+        profile.name == kHarnessServer &&
+        identity_error(files.cert_chain_pem, files.key_pem, files.cert_label, files.key_label,
+                       find_server_profile("milvus")->own_cert_security_level)
+            .empty();
     throw InputError("serve: the server would not start: " + config_error +
-                     (traits.weak_server_cert ? " (Milvus's proxy, Go's crypto/tls, would start with it)" : ""));
+                     (milvus_would_load ? " (Milvus's proxy would start with it: --server-profile milvus)" : ""));
   }
 
   out->push("listening on " + front->address());
   out->flush(Clock::now() + kListeningLine);  // before the notes, in a terminal that shows both
-  for (const auto& note : serve_caveat_notes(o.mode, traits)) std::cerr << "note: " << note << "\n";
+  if (profile.name == kHarnessServer && (o.mode == 1 || o.mode == 2)) {
+    std::cerr << "note: this is the harness's own server (gRPC C++ with OpenSSL); "
+                 "--server-profile milvus decides as Milvus's Go proxy does (docs/milvus-rules.md)\n";
+  }
   std::cerr.flush();
   front->start(server->port(), ConnectionFront::Callbacks{
                                    .opened = [ledger](const ConnectionFacts& f) { ledger->opened(f); },
@@ -251,6 +264,11 @@ void add_serve_command(CLI::App& app, Action& action) {
   cmd->add_option("--out", o->out, "with --scenario: also write the set (NAME.pem, NAME.key) here for the client")
       ->needs(scen);
   scen->excludes(pem)->excludes(key)->excludes(ca);
+  cmd->add_option("--server-profile", o->server_profile,
+                  "decide as this server stack does: harness (gRPC C++ with OpenSSL) or milvus (Milvus's\n"
+                  "Go proxy: TLS 1.3 only in mode 2, CA names, Go's client-chain rules; docs/milvus-rules.md)")
+      ->check(CLI::IsMember(server_profile_names()))
+      ->capture_default_str();
   cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   cmd->add_option("--duration", o->duration_s, "stop after this many seconds (default: until Ctrl-C)")
       ->check(CLI::NonNegativeNumber);

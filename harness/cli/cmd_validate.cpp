@@ -1,25 +1,29 @@
 // `tlsmatrix validate`: will these certificates work, with every client, in the configured
 // mode, and for how long? Static checks on the files, then a dynamic check with a real local
 // server and clients (harness/validate), then the report.
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <memory>
 #include <utility>
 
+#include "harness/cli/at_option.h"
 #include "harness/cli/commands.h"
 #include "harness/endpoints/tls_server.h"
 #include "harness/io/input_error.h"
 #include "harness/io/utc_time.h"
+#include "harness/ossl/verify_time.h"
 #include "harness/runner/runner.h"
-#include "harness/runner/server_stack_notes.h"
+#include "harness/verdict/server_profile.h"
 #include "harness/validate/deployment_checks.h"
 #include "harness/validate/dynamic_check.h"
 #include "harness/validate/milvus_config.h"
 #include "harness/validate/profile_rules.h"
-#include "harness/validate/report_text.h"
-#include "reports/check_lists.h"
-#include "reports/validate_json.h"
-#include "reports/write_reports.h"
+#include "harness/validate/timeline.h"
+#include "reports/common/write_reports.h"
+#include "reports/validate/validate_checks.h"
+#include "reports/validate/validate_json.h"
+#include "reports/validate/validate_text.h"
 
 namespace tlsmatrix::cli {
 
@@ -37,8 +41,10 @@ struct ValidateOptions {
   std::string client_pem, client_key, trust, server_name;
   int warn_days = 30;
   std::vector<std::string> profiles;
+  std::vector<std::string> servers;
   std::string json, junit, markdown;
   bool fail_on_warning = false;
+  std::string at;  // --at: empty = the real clock
 };
 
 std::optional<std::filesystem::path> opt_path(const std::string& s) {
@@ -72,16 +78,22 @@ validate::DeploymentInput build_input(const ValidateOptions& o) {
   in.server_name = o.server_name;
   in.warn_days = o.warn_days;
   in.profiles = o.profiles;
+  in.servers = o.servers;
   return in;
 }
 
-std::string header(const validate::DeploymentInput& in) {
+std::string header(const validate::DeploymentInput& in, std::optional<std::chrono::sys_seconds> at) {
   std::string out = "tlsmatrix validate: tlsMode " + std::to_string(in.tls_mode);
   out += in.config_file.empty() ? " (from flags)" : " (from " + in.config_file.string() + ")";
   if (!in.server_name.empty()) out += ", server name '" + in.server_name + "'";
   out += ", profiles ";
   const auto& profiles = in.profiles.empty() ? validate::profile_names() : in.profiles;
   for (std::size_t i = 0; i < profiles.size(); ++i) out += (i ? "," : "") + profiles[i];
+  if (!in.servers.empty()) {
+    out += ", servers ";
+    for (std::size_t i = 0; i < in.servers.size(); ++i) out += (i ? "," : "") + in.servers[i];
+  }
+  if (at) out += "\n  judged as at " + readable_utc(*at) + " (--at): every handshake verifies at that time";
   return out;
 }
 
@@ -92,33 +104,42 @@ int run_validate(const ValidateOptions& o) {
       reports::report_paths_from(o.json, o.junit, o.markdown, "");
   reports::check_report_paths(report_paths);
   validate::DeploymentInput input = build_input(o);
+  // --at: the static checks' dates and every handshake's verification judge at that moment.
+  const std::optional<std::chrono::sys_seconds> at = at_time(o.at);
+  if (at) input.now = *at;
+  const ossl::ScopedVerificationTime clock(at);
   validate::LoadedDeployment files = validate::load_deployment(input);
-  std::vector<validate::CheckResult> results = validate::run_static_checks(input, files);
+  std::vector<validate::Finding> results = validate::run_static_checks(input, files);
   silence_grpc_logging();
-  for (auto& r : validate::run_dynamic_check(input, files, kHandshakeTimeout)) {
+  std::vector<CellResult> cells;
+  for (auto& r : validate::run_dynamic_check(input, files, kHandshakeTimeout, &cells)) {
     results.push_back(std::move(r));
   }
+  // The dates ahead at which these handshakes change, each found by running them at that date.
+  const validate::Timeline timeline = validate::build_timeline(input, files, cells, kHandshakeTimeout);
+  for (auto& r : validate::timeline_checks(timeline, input, !cells.empty())) results.push_back(std::move(r));
 
-  // Where the dynamic check's server differs from Milvus's proxy for these files in this mode,
-  // so a reader can weigh it.
-  auto certs = [](const std::optional<validate::CertFile>& f) {
-    return f ? f->all() : std::vector<X509*>{};
-  };
-  const std::vector<std::string> notes = deployment_caveat_notes(
-      input.tls_mode, input.profiles.empty() ? validate::profile_names() : input.profiles,
-      file_traits(certs(files.server_pem), certs(files.ca_pem), certs(files.client_pem)));
-
-  const validate::Summary summary = validate::summarize(results);
+  // The handshake check ran with the harness's own server only: Milvus's proxy may decide
+  // differently, and the way to see it is one flag away.
+  const bool milvus_ran = std::find(input.servers.begin(), input.servers.end(), "milvus") != input.servers.end();
+  std::vector<std::string> notes;
+  if (!milvus_ran && input.tls_mode >= 1 && input.tls_mode <= 2) {
+    notes.push_back(
+        "the handshake check ran on the harness's own server (gRPC C++); Milvus's proxy (Go) "
+        "decides some files differently: add --servers harness,milvus to check with its rules too");
+  }
+  const findings::Counts summary = findings::count(results);
   const bool warnings_fail = o.fail_on_warning && summary.warnings > 0;
   const int code = summary.errors > 0 || warnings_fail ? kExitMismatch : kExitOk;
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  std::cout << header(input) << "\n" << validate::render_text(results);
+  std::cout << header(input, at) << "\n" << validate::render_text(results)
+            << validate::render_timeline(timeline, input);
   // In the terminal only when a handshake failed, where the differences may be the cause; the
   // JSON always carries them.
   bool handshake_failed = false;
   for (const auto& r : results) {
-    handshake_failed |= r.check == "handshake" && r.severity != validate::Severity::ok;
+    handshake_failed |= r.id == "handshake" && r.severity != validate::Severity::ok;
   }
   if (handshake_failed) {
     for (const auto& n : notes) std::cout << "  note: " << n << "\n";
@@ -130,10 +151,10 @@ int run_validate(const ValidateOptions& o) {
   // The report is on screen before a write can fail, so a full disk hides nothing.
   std::cout.flush();
   const reports::CheckReport checks = reports::validate_check_report(
-      header(input), results, notes, iso8601_utc(input.now), ms, o.fail_on_warning);
+      header(input, at), results, notes, iso8601_utc(input.now), ms, o.fail_on_warning);
   reports::write_reports(
       report_paths,
-      {.json = [&] { return reports::validate_json(input, results, notes, code, ms) + "\n"; },
+      {.json = [&] { return reports::validate_json(input, results, notes, code, ms, timeline, at.has_value()) + "\n"; },
        .junit = [&] { return reports::render_check_junit(checks); },
        .markdown = [&] { return reports::render_check_markdown(checks); }});
   return code;
@@ -239,9 +260,15 @@ void add_validate_command(CLI::App& app, Action& action) {
                   "client profiles to judge with, comma-separated (default: all)")
       ->delimiter(',')
       ->check(CLI::IsMember(validate::profile_names()));
+  cmd->add_option("--servers", opts->servers,
+                  "server profiles the handshake check runs with, comma-separated (default: "
+                  "harness): milvus decides as Milvus's Go proxy does (docs/milvus-rules.md)")
+      ->delimiter(',')
+      ->check(CLI::IsMember(server_profile_names()));
   cmd->add_flag("--fail-on-warning", opts->fail_on_warning,
                   "exit 1 when a check warns (e.g. a certificate expires within --warn-days), "
                   "not only when one fails");
+  add_at_option(*cmd, opts->at);
   cmd->add_option("--json", opts->json, "also write the report as JSON to this file");
   cmd->add_option("--junit", opts->junit, reports::kCheckJunitHelp);
   cmd->add_option("--markdown", opts->markdown, reports::kCheckMarkdownHelp);

@@ -23,5 +23,6 @@ void add_probe_command(CLI::App& app, Action& action);
 void add_serve_command(CLI::App& app, Action& action);
 void add_bench_command(CLI::App& app, Action& action);
 void add_exporter_command(CLI::App& app, Action& action);
+void add_rotate_command(CLI::App& app, Action& action);
 
 }  // namespace tlsmatrix::cli

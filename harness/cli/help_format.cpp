@@ -4,7 +4,7 @@
 #include <sstream>
 #include <vector>
 
-#include "reports/text_util.h"
+#include "reports/common/text_util.h"
 
 namespace tlsmatrix::cli {
 

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   add_run_command(app, action);
   add_certs_command(app, action);
   add_validate_command(app, action);
+  add_rotate_command(app, action);
   add_probe_command(app, action);
   add_serve_command(app, action);
   add_bench_command(app, action);
@@ -37,6 +38,9 @@ int main(int argc, char** argv) {
   help->summary("validate",
                 "Check a Milvus deployment's TLS files before you start it: will they work with "
                 "every client, in its tlsMode, and for how long?");
+  help->summary("rotate",
+                "Before a certificate rotation: which rollout order of servers, client trust and "
+                "client certificates never breaks a client (real handshakes)?");
   help->summary("bench",
                 "Measure TLS handshakes per second and their latency by tlsMode, key type and TLS "
                 "version, held against the library's ceiling.");

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "harness/io/duration_text.h"
-#include "harness/probe/tls_attempt.h"
+#include "harness/ossl/tls_alert.h"
 
 namespace tlsmatrix {
 
@@ -128,7 +128,7 @@ ServerEvent connection_end_event(const ConnectionSummary& s) {
              "connection: " + reports + "; " + closed_by(f));
   } else if (f.server_start.kind == ServerStart::Kind::alert) {
     e = line(false, Reason::unclassified,
-             "the server sent a TLS alert (" + probe::alert_name(f.server_start.alert) + ") and " + closed_by(f) +
+             "the server sent a TLS alert (" + ossl::alert_name(f.server_start.alert) + ") and " + closed_by(f) +
                  "; gRPC logged nothing the harness could tie to it");
   } else if (f.closer == Closer::server) {
     e = line(false, Reason::unclassified,

@@ -6,6 +6,8 @@
 #include <grpcpp/security/tls_certificate_verifier.h>
 #include <grpcpp/security/tls_credentials_options.h>
 
+#include <algorithm>
+#include <climits>
 #include <future>
 #include <mutex>
 
@@ -134,6 +136,12 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const Client
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   // One attempt, one handshake: no transparent retry on another connection.
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
+  // gRPC ends a connection attempt after its minimum connect timeout (20 s), whatever the call's
+  // deadline, with UNAVAILABLE ("Handshake read failed"), which names no cause: a handshake slowed
+  // past it on a busy machine came out `unclassified` under a longer --timeout. The attempt gets
+  // the call's deadline and a second more, so only the deadline ends a slow handshake (`timeout`).
+  const auto attempt_ms = std::min<std::chrono::milliseconds::rep>(deadline.count() + 1000, INT_MAX);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, static_cast<int>(attempt_ms));
   auto channel = grpc::CreateCustomChannel(std::string(kLoopback) + ":" + std::to_string(port), creds, args);
 
   grpc::GenericStub stub(channel);

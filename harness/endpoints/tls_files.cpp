@@ -5,7 +5,7 @@
 
 #include "harness/certs/cert_factory.h"
 #include "harness/ossl/mem_bio.h"
-#include "harness/ossl/x509_text.h"
+#include "harness/x509/names.h"
 
 namespace tlsmatrix {
 
@@ -62,7 +62,7 @@ std::string identity_error(std::string_view cert_chain_pem, std::string_view key
     if (!extra) break;
     if (SSL_CTX_add1_chain_cert(ctx.get(), extra.get()) != 1) {
       return std::string(cert_label) + ": OpenSSL will not send certificate " + std::to_string(position) +
-             " of the chain (" + ossl::subject_text(extra.get()) + "): " + queue_or("unknown") +
+             " of the chain (" + x509::subject(extra.get()) + "): " + queue_or("unknown") +
              "; security level " + std::to_string(SSL_CTX_get_security_level(ctx.get()));
     }
   }

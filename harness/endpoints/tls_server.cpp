@@ -14,9 +14,11 @@
 
 #include "harness/endpoints/own_cert_level.h"
 #include "harness/endpoints/tls_files.h"
-#include "harness/ossl/x509_text.h"
-#include "harness/verdict/chain_check.h"
+#include "harness/verdict/classify.h"
 #include "harness/verdict/go_x509.h"
+#include "harness/x509/facts.h"
+#include "harness/x509/names.h"
+#include "harness/x509/verify.h"
 
 namespace tlsmatrix {
 
@@ -33,20 +35,13 @@ ServerEvent failed(Reason reason, std::string detail) {
 }
 
 // The server's view of a client chain, in the taxonomy's words.
-ServerEvent client_cert_event(const ChainCheckResult& r, X509* leaf) {
+ServerEvent client_cert_event(const x509::VerifyResult& r, X509* leaf) {
   if (r.ok()) {
     ServerEvent e;
-    e.detail = "client certificate verified (" + ossl::subject_text(leaf) + ")";
+    e.detail = "client certificate verified (" + x509::subject(leaf) + ")";
     return e;
   }
-  Reason reason = Reason::client_cert_invalid;
-  switch (classify_x509_error(r.error)) {
-    case ChainFault::untrusted: reason = Reason::client_cert_unknown_ca; break;
-    case ChainFault::expired: reason = Reason::client_cert_expired; break;
-    case ChainFault::not_yet_valid: reason = Reason::client_cert_not_yet_valid; break;
-    default: break;
-  }
-  return failed(reason, "client certificate: " + r.text());
+  return failed(client_cert_reason(r.error), "client certificate: " + r.text());
 }
 
 // Verifies the client's chain against tls.caPemPath by the server profile's rules: OpenSSL with
@@ -73,16 +68,18 @@ class ClientChainVerifier final : public gx::ExternalCertificateVerifier {
     // On the server side OpenSSL's peer chain leaves the leaf out; on some paths it is included.
     std::vector<X509*> untrusted;
     for (const auto& c : rest) {
-      if (X509_cmp(c.get(), leaf) != 0) untrusted.push_back(c.get());
+      if (!x509::same_cert(c.get(), leaf)) untrusted.push_back(c.get());
     }
     std::vector<X509*> trusted;
     for (const auto& c : roots_) trusted.push_back(c.get());
-    ChainCheckResult r =
-        rules_ == ClientChainRules::go_x509
-            ? go_verify_chain(leaf, untrusted, trusted, PeerRole::client)
-            : check_chain(leaf, untrusted, trusted,
-                          ChainCheckOptions{
-                              .peer = PeerRole::client, .partial_chain = true, .check_purpose = true, .auth_level = -1});
+    x509::VerifyResult r = rules_ == ClientChainRules::go_x509
+                               ? go_verify_chain(leaf, untrusted, trusted, x509::Peer::client)
+                               : x509::verify(leaf, untrusted, trusted,
+                                              {.peer = x509::Peer::client,
+                                               .check_purpose = true,
+                                               .partial_chain = true,
+                                               .trusted_first = true,
+                                               .auth_level = x509::kProcessSecurityLevel});
     log_->record(r.error, r.text());
     if (sink_) sink_(client_cert_event(r, leaf));
     *sync_status = r.ok() ? grpc::Status::OK

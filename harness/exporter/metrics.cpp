@@ -10,7 +10,7 @@ namespace tlsmatrix::exporter {
 
 namespace {
 
-using probe::CheckStatus;
+using probe::Severity;
 
 struct Sample {
   std::string labels;  // rendered: {a="b",c="d"}, or empty
@@ -60,13 +60,13 @@ class Page {
 
 // The settled outcome of check `id`: nullopt when it was not run or is inconclusive. When an id
 // appears more than once, a failure wins.
-std::optional<CheckStatus> status_of(const probe::ProbeReport& r, std::string_view id) {
-  std::optional<CheckStatus> out;
+std::optional<Severity> status_of(const probe::ProbeReport& r, std::string_view id) {
+  std::optional<Severity> out;
   for (const auto& c : r.checks) {
     if (c.id != id) continue;
-    if (!out || c.status == CheckStatus::fail ||
-        (c.status == CheckStatus::inconclusive && *out != CheckStatus::fail)) {
-      out = c.status;
+    if (!out || c.severity == Severity::error ||
+        (c.severity == Severity::inconclusive && *out != Severity::error)) {
+      out = c.severity;
     }
   }
   return out;
@@ -74,8 +74,8 @@ std::optional<CheckStatus> status_of(const probe::ProbeReport& r, std::string_vi
 
 std::optional<double> pass_fail(const probe::ProbeReport& r, std::string_view id) {
   auto s = status_of(r, id);
-  if (s == CheckStatus::pass) return 1;
-  if (s == CheckStatus::fail) return 0;
+  if (s == Severity::ok) return 1;
+  if (s == Severity::error) return 0;
   return std::nullopt;  // not run, a warning only, or inconclusive
 }
 
@@ -146,14 +146,14 @@ std::string render_probe_metrics(const probe::ProbeReport& r,
   std::vector<Sample> inconclusive, chain;
   int failed = 0;
   for (const auto& c : r.checks) {
-    if (c.status == CheckStatus::inconclusive) {
+    if (c.severity == Severity::inconclusive) {
       inconclusive.push_back(Sample{labels({{"check", c.id}}), 1});
     }
-    if (c.status == CheckStatus::fail) ++failed;
-    if (c.id.rfind("chain.", 0) == 0 && c.status != CheckStatus::inconclusive &&
-        c.status != CheckStatus::warn) {
+    if (c.severity == Severity::error) ++failed;
+    if (c.id.rfind("chain.", 0) == 0 && c.severity != Severity::inconclusive &&
+        c.severity != Severity::warning) {
       chain.push_back(Sample{labels({{"profile", c.id.substr(6)}}),
-                             c.status == CheckStatus::pass ? 1.0 : 0.0});
+                             c.severity == Severity::ok ? 1.0 : 0.0});
     }
   }
   p.family("tlsmatrix_probe_check_inconclusive", "gauge",

@@ -4,6 +4,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include <openssl/ssl.h>
+
 #include "harness/handshake/memory_pair.h"
 #include "harness/handshake/socket_server.h"
 #include "harness/handshake/tls_contexts.h"
@@ -12,11 +14,20 @@ namespace tlsmatrix::handshake {
 
 std::optional<Layer> parse_layer(std::string_view text) {
   if (text == "tls") return Layer::tls;
-  if (text == "grpc") return Layer::grpc;
+  if (text == "grpc-server") return Layer::grpc_server;
+  // `grpc` was the channel-per-handshake layer's name before the server's cost had its own.
+  if (text == "grpc-client" || text == "grpc") return Layer::grpc_client;
   return std::nullopt;
 }
 
-std::string_view to_string(Layer layer) { return layer == Layer::tls ? "tls" : "grpc"; }
+std::string_view to_string(Layer layer) {
+  switch (layer) {
+    case Layer::tls: return "tls";
+    case Layer::grpc_server: return "grpc-server";
+    case Layer::grpc_client: return "grpc-client";
+  }
+  return "tls";
+}
 
 double BenchResult::fraction_of_ceiling() const {
   double c = ceiling_per_s();
@@ -118,12 +129,29 @@ LayerPlan tls_layer_plan(const CertSet& certs, const HandshakeConfig& config,
   LayerPlan lp;
   SocketOptions sopts;
   sopts.timeout = settings.handshake_timeout;
+  const bool grpc_call = settings.layer == Layer::grpc_server;
   if (settings.target) {
     static const TargetClient kSystemRoots;
     const TargetClient& client = settings.target_client ? *settings.target_client : kSystemRoots;
     st->client_ctx = make_target_client_ctx(client, config.tls, config.resume);
     sopts = target_socket_options(*settings.target, client, settings.handshake_timeout);
+    sopts.grpc_call = grpc_call;
+    sopts.authority = settings.target->text;
     st->endpoints.push_back(*settings.target);
+  } else if (grpc_call) {
+    // The Milvus-like gRPC server in this process (it does not survive fork: one process), and
+    // the same client context as the tls layer offering h2, as gRPC clients do.
+    int port = 0;
+    auto server = std::make_shared<std::unique_ptr<ProcessScope>>(start_grpc_server(certs, config.mode, &port));
+    st->client_ctx = make_client_ctx(certs, config);
+    static const unsigned char kH2[] = {2, 'h', '2'};
+    if (SSL_CTX_set_alpn_protos(st->client_ctx.get(), kH2, sizeof kH2) != 0) {
+      throw std::runtime_error("cannot offer ALPN h2: " + ossl::drain_errors());
+    }
+    st->endpoints.push_back(loopback_endpoint(port));
+    sopts.grpc_call = true;
+    lp.forkable = false;
+    lp.per_process = [server](int) -> std::unique_ptr<ProcessScope> { return std::move(*server); };
   } else {
     st->client_ctx = make_client_ctx(certs, config);
     st->server_ctx = make_server_ctx(certs, config);
@@ -181,11 +209,15 @@ BenchResult run_bench(const HandshakeConfig& config, const BenchSettings& settin
 
   CertSet certs = make_bench_certs(config.key);
   std::shared_ptr<void> keep;
-  LayerPlan lp = settings.layer == Layer::tls
-                     ? tls_layer_plan(certs, config, settings, processes, r.cores, keep)
-                     : grpc_layer_plan(certs, config, settings, processes, r.cores);
+  LayerPlan lp = settings.layer == Layer::grpc_client
+                     ? grpc_layer_plan(certs, config, settings, processes, r.cores)
+                     : tls_layer_plan(certs, config, settings, processes, r.cores, keep);
+  if (settings.layer == Layer::grpc_server) {
+    r.notes.push_back("server cost: a lean client (OpenSSL + nghttp2, ALPN h2) per connection: "
+                      "handshake, preface, one Health/Check call, close");
+  }
   if (!lp.forkable && processes > 1) {
-    r.notes.push_back("the gRPC layer runs in one process (gRPC does not survive fork)");
+    r.notes.push_back("the in-process gRPC server runs in one process (gRPC does not survive fork)");
     processes = 1;
   }
   r.processes = processes;

@@ -22,7 +22,11 @@
 
 namespace tlsmatrix::handshake {
 
-enum class Layer { tls, grpc };
+// tls: raw OpenSSL handshakes. grpc_server: a lean client (raw OpenSSL + nghttp2) makes one
+// unary gRPC call per connection: what a gRPC server pays per new client connection.
+// grpc_client: a new gRPC C-core channel per handshake: what a client application pays when it
+// churns channels (the client's cost, not the server's).
+enum class Layer { tls, grpc_server, grpc_client };
 std::optional<Layer> parse_layer(std::string_view text);
 std::string_view to_string(Layer layer);
 
@@ -80,6 +84,11 @@ struct LayerPlan {
 std::string grpc_layer_unsupported(const HandshakeConfig& config);
 LayerPlan grpc_layer_plan(const CertSet& certs, const HandshakeConfig& config,
                           const BenchSettings& settings, int processes, int cores);
+// The grpc-server layer: empty when it can measure `config`, else why not.
+std::string grpc_server_layer_unsupported(const HandshakeConfig& config);
+// The in-process gRPC server set up as Milvus's proxy for config.mode (harness/endpoints), on
+// 127.0.0.1:0; kept alive by the returned scope. Throws std::runtime_error when it does not start.
+std::unique_ptr<ProcessScope> start_grpc_server(const CertSet& certs, int mode, int* port);
 
 // The library ceiling for `config`: in-memory handshakes, one worker per core.
 LoadResult measure_ceiling(const CertSet& certs, const HandshakeConfig& config, int cores,

@@ -66,14 +66,27 @@ class GrpcWorker : public Worker {
 
 }  // namespace
 
-LayerPlan grpc_layer_plan(const CertSet& certs, const HandshakeConfig& config,
-                          const BenchSettings& settings, int, int) {
-  if (std::string why = grpc_layer_unsupported(config); !why.empty()) throw std::invalid_argument(why);
-  if (settings.target) throw std::invalid_argument("--target is for the tls layer only");
+std::string grpc_server_layer_unsupported(const HandshakeConfig& config) {
+  if (config.resume) return "the grpc-server layer measures full handshakes only";
+  return {};
+}
+
+std::unique_ptr<ProcessScope> start_grpc_server(const CertSet& certs, int mode, int* port) {
   ServerFiles files;
   files.cert_chain_pem = certs.get("server").cert_pem;
   files.key_pem = certs.get("server").key_pem;
-  if (config.mode == 2) files.ca_pem = certs.get("ca").cert_pem;
+  if (mode == 2) files.ca_pem = certs.get("ca").cert_pem;
+  std::string error;
+  auto server = TlsServer::start(mode, files, &error);
+  if (!server) throw std::runtime_error("gRPC server did not start: " + error);
+  *port = server->port();
+  return std::make_unique<GrpcServerScope>(std::move(server));
+}
+
+LayerPlan grpc_layer_plan(const CertSet& certs, const HandshakeConfig& config,
+                          const BenchSettings& settings, int, int) {
+  if (std::string why = grpc_layer_unsupported(config); !why.empty()) throw std::invalid_argument(why);
+  if (settings.target) throw std::invalid_argument("--target is for the tls and grpc-server layers");
 
   ClientSetup setup;
   setup.secure = true;
@@ -97,22 +110,19 @@ LayerPlan grpc_layer_plan(const CertSet& certs, const HandshakeConfig& config,
 
   // The server starts here, in this process: gRPC does not survive fork, so the layer runs in
   // one process (forkable = false) and per_process only hands the server over.
-  std::string error;
-  auto server = TlsServer::start(config.mode, files, &error);
-  if (!server) throw std::runtime_error("gRPC server did not start: " + error);
-  int port = server->port();
-  auto holder = std::make_shared<std::unique_ptr<TlsServer>>(std::move(server));
-
+  int port = 0;
+  std::shared_ptr<std::unique_ptr<ProcessScope>> holder =
+      std::make_shared<std::unique_ptr<ProcessScope>>(start_grpc_server(certs, config.mode, &port));
   LayerPlan lp;
   lp.forkable = false;
   lp.per_process = [holder](int) -> std::unique_ptr<ProcessScope> {
-    return std::make_unique<GrpcServerScope>(std::move(*holder));
+    return std::move(*holder);
   };
   lp.make_worker = [port, setup](int) -> std::unique_ptr<Worker> {
     return std::make_unique<GrpcWorker>(port, setup);
   };
   lp.notes = [] {
-    return std::vector<std::string>{"gRPC: a new channel (own subchannel) per handshake, until one "
+    return std::vector<std::string>{"client cost: a new gRPC channel (own subchannel) per handshake, until one "
                                     "Health/Check RPC completes; grpc-core client profile"};
   };
   return lp;

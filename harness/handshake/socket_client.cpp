@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -13,12 +14,13 @@
 #include <cstring>
 #include <optional>
 
+#include "harness/handshake/grpc_h2_call.h"
 #include "harness/io/duration_text.h"
 #include "harness/io/input_error.h"
 #include "harness/net/host_port.h"
 #include "harness/net/resolve.h"
+#include "harness/ossl/tls_alert.h"
 #include "harness/probe/h2_frames.h"
-#include "harness/probe/tls_attempt.h"
 
 namespace tlsmatrix::handshake {
 
@@ -49,13 +51,25 @@ Endpoint resolve_endpoint(std::string_view host_port, std::chrono::milliseconds 
   return ep;
 }
 
+namespace {
+
+// A server that refuses us closes the connection while we may still write (the HTTP/2 preface,
+// a gRPC request): that is EPIPE on this connection, counted as a refusal, not SIGPIPE ending
+// the benchmark. Only the in-process server ignored it before; a --target run has none.
+void ignore_sigpipe() { ::signal(SIGPIPE, SIG_IGN); }
+
+}  // namespace
+
 SocketHandshaker::SocketHandshaker(SSL_CTX* ctx, Endpoint endpoint, std::chrono::milliseconds timeout)
     : ctx_(ctx), endpoint_(std::move(endpoint)) {
   options_.timeout = timeout;
+  ignore_sigpipe();
 }
 
 SocketHandshaker::SocketHandshaker(SSL_CTX* ctx, Endpoint endpoint, SocketOptions options)
-    : ctx_(ctx), endpoint_(std::move(endpoint)), options_(std::move(options)) {}
+    : ctx_(ctx), endpoint_(std::move(endpoint)), options_(std::move(options)) {
+  ignore_sigpipe();
+}
 
 namespace {
 
@@ -122,7 +136,7 @@ bool unreachable_errno(int err) {
 }
 
 std::string alert_text(int description) {
-  return "alert " + std::to_string(description) + " (" + probe::alert_name(description) + ")";
+  return "alert " + std::to_string(description) + " (" + ossl::alert_name(description) + ")";
 }
 
 // Why the server's side of a connection ended, once OpenSSL reported an error: the alert it
@@ -282,7 +296,22 @@ HandshakeOutcome SocketHandshaker::handshake(SSL_SESSION* session, ossl::SslSess
     }
   };
 
-  if (options_.confirm && tls13 && seen.cert_requested) {
+  if (options_.grpc_call) {
+    if (alpn_len != 2 || std::memcmp(alpn, "h2", 2) != 0) {
+      out.error = "the server did not select ALPN h2: no gRPC call possible";
+      return out;
+    }
+    H2CallResult call = grpc_health_check_h2(
+        ssl.get(), options_.authority, [&](int err) { return deadline.wait_ssl(sock.fd, err); },
+        [&](int err, int saved_errno) { return server_ended(err, saved_errno, seen); });
+    if (call.timed_out) return expired("gRPC call");
+    if (!call.ok) {
+      out.refused = call.refused;
+      out.error = std::move(call.error);
+      return out;
+    }
+    answered = true;
+  } else if (options_.confirm && tls13 && seen.cert_requested) {
     if (options_.h2_preface && alpn_len == 2 && std::memcmp(alpn, "h2", 2) == 0) {
       const std::string& preface = probe::h2_client_preface();
       for (;;) {

@@ -44,6 +44,11 @@ struct SocketOptions {
   // With ALPN h2 selected, send the HTTP/2 client preface while waiting for that answer: a gRPC
   // server answers it with SETTINGS even when it sends no session ticket.
   bool h2_preface = false;
+  // `bench --layer grpc-server`: after the handshake, one unary gRPC Health/Check over HTTP/2
+  // (grpc_h2_call.h) within the same deadline; the handshake counts once its grpc-status 0 is
+  // in. It confirms a TLS 1.3 mode-2 handshake by itself (the server's refusal ends the call).
+  bool grpc_call = false;
+  std::string authority = kServerName;  // the call's :authority
 };
 
 // What a handshake showed of the server (bench --target reports it).

@@ -1,12 +1,12 @@
 #include "harness/handshake/target.h"
 
 #include "harness/net/ip_literal.h"
-#include "harness/validate/cert_inspect.h"
+#include "harness/x509/facts.h"
 
 namespace tlsmatrix::handshake {
 
 std::optional<KeyType> bench_key_type(const EVP_PKEY* key) {
-  const std::string label = validate::key_label(key);
+  const std::string label = x509::key_label(key);
   if (label == "EC P-256") return KeyType::ec_p256;
   if (label == "EC P-384") return KeyType::ec_p384;
   if (label == "Ed25519") return KeyType::ed25519;
@@ -46,7 +46,7 @@ TargetSurvey survey_target(const Endpoint& endpoint, const TargetClient& client,
                        " for " + (client.server_name.empty() ? endpoint.host : client.server_name);
   }
   const EVP_PKEY* key = seen.server_cert ? X509_get0_pubkey(seen.server_cert.get()) : nullptr;
-  s.facts.server_key = key != nullptr ? validate::key_label(key) : "no key";
+  s.facts.server_key = key != nullptr ? x509::key_label(key) : "no key";
   std::optional<KeyType> type = key != nullptr ? bench_key_type(key) : std::nullopt;
   if (!type) {
     s.problem = "the server's key (" + s.facts.server_key +

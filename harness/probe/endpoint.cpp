@@ -83,6 +83,7 @@ ConnectResult connect_tcp(const Endpoint& endpoint, const Deadline& deadline) {
   ConnectResult out;
   if (resolved.addresses.empty()) {
     out.timed_out = resolved.timed_out;
+    out.unresolved = true;
     out.error = resolved.error;
     return out;
   }

@@ -45,6 +45,8 @@ struct ConnectResult {
   Socket socket;        // valid when connected
   std::string address;  // the numeric address connected to
   bool timed_out = false;
+  // The host name gave no address (the lookup failed or ran out of time): nothing was dialled.
+  bool unresolved = false;
   std::string error;    // why it failed, e.g. "connection refused"
 };
 

@@ -8,6 +8,7 @@ PlaintextResult check_plaintext_h2(const Endpoint& endpoint, std::chrono::millis
   ConnectResult conn = connect_tcp(endpoint, deadline);
   if (!conn.socket) {
     out.connect_timed_out = conn.timed_out;
+    out.unresolved = conn.unresolved;
     out.error = conn.error;
     out.summary = "could not connect: " + conn.error;
     return out;

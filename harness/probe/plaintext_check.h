@@ -20,6 +20,7 @@ struct PlaintextResult {
   };
   Status status = Status::connect_failed;
   bool connect_timed_out = false;
+  bool unresolved = false;  // connect_failed because the host name gave no address
   ReplyKind kind = ReplyKind::other;  // when status == reply
   std::string error;
   std::string address;  // the numeric address that accepted the connection

@@ -5,41 +5,16 @@
 
 #include "harness/certs/cert_factory.h"
 #include "harness/io/shell_word.h"
-#include "harness/ossl/x509_text.h"
+#include "harness/x509/names.h"
 #include "harness/probe/plaintext_check.h"
 #include "harness/verdict/advice.h"
 #include "harness/verdict/hostname_match.h"
 
 namespace tlsmatrix::probe {
 
-std::string_view to_string(CheckStatus s) {
-  switch (s) {
-    case CheckStatus::pass: return "pass";
-    case CheckStatus::fail: return "fail";
-    case CheckStatus::warn: return "warn";
-    case CheckStatus::inconclusive: return "inconclusive";
-  }
-  return "fail";
-}
-
-bool ProbeReport::passed() const { return failures() == 0 && inconclusive() == 0; }
-
-int ProbeReport::failures() const {
-  int n = 0;
-  for (const auto& c : checks) n += c.status == CheckStatus::fail;
-  return n;
-}
-
-int ProbeReport::warnings() const {
-  int n = 0;
-  for (const auto& c : checks) n += c.status == CheckStatus::warn;
-  return n;
-}
-
-int ProbeReport::inconclusive() const {
-  int n = 0;
-  for (const auto& c : checks) n += c.status == CheckStatus::inconclusive;
-  return n;
+bool ProbeReport::passed() const {
+  const findings::Counts n = findings::count(checks);
+  return n.errors == 0 && n.inconclusive == 0;
 }
 
 std::string mode_description(int mode) {
@@ -58,6 +33,15 @@ constexpr const char* kRequireHint =
     "(Go tls.RequireAndVerifyClientCert with ClientCAs from caPemPath); gRPC C++ "
     "GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY; OpenSSL's s_server: -Verify 1 "
     "with -verify_return_error";
+
+// One check of the probe: what was checked (`title`), what was seen, how to fix it.
+Finding check(std::string id, Severity s, std::string title, std::string detail,
+              std::string hint = {}, std::optional<Reason> reason = std::nullopt) {
+  Finding f = findings::make(std::move(id), s, std::move(detail), std::move(hint));
+  f.title = std::move(title);
+  f.reason = reason;
+  return f;
+}
 
 // A client certificate from a CA made up on the spot, which no real server can trust.
 ClientIdentity unrelated_identity() {
@@ -88,7 +72,7 @@ std::string client_rejection_hint(const TlsAttempt& a, const ClientIdentity& cli
   }
   // Servers that close without an alert (gRPC does) still said in their CertificateRequest
   // which issuers they accept.
-  std::string issuer = ossl::name_text(X509_get_issuer_name(client.chain.front().get()));
+  std::string issuer = x509::name_text(X509_get_issuer_name(client.chain.front().get()));
   const auto& accepted = a.acceptable_ca_names;
   if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), issuer) == accepted.end()) {
     std::string list;
@@ -123,7 +107,7 @@ std::optional<Reason> client_reason(const TlsAttempt& a, const ClientIdentity& c
     case SSL_AD_CERTIFICATE_REQUIRED: return Reason::client_cert_missing;
     default: break;
   }
-  std::string issuer = ossl::name_text(X509_get_issuer_name(client.chain.front().get()));
+  std::string issuer = x509::name_text(X509_get_issuer_name(client.chain.front().get()));
   const auto& accepted = a.acceptable_ca_names;
   if (!accepted.empty() && std::find(accepted.begin(), accepted.end(), issuer) == accepted.end()) {
     return Reason::client_cert_unknown_ca;
@@ -146,7 +130,7 @@ std::string local_failure_hint(const TlsAttempt& a) {
 
 // A name the certificate covers that clients could connect with (--server-name): its first DNS
 // SAN that is not a wildcard.
-std::string first_dns_name(const CertNames& names) {
+std::string first_dns_name(const x509::CertNames& names) {
   for (const auto& n : names.dns) {
     if (n.find('*') == std::string::npos) return n;
   }
@@ -166,10 +150,9 @@ class Prober {
   ProbeReport run() {
     PlaintextResult pt = check_plaintext_h2(o_.endpoint, o_.timeout);
     if (pt.status == PlaintextResult::Status::connect_failed) {
-      // net::resolve's own wording tells a name that never became an address from a refused port.
-      const bool unresolved =
-          pt.error.rfind("cannot resolve ", 0) == 0 || pt.error.rfind("resolving ", 0) == 0;
-      add("tcp_connect", CheckStatus::fail, "TCP connection to " + r_.endpoint, pt.error,
+      // A name that never became an address is told from a refused port by the typed flag.
+      const bool unresolved = pt.unresolved;
+      add("tcp_connect", Severity::error, "TCP connection to " + r_.endpoint, pt.error,
           unresolved ? "check the host name (DNS or /etc/hosts on this machine), or give the "
                        "server's IP address"
                      : "is the server running and listening on that address and port?",
@@ -178,10 +161,10 @@ class Prober {
     }
     o_.endpoint.pinned = pt.address;
     r_.address = pt.address;
-    add("tcp_connect", CheckStatus::pass, "TCP connection to " + r_.endpoint,
+    add("tcp_connect", Severity::ok, "TCP connection to " + r_.endpoint,
         pt.address == o_.endpoint.host ? "" : "connected to " + pt.address);
     if (pt.status == PlaintextResult::Status::timeout) {
-      add("answers", CheckStatus::fail, "the endpoint answers",
+      add("answers", Severity::error, "the endpoint answers",
           "it accepted the TCP connection but sent nothing back within " +
               seconds_text(o_.timeout) +
               " (a gRPC server answers the HTTP/2 preface at once; a TLS server rejects it at once)",
@@ -199,10 +182,10 @@ class Prober {
   }
 
  private:
-  void add(std::string id, CheckStatus s, std::string title, std::string detail,
+  void add(std::string id, Severity s, std::string title, std::string detail,
            std::string hint = {}, std::optional<Reason> reason = std::nullopt) {
-    r_.checks.push_back(Check{std::move(id), s, std::move(title), std::move(detail),
-                              s == CheckStatus::pass ? std::string() : std::move(hint), reason});
+    r_.checks.push_back(check(std::move(id), s, std::move(title), std::move(detail),
+                              s == Severity::ok ? std::string() : std::move(hint), reason));
   }
 
   TlsAttempt attempt(const ClientIdentity* identity) {
@@ -212,7 +195,7 @@ class Prober {
 
   void plaintext_endpoint(const PlaintextResult& pt) {
     r_.inferred_mode = 0;
-    add("plaintext_h2", CheckStatus::pass, "speaks plaintext HTTP/2 (gRPC)",
+    add("plaintext_h2", Severity::ok, "speaks plaintext HTTP/2 (gRPC)",
         "sent the HTTP/2 preface in plaintext: " + pt.summary);
     const bool tls_files = !o_.trust.empty() || o_.client.has_value();
     const bool tls_expected = (o_.expected_mode && *o_.expected_mode > 0) || tls_files;
@@ -223,7 +206,7 @@ class Prober {
       if (tls.server_hello) {
         take_session(tls);
         r_.asks_for_client_cert = tls.cert_requested;
-        add("rejects_plaintext", CheckStatus::fail, "a plaintext client is turned away",
+        add("rejects_plaintext", Severity::error, "a plaintext client is turned away",
             "the endpoint speaks TLS (" + tls.summary() + ") and also plaintext gRPC",
             "serve TLS only on this port: plaintext clients bypass TLS and any client "
             "certificate check",
@@ -232,7 +215,7 @@ class Prober {
       }
       if (tls_files) {
         // The user expects TLS: every client set up with these files fails here.
-        add("tls_files_unused", CheckStatus::fail, "the endpoint serves TLS for your TLS client files",
+        add("tls_files_unused", Severity::error, "the endpoint serves TLS for your TLS client files",
             "the endpoint serves plaintext while you configured TLS client files (" +
                 tls_file_list() + "): clients configured with them would fail tls_to_plaintext",
             advice(Reason::tls_to_plaintext, nullptr, AdviceFor::probe, {}),
@@ -241,7 +224,7 @@ class Prober {
       // --tls-mode alone: the expected_mode check says it.
       return;
     }
-    add("plaintext_exposure", CheckStatus::warn, "plaintext: nothing is encrypted",
+    add("plaintext_exposure", Severity::warning, "plaintext: nothing is encrypted",
         "anyone on the network path can read and call this endpoint",
         "use tlsMode 1 or 2 unless the network itself is trusted");
   }
@@ -250,7 +233,7 @@ class Prober {
     TlsAttempt bare = attempt(nullptr);
     if (bare.stage == TlsAttempt::Stage::connect_failed ||
         bare.stage == TlsAttempt::Stage::timeout) {
-      add("tls_handshake", CheckStatus::fail, "TLS handshake", bare.summary(),
+      add("tls_handshake", Severity::error, "TLS handshake", bare.summary(),
           "the server stopped answering: check its log",
           bare.stage == TlsAttempt::Stage::timeout ? std::optional(Reason::timeout) : std::nullopt);
       return;
@@ -260,7 +243,7 @@ class Prober {
                             (pt.status == PlaintextResult::Status::reply &&
                              (pt.kind == ReplyKind::tls_alert || pt.kind == ReplyKind::tls_other));
     if (!speaks_tls) {
-      add("protocol", CheckStatus::fail, "speaks plaintext HTTP/2 or TLS",
+      add("protocol", Severity::error, "speaks plaintext HTTP/2 or TLS",
           "neither: to the HTTP/2 preface " + pt.summary + "; to a TLS ClientHello: " +
               bare.summary(),
           "this port does not serve gRPC: check the address",
@@ -270,7 +253,7 @@ class Prober {
       return;
     }
     if (!bare.server_hello) {
-      add("tls_handshake", CheckStatus::fail, "TLS handshake", bare.summary(),
+      add("tls_handshake", Severity::error, "TLS handshake", bare.summary(),
           "no common TLS version or cipher suite: the probe offers TLS 1.2 and 1.3 with "
           "OpenSSL's default suites",
           Reason::protocol_mismatch);
@@ -279,11 +262,11 @@ class Prober {
     r_.asks_for_client_cert = bare.cert_requested;
     if (bare.stage == TlsAttempt::Stage::established) r_.handshake_time = bare.handshake_time;
     take_session(bare);
-    add("rejects_plaintext", CheckStatus::pass, "a plaintext client is turned away",
+    add("rejects_plaintext", Severity::ok, "a plaintext client is turned away",
         "sent the HTTP/2 preface in plaintext: " + pt.summary);
     if (bare.stopped_locally()) {
       // Every other connection would end the same way: nothing more can be learnt.
-      add("tls_handshake", CheckStatus::inconclusive, "a TLS handshake with the server completes",
+      add("tls_handshake", Severity::inconclusive, "a TLS handshake with the server completes",
           bare.summary(), local_failure_hint(bare));
       return;
     }
@@ -291,26 +274,26 @@ class Prober {
     if (bare.accepted()) {
       r_.inferred_mode = 1;
       if (bare.cert_requested) {
-        add("client_cert_required", CheckStatus::fail, "a client without a certificate is turned away",
+        add("client_cert_required", Severity::error, "a client without a certificate is turned away",
             "not safe as mode 2: accepts unauthenticated clients. It asks for a client "
             "certificate, but a client that sent none got in: " + bare.summary(),
             kRequireHint, Reason::client_cert_missing);
       } else {
-        add("tls_handshake", CheckStatus::pass, "a TLS client without a certificate gets in",
+        add("tls_handshake", Severity::ok, "a TLS client without a certificate gets in",
             bare.summary());
       }
     } else if (bare.cert_requested && bare.rejected()) {
       r_.inferred_mode = 2;
-      add("client_cert_required", CheckStatus::pass, "a client without a certificate is turned away",
+      add("client_cert_required", Severity::ok, "a client without a certificate is turned away",
           bare.summary());
     } else if (bare.cert_requested) {
       // It asked, then ended the handshake before it had the client's (empty) answer.
-      add("client_cert_required", CheckStatus::inconclusive,
+      add("client_cert_required", Severity::inconclusive,
           "a client without a certificate is turned away", bare.summary(),
           "the server ended the handshake before it saw the client's answer, so the probe cannot "
           "tell whether it requires a certificate: see the server's log");
     } else {
-      add("tls_handshake", CheckStatus::fail, "a TLS client without a certificate gets in",
+      add("tls_handshake", Severity::error, "a TLS client without a certificate gets in",
           bare.summary() + " (the server did not ask for a client certificate)",
           bare.alert == 120 ? "the server does not take ALPN h2 (alert 120): this is not a gRPC "
                               "endpoint, or a proxy in front of it does not speak HTTP/2"
@@ -321,7 +304,7 @@ class Prober {
     const bool check_mode2 = r_.inferred_mode == 2 || o_.expected_mode == 2 || bare.cert_requested;
     if (check_mode2) {
       if (o_.expected_mode == 2 && !bare.cert_requested && bare.accepted()) {
-        add("client_cert_required", CheckStatus::fail,
+        add("client_cert_required", Severity::error,
             "a client without a certificate is turned away",
             "the server never asked for a client certificate and let the client in: it runs as "
             "mode 1, not mode 2",
@@ -330,7 +313,7 @@ class Prober {
       unrelated_ca_check();
       own_client_check();
     } else if (o_.client && r_.inferred_mode == 1) {
-      add("client_cert_unused", CheckStatus::warn, "your client certificate is not used",
+      add("client_cert_unused", Severity::warning, "your client certificate is not used",
           "the server does not ask for one, so " + o_.client_pem_file + " is never sent",
           "for mutual TLS the server needs tlsMode 2 (and caPemPath)");
     }
@@ -343,9 +326,9 @@ class Prober {
     TlsAttempt a = attempt(&stranger);
     const std::string title = "a client certificate from an unrelated CA is turned away";
     if (a.rejected()) {
-      add("unrelated_ca_rejected", CheckStatus::pass, title, a.summary());
+      add("unrelated_ca_rejected", Severity::ok, title, a.summary());
     } else if (a.accepted()) {
-      add("unrelated_ca_rejected", CheckStatus::fail, title,
+      add("unrelated_ca_rejected", Severity::error, title,
           std::string("accepted a certificate from a CA the probe made up just now (") +
               (a.cert_sent ? "sent" : "not even asked for") + "): " + a.summary(),
           "the server does not verify client certificates against its CA: set caPemPath "
@@ -359,17 +342,17 @@ class Prober {
   void own_client_check() {
     const std::string title = "a client with your certificate gets in";
     if (!o_.client) {
-      add("client_cert_accepted", CheckStatus::warn, title, "not checked: no client certificate given",
+      add("client_cert_accepted", Severity::warning, title, "not checked: no client certificate given",
           "pass --client-pem and --client-key to check that a real client gets in");
       return;
     }
     TlsAttempt a = attempt(&*o_.client);
     if (a.accepted()) {
       take_session(a);
-      add("client_cert_accepted", CheckStatus::pass, title + " (" + o_.client_pem_file + ")",
+      add("client_cert_accepted", Severity::ok, title + " (" + o_.client_pem_file + ")",
           a.summary());
     } else if (a.rejected()) {
-      add("client_cert_accepted", CheckStatus::fail, title + " (" + o_.client_pem_file + ")",
+      add("client_cert_accepted", Severity::error, title + " (" + o_.client_pem_file + ")",
           a.summary(), client_rejection_hint(a, *o_.client, o_.client_pem_file),
           client_reason(a, *o_.client));
     } else {
@@ -382,12 +365,12 @@ class Prober {
   // handshake, the server went away, or it closed before it had the client's certificate.
   void not_seen(const std::string& id, const std::string& title, const TlsAttempt& a) {
     if (a.stage == TlsAttempt::Stage::timeout) {
-      add(id, CheckStatus::fail, title, a.summary(), "the server stopped answering: check its log",
+      add(id, Severity::error, title, a.summary(), "the server stopped answering: check its log",
           Reason::timeout);
     } else if (a.stopped_locally()) {
-      add(id, CheckStatus::inconclusive, title, a.summary(), local_failure_hint(a));
+      add(id, Severity::inconclusive, title, a.summary(), local_failure_hint(a));
     } else {
-      add(id, CheckStatus::inconclusive, title, a.summary(),
+      add(id, Severity::inconclusive, title, a.summary(),
           "the server did not show its answer to the client's certificate (it was unreachable, "
           "or ended the connection before it saw the certificate): probe again, and see the "
           "server's log");
@@ -420,12 +403,12 @@ class Prober {
 
   void chain_checks() {
     if (chain_.empty()) {
-      add("chain", CheckStatus::fail, "the server presents a certificate", "no certificate seen",
+      add("chain", Severity::error, "the server presents a certificate", "no certificate seen",
           "", Reason::server_cert_invalid);
       return;
     }
     if (o_.trust.empty()) {
-      add("chain", CheckStatus::warn, "the chain verifies", "not checked: no --trust given",
+      add("chain", Severity::warning, "the chain verifies", "not checked: no --trust given",
           "pass --trust with the file your clients trust (ca.pem; pymilvus server_pem_path or "
           "ca_pem_path)");
       return;
@@ -437,7 +420,7 @@ class Prober {
     AdviceContext context;
     context.server_name = r_.server_name;
     context.server_name_given = !o_.server_name.empty();
-    const CertNames names = cert_names(chain.front());
+    const x509::CertNames names = x509::cert_names(chain.front());
     context.name_only_in_cn = !names.any_san() && !names.cn.empty();
     context.sans = r_.chain.front().sans;
     context.trust_file = o_.trust_file;
@@ -457,9 +440,9 @@ class Prober {
       std::string title = "the chain verifies with " + o_.trust_file + " for \"" + r_.server_name +
                           "\" as a " + profile + " client would";
       if (v.reason == Reason::ok) {
-        add("chain." + profile, CheckStatus::pass, title, "");
+        add("chain." + profile, Severity::ok, title, "");
       } else {
-        add("chain." + profile, CheckStatus::fail, title,
+        add("chain." + profile, Severity::error, title,
             std::string(to_string(v.reason)) + ": " + v.detail,
             advice(v.reason, find_profile(profile), AdviceFor::probe, context), v.reason);
       }
@@ -471,16 +454,16 @@ class Prober {
     const CertInfo& leaf = r_.chain.front();
     const std::string title = "the server certificate is valid now";
     if (leaf.expired) {
-      add("leaf_validity", CheckStatus::fail, title,
+      add("leaf_validity", Severity::error, title,
           "expired " + std::to_string(-leaf.days_left) + " days ago (" + leaf.not_after + ")",
           advice(Reason::server_cert_expired, nullptr, AdviceFor::probe, {}),
           Reason::server_cert_expired);
     } else if (leaf.not_yet_valid) {
-      add("leaf_validity", CheckStatus::fail, title, "valid only from " + leaf.not_before,
+      add("leaf_validity", Severity::error, title, "valid only from " + leaf.not_before,
           advice(Reason::server_cert_not_yet_valid, nullptr, AdviceFor::probe, {}),
           Reason::server_cert_not_yet_valid);
     } else if (leaf.days_left < 30) {
-      add("leaf_expiry", CheckStatus::warn, "the server certificate has 30 days or more left",
+      add("leaf_expiry", Severity::warning, "the server certificate has 30 days or more left",
           std::to_string(leaf.days_left) + " days left (until " + leaf.not_after + ")",
           "renew it soon");
     }
@@ -508,22 +491,20 @@ class Prober {
                           mode_description(*o_.expected_mode) + ")";
       auto pos = r_.checks.begin() + (r_.checks.empty() ? 0 : 1);  // right after tcp_connect
       if (r_.inferred_mode == o_.expected_mode) {
-        r_.checks.insert(pos, Check{"expected_mode", CheckStatus::pass, title, "it does", "", {}});
-      } else if (!r_.inferred_mode && r_.inconclusive() > 0) {
+        r_.checks.insert(pos, check("expected_mode", Severity::ok, title, "it does"));
+      } else if (!r_.inferred_mode && findings::count(r_.checks).inconclusive > 0) {
         // The mode is unknown because the probe could not tell, not because the server is wrong.
-        r_.checks.insert(pos, Check{"expected_mode", CheckStatus::inconclusive, title,
+        r_.checks.insert(pos, check("expected_mode", Severity::inconclusive, title,
                                     "its mode could not be determined (see the inconclusive check "
-                                    "below)",
-                                    "", std::nullopt});
+                                    "below)"));
       } else {
         std::string seen = r_.inferred_mode
                                ? "it runs as mode " + std::to_string(*r_.inferred_mode) + " (" +
                                      mode_description(*r_.inferred_mode) + ")"
                                : std::string("its mode could not be determined");
-        r_.checks.insert(pos, Check{"expected_mode", CheckStatus::fail, title, seen,
+        r_.checks.insert(pos, check("expected_mode", Severity::error, title, seen,
                                     "fix the server's common.security.tlsMode (and its TLS files), "
-                                    "or probe with the --tls-mode it is meant to run",
-                                    std::nullopt});
+                                    "or probe with the --tls-mode it is meant to run"));
       }
     }
     return std::move(r_);

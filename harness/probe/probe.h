@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/findings/finding.h"
 #include "harness/ossl/ossl_ptr.h"
 #include "harness/probe/cert_info.h"
 #include "harness/probe/endpoint.h"
@@ -34,21 +35,12 @@ struct ProbeOptions {
   std::vector<std::string> profiles;
 };
 
-// ✓ / ✗ / ! / ? in the terminal. `warn` never changes the exit code. `inconclusive`: the probe
-// could not tell, because of its own side (its TLS client refused the server's handshake, e.g. a
-// certificate list beyond its limit) or because the server never showed its answer; it is never
-// a pass, and without a failure it makes the exit code 2.
-enum class CheckStatus { pass, fail, warn, inconclusive };
-std::string_view to_string(CheckStatus s);
-
-struct Check {
-  std::string id;      // stable, for JSON and tests: "rejects_plaintext", "chain.go", ...
-  CheckStatus status = CheckStatus::pass;
-  std::string title;   // what was checked, e.g. "a client without a certificate is turned away"
-  std::string detail;  // what was seen
-  std::string hint;    // how to fix it (failures and warnings)
-  std::optional<Reason> reason;  // taxonomy name where one fits
-};
+// A check of the probe is a finding (harness/findings/finding.h): its title says what was checked
+// ("a client without a certificate is turned away"), its message what was seen, its fix how to
+// fix it (errors and warnings). ✓ / ✗ / ! / ? in the terminal; a warning never changes the exit
+// code; an inconclusive check is never a pass, and without an error it makes the exit code 2.
+using findings::Finding;
+using findings::Severity;
 
 struct ProbeReport {
   std::string endpoint;     // "127.0.0.1:19530"
@@ -70,12 +62,9 @@ struct ProbeReport {
   std::vector<CertInfo> chain;
   std::vector<std::string> acceptable_ca_names;  // CA names the server lists when it asks
 
-  std::vector<Check> checks;
+  std::vector<Finding> checks;
 
   bool passed() const;  // no check failed or was inconclusive
-  int failures() const;
-  int warnings() const;
-  int inconclusive() const;
 };
 
 // "plaintext gRPC", "TLS, no client certificate", "TLS, client certificate required".

@@ -7,7 +7,8 @@
 #include <cstring>
 
 #include "harness/net/ip_literal.h"
-#include "harness/ossl/x509_text.h"
+#include "harness/ossl/tls_alert.h"
+#include "harness/x509/names.h"
 #include "harness/probe/cert_info.h"
 #include "harness/probe/deadline.h"
 #include "harness/probe/h2_frames.h"
@@ -139,7 +140,7 @@ void record_session(SSL* ssl, TlsAttempt& out) {
   }
   if (STACK_OF(X509_NAME)* names = SSL_get_client_CA_list(ssl)) {
     for (int i = 0; i < sk_X509_NAME_num(names); ++i) {
-      out.acceptable_ca_names.push_back(ossl::name_text(sk_X509_NAME_value(names, i)));
+      out.acceptable_ca_names.push_back(x509::name_text(sk_X509_NAME_value(names, i)));
     }
   }
 }
@@ -286,22 +287,9 @@ std::string TlsAttempt::local_failure_text() const {
   return error;
 }
 
-std::string alert_name(int description) {
-  // OpenSSL 3.0 has no names for the alerts TLS 1.3 added.
-  switch (description) {
-    case 109: return "missing extension";
-    case 115: return "unknown PSK identity";
-    case 116: return "certificate required";
-    case 120: return "no application protocol";
-  }
-  const char* name = SSL_alert_desc_string_long(description);
-  if (name == nullptr || std::strcmp(name, "unknown") == 0) return "unnamed";
-  return std::string(name);
-}
-
 std::string TlsAttempt::summary() const {
   auto alert_text = [&] {
-    return "alert " + std::to_string(*alert) + " (" + alert_name(*alert) + ")";
+    return "alert " + std::to_string(*alert) + " (" + ossl::alert_name(*alert) + ")";
   };
   switch (stage) {
     case Stage::connect_failed: return "could not connect: " + error;

@@ -107,7 +107,4 @@ struct TlsAttempt {
 
 TlsAttempt attempt_tls(const Endpoint& endpoint, const TlsAttemptOptions& options);
 
-// "certificate required" for 116; "alert N" when OpenSSL has no name.
-std::string alert_name(int description);
-
 }  // namespace tlsmatrix::probe

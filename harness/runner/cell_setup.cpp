@@ -11,12 +11,27 @@ std::string pem_of(const CertSet& certs, const std::string& name) {
   return name.empty() ? "" : certs.get(name).cert_pem;
 }
 
+// A bundle: the certificates' PEM one after another, in the order given.
+std::string pem_of(const CertSet& certs, const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += pem_of(certs, name);
+  return out;
+}
+
 std::string key_of(const CertSet& certs, const std::string& name) {
   return name.empty() ? "" : certs.get(name).key_pem;
 }
 
 std::string label(std::string_view key, const std::string& name, std::string_view ext) {
   return std::string(key) + " (" + (name.empty() ? std::string("not set") : name + std::string(ext)) + ")";
+}
+
+// One name reads as before ("tls.caPemPath (ca.pem)"); a bundle names its parts in file order.
+std::string label(std::string_view key, const std::vector<std::string>& names, std::string_view ext) {
+  if (names.size() <= 1) return label(key, names.empty() ? std::string() : names.front(), ext);
+  std::string parts;
+  for (const auto& name : names) parts += (parts.empty() ? "" : " + ") + name + std::string(ext);
+  return std::string(key) + " (bundle: " + parts + ")";
 }
 
 }  // namespace
@@ -85,7 +100,8 @@ bool issued_by_named_ca(std::string_view client_chain_pem, std::string_view ca_p
 ClientSetup client_for_server(ClientSetup client, const ClientProfile& profile, const ServerProfile& server,
                               const ServerFiles& files, int mode) {
   if (mode == 2 && server.names_client_cas && profile.withholds_cert_outside_ca_names && client.secure &&
-      !client.cert_chain_pem.empty() && !issued_by_named_ca(client.cert_chain_pem, files.ca_pem)) {
+      !pem_certs(client.cert_chain_pem).empty() && !issued_by_named_ca(client.cert_chain_pem, files.ca_pem)) {
+    // (A chain that does not parse is never withheld: Go cannot load it and says so first.)
     client.cert_chain_pem.clear();
     client.key_pem.clear();
   }

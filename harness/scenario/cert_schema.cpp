@@ -20,7 +20,6 @@ namespace {
 constexpr std::string_view kKeyUsageNames[] = {"digitalSignature", "nonRepudiation",
                                                "keyEncipherment",  "keyAgreement",
                                                "keyCertSign",      "cRLSign"};
-constexpr std::string_view kExtKeyUsageNames[] = {"serverAuth", "clientAuth"};
 constexpr std::string_view kDigestNames[] = {"sha1", "sha256", "sha384", "sha512"};
 
 void check_san(const Reader& r, const YNode& item, const std::string& path,
@@ -28,9 +27,16 @@ void check_san(const Reader& r, const YNode& item, const std::string& path,
   auto colon = san.find(':');
   std::string type = colon == std::string::npos ? "" : san.substr(0, colon);
   std::string value = colon == std::string::npos ? "" : san.substr(colon + 1);
-  if ((type != "DNS" && type != "IP" && type != "URI") || value.empty()) {
+  if ((type != "DNS" && type != "IP" && type != "URI" && type != "email") || value.empty()) {
     r.fail(item, path + ": bad entry '" + san +
-                     "'; expected DNS:NAME, IP:ADDRESS or URI:URI (e.g. DNS:localhost)");
+                     "'; expected DNS:NAME, IP:ADDRESS, URI:URI or email:ADDRESS (e.g. DNS:localhost)");
+  }
+  // DNS, URI and email are IA5String: ASCII (an IDN is written in its xn-- form).
+  if (type != "IP" && !std::all_of(value.begin(), value.end(), [](char ch) {
+        return static_cast<unsigned char>(ch) >= 0x20 && static_cast<unsigned char>(ch) < 0x7F;
+      })) {
+    r.fail(item, path + ": '" + san + "' is not printable ASCII; " + type +
+                     " names are IA5String (write an IDN as xn--...)");
   }
   if (type == "IP" && !net::is_ip_literal(value)) {
     r.fail(item, path + ": '" + value + "' is not an IPv4 or IPv6 address");
@@ -73,7 +79,28 @@ struct CertEntry {
   CertSpec spec;
   const YNode* issuer_node = nullptr;  // for reference and cycle errors
   const YNode* digest_node = nullptr;  // set when the digest was written out
+  const YNode* key_of_node = nullptr;
+  const YNode* key_node = nullptr;
 };
+
+// cn: one value, or a list (several CN attributes, in order).
+void parse_cns(const Reader& r, const YNode& v, const std::string& path, CertSpec& c) {
+  if (v.kind != YNode::Kind::seq) {
+    c.cn = subject_attribute(r, v, path, kMaxNameAttributeChars);
+    return;
+  }
+  const std::vector<YNode>& items = r.list(v, path);
+  if (items.empty()) r.fail(v, path + ": an empty list; omit cn for a subject without one");
+  if (items.size() > 10) r.fail(v, path + ": " + std::to_string(items.size()) + " CNs; the limit is 10");
+  for (const YNode& item : items) {
+    std::string one = subject_attribute(r, item, path, kMaxNameAttributeChars);
+    if (c.cn.empty()) {
+      c.cn = one;
+    } else {
+      c.more_cns.push_back(one);
+    }
+  }
+}
 
 CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
   std::string path = "certs." + key.value;
@@ -84,7 +111,9 @@ CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
   const YNode& m = r.map(value, path);
   r.allow_keys(m, path,
                {"issuer", "key", "cn", "o", "ou", "c", "st", "l", "san", "not_before", "not_after",
-                "ca", "pathlen", "key_usage", "ext_key_usage", "digest", "serial", "garbage"});
+                "ca", "pathlen", "key_usage", "ext_key_usage", "digest", "serial", "garbage",
+                "key_of", "basic_constraints", "critical", "name_constraints", "extensions", "ski",
+                "aki"});
   CertEntry e;
   CertSpec& c = e.spec;
   c.name = key.value;
@@ -101,8 +130,12 @@ CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
         r.fail(v, fpath + ": unknown key type '" + s + "'; allowed: " + join(key_type_names()));
       }
       c.key_type = *t;
+      e.key_node = &v;
+    } else if (f == "key_of") {
+      c.key_of = r.text(v, fpath);
+      e.key_of_node = &v;
     } else if (f == "cn") {
-      c.cn = subject_attribute(r, v, fpath, kMaxNameAttributeChars);
+      parse_cns(r, v, fpath, c);
     } else if (f == "o") {
       c.o = subject_attribute(r, v, fpath, kMaxNameAttributeChars);
     } else if (f == "ou") {
@@ -142,7 +175,17 @@ CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
     } else if (f == "key_usage") {
       c.key_usage = r.names(v, fpath, kKeyUsageNames);
     } else if (f == "ext_key_usage") {
-      c.ext_key_usage = r.names(v, fpath, kExtKeyUsageNames);
+      c.ext_key_usage = parse_ext_key_usage(r, v, fpath);
+    } else if (f == "basic_constraints") {
+      c.basic_constraints = r.boolean(v, fpath);
+    } else if (f == "critical") {
+      parse_critical(r, v, fpath, c);
+    } else if (f == "name_constraints") {
+      parse_name_constraints(r, v, fpath, c);
+    } else if (f == "extensions") {
+      parse_raw_extensions(r, v, fpath, c);
+    } else if (f == "ski" || f == "aki") {
+      (f == "ski" ? c.subject_key_id : c.authority_key_id) = parse_key_id(r, v, fpath, f == "aki");
     } else if (f == "digest") {
       std::string s = r.scalar(v, fpath);
       if (!contains(kDigestNames, s)) {
@@ -151,13 +194,13 @@ CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
       c.digest = s;
       e.digest_node = &v;
     } else if (f == "serial") {
-      c.serial = static_cast<std::uint64_t>(
-          r.integer(v, fpath, 1, std::numeric_limits<std::int64_t>::max()));
+      parse_serial(r, v, fpath, c);
     } else if (f == "garbage") {
       c.garbage = r.boolean(v, fpath);
     }
   }
   if (c.pathlen && !c.ca) r.fail(*Reader::find(m, "pathlen"), path + ".pathlen: needs ca: true");
+  check_extension_keys(r, m, path, c);
   if (c.not_after <= c.not_before) {
     const YNode* n = Reader::find(m, "not_after");
     r.fail(n ? *n : key, path + ": not_after must be later than not_before");
@@ -188,6 +231,10 @@ std::vector<CertSpec> order_certs(const Reader& r, std::vector<CertEntry>& entri
                                  "' is a garbage certificate (garbage: true) and cannot sign");
     }
   }
+
+  std::vector<KeyOfRef> key_refs;
+  for (auto& e : entries) key_refs.push_back(KeyOfRef{&e.spec, e.key_of_node, e.key_node});
+  resolve_key_of(r, key_refs);
 
   enum class State { todo, visiting, done };
   std::vector<State> state(entries.size(), State::todo);

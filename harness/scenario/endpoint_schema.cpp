@@ -29,6 +29,14 @@ std::vector<std::string> cert_refs(const Reader& r, const YNode& n, const std::s
   return out;
 }
 
+// One cert name, or a list of them: a bundle, written as one PEM file in that order.
+std::vector<std::string> cert_bundle(const Reader& r, const YNode& n, const std::string& path,
+                                     const std::set<std::string>& certs) {
+  if (n.kind != YNode::Kind::seq) return {cert_ref(r, n, path, certs)};
+  if (n.items.empty()) r.fail(n, path + ": an empty bundle; name at least one cert, or omit the key");
+  return cert_refs(r, n, path, certs);
+}
+
 }  // namespace
 
 ServerConfig parse_server(const Reader& r, const YNode& n, const std::set<std::string>& certs) {
@@ -39,7 +47,7 @@ ServerConfig parse_server(const Reader& r, const YNode& n, const std::set<std::s
   if (const YNode* v = Reader::find(m, "chain")) s.chain = cert_refs(r, *v, "server.chain", certs);
   const YNode* key = Reader::find(m, "key");
   s.key = key ? cert_ref(r, *key, "server.key", certs) : s.cert;
-  if (const YNode* v = Reader::find(m, "ca")) s.ca = cert_ref(r, *v, "server.ca", certs);
+  if (const YNode* v = Reader::find(m, "ca")) s.ca = cert_bundle(r, *v, "server.ca", certs);
   return s;
 }
 
@@ -52,8 +60,8 @@ ClientConfig parse_client(const Reader& r, const YNode& n, const std::set<std::s
   for (const auto& [k, v] : m.entries) {
     const std::string& f = k.value;
     std::string path = "client." + f;
-    if (f == "server_pem_path") c.server_pem_path = cert_ref(r, v, path, certs);
-    if (f == "ca_pem_path") c.ca_pem_path = cert_ref(r, v, path, certs);
+    if (f == "server_pem_path") c.server_pem_path = cert_bundle(r, v, path, certs);
+    if (f == "ca_pem_path") c.ca_pem_path = cert_bundle(r, v, path, certs);
     if (f == "client_pem_path") c.client_pem_path = cert_ref(r, v, path, certs);
     if (f == "client_chain") c.client_chain = cert_refs(r, v, path, certs);
     if (f == "client_key_path") c.client_key_path = cert_ref(r, v, path, certs);

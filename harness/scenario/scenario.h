@@ -23,18 +23,19 @@ struct SourcePos {
 };
 
 // Milvus's proxy configuration. Values are certificate names from the scenario's set; the files
-// are NAME.pem / NAME.key. Empty = not configured.
+// are NAME.pem / NAME.key. Empty = not configured. A list of names is one PEM file holding those
+// certificates in that order (a trust bundle, e.g. the old and the new CA during a rotation).
 struct ServerConfig {
   std::string cert;                // tls.serverPemPath: the leaf ...
   std::vector<std::string> chain;  // ... followed in the same file by these certificates
   std::string key;                 // tls.serverKeyPath: the key of this cert (default: `cert`)
-  std::string ca;                  // tls.caPemPath
+  std::vector<std::string> ca;     // tls.caPemPath
 };
 
 // pymilvus's connect() arguments (the client follows pymilvus's rules: docs/milvus-rules.md).
 struct ClientConfig {
-  std::string server_pem_path;  // a cert name: its .pem is the only trust root
-  std::string ca_pem_path;      // a cert name
+  std::vector<std::string> server_pem_path;  // cert names: their PEM is the only trust
+  std::vector<std::string> ca_pem_path;      // cert names (a bundle when more than one)
   std::string client_pem_path;  // a cert name: its .pem (plus client_chain) is presented
   std::vector<std::string> client_chain;
   std::string client_key_path;  // a cert name whose key is used (default: client_pem_path)

@@ -35,6 +35,26 @@ struct Certs {
 // certs: (the map itself; at least one, at most kMaxCertsPerScenario).
 Certs parse_certs(const Reader& r, const YNode& certs);
 
+// certs.NAME's extension keys (cert_extension_schema.cpp), each at `path` = "certs.NAME.KEY".
+std::vector<std::string> parse_ext_key_usage(const Reader& r, const YNode& n, const std::string& path);
+void parse_critical(const Reader& r, const YNode& n, const std::string& path, CertSpec& c);
+void parse_name_constraints(const Reader& r, const YNode& n, const std::string& path, CertSpec& c);
+void parse_raw_extensions(const Reader& r, const YNode& n, const std::string& path, CertSpec& c);
+KeyIdForm parse_key_id(const Reader& r, const YNode& n, const std::string& path, bool allow_mismatched);
+// serial: an integer from 0, or 0x + hex digits (serial_bytes).
+void parse_serial(const Reader& r, const YNode& n, const std::string& path, CertSpec& c);
+// What the keys say together (`m` is certs.NAME's map, `path` "certs.NAME"): critical.X needs X.
+void check_extension_keys(const Reader& r, const YNode& m, const std::string& path, const CertSpec& c);
+
+// key_of references of a whole set: each names another cert, no loops, a `key` written beside it
+// agrees; then each spec's key_type becomes the shared key's.
+struct KeyOfRef {
+  CertSpec* spec;
+  const YNode* key_of_node;  // null when key_of was not written
+  const YNode* key_node;     // null when key was not written
+};
+void resolve_key_of(const Reader& r, std::vector<KeyOfRef>& refs);
+
 // server: and client:, naming certificates of `certs`.
 ServerConfig parse_server(const Reader& r, const YNode& n, const std::set<std::string>& certs);
 ClientConfig parse_client(const Reader& r, const YNode& n, const std::set<std::string>& certs);

@@ -5,8 +5,8 @@
 
 #include "harness/io/utc_time.h"
 #include "harness/validate/advice_command.h"
-#include "harness/validate/cert_inspect.h"
 #include "harness/validate/static_checks.h"
+#include "harness/x509/facts.h"
 
 namespace tlsmatrix::validate {
 
@@ -28,16 +28,9 @@ const char* role_noun(Role role) {
   return "";
 }
 
-// "3 days", or "5 hours" under two days, where whole days would round to a misleading 0 or 1.
-std::string span(std::chrono::sys_seconds from, std::chrono::sys_seconds to) {
-  const long hours = static_cast<long>(std::chrono::duration_cast<std::chrono::hours>(to - from).count());
-  if (hours < 48) return std::to_string(hours) + (hours == 1 ? " hour" : " hours");
-  return std::to_string(hours / 24) + " days";
-}
-
 // In multi-certificate files the message says which certificate; a lone one needs no label.
 std::string which(const CertFile& file, X509* cert) {
-  return file.certs.size() > 1 ? " (" + subject_label(cert) + ")" : "";
+  return file.certs.size() > 1 ? " (" + cert_label(cert) + ")" : "";
 }
 
 }  // namespace
@@ -48,14 +41,14 @@ void check_key_matches(const CertFile& cert, const KeyFile& key, Role role, Find
   int eq = pub != nullptr ? EVP_PKEY_eq(pub, key.key.get()) : 0;
   ossl::drain_errors();
   if (eq == 1) {
-    out.ok(id, key.name(), "is the private key of " + cert.name() + " (" + key_label(key.key.get()) + ")");
+    out.ok(id, key.name(), "is the private key of " + cert.name() + " (" + x509::key_label(key.key.get()) + ")");
     return;
   }
-  std::string detail = eq == -1 ? " (a " + key_label(key.key.get()) + " key for a " +
-                                      key_label(pub) + " certificate)"
+  std::string detail = eq == -1 ? " (a " + x509::key_label(key.key.get()) + " key for a " +
+                                      x509::key_label(pub) + " certificate)"
                                 : " (the public keys differ)";
   out.error(id, key.name(),
-            "is not the private key of " + cert.name() + " (" + subject_label(cert.leaf()) + ")" +
+            "is not the private key of " + cert.name() + " (" + cert_label(cert.leaf()) + ")" +
                 detail + "; the " + role_noun(role) + " cannot complete a handshake",
             "use the key that " + cert.name() + " was issued for, or reissue " + cert.name() +
                 " for this key (or make a new matching set: `" + certs_gen_command("") + "`)");
@@ -72,27 +65,27 @@ void check_validity(const CertFile& file, std::chrono::system_clock::time_point 
   int checked = 0;
   for (X509* cert : file.all()) {
     bool dup = false;
-    for (const X509* s : seen) dup = dup || same_cert(s, cert);
+    for (const X509* s : seen) dup = dup || x509::same_cert(s, cert);
     if (dup) continue;
     seen.push_back(cert);
     ++checked;
-    const auto nb = not_before(cert);
-    const auto na = not_after(cert);
-    const std::string label = subject_label(cert);
+    const auto nb = x509::not_before(cert);
+    const auto na = x509::not_after(cert);
+    const std::string label = cert_label(cert);
     if (nb > now_s) {
       out.error("validity", file.name(),
-                label + " is not valid until " + readable_utc(nb) + " (in " + span(now_s, nb) + ")",
+                label + " is not valid until " + readable_utc(nb) + " (in " + x509::span_text(now_s, nb) + ")",
                 "check the clock of the machine that issued it, or reissue it with a notBefore "
                 "in the past");
       reported_any = true;
     } else if (na < now_s) {
       out.error("validity", file.name(),
-                label + " expired on " + readable_utc(na) + " (" + span(na, now_s) + " ago)",
+                label + " expired on " + readable_utc(na) + " (" + x509::span_text(na, now_s) + " ago)",
                 "reissue " + file.name() + " with a new validity period and restart what uses it");
       reported_any = true;
     } else if (na < now_s + std::chrono::hours(24) * warn_days) {
       out.warning("validity", file.name(),
-                  label + " expires on " + readable_utc(na) + " (" + span(now_s, na) + " left)",
+                  label + " expires on " + readable_utc(na) + " (" + x509::span_text(now_s, na) + " left)",
                   "reissue " + file.name() + " before " + readable_utc(na));
       reported_any = true;
     }
@@ -102,9 +95,11 @@ void check_validity(const CertFile& file, std::chrono::system_clock::time_point 
     }
   }
   if (!reported_any && checked > 0) {
+    // Under --at the clock is the one asked for, and "now" would be a made-up word for it.
+    const bool at_now = std::chrono::abs(std::chrono::system_clock::now() - now) < std::chrono::minutes(1);
     out.ok("validity", file.name(),
-           "valid now; " + (checked > 1 ? "first expiry " + first_label + " on " : "expires on ") +
-               readable_utc(first_expiry) + " (" + span(now_s, first_expiry) + ")");
+           (at_now ? std::string("valid now; ") : "valid at " + readable_utc(now_s) + "; ") + (checked > 1 ? "first expiry " + first_label + " on " : "expires on ") +
+               readable_utc(first_expiry) + " (" + x509::span_text(now_s, first_expiry) + ")");
   }
 }
 
@@ -113,27 +108,27 @@ void check_strength(const CertFile& file, std::vector<const X509*>& seen, Findin
   std::vector<std::string> seen_labels;
   for (X509* cert : file.all()) {
     bool dup = false;
-    for (const X509* s : seen) dup = dup || same_cert(s, cert);
+    for (const X509* s : seen) dup = dup || x509::same_cert(s, cert);
     if (dup) continue;
     seen.push_back(cert);
     EVP_PKEY* pub = X509_get0_pubkey(cert);
-    if (pub != nullptr && key_security_bits(pub) < 112) {
+    if (pub != nullptr && x509::key_security_bits(pub) < 112) {
       out.error("strength", file.name(),
-                subject_label(cert) + " has a " + key_label(pub) + " key (" +
-                    std::to_string(key_security_bits(pub)) + "-bit security)",
+                cert_label(cert) + " has a " + x509::key_label(pub) + " key (" +
+                    std::to_string(x509::key_security_bits(pub)) + "-bit security)",
                 "reissue it with RSA 2048 or larger, or EC P-256: OpenSSL 3 at Debian's default "
                 "security level 2 refuses keys under 112-bit security");
       bad = true;
     }
-    SignatureInfo sig = signature_info(cert);
-    if (sig.weak_digest && !is_self_signed(cert)) {
+    x509::SignatureInfo sig = x509::signature_info(cert);
+    if (sig.weak_digest && !x509::is_self_signed(cert)) {
       out.error("strength", file.name(),
-                subject_label(cert) + " is signed with " + sig.digest,
+                cert_label(cert) + " is signed with " + sig.digest,
                 "re-sign it with SHA-256: OpenSSL 3 at Debian's default security level 2 refuses "
                 "SHA-1 signatures");
       bad = true;
     }
-    if (pub != nullptr) seen_labels.push_back(key_label(pub) + (sig.digest == "none" ? "" : "/" + sig.digest));
+    if (pub != nullptr) seen_labels.push_back(x509::key_label(pub) + (sig.digest == "none" ? "" : "/" + sig.digest));
   }
   if (!bad && !seen_labels.empty()) {
     out.ok("strength", file.name(), "key and signature strength acceptable (" + join(seen_labels) + ")");
@@ -151,7 +146,7 @@ void check_leaf_role(const CertFile& file, Role role, Findings& out) {
     const uint32_t want = server ? XKU_SSL_SERVER : XKU_SSL_CLIENT;
     const uint32_t xku = X509_get_extended_key_usage(leaf);
     if ((xku & (want | XKU_ANYEKU)) == 0) {
-      const std::vector<std::string> has = ext_key_usage_names(leaf);
+      const std::vector<std::string> has = x509::ext_key_usage_names(leaf);
       const char* needed = server ? "serverAuth" : "clientAuth";
       std::string why = server ? "every client profile rejects it as a server certificate"
                                : "the mode-2 server (Milvus's Go proxy, like grpc-core) rejects "
@@ -163,7 +158,7 @@ void check_leaf_role(const CertFile& file, Role role, Findings& out) {
                "too, which is this mistake";
       }
       out.error(id, file.name(),
-                subject_label(leaf) + " has extendedKeyUsage " + join(has) + " without " + needed +
+                cert_label(leaf) + " has extendedKeyUsage " + join(has) + " without " + needed +
                     ": " + why,
                 fix);
       bad = true;
@@ -171,21 +166,21 @@ void check_leaf_role(const CertFile& file, Role role, Findings& out) {
   }
   if ((flags & EXFLAG_KUSAGE) && (X509_get_key_usage(leaf) & KU_DIGITAL_SIGNATURE) == 0) {
     out.error(id, file.name(),
-              subject_label(leaf) + " has keyUsage without digitalSignature: TLS 1.3 and ECDHE "
+              cert_label(leaf) + " has keyUsage without digitalSignature: TLS 1.3 and ECDHE "
                                     "handshakes sign with this key, so peers refuse it",
               "reissue " + file.name() + " with keyUsage = digitalSignature, keyEncipherment");
     bad = true;
   }
-  if (is_ca(leaf)) {
+  if (x509::is_ca(leaf)) {
     out.warning(id, file.name(),
-                subject_label(leaf) + " is marked as a CA (basicConstraints CA:TRUE) but is used "
+                cert_label(leaf) + " is marked as a CA (basicConstraints CA:TRUE) but is used "
                                       "as the " + role_noun(role) + "'s own certificate",
                 "issue a separate " + std::string(role_noun(role)) +
                     " certificate with basicConstraints CA:FALSE from the CA");
     bad = true;
   }
   if (!bad) {
-    std::vector<std::string> eku = ext_key_usage_names(leaf);
+    std::vector<std::string> eku = x509::ext_key_usage_names(leaf);
     out.ok(id, file.name(),
            "fit for a " + std::string(role_noun(role)) + " certificate" +
                (eku.empty() ? " (no extendedKeyUsage restriction)" : " (extendedKeyUsage " + join(eku) + ")"));
@@ -193,9 +188,9 @@ void check_leaf_role(const CertFile& file, Role role, Findings& out) {
   // What the peer sends after its own certificate must be CAs that can issue.
   const std::vector<X509*> rest = file.after_leaf();
   for (X509* c : rest) {
-    if (!is_ca(c)) {
+    if (!x509::is_ca(c)) {
       out.error(id, file.name(),
-                subject_label(c) + " follows the leaf" + which(file, leaf) +
+                cert_label(c) + " follows the leaf" + which(file, leaf) +
                     " as a chain certificate but is not a CA (no basicConstraints CA:TRUE)",
                 "keep only the leaf and its issuing intermediates in " + file.name());
     }
@@ -207,21 +202,21 @@ void check_is_ca(const CertFile& file, Role role, const X509* pinned, Findings& 
   bool bad = false;
   int pinned_count = 0;
   for (X509* cert : file.all()) {
-    if (pinned != nullptr && same_cert(pinned, cert)) {
+    if (pinned != nullptr && x509::same_cert(pinned, cert)) {
       ++pinned_count;
       continue;
     }
     const uint32_t flags = X509_get_extension_flags(cert);
-    if (!is_ca(cert)) {
+    if (!x509::is_ca(cert)) {
       // A v1 self-signed root still works as a trust anchor for OpenSSL and Go, but cannot be
       // checked for what it may issue.
-      if ((flags & EXFLAG_V1) && is_self_signed(cert)) {
+      if ((flags & EXFLAG_V1) && x509::is_self_signed(cert)) {
         out.warning(id, file.name(),
-                    subject_label(cert) + " is a version-1 certificate without basicConstraints",
+                    cert_label(cert) + " is a version-1 certificate without basicConstraints",
                     "reissue the CA with basicConstraints = critical, CA:TRUE");
       } else {
         out.error(id, file.name(),
-                  subject_label(cert) + " is not a CA (no basicConstraints CA:TRUE), so nothing "
+                  cert_label(cert) + " is not a CA (no basicConstraints CA:TRUE), so nothing "
                                         "it signed verifies",
                   role == Role::ca ? "point tls.caPemPath (--ca-pem) at the CA certificate that "
                                      "issued the client certificates (the Milvus pages' ca.pem), "
@@ -234,7 +229,7 @@ void check_is_ca(const CertFile& file, Role role, const X509* pinned, Findings& 
     }
     if ((flags & EXFLAG_KUSAGE) && (X509_get_key_usage(cert) & KU_KEY_CERT_SIGN) == 0) {
       out.error(id, file.name(),
-                subject_label(cert) + " is a CA whose keyUsage lacks keyCertSign",
+                cert_label(cert) + " is a CA whose keyUsage lacks keyCertSign",
                 "reissue the CA with keyUsage = keyCertSign, cRLSign");
       bad = true;
     }

@@ -1,17 +1,26 @@
 // Checks that relate certificate files to each other: chains to the trust file and to
 // caPemPath, and what the server sends along with its certificate.
-#include "harness/validate/cert_inspect.h"
-#include "harness/validate/chain_verify.h"
 #include "harness/validate/profile_rules.h"
 #include "harness/validate/static_checks.h"
+#include "harness/x509/facts.h"
+#include "harness/x509/verify.h"
 
 namespace tlsmatrix::validate {
 
 namespace {
 
-std::string chain_text(const ChainResult& r) {
+// Any certificate in the trust set may end the chain unless a profile says otherwise (grpc-core
+// and Go accept a CA-signed leaf as the only root). Dates are left to the validity check, which
+// reports them once with their dates, so a chain result speaks only about issuers, signatures
+// and CA flags.
+x509::VerifyResult verify_chain(const CertFile& cert, const CertFile& anchors, bool partial_chain = true) {
+  return x509::verify(cert.leaf(), cert.after_leaf(), anchors.all(),
+                      {.partial_chain = partial_chain, .check_time = false});
+}
+
+std::string chain_text(const x509::VerifyResult& r) {
   std::string out;
-  for (X509* c : r.chain) out += (out.empty() ? "" : " <- ") + subject_label(c);
+  for (X509* c : r.chain) out += (out.empty() ? "" : " <- ") + cert_label(c);
   return out;
 }
 
@@ -26,9 +35,9 @@ std::string issuer_label(X509* cert) {
   return "(issuer without CN)";
 }
 
-std::string failure_text(const ChainResult& r) {
-  std::string out = r.error_name + " (" + r.error_text + ")";
-  if (!r.failing_subject.empty()) out += " at " + r.failing_subject;
+std::string failure_text(const x509::VerifyResult& r) {
+  std::string out = r.error_name() + " (" + r.error_text() + ")";
+  if (r.failing != nullptr) out += " at " + cert_label(r.failing);
   return out;
 }
 
@@ -36,23 +45,21 @@ std::string failure_text(const ChainResult& r) {
 
 void check_server_chain_to_trust(const CertFile& server, const CertFile& trust,
                                  const std::vector<std::string>& profiles, Findings& out) {
-  std::vector<CheckResult> per_profile;
+  std::vector<Finding> per_profile;
   for (const auto& profile : profiles) {
-    ChainResult r = verify_chain(server.leaf(), server.after_leaf(), trust.all(),
-                                 {.partial_chain = accepts_partial_chain(profile)});
-    CheckResult c;
-    c.check = "server.chain_to_trust";
+    x509::VerifyResult r = verify_chain(server, trust, accepts_partial_chain(profile));
+    Finding c;
+    c.id = "server.chain_to_trust";
     c.file = server.name();
     c.profiles = {profile};
-    if (r.ok) {
+    if (r.ok()) {
       c.severity = Severity::ok;
       c.message = "verifies to " + trust.name() + ": " + chain_text(r);
     } else {
       c.severity = Severity::error;
       // Would it verify with a partial chain? Then only the trust-root rule is in the way.
-      ChainResult partial = verify_chain(server.leaf(), server.after_leaf(), trust.all(),
-                                         {.partial_chain = true});
-      if (partial.ok) {
+      x509::VerifyResult partial = verify_chain(server, trust);
+      if (partial.ok()) {
         c.message = "does not verify to " + trust.name() + ": " + failure_text(r) + "; " +
                     trust.name() + " holds a CA-signed certificate, which this client does not "
                     "accept as a trust root";
@@ -74,13 +81,13 @@ void check_server_chain_to_trust(const CertFile& server, const CertFile& trust,
 
 void check_server_chain_to_ca(const CertFile& server, const CertFile& ca, Severity if_broken,
                               const std::string& ca_setting, Findings& out) {
-  ChainResult r = verify_chain(server.leaf(), server.after_leaf(), ca.all());
-  if (r.ok) {
+  x509::VerifyResult r = verify_chain(server, ca);
+  if (r.ok()) {
     out.ok("server.chain_to_ca", server.name(), "verifies to " + ca.name() + " (" + ca_setting + ")");
     return;
   }
-  CheckResult c;
-  c.check = "server.chain_to_ca";
+  Finding c;
+  c.id = "server.chain_to_ca";
   c.severity = if_broken;
   c.file = server.name();
   c.message = "does not verify to " + ca.name() + " (" + ca_setting + "): " + failure_text(r) +
@@ -98,7 +105,7 @@ void check_server_intermediates(const CertFile& server, const std::vector<const 
   for (std::size_t i = 1; i < sent.size(); ++i) {
     if (X509_check_issued(sent[i], sent[i - 1]) != X509_V_OK) {
       out.warning("server.intermediates", server.name(),
-                  "lists " + subject_label(sent[i]) + " right after " + subject_label(sent[i - 1]) +
+                  "lists " + cert_label(sent[i]) + " right after " + cert_label(sent[i - 1]) +
                       ", which it did not issue; strict clients reject an out-of-order chain",
                   "order " + server.name() + " leaf first, then each certificate's issuer");
       bad = true;
@@ -108,15 +115,15 @@ void check_server_intermediates(const CertFile& server, const std::vector<const 
   // The leaf's issuer, if it is an intermediate that only the trust side holds: clients that
   // trust only the root cannot build the chain.
   X509* last = sent.back();
-  if (!is_self_signed(last)) {
+  if (!x509::is_self_signed(last)) {
     for (const CertFile* file : anchors) {
       for (X509* candidate : file->all()) {
-        if (X509_check_issued(candidate, last) == X509_V_OK && !is_self_signed(candidate)) {
+        if (X509_check_issued(candidate, last) == X509_V_OK && !x509::is_self_signed(candidate)) {
           out.warning("server.intermediates", server.name(),
-                      "does not send the intermediate " + subject_label(candidate) + " (found in " +
+                      "does not send the intermediate " + cert_label(candidate) + " (found in " +
                           file->name() + "); only clients that trust that intermediate itself "
                           "can build the chain",
-                      "append " + subject_label(candidate) + "'s certificate to " + server.name() +
+                      "append " + cert_label(candidate) + "'s certificate to " + server.name() +
                           " after the server certificate");
           bad = true;
         }
@@ -135,8 +142,8 @@ void check_server_intermediates(const CertFile& server, const std::vector<const 
 void check_client_chain_to_ca(const CertFile& client, const CertFile& ca,
                               const std::string& ca_setting, Findings& out) {
   // Milvus's proxy is Go: any certificate in ClientCAs ends the chain (a partial chain).
-  ChainResult r = verify_chain(client.leaf(), client.after_leaf(), ca.all());
-  if (r.ok) {
+  x509::VerifyResult r = verify_chain(client, ca);
+  if (r.ok()) {
     out.ok("client.chain_to_ca", client.name(),
            "verifies to " + ca.name() + " (" + ca_setting + "): " + chain_text(r));
     return;

@@ -5,33 +5,12 @@
 
 namespace tlsmatrix::validate {
 
-std::string_view to_string(Severity s) {
-  switch (s) {
-    case Severity::ok: return "ok";
-    case Severity::warning: return "warning";
-    case Severity::error: return "error";
-  }
-  return "error";
-}
-
-Summary summarize(const std::vector<CheckResult>& results) {
-  Summary s;
-  for (const auto& r : results) {
-    switch (r.severity) {
-      case Severity::ok: ++s.ok; break;
-      case Severity::warning: ++s.warnings; break;
-      case Severity::error: ++s.errors; break;
-    }
-  }
-  return s;
-}
-
-std::vector<CheckResult> merge_profiles(std::vector<CheckResult> per_profile,
-                                        const std::vector<std::string>& selected) {
-  std::vector<CheckResult> out;
+std::vector<Finding> merge_profiles(std::vector<Finding> per_profile,
+                                    const std::vector<std::string>& selected) {
+  std::vector<Finding> out;
   for (auto& r : per_profile) {
-    auto same = [&](const CheckResult& o) {
-      return o.check == r.check && o.severity == r.severity && o.file == r.file &&
+    auto same = [&](const Finding& o) {
+      return o.id == r.id && o.severity == r.severity && o.file == r.file &&
              o.message == r.message && o.fix == r.fix;
     };
     auto it = std::find_if(out.begin(), out.end(), same);
@@ -47,22 +26,27 @@ std::vector<CheckResult> merge_profiles(std::vector<CheckResult> per_profile,
   return out;
 }
 
+void Findings::push(std::string check, Severity s, std::string file, std::string message,
+                    std::string fix) {
+  Finding f = findings::make(std::move(check), s, std::move(message), std::move(fix));
+  f.file = std::move(file);
+  results_.push_back(std::move(f));
+}
+
 void Findings::ok(std::string check, std::string file, std::string message) {
-  results_.push_back({std::move(check), Severity::ok, std::move(file), std::move(message), {}, {}});
+  push(std::move(check), Severity::ok, std::move(file), std::move(message), {});
 }
 
 void Findings::warning(std::string check, std::string file, std::string message,
                        std::string fix) {
-  results_.push_back({std::move(check), Severity::warning, std::move(file), std::move(message),
-                      std::move(fix), {}});
+  push(std::move(check), Severity::warning, std::move(file), std::move(message), std::move(fix));
 }
 
 void Findings::error(std::string check, std::string file, std::string message, std::string fix) {
-  results_.push_back({std::move(check), Severity::error, std::move(file), std::move(message),
-                      std::move(fix), {}});
+  push(std::move(check), Severity::error, std::move(file), std::move(message), std::move(fix));
 }
 
-void Findings::append(std::vector<CheckResult> more) {
+void Findings::append(std::vector<Finding> more) {
   for (auto& r : more) results_.push_back(std::move(r));
 }
 

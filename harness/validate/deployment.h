@@ -34,6 +34,9 @@ struct DeploymentInput {
 
   int warn_days = 30;
   std::vector<std::string> profiles;  // empty = every profile
+  // Server profiles the handshake check runs with (harness/verdict/server_profile.h); empty =
+  // the harness's own server only.
+  std::vector<std::string> servers;
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
 
   // "tls.caPemPath in milvus.yaml" or "--ca-pem", for messages about a missing setting.

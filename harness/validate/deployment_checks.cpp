@@ -3,6 +3,7 @@
 #include <cctype>
 #include <system_error>
 
+#include "harness/io/list_text.h"
 #include "harness/validate/profile_rules.h"
 #include "harness/validate/static_checks.h"
 
@@ -29,14 +30,6 @@ std::string lower(std::string s) {
 
 std::string mode_words(int mode) {
   return mode == 1 ? "one-way TLS" : mode == 2 ? "mutual TLS" : "plaintext";
-}
-
-std::string join_names(const std::vector<std::string>& names) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
-  }
-  return out;
 }
 
 // A tlsMode (or the older pages' tlsEnabled) where Milvus does not read it: an error when the
@@ -100,7 +93,7 @@ void check_plaintext(const DeploymentInput& in, const LoadedDeployment& f, Findi
                 "set " + mode_setting + " to 1 (one-way TLS) or 2 (mutual TLS)");
   }
   if (!in.unused_server_settings.empty()) {
-    const std::string names = join_names(in.unused_server_settings);
+    const std::string names = io::join_and(in.unused_server_settings);
     const bool one = in.unused_server_settings.size() == 1;
     const std::string set = std::string(one ? " is" : " are") + (cfg.empty() ? " given" : " set");
     if (in.tls_mode == 0 && in.tls_mode_set) {
@@ -123,7 +116,7 @@ void check_plaintext(const DeploymentInput& in, const LoadedDeployment& f, Findi
   if (f.client_key) client.push_back("--client-key " + f.client_key->name());
   if (!client.empty()) {
     out.error("client.mode", cfg,
-              "clients given " + join_names(client) + " connect with TLS, but the server is "
+              "clients given " + io::join_and(client) + " connect with TLS, but the server is "
               "plaintext (" + origin + "): they fail with tls_to_plaintext",
               "set " + mode_setting + " to 1 (one-way TLS) or 2 (mutual TLS); or, if plaintext "
               "is meant, connect clients without TLS (pymilvus secure=False, no certificate "
@@ -175,7 +168,7 @@ bool check_mode(const DeploymentInput& in, const LoadedDeployment& f, Findings& 
 
 }  // namespace
 
-std::vector<CheckResult> run_static_checks(const DeploymentInput& in, const LoadedDeployment& f) {
+std::vector<Finding> run_static_checks(const DeploymentInput& in, const LoadedDeployment& f) {
   Findings out;
   if (!check_mode(in, f, out)) return out.take();
 

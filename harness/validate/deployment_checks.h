@@ -8,7 +8,7 @@
 
 namespace tlsmatrix::validate {
 
-std::vector<CheckResult> run_static_checks(const DeploymentInput& input,
+std::vector<Finding> run_static_checks(const DeploymentInput& input,
                                            const LoadedDeployment& files);
 
 }  // namespace tlsmatrix::validate

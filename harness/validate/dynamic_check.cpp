@@ -44,17 +44,19 @@ std::string fix_for(Reason r, const DeploymentInput& in, const std::string& chec
 
 }  // namespace
 
-std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const LoadedDeployment& f,
-                                           std::chrono::milliseconds timeout) {
+std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDeployment& f,
+                                           std::chrono::milliseconds timeout,
+                                           std::vector<CellResult>* cells) {
   const bool tls = uses_tls(in.tls_mode);
   if (tls && (!f.server_pem || !f.server_key)) return {};
   // A plaintext server: only clients given TLS files are tried, to show what they meet.
   if (!tls && !f.trust && !f.client_pem && !f.client_key) return {};
   const CertFile* trust = f.trust ? &*f.trust : (tls && f.ca_pem ? &*f.ca_pem : nullptr);
   if (tls && trust == nullptr) {
-    return {{"handshake", Severity::warning, "",
-             "not tried: the client has nothing to trust (no --trust and no caPemPath)",
-             "pass --trust with the file clients trust", {}}};
+    Findings out;
+    out.warning("handshake", "", "not tried: the client has nothing to trust (no --trust and no caPemPath)",
+                "pass --trust with the file clients trust");
+    return out.take();
   }
 
   CertSet set;
@@ -68,7 +70,7 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
     s.server.key = "server-key";
     if (f.ca_pem) {
       set.add(entry("ca", &*f.ca_pem, nullptr));
-      s.server.ca = "ca";
+      s.server.ca = {"ca"};
     }
   }
   if (trust != nullptr) set.add(entry("trust", trust, nullptr));
@@ -79,11 +81,11 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
   if (client_cert) {
     set.add(entry("client", &*f.client_pem, nullptr));
     set.add(entry("client-key", nullptr, &*f.client_key));
-    s.client.ca_pem_path = "trust";
+    s.client.ca_pem_path = {"trust"};
     s.client.client_pem_path = "client";
     s.client.client_key_path = "client-key";
   } else if (trust != nullptr) {
-    s.client.server_pem_path = "trust";
+    s.client.server_pem_path = {"trust"};
   }
   s.client.server_name = in.server_name;
   // Clients given TLS files use TLS whatever the server does.
@@ -117,9 +119,15 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
   const std::vector<std::string>& profiles = in.profiles.empty() ? profile_names() : in.profiles;
   // One server and one client per profile, side by side as far as the descriptor limit has room
   // (descriptors.h: a starved cell can time out like a real failure); each cell owns its port.
-  std::vector<const ClientProfile*> to_run;
-  for (const auto& name : profiles) {
-    if (const ClientProfile* p = find_profile(name)) to_run.push_back(p);
+  struct Pair {
+    const ClientProfile* client;
+    const ServerProfile* server;
+  };
+  std::vector<Pair> to_run;
+  for (const ServerProfile* sp : pick_server_profiles(in.servers)) {
+    for (const auto& name : profiles) {
+      if (const ClientProfile* p = find_profile(name)) to_run.push_back({p, sp});
+    }
   }
   const std::size_t jobs = static_cast<std::size_t>(jobs_within_descriptors(static_cast<int>(to_run.size())));
   std::vector<CellResult> results;
@@ -127,12 +135,12 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
     std::vector<std::future<CellResult>> batch;
     for (std::size_t i = first; i < std::min(to_run.size(), first + jobs); ++i) {
       batch.push_back(std::async(std::launch::async, [&, p = to_run[i]] {
-        return run_cell(s, server, client, server_mode, *p, timeout);
+        return run_cell(s, server, client, server_mode, *p.client, timeout, kDescriptorWait, *p.server);
       }));
     }
     for (auto& fut : batch) results.push_back(fut.get());
   }
-  std::vector<CheckResult> per_profile;
+  std::vector<Finding> per_profile;
   const std::string client_words =
       client_cert ? "presenting " + f.client_pem->name() : "no client certificate";
   const std::string setup =
@@ -150,24 +158,30 @@ std::vector<CheckResult> run_dynamic_check(const DeploymentInput& in, const Load
   if (starved) {
     for (auto& cell : results) {
       if (cell.actual.outcome == Outcome::pass) continue;
-      cell = run_cell(s, server, client, server_mode, *find_profile(cell.profile), timeout);
+      cell = run_cell(s, server, client, server_mode, *find_profile(cell.profile), timeout, kDescriptorWait,
+                      *find_server_profile(cell.server));
       if (cell.actual.reason == Reason::harness_error) {
         throw HarnessError("the handshake check for " + cell.profile + " could not run: " +
                            cell.detail + " (no verdict about these files; raise `ulimit -n` and run again)");
       }
     }
   }
+  if (cells != nullptr) *cells = results;
   for (auto& cell : results) {
-    CheckResult c;
-    c.check = "handshake";
+    Finding c;
+    c.id = "handshake";
     c.profiles = {cell.profile};
+    // With Milvus's server rules (--servers milvus) the server is named; the harness's own is
+    // the "local server" of every earlier report.
+    const std::string with_server =
+        cell.server == kHarnessServer ? setup : setup + ", the server deciding as the " + cell.server + " server profile";
     if (cell.actual.outcome == Outcome::pass) {
-      c.message = setup + ": handshake and one RPC succeeded";
+      c.message = with_server + ": handshake and one RPC succeeded";
     } else {
       c.severity = Severity::error;
       // The runner's details carry no per-cell ports, so profiles that fail alike merge.
       const std::string& detail = cell.detail;
-      c.message = setup + ": fails with " + std::string(to_string(cell.actual.reason)) +
+      c.message = with_server + ": fails with " + std::string(to_string(cell.actual.reason)) +
                   (detail.empty() ? "" : " (" + detail + ")");
       c.fix = fix_for(cell.actual.reason, in, checked);
     }

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <vector>
 
+#include "harness/runner/cell_result.h"
 #include "harness/validate/check_result.h"
 #include "harness/validate/deployment.h"
 
@@ -16,8 +17,11 @@ namespace tlsmatrix::validate {
 // in mode 2 it presents --client-pem when given (pymilvus rule 3), otherwise nothing (rule 2).
 // In a plaintext mode the server is plaintext, as Milvus's would be, and a client is tried only
 // when it was given TLS files: it connects with TLS (and fails with tls_to_plaintext).
-std::vector<CheckResult> run_dynamic_check(const DeploymentInput& input,
+// `cells`, when given, receives each profile's cell (the timeline compares them date by date).
+// The verification time (harness/ossl/verify_time.h) is the caller's: `--at` sets it.
+std::vector<Finding> run_dynamic_check(const DeploymentInput& input,
                                            const LoadedDeployment& files,
-                                           std::chrono::milliseconds timeout);
+                                           std::chrono::milliseconds timeout,
+                                           std::vector<CellResult>* cells = nullptr);
 
 }  // namespace tlsmatrix::validate

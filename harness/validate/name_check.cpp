@@ -2,16 +2,16 @@
 // under each profile's hostname rules.
 #include "harness/net/ip_literal.h"
 #include "harness/validate/advice_command.h"
-#include "harness/validate/cert_inspect.h"
 #include "harness/verdict/hostname_match.h"
 #include "harness/validate/profile_rules.h"
 #include "harness/validate/static_checks.h"
+#include "harness/x509/names.h"
 
 namespace tlsmatrix::validate {
 
 namespace {
 std::string names_in(X509* leaf) {
-  const CertNames names = cert_names(leaf);
+  const x509::CertNames names = x509::cert_names(leaf);
   std::string sans;
   for (const auto& s : names.dns) sans += (sans.empty() ? "DNS:" : ", DNS:") + s;
   for (const auto& s : names.ip) sans += (sans.empty() ? "IP:" : ", IP:") + s;
@@ -36,11 +36,11 @@ void check_server_name(const CertFile& server, const std::string& server_name,
   const std::string add_san = "reissue " + server.name() + " with subjectAltName = " +
                               (net::is_ip_literal(server_name) ? "IP:" : "DNS:") + server_name +
                               (gen.empty() ? "" : " (or make a new set with it: `" + gen + "`)");
-  std::vector<CheckResult> per_profile;
+  std::vector<Finding> per_profile;
   for (const auto& profile : profiles) {
     NameJudgement j = judge_server_name(profile, server.leaf(), server_name);
-    CheckResult c;
-    c.check = "server.name";
+    Finding c;
+    c.id = "server.name";
     c.file = server.name();
     c.profiles = {profile};
     const std::string quoted = "'" + server_name + "'";
@@ -58,7 +58,7 @@ void check_server_name(const CertFile& server, const std::string& server_name,
         c.severity = Severity::error;
         // Only without any subjectAltName does a profile's reason differ (go's legacy-CN
         // refusal); otherwise every client simply finds the name missing.
-        const CertNames names = cert_names(server.leaf());
+        const x509::CertNames names = x509::cert_names(server.leaf());
         const bool cn_only = names.cn == server_name && !names.any_san();
         if (cn_only) {
           c.message = quoted + " appears only in the subject CN: rejected (" + j.detail + ")";

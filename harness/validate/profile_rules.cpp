@@ -5,6 +5,7 @@
 #include "harness/net/ip_literal.h"
 #include "harness/verdict/hostname_match.h"
 #include "harness/verdict/profile.h"
+#include "harness/x509/names.h"
 
 namespace tlsmatrix::validate {
 
@@ -26,14 +27,13 @@ bool accepts_partial_chain(std::string_view profile) {
 }
 
 std::string profile_cn_rejection(std::string_view profile) {
-  if (profile == "go") return "x509: certificate relies on legacy Common Name field, use SANs instead";
-  return "the name is not in the certificate's subjectAltName";
+  return profile_or_throw(profile).cn_only_rejection;
 }
 
 NameJudgement judge_server_name(std::string_view profile, X509* leaf,
                                 std::string_view server_name) {
   const ClientProfile& p = profile_or_throw(profile);
-  const CertNames names = cert_names(leaf);
+  const x509::CertNames names = x509::cert_names(leaf);
   const std::string why = name_mismatch(names, server_name, p.names);
   // The same rules without the CN fallback tell a SAN match from a CN-only one.
   NameRules san_only = p.names;

@@ -8,8 +8,12 @@
 
 #include "harness/validate/check_result.h"
 #include "harness/validate/deployment.h"
+#include "harness/x509/names.h"
 
 namespace tlsmatrix::validate {
+
+// How a finding names a certificate: its CN, the name a user recognises ("CN=localhost").
+inline std::string cert_label(const X509* cert) { return x509::subject(cert, x509::SubjectForm::cn); }
 
 // The role a certificate file plays, for messages and fixes ("server.pem ... the server").
 enum class Role { server, client, ca, trust };

@@ -5,8 +5,9 @@
 #include <string_view>
 
 #include "harness/net/ip_literal.h"
-#include "harness/ossl/x509_text.h"
-#include "harness/verdict/chain_check.h"
+#include "harness/x509/facts.h"
+#include "harness/x509/names.h"
+#include "harness/x509/verify.h"
 
 namespace tlsmatrix {
 
@@ -118,18 +119,10 @@ constexpr std::array kTable{
     Row{std::nullopt, When::always, nullptr, "see the detail and the static checks above", nullptr},
 };
 
-// How advice names a profile's stack. Keyed by profile name; the rules themselves (CN fallback,
-// which anchors count) come from the ClientProfile.
+// How advice names a profile's stack: the profile's own words, like its rules (CN fallback,
+// which anchors count).
 std::string stack_name(const ClientProfile& p) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kNames{{
-      {"grpc-core", "gRPC C-core (pymilvus)"},
-      {"go", "Go"},
-      {"node", "Node"},
-  }};
-  for (const auto& [name, words] : kNames) {
-    if (name == p.name) return std::string(words);
-  }
-  return p.name;
+  return p.short_stack.empty() ? p.name : p.short_stack;
 }
 
 bool applies(When when, const ClientProfile* p, const AdviceContext& c) {
@@ -210,8 +203,6 @@ bool self_signed(X509* c) { return X509_self_signed(c, 0) == 1; }
 
 bool is_ca(X509* c) { return X509_check_ca(c) != 0; }
 
-bool same(X509* a, X509* b) { return X509_cmp(a, b) == 0; }
-
 }  // namespace
 
 std::string advice(Reason reason, const ClientProfile* profile, AdviceFor where,
@@ -233,18 +224,19 @@ TrustFinding find_trust_role(const std::vector<X509*>& presented,
   const std::vector<X509*> rest(presented.begin() + 1, presented.end());
   // Only the path to an anchor counts here: no purpose, no security level.
   auto leads_to_trust = [&](bool partial_chain) {
-    ChainCheckResult r = check_chain(leaf, rest, trusted,
-                                     {.peer = PeerRole::server,
-                                      .partial_chain = partial_chain,
-                                      .check_purpose = false,
-                                      .auth_level = 0});
-    return classify_x509_error(r.error) != ChainFault::untrusted;
+    x509::VerifyResult r = x509::verify(leaf, rest, trusted,
+                                        {.peer = x509::Peer::server,
+                                         .check_purpose = false,
+                                         .partial_chain = partial_chain,
+                                         .trusted_first = true,
+                                         .auth_level = 0});
+    return x509::classify_x509_error(r.error) != x509::ChainFault::untrusted;
   };
   if (!leads_to_trust(/*partial_chain=*/true)) {
     out.role = TrustRole::unrelated;
     // The top of what the server sent names the CA a client needs.
     X509* top = presented.back();
-    out.trust_instead = ossl::name_text(self_signed(top) ? X509_get_subject_name(top)
+    out.trust_instead = x509::name_text(self_signed(top) ? X509_get_subject_name(top)
                                                          : X509_get_issuer_name(top));
     return out;
   }
@@ -254,19 +246,19 @@ TrustFinding find_trust_role(const std::vector<X509*>& presented,
   }
   for (X509* t : trusted) {
     if (self_signed(t)) continue;
-    if (same(t, leaf)) {
+    if (x509::same_cert(t, leaf)) {
       out.role = TrustRole::ca_signed_leaf;
-      out.trust_instead = ossl::name_text(X509_get_issuer_name(t));
+      out.trust_instead = x509::name_text(X509_get_issuer_name(t));
       return out;
     }
   }
   for (X509* t : trusted) {
     if (self_signed(t) || !is_ca(t)) continue;
     bool on_path = false;
-    for (X509* c : presented) on_path |= same(t, c) || X509_check_issued(t, c) == X509_V_OK;
+    for (X509* c : presented) on_path |= x509::same_cert(t, c) || X509_check_issued(t, c) == X509_V_OK;
     if (on_path) {
       out.role = TrustRole::intermediate;
-      out.trust_instead = ossl::name_text(X509_get_issuer_name(t));
+      out.trust_instead = x509::name_text(X509_get_issuer_name(t));
       return out;
     }
   }

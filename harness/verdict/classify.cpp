@@ -2,7 +2,7 @@
 
 #include <openssl/x509.h>
 
-#include "harness/verdict/chain_check.h"
+#include "harness/x509/verify.h"
 
 namespace tlsmatrix {
 
@@ -17,17 +17,6 @@ const char* status_name(int code) {
                                       "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
                                       "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
   return code >= 0 && code <= 16 ? names[code] : "?";
-}
-
-Reason client_cert_reason(int x509_error) {
-  switch (classify_x509_error(x509_error)) {
-    case ChainFault::none: return Reason::ok;
-    case ChainFault::untrusted: return Reason::client_cert_unknown_ca;
-    case ChainFault::expired: return Reason::client_cert_expired;
-    case ChainFault::not_yet_valid: return Reason::client_cert_not_yet_valid;
-    case ChainFault::invalid: return Reason::client_cert_invalid;
-  }
-  return Reason::client_cert_invalid;
 }
 
 bool contains(const std::string& s, std::string_view what) { return s.find(what) != std::string::npos; }
@@ -63,9 +52,17 @@ std::string describe_observation(const CellObservation& o) {
   std::string d = "client: ";
   d += std::string(status_name(o.status_code)) +
        (o.client_message.empty() ? "" : ": " + readable_status_message(o.client_message));
+  const bool engine_refuses = o.server_chain && !o.server_chain->ok();
+  const bool server_cert_refused =
+      o.status_code != 0 && (engine_refuses || (!o.engine_decides && client_refused_server_cert(o.client_message)));
   if (o.server_mode == 2) {
     d += "; server: ";
-    if (!o.server_check_called) {
+    if (server_cert_refused) {
+      // The cell is decided by the refusal of the server's certificate. Whether the server's own
+      // check had run by the time the client hung up is a race, and naming its result would make
+      // two runs of one cell report different things; what is certain is that it does not count.
+      d += "its check does not count, the server certificate was refused";
+    } else if (!o.server_check_called) {
       d += "no client certificate reached its check";
     } else if (o.server_x509_error == 0) {
       d += "client certificate accepted";
@@ -81,6 +78,17 @@ std::string describe_observation(const CellObservation& o) {
 }
 
 }  // namespace
+
+Reason client_cert_reason(int x509_error) {
+  switch (x509::classify_x509_error(x509_error)) {
+    case x509::ChainFault::none: return Reason::ok;
+    case x509::ChainFault::untrusted: return Reason::client_cert_unknown_ca;
+    case x509::ChainFault::expired: return Reason::client_cert_expired;
+    case x509::ChainFault::not_yet_valid: return Reason::client_cert_not_yet_valid;
+    case x509::ChainFault::invalid: return Reason::client_cert_invalid;
+  }
+  return Reason::client_cert_invalid;
+}
 
 CellVerdict classify(const CellObservation& o) {
   CellVerdict out;

@@ -52,4 +52,7 @@ struct CellVerdict {
 
 CellVerdict classify(const CellObservation& obs);
 
+// The server's reason for a client chain that failed with `x509_error` (X509_V_OK: ok).
+Reason client_cert_reason(int x509_error);
+
 }  // namespace tlsmatrix

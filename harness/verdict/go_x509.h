@@ -10,13 +10,13 @@
 
 #include <vector>
 
-#include "harness/verdict/chain_check.h"
+#include "harness/x509/verify.h"
 
 namespace tlsmatrix {
 
 // `peer`: whose chain it is, which sets the extendedKeyUsage asked for (server: serverAuth,
-// client: clientAuth; anyExtendedKeyUsage satisfies both).
-ChainCheckResult go_verify_chain(X509* leaf, const std::vector<X509*>& untrusted,
-                                 const std::vector<X509*>& trusted, PeerRole peer);
+// client: clientAuth; anyExtendedKeyUsage satisfies both). The certificates stay the caller's.
+x509::VerifyResult go_verify_chain(X509* leaf, const std::vector<X509*>& untrusted,
+                                   const std::vector<X509*>& trusted, x509::Peer peer);
 
 }  // namespace tlsmatrix

@@ -1,6 +1,5 @@
 #include "harness/verdict/hostname_match.h"
 
-#include <arpa/inet.h>
 
 #include <algorithm>
 #include <cctype>
@@ -34,21 +33,7 @@ std::vector<std::string> split_labels(std::string_view s) {
   return out;
 }
 
-std::string ip_text(const ASN1_OCTET_STRING* ip) {
-  char buf[INET6_ADDRSTRLEN] = {0};
-  const unsigned char* data = ASN1_STRING_get0_data(ip);
-  int len = ASN1_STRING_length(ip);
-  if (len == 4 && inet_ntop(AF_INET, data, buf, sizeof buf) != nullptr) return buf;
-  if (len == 16 && inet_ntop(AF_INET6, data, buf, sizeof buf) != nullptr) return buf;
-  return "<bad IP SAN>";
-}
-
-std::string asn1_text(const ASN1_STRING* s) {
-  return std::string(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
-                     static_cast<std::size_t>(ASN1_STRING_length(s)));
-}
-
-std::string list_names(const CertNames& n) {
+std::string list_names(const x509::CertNames& n) {
   std::string out;
   auto add = [&out](std::string_view kind, const std::vector<std::string>& v) {
     for (const auto& s : v) out += (out.empty() ? "" : ", ") + std::string(kind) + s;
@@ -60,32 +45,6 @@ std::string list_names(const CertNames& n) {
 }
 
 }  // namespace
-
-CertNames cert_names(X509* cert) {
-  CertNames names;
-  if (cert == nullptr) return names;
-  ossl::GeneralNamesPtr sans(
-      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
-  if (sans) {
-    for (int i = 0; i < sk_GENERAL_NAME_num(sans.get()); ++i) {
-      const GENERAL_NAME* gn = sk_GENERAL_NAME_value(sans.get(), i);
-      switch (gn->type) {
-        case GEN_DNS: names.dns.push_back(asn1_text(gn->d.dNSName)); break;
-        case GEN_IPADD: names.ip.push_back(ip_text(gn->d.iPAddress)); break;
-        case GEN_URI: names.other.push_back("URI:" + asn1_text(gn->d.uniformResourceIdentifier)); break;
-        case GEN_EMAIL: names.other.push_back("email:" + asn1_text(gn->d.rfc822Name)); break;
-        default: break;
-      }
-    }
-  }
-  const X509_NAME* subject = X509_get_subject_name(cert);
-  int idx = -1, last = -1;
-  while ((idx = X509_NAME_get_index_by_NID(subject, NID_commonName, idx)) >= 0) last = idx;
-  if (last >= 0) {
-    names.cn = asn1_text(X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, last)));
-  }
-  return names;
-}
 
 bool wildcard_match(std::string_view pattern_in, std::string_view host_in, const NameRules& rules) {
   // Go: a pattern ending with a dot is no valid pattern; it matches only a name written exactly
@@ -114,7 +73,7 @@ bool wildcard_match(std::string_view pattern_in, std::string_view host_in, const
          label.ends_with(suffix);
 }
 
-std::string name_mismatch(const CertNames& n, std::string_view name, const NameRules& rules) {
+std::string name_mismatch(const x509::CertNames& n, std::string_view name, const NameRules& rules) {
   const bool ip = net::is_ip_literal(name);
   if (ip) {
     if (rules.ip_match == IpNameMatch::any_san_text) {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/ossl/ossl_ptr.h"
+#include "harness/x509/names.h"
 
 namespace tlsmatrix {
 
@@ -44,20 +44,10 @@ struct NameRules {
   bool ipv4_mapped_equal = false;
 };
 
-// The names a certificate carries, as the stacks read them.
-struct CertNames {
-  std::vector<std::string> dns;
-  std::vector<std::string> ip;     // textual: "127.0.0.1", "::1"
-  std::vector<std::string> other;  // URI and email SAN entries
-  std::string cn;                  // the last CN, as most stacks take it; empty when none
-  bool any_san() const { return !dns.empty() || !ip.empty() || !other.empty(); }
-};
-CertNames cert_names(X509* cert);
-
 // One SAN/CN pattern against a DNS name under the wildcard rules.
 bool wildcard_match(std::string_view pattern, std::string_view host, const NameRules& rules);
 
 // Empty when `name` is covered; else why not ("not in SAN [DNS:a, IP:b]; CN not consulted").
-std::string name_mismatch(const CertNames& names, std::string_view name, const NameRules& rules);
+std::string name_mismatch(const x509::CertNames& names, std::string_view name, const NameRules& rules);
 
 }  // namespace tlsmatrix

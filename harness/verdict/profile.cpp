@@ -1,9 +1,13 @@
 #include "harness/verdict/profile.h"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 
-#include "harness/ossl/x509_text.h"
-#include "harness/verdict/chain_check.h"
+#include "harness/ossl/verify_time.h"
+#include "harness/x509/facts.h"
+#include "harness/x509/names.h"
+#include "harness/x509/verify.h"
 
 namespace tlsmatrix {
 
@@ -19,6 +23,7 @@ std::vector<ClientProfile> make_profiles() {
   ClientProfile core;
   core.name = "grpc-core";
   core.stack = "gRPC C-core 1.51 with OpenSSL 3 (pymilvus, C++)";
+  core.short_stack = "gRPC C-core (pymilvus)";
   core.names = {.cn_fallback = CnFallback::no_san,
                 .ip_match = IpNameMatch::any_san_text,
                 .dns_name_checks_all_sans = true,
@@ -33,6 +38,7 @@ std::vector<ClientProfile> make_profiles() {
   ClientProfile go;
   go.name = "go";
   go.stack = "grpc-go with Go 1.19 crypto/x509 (Milvus Go SDK)";
+  go.short_stack = "Go";
   go.names = {.cn_fallback = CnFallback::never,
               .ip_match = IpNameMatch::ip_san_only,
               .dns_name_checks_all_sans = false,
@@ -49,6 +55,7 @@ std::vector<ClientProfile> make_profiles() {
   go.names.pattern_trailing_dot_stripped = false;
   go.names.ipv4_mapped_equal = true;
   go.sni_strips_trailing_dot = true;
+  go.cn_only_rejection = "x509: certificate relies on legacy Common Name field, use SANs instead";
   go.withholds_cert_outside_ca_names = true;
   out.push_back(go);
 
@@ -57,6 +64,7 @@ std::vector<ClientProfile> make_profiles() {
   ClientProfile node;
   node.name = "node";
   node.stack = "grpc-js on Node 20 (Milvus Node SDK)";
+  node.short_stack = "Node";
   node.names = {.cn_fallback = CnFallback::no_dns_san,
                 .ip_match = IpNameMatch::ip_san_only,
                 .dns_name_checks_all_sans = false,
@@ -73,19 +81,13 @@ std::vector<ClientProfile> make_profiles() {
   return out;
 }
 
-bool is_sha1_signature(const X509* cert) {
-  int md = NID_undef, pk = NID_undef;
-  if (OBJ_find_sigid_algs(X509_get_signature_nid(cert), &md, &pk) != 1) return false;
-  return md == NID_sha1;
-}
-
-Reason reason_for(ChainFault fault) {
+Reason reason_for(x509::ChainFault fault) {
   switch (fault) {
-    case ChainFault::none: return Reason::ok;
-    case ChainFault::untrusted: return Reason::unknown_ca;
-    case ChainFault::expired: return Reason::server_cert_expired;
-    case ChainFault::not_yet_valid: return Reason::server_cert_not_yet_valid;
-    case ChainFault::invalid: return Reason::server_cert_invalid;
+    case x509::ChainFault::none: return Reason::ok;
+    case x509::ChainFault::untrusted: return Reason::unknown_ca;
+    case x509::ChainFault::expired: return Reason::server_cert_expired;
+    case x509::ChainFault::not_yet_valid: return Reason::server_cert_not_yet_valid;
+    case x509::ChainFault::invalid: return Reason::server_cert_invalid;
   }
   return Reason::server_cert_invalid;
 }
@@ -120,17 +122,22 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
   }
   if (profile.leaf_dates_and_name_first) {
     X509* leaf = chain.leaf.get();
-    if (X509_cmp_current_time(X509_get0_notBefore(leaf)) > 0) {
+    // At the verification time the chain check uses too (`--at`), else now.
+    const auto at = ossl::verification_time();
+    std::time_t when = at ? std::chrono::system_clock::to_time_t(*at) : std::time(nullptr);
+    if (X509_cmp_time(X509_get0_notBefore(leaf), &when) > 0) {
       v.reason = Reason::server_cert_not_yet_valid;
-      v.detail = profile.name + ": server certificate: the leaf is not yet valid (checked before the chain)";
+      v.detail = profile.name + ": server certificate: the leaf is not yet valid (" + x509::subject(leaf) +
+                 "; checked before the chain)";
       return v;
     }
-    if (X509_cmp_current_time(X509_get0_notAfter(leaf)) < 0) {
+    if (X509_cmp_time(X509_get0_notAfter(leaf), &when) < 0) {
       v.reason = Reason::server_cert_expired;
-      v.detail = profile.name + ": server certificate: the leaf has expired (checked before the chain)";
+      v.detail = profile.name + ": server certificate: the leaf has expired (" + x509::subject(leaf) +
+                 "; checked before the chain)";
       return v;
     }
-    std::string why = name_mismatch(cert_names(leaf), server_name, profile.names);
+    std::string why = name_mismatch(x509::cert_names(leaf), server_name, profile.names);
     if (!why.empty()) {
       v.reason = Reason::hostname_mismatch;
       v.detail = profile.name + ": " + why + " (checked before the chain)";
@@ -144,16 +151,18 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
   // dates or key still count there).
   const bool leaf_is_root =
       profile.leaf_dates_and_name_first &&
-      std::any_of(trusted.begin(), trusted.end(), [&](X509* t) { return X509_cmp(t, chain.leaf.get()) == 0; });
+      std::any_of(trusted.begin(), trusted.end(), [&](X509* t) { return x509::same_cert(t, chain.leaf.get()); });
   if (leaf_is_root) untrusted.clear();
-  ChainCheckOptions opts{.peer = PeerRole::server,
-                         .partial_chain = profile.partial_chain,
-                         .check_purpose = profile.check_purpose && profile.leaf_key_usage_checked,
-                         .auth_level = profile.security_level,
-                         .report_last_error = profile.last_verify_error};
-  ChainCheckResult r = check_chain(chain.leaf.get(), untrusted, trusted, opts);
+  // As libssl verifies for the stack: its store's flags, purpose sslserver, its security level.
+  x509::VerifyResult r = x509::verify(chain.leaf.get(), untrusted, trusted,
+                                      {.peer = x509::Peer::server,
+                                       .check_purpose = profile.check_purpose && profile.leaf_key_usage_checked,
+                                       .partial_chain = profile.partial_chain,
+                                       .trusted_first = true,
+                                       .auth_level = profile.security_level,
+                                       .last_error = profile.last_verify_error});
   if (!r.ok()) {
-    v.reason = reason_for(classify_x509_error(r.error));
+    v.reason = reason_for(x509::classify_x509_error(r.error));
     v.detail = profile.name + ": server certificate: " + r.text() +
                (profile.last_verify_error ? " (the last verify error)" : "");
     return v;
@@ -161,8 +170,7 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
   if (profile.check_purpose && !profile.leaf_key_usage_checked) {
     // Go: every certificate of the chain that lists EKUs, the anchor included, must allow
     // serverAuth (or any); keyUsage is ignored.
-    std::vector<X509*> all;
-    for (const auto& c : r.chain) all.push_back(c.get());
+    std::vector<X509*> all = r.chain;
     if (all.empty()) {
       all.push_back(chain.leaf.get());
       all.insert(all.end(), untrusted.begin(), untrusted.end());
@@ -171,7 +179,7 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
       if ((X509_get_extension_flags(c) & EXFLAG_XKUSAGE) &&
           !(X509_get_extended_key_usage(c) & (XKU_SSL_SERVER | XKU_ANYEKU))) {
         v.reason = Reason::server_cert_invalid;
-        v.detail = profile.name + ": server certificate: EKU without serverAuth (" + ossl::subject_text(c) + ")";
+        v.detail = profile.name + ": server certificate: EKU without serverAuth (" + x509::subject(c) + ")";
         return v;
       }
     }
@@ -181,19 +189,19 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
     std::vector<X509*> below;
     if (!leaf_is_root) below.push_back(chain.leaf.get());
     for (X509* c : untrusted) {
-      bool is_anchor = std::any_of(trusted.begin(), trusted.end(), [c](X509* t) { return X509_cmp(t, c) == 0; });
+      bool is_anchor = std::any_of(trusted.begin(), trusted.end(), [c](X509* t) { return x509::same_cert(t, c); });
       if (!is_anchor) below.push_back(c);
     }
     for (X509* c : below) {
       bool self_signed = X509_check_issued(c, c) == X509_V_OK;
-      if (!self_signed && is_sha1_signature(c)) {
+      if (!self_signed && x509::signature_info(c).sha1) {
         v.reason = Reason::server_cert_invalid;
-        v.detail = profile.name + ": server certificate: SHA-1 signature refused (" + ossl::subject_text(c) + ")";
+        v.detail = profile.name + ": server certificate: SHA-1 signature refused (" + x509::subject(c) + ")";
         return v;
       }
     }
   }
-  std::string why = name_mismatch(cert_names(chain.leaf.get()), server_name, profile.names);
+  std::string why = name_mismatch(x509::cert_names(chain.leaf.get()), server_name, profile.names);
   if (!why.empty()) {
     v.reason = Reason::hostname_mismatch;
     v.detail = profile.name + ": " + why;

@@ -17,6 +17,7 @@ namespace tlsmatrix {
 struct ClientProfile {
   std::string name;   // grpc-core, go, node
   std::string stack;  // what it stands for, for reports
+  std::string short_stack;  // how advice names it in a sentence: "Go", "gRPC C-core (pymilvus)"
   NameRules names;
   // Any trusted certificate is an anchor (X509_V_FLAG_PARTIAL_CHAIN / Go's root pool); without
   // it a CA-signed leaf given as the only root fails (Node: UNABLE_TO_VERIFY_LEAF_SIGNATURE).
@@ -48,6 +49,9 @@ struct ClientProfile {
   // A server_name ending with a dot goes out as SNI without it (Go's hostnameInSNI); C-core and
   // Node send it as written, which Milvus's Go server refuses.
   bool sni_strips_trailing_dot = false;
+  // How the stack words its refusal of a server name found only in the certificate's CN (what a
+  // user of that stack sees in its error).
+  std::string cn_only_rejection = "the name is not in the certificate's subjectAltName";
   // Mode 2 with a server that names its CAs in the CertificateRequest (Milvus's): a certificate
   // none of whose chain is issued by a named CA is not sent (Go's crypto/tls
   // SupportsCertificate); the client answers with no certificate. C-core and Node send it anyway.

@@ -76,8 +76,7 @@ class Batch:
             with open(d["_file"], "w") as f:
                 f.write(dump(d))
         out = os.path.join(self.work, "run.json")
-        extra = ["--servers", "harness,milvus"] if self.run_servers else []
-        proc = start_predictions(sdir, out, extra)
+        proc = start_predictions(sdir, out)
         dirs = write_certs(self.docs, os.path.join(self.work, "certs"), jobs=1)
         predicted = cells_by_server(proc, out)
         real, _ = run_real(self.docs, dirs, MODES, self.tools, self.work)

@@ -51,12 +51,12 @@ assert r["handshakes"] > 0 and r["failed"] == 0, r
 PY
 
 # The gRPC layer (the runner's Milvus-like server and pymilvus-like client), mode 2.
-"$bin" bench --layer grpc --modes 2 --keys ec-p256 --tls 1.3 --concurrency 2 --duration 0.3 \
-  --json "$tmp/g.json" > /dev/null || fail "bench --layer grpc exited $?"
+"$bin" bench --layer grpc-client --modes 2 --keys ec-p256 --tls 1.3 --concurrency 2 --duration 0.3 \
+  --json "$tmp/g.json" > /dev/null || fail "bench --layer grpc-client exited $?"
 $py - "$tmp/g.json" <<'PY'
 import json, sys
 (r,) = json.load(open(sys.argv[1]))["results"]
-assert r["layer"] == "grpc" and r["mode"] == 2, r
+assert r["layer"] == "grpc-client" and r["mode"] == 2, r
 assert r["handshakes"] > 0 and r["failed"] == 0, r
 PY
 

@@ -114,7 +114,7 @@ def checks(tmp):
                 "--warn-days", "30"]
     check_command("validate", validate,
                   lambda doc: [(c["check"], c["severity"]) for c in doc["checks"]],
-                  ["validity"], tmp)
+                  ["timeline.first_break", "validity"], tmp)
 
     serve = subprocess.Popen([TLSMATRIX, "serve", "--tls-mode", "1", "--server-pem", f("server.pem"),
                               "--server-key", f("server.key"), "--duration", "60"],

@@ -13,7 +13,9 @@ cmake --install "$TLSMATRIX_BUILD_DIR" --prefix "$prefix" >"$tmp/install.log" \
   || { cat "$tmp/install.log"; fail "cmake --install failed"; }
 for f in bin/tlsmatrix share/tlsmatrix/scenarios/valid/rsa.yaml share/tlsmatrix/scenarios/README.md \
          share/man/man1/tlsmatrix.1.gz share/doc/tlsmatrix/README.md share/doc/tlsmatrix/docs/README.md \
-         share/doc/tlsmatrix/docs/cli.md share/doc/tlsmatrix/docs/schema/run-report.schema.json; do
+         share/doc/tlsmatrix/docs/cli.md share/doc/tlsmatrix/docs/schema/run-report.schema.json \
+         share/tlsmatrix/clients/python/grpc_client.py share/tlsmatrix/clients/go/main.go \
+         share/tlsmatrix/clients/node/tls_client.js; do
   [[ -e $prefix/$f ]] || fail "$f not installed under the prefix"
 done
 [[ -x $prefix/bin/tlsmatrix ]] || fail "bin/tlsmatrix is not executable"

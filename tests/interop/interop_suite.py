@@ -8,9 +8,11 @@ configuration in Go (servers/milvus_go). The clients are configured from the sce
 pymilvus's rules (docs/milvus-rules.md: server_pem_path = the only root and no client certificate; else
 client_pem_path + client_key_path + ca_pem_path = CA + client certificate; else default roots).
 
-The prediction for tlsmatrix's server is what `tlsmatrix run --json` computes for the profile
-(python -> grpc-core, go -> go, node -> node); for Milvus's server it is the scenario's
-expectation under `servers: milvus` (scenarios/README.md). The real verdict is the client's:
+The prediction is what `tlsmatrix run --servers harness,milvus --json` computes for the profile
+(python -> grpc-core, go -> go, node -> node): its `harness` cells for tlsmatrix's server, its
+`milvus` cells (the harness's server deciding by Milvus's rules, docs/milvus-rules.md) for the Go
+server. Each cell's expectation from the catalogue (`servers: milvus` for the Go server) must
+agree as well. The real verdict is the client's:
 pass/fail always, and the reason where the stack's error names it or the server's log for that
 very connection does (Go and Node report their local port; the Python client's connection is
 the one left over). Any disagreement fails the test and prints both verdicts.
@@ -56,9 +58,9 @@ def main():
     # a Node client held to TLS 1.2 show it on a set every cell of which passes (a subset of the
     # catalogue given by TLSMATRIX_INTEROP_SCENARIOS may have none: then that check is skipped).
     base = next((s for s in scenarios if (s.get("client") or {}).get("secure") is None and all(
-        expectation(s, srv, p, m) == ("pass", "ok") and predictions[(s["name"], m, p)][0] ==
-        ("pass", "ok") for srv in ("grpc-core", "milvus") for p in STACK_PROFILE.values()
-        for m in MODES)), None)
+        expectation(s, srv, p, m) == ("pass", "ok") and predictions[(s["name"], m, p, server)][0] ==
+        ("pass", "ok") for srv, server in (("harness", "tlsmatrix"), ("milvus", "milvus"))
+        for p in STACK_PROFILE.values() for m in MODES)), None)
     tls12 = {}
 
     def tls12_cases(cases):
@@ -86,10 +88,15 @@ def main():
                 for stack, profile in STACK_PROFILE.items():
                     outcome, reason, how, detail = real_cells[(server, s["name"], mode, stack)]
                     real = (outcome, reason, how)
-                    if server == "tlsmatrix":
-                        predicted, expected = predictions[(s["name"], mode, profile)]
-                    else:
-                        predicted = expected = expectation(s, "milvus", profile, mode)
+                    predicted, expected = predictions[(s["name"], mode, profile, server)]
+                    # The run's expectation is the loader's; the suite's own reading of the YAML
+                    # must say the same.
+                    yaml_says = expectation(s, "harness" if server == "tlsmatrix" else "milvus",
+                                            profile, mode)
+                    if yaml_says != expected:
+                        disagreements.append(f"{s['name']} mode {mode} server={server} {profile}: "
+                                             f"run expects {' '.join(expected)}, the YAML says "
+                                             f"{' '.join(yaml_says)}")
                     total += 1
                     reasons += real[1] is not None and real[1] not in GENERIC
                     tally = per_pair.setdefault((server, stack), [0, 0])
@@ -115,6 +122,11 @@ def main():
             "for real")
     for d in disagreements:
         log("DISAGREE " + d)
+    for server in SERVERS:
+        cells = sum(1 for (_, _, _, srv) in predictions if srv == server)
+        bad = sum(1 for d in disagreements if f"server={server} " in d)
+        source = "run --servers milvus" if server == "milvus" else "run (harness server)"
+        log(f"interop: server {server}: {cells} predicted cells from {source}, {bad} disagreement(s)")
     log(f"interop: {len(scenarios)} scenarios x {len(MODES)} modes x {len(STACK_PROFILE)} client "
         f"stacks x {len(SERVERS)} server stacks = {total} cells; reason compared in {reasons}; "
         f"{len(disagreements)} disagreement(s); {time.monotonic() - started:.1f}s")

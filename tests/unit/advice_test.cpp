@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/certs/cert_factory.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix {
 namespace {
@@ -20,27 +21,12 @@ const ClientProfile& profile(const char* name) {
 // A root, an intermediate under it, a leaf under the intermediate, a leaf directly under the
 // root, and an unrelated self-signed root.
 CertSet pki() {
-  std::vector<CertSpec> specs(5);
-  specs[0].name = "root";
-  specs[0].cn = "advice root";
-  specs[0].ca = true;
-  specs[1].name = "inter";
-  specs[1].cn = "advice intermediate";
-  specs[1].issuer = "root";
-  specs[1].ca = true;
-  specs[2].name = "leaf";
-  specs[2].cn = "localhost";
-  specs[2].issuer = "inter";
-  specs[2].sans = {"DNS:localhost"};
-  specs[3].name = "direct";
-  specs[3].cn = "localhost";
-  specs[3].issuer = "root";
-  specs[3].sans = {"DNS:localhost"};
-  specs[4].name = "other";
-  specs[4].cn = "advice other root";
-  specs[4].ca = true;
-  for (auto& s : specs) s.key_type = KeyType::ec_p256;
-  return build_cert_set(specs);
+  using testutil::ca_spec;
+  using testutil::leaf_spec;
+  return build_cert_set({ca_spec("root", "advice root"), ca_spec("inter", "advice intermediate", "root"),
+                         leaf_spec("leaf", "inter", "localhost", {"DNS:localhost"}),
+                         leaf_spec("direct", "root", "localhost", {"DNS:localhost"}),
+                         ca_spec("other", "advice other root")});
 }
 
 X509* cert(const CertSet& set, const char* name) { return set.get(name).cert.get(); }

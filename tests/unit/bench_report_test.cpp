@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "reports/bench_report.h"
+#include "reports/bench/bench_report.h"
 
 namespace tlsmatrix::reports {
 namespace {

@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cert_test_util.h"
 #include "harness/io/input_error.h"
 #include "harness/scenario/catalogue_location.h"
+#include "tests/unit/support/temp_dir.h"
 
 namespace tlsmatrix {
 namespace {

@@ -7,35 +7,28 @@
 #include "harness/certs/cert_factory.h"
 #include "harness/io/input_error.h"
 #include "harness/runner/runner.h"
+#include "harness/verdict/classify.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix {
 namespace {
 
 using namespace std::chrono_literals;
-
-CertSpec spec(std::string name, std::string issuer, std::string cn, std::vector<std::string> sans, bool ca = false) {
-  CertSpec s;
-  s.name = std::move(name);
-  s.issuer = std::move(issuer);
-  s.cn = std::move(cn);
-  s.sans = std::move(sans);
-  s.ca = ca;
-  s.key_type = KeyType::ec_p256;
-  return s;
-}
+using testutil::ca_spec;
+using testutil::leaf_spec;
 
 // The pages' mutual-TLS layout: ca, server (localhost), client; plus a foreign CA and its client.
 Scenario valid_scenario() {
   Scenario s;
   s.name = "unit-valid";
   s.file = "unit";
-  s.certs = {spec("ca", "", "Test CA", {}, true), spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}),
-             spec("client", "ca", "client", {}), spec("other-ca", "", "Other CA", {}, true),
-             spec("other-client", "other-ca", "client", {})};
+  s.certs = {ca_spec("ca", "Test CA"), leaf_spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}),
+             leaf_spec("client", "ca", "client"), ca_spec("other-ca", "Other CA"),
+             leaf_spec("other-client", "other-ca", "client")};
   s.certs[1].ext_key_usage = {"serverAuth"};
   s.certs[2].ext_key_usage = {"clientAuth"};
-  s.server = {.cert = "server", .chain = {}, .key = "", .ca = "ca"};
-  s.client.ca_pem_path = "ca";
+  s.server = {.cert = "server", .chain = {}, .key = "", .ca = {"ca"}};
+  s.client.ca_pem_path = {"ca"};
   s.client.client_pem_path = "client";
   s.client.server_name = "localhost";
   for (int m : kModes) s.expect[m] = Expectation{};
@@ -69,7 +62,7 @@ TEST_F(CellTest, ValidSetPassesInEveryMode) {
 TEST_F(CellTest, NoClientCertificateInMode2) {
   Scenario s = valid_scenario();
   s.client.client_pem_path.clear();  // rule 4 now: default roots, so trust the server file instead
-  s.client.server_pem_path = "ca";   // rule 2: trust this file, send no client certificate
+  s.client.server_pem_path = {"ca"};   // rule 2: trust this file, send no client certificate
   EXPECT_EQ(run(s, 1), kPass);
   EXPECT_EQ(run(s, 2), failing(Reason::client_cert_missing));
 }
@@ -115,7 +108,7 @@ TEST_F(CellTest, ServerCertificateFaultsNamedByTheEngine) {
   EXPECT_EQ(run(s, 1), failing(Reason::hostname_mismatch));
   EXPECT_EQ(run(s, 1, "node"), failing(Reason::hostname_mismatch));
   s = valid_scenario();
-  s.client.ca_pem_path = "other-ca";
+  s.client.ca_pem_path = {"other-ca"};
   EXPECT_EQ(run(s, 1), failing(Reason::unknown_ca));
   s = valid_scenario();
   s.certs[1].not_after = -1h;
@@ -142,7 +135,7 @@ TEST_F(CellTest, ServerThatCannotStart) {
 // grpc-core one a HARNESS DISAGREEMENT).
 TEST_F(CellTest, Sha1IntermediateInTheServedChainIsAServerConfigError) {
   Scenario s = valid_scenario();
-  CertSpec inter = spec("inter", "ca", "Intermediate", {}, true);
+  CertSpec inter = ca_spec("inter", "Intermediate", "ca");
   inter.key_type = KeyType::rsa2048;
   inter.digest = "sha1";
   s.certs.push_back(inter);
@@ -181,7 +174,7 @@ TEST_F(CellTest, ClientLoadsItsOwnCertificateAsItsStackDoes) {
   // A SHA-1-signed intermediate in the client's chain: C-core loads it but will not send it (only
   // mode 2 asks), Node will not load it, Go sends it and the harness's server refuses it at depth 1.
   Scenario sha1_inter = valid_scenario();
-  CertSpec inter = spec("inter", "ca", "Client Intermediate", {}, true);
+  CertSpec inter = ca_spec("inter", "Client Intermediate", "ca");
   inter.digest = "sha1";
   sha1_inter.certs.push_back(inter);
   sha1_inter.certs[2].issuer = "inter";
@@ -286,6 +279,29 @@ TEST_F(CellTest, ASetThatCannotBeBuiltStopsTheRunNamingItsFile) {
         << e.what();
   }
   EXPECT_EQ(cells, 0);
+}
+
+// A harness disagreement is a typed flag carried from classify through run_cell, not found by
+// searching the cell's detail: a certificate whose CN is the marker's text, in a detail that
+// quotes it, is no harness bug. Before, the run added a "HARNESS DISAGREEMENT in ..." note here.
+TEST_F(CellTest, ADetailQuotingTheDisagreementMarkerIsNoDisagreement) {
+  Scenario s = valid_scenario();
+  s.name = "unit-marker-cn";
+  s.certs[1].cn = std::string(kDisagreementMarker);
+  s.certs[1].not_after = -1h;
+  s.expect[1].verdict = Verdict{Outcome::fail, Reason::server_cert_expired};
+  RunOptions options;
+  options.modes = {1};
+  options.profiles = {"go"};
+  options.jobs = 1;
+  RunResult run = run_scenarios({s}, options);
+  ASSERT_EQ(run.cells.size(), 1u);
+  const CellResult& cell = run.cells[0];
+  ASSERT_NE(cell.detail.find(kDisagreementMarker), std::string::npos) << cell.detail;
+  EXPECT_FALSE(cell.disagreement) << cell.detail;
+  for (const auto& note : run.notes) {
+    EXPECT_EQ(note.find(std::string(kDisagreementMarker) + " in"), std::string::npos) << note;
+  }
 }
 
 }  // namespace

@@ -14,7 +14,8 @@
 #include "harness/certs/milvus_layout.h"
 #include "harness/certs/pem_io.h"
 #include "harness/io/input_error.h"
-#include "tests/unit/cert_test_util.h"
+#include "tests/unit/support/temp_dir.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix {
 namespace {
@@ -272,6 +273,14 @@ TEST_P(EveryKeyType, SignsVerifiesAndMatches) {
       EXPECT_EQ(EVP_PKEY_get_id(key), EVP_PKEY_ED25519);
       EXPECT_EQ(X509_get_signature_nid(ca), NID_ED25519);
       break;
+    case KeyType::rsa_pss:
+      EXPECT_EQ(EVP_PKEY_get_id(key), EVP_PKEY_RSA_PSS);
+      EXPECT_EQ(X509_get_signature_nid(ca), NID_rsassaPss);
+      break;
+    case KeyType::ec_p521:
+      EXPECT_TRUE(EVP_PKEY_is_a(key, "EC"));
+      EXPECT_EQ(EVP_PKEY_get_bits(key), 521);
+      break;
   }
   if (type != KeyType::ed25519) {
     EXPECT_NE(EVP_PKEY_get_id(key), EVP_PKEY_ED25519);
@@ -287,7 +296,7 @@ TEST_P(EveryKeyType, SignsVerifiesAndMatches) {
 INSTANTIATE_TEST_SUITE_P(CertFactory, EveryKeyType,
                          ::testing::Values(KeyType::rsa1024, KeyType::rsa2048, KeyType::rsa3072,
                                            KeyType::rsa4096, KeyType::ec_p256, KeyType::ec_p384,
-                                           KeyType::ed25519),
+                                           KeyType::ed25519, KeyType::rsa_pss, KeyType::ec_p521),
                          [](const auto& info) {
                            std::string n(to_string(info.param));
                            for (char& c : n) if (c == '-') c = '_';
@@ -295,7 +304,7 @@ INSTANTIATE_TEST_SUITE_P(CertFactory, EveryKeyType,
                          });
 
 TEST(KeyTypeNames, RoundTrip) {
-  EXPECT_EQ(key_type_names().size(), 7u);
+  EXPECT_EQ(key_type_names().size(), 9u);
   for (auto name : key_type_names()) {
     auto t = parse_key_type(name);
     ASSERT_TRUE(t.has_value()) << name;
@@ -319,6 +328,12 @@ TEST(CertFactory, GarbageCertDoesNotParse) {
   EXPECT_EQ(parsed, nullptr);
   ossl::drain_errors();
   EXPECT_THROW(parse_certs(gc.cert_pem, "broken.pem"), InputError);
+  // The bytes follow from the name, so OpenSSL's error for them (which reaches the report) is
+  // the same in every run; another name gives other bytes.
+  EXPECT_EQ(build_cert_set({g}).get("broken").cert_pem, gc.cert_pem);
+  auto other = spec("other");
+  other.garbage = true;
+  EXPECT_NE(build_cert_set({other}).get("other").cert_pem, gc.cert_pem);
   // A garbage certificate cannot issue anything.
   EXPECT_THROW(build_cert_set({g, spec("leaf", "broken")}), std::invalid_argument);
 }

@@ -128,5 +128,47 @@ TEST(Classify, DetailCarriesNoPorts) {
   EXPECT_EQ(classify(o).detail, "client: UNAVAILABLE: UNKNOWN: something else: kept");
 }
 
+// A cell decided by the refusal of the server's certificate reads the same whether or not the
+// server's client-certificate check had run by the time the client hung up (a race between the
+// two ends); before, the server clause followed the race and two runs of one cell differed.
+TEST(Classify, ServerClauseDoesNotFollowTheRaceWhenTheServerCertWasRefused) {
+  auto variants = [](CellObservation base) {
+    std::vector<CellObservation> out;
+    CellObservation o = base;
+    out.push_back(o);  // the check had not run yet
+    o.server_check_called = true;
+    out.push_back(o);  // it had run and accepted the client certificate
+    return out;
+  };
+  CellObservation client_refused = tls(2);
+  client_refused.engine_decides = true;
+  client_refused.status_code = kUnavailable;
+  client_refused.client_message = "Custom verification check failed with error: go: bad name";
+  client_refused.server_chain = refused(Reason::hostname_mismatch);
+  CellObservation native = tls(2);
+  native.status_code = kUnavailable;
+  native.client_message = "Peer name localhost is not in peer certificate";
+  native.server_chain = refused(Reason::hostname_mismatch);
+  for (const CellObservation& base : {client_refused, native}) {
+    std::vector<CellVerdict> got;
+    for (const CellObservation& o : variants(base)) got.push_back(classify(o));
+    EXPECT_EQ(got[0].detail, got[1].detail);
+    EXPECT_EQ(got[0].verdict, got[1].verdict);
+    EXPECT_NE(got[0].detail.find("server: its check does not count, the server certificate was refused"),
+              std::string::npos)
+        << got[0].detail;
+  }
+  // Where the server's check decides, its clause still says what it saw.
+  CellObservation server_decides = tls(2);
+  server_decides.status_code = kUnavailable;
+  server_decides.client_message = "Socket closed";
+  EXPECT_NE(classify(server_decides).detail.find("server: no client certificate reached its check"), std::string::npos);
+  server_decides.server_check_called = true;
+  server_decides.server_x509_error = X509_V_ERR_CERT_HAS_EXPIRED;
+  server_decides.server_check_text = "certificate has expired";
+  EXPECT_NE(classify(server_decides).detail.find("server: client certificate refused: certificate has expired"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace tlsmatrix

@@ -13,13 +13,15 @@
 #include "harness/exporter/metrics.h"
 #include "harness/exporter/probe_request.h"
 #include "harness/io/input_error.h"
-#include "tests/unit/cert_test_util.h"
+#include "tests/unit/support/temp_dir.h"
+#include "tests/unit/support/input_errors.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix::exporter {
 namespace {
 
-using probe::Check;
-using probe::CheckStatus;
+using probe::Finding;
+using probe::Severity;
 using probe::ProbeReport;
 
 using testutil::message_of;
@@ -192,11 +194,11 @@ ProbeReport mode2_report() {
   r.handshake_time = std::chrono::microseconds(2500);
   r.chain.push_back(cert("CN=localhost, O=\"Milvus\\Lab\"", 1'800'000'000));
   r.chain.push_back(cert("CN=ca", 1'900'000'000));
-  r.checks = {Check{"rejects_plaintext", CheckStatus::pass, "", "", "", {}},
-              Check{"client_cert_required", CheckStatus::pass, "", "", "", {}},
-              Check{"unrelated_ca_rejected", CheckStatus::pass, "", "", "", {}},
-              Check{"chain.grpc-core", CheckStatus::pass, "", "", "", {}},
-              Check{"chain.go", CheckStatus::fail, "", "", "", {}}};
+  r.checks = {Finding{"rejects_plaintext", Severity::ok, "", "", "", {}, {}, {}},
+              Finding{"client_cert_required", Severity::ok, "", "", "", {}, {}, {}},
+              Finding{"unrelated_ca_rejected", Severity::ok, "", "", "", {}, {}, {}},
+              Finding{"chain.grpc-core", Severity::ok, "", "", "", {}, {}, {}},
+              Finding{"chain.go", Severity::error, "", "", "", {}, {}, {}}};
   return r;
 }
 
@@ -247,8 +249,8 @@ TEST(ProbeMetrics, Mode2Endpoint) {
 TEST(ProbeMetrics, InconclusiveIsNeverAZeroOrOne) {
   ProbeReport r = mode2_report();
   r.inferred_mode.reset();
-  r.checks[1].status = CheckStatus::inconclusive;  // client_cert_required
-  r.checks[2].status = CheckStatus::inconclusive;  // unrelated_ca_rejected
+  r.checks[1].severity = Severity::inconclusive;  // client_cert_required
+  r.checks[2].severity = Severity::inconclusive;  // unrelated_ca_rejected
   const std::string page = render_probe_metrics(r, std::chrono::seconds(1), kNow);
   EXPECT_EQ(sample(page, "tlsmatrix_probe_mtls_enforced"), std::nullopt);
   EXPECT_EQ(sample(page, "tlsmatrix_probe_unrelated_ca_refused"), std::nullopt);
@@ -262,7 +264,7 @@ TEST(ProbeMetrics, InconclusiveIsNeverAZeroOrOne) {
 TEST(ProbeMetrics, AskingWithoutRequiringIsNotEnforced) {
   ProbeReport r = mode2_report();
   r.inferred_mode = 1;
-  r.checks[1].status = CheckStatus::fail;  // asked, then let a client without one in
+  r.checks[1].severity = Severity::error;  // asked, then let a client without one in
   const std::string page = render_probe_metrics(r, std::chrono::seconds(1), kNow);
   EXPECT_EQ(sample(page, "tlsmatrix_probe_mtls_enforced"), "0");
   EXPECT_EQ(sample(page, "tlsmatrix_probe_tls_mode"), "1");
@@ -272,8 +274,8 @@ TEST(ProbeMetrics, OneWayAndPlaintextEndpointsLetClientsWithoutCertificatesIn) {
   ProbeReport one;
   one.inferred_mode = 1;
   one.tls_version = "TLSv1.2";
-  one.checks = {Check{"rejects_plaintext", CheckStatus::pass, "", "", "", {}},
-                Check{"tls_handshake", CheckStatus::pass, "", "", "", {}}};
+  one.checks = {Finding{"rejects_plaintext", Severity::ok, "", "", "", {}, {}, {}},
+                Finding{"tls_handshake", Severity::ok, "", "", "", {}, {}, {}}};
   std::string page = render_probe_metrics(one, std::chrono::seconds(1), kNow);
   EXPECT_EQ(sample(page, "tlsmatrix_probe_success"), "1");
   EXPECT_EQ(sample(page, "tlsmatrix_probe_mtls_enforced"), "0");
@@ -283,7 +285,7 @@ TEST(ProbeMetrics, OneWayAndPlaintextEndpointsLetClientsWithoutCertificatesIn) {
 
   ProbeReport plain;
   plain.inferred_mode = 0;
-  plain.checks = {Check{"plaintext_h2", CheckStatus::pass, "", "", "", {}}};
+  plain.checks = {Finding{"plaintext_h2", Severity::ok, "", "", "", {}, {}, {}}};
   page = render_probe_metrics(plain, std::chrono::seconds(1), kNow);
   EXPECT_EQ(sample(page, "tlsmatrix_probe_mtls_enforced"), "0");
   EXPECT_EQ(sample(page, "tlsmatrix_probe_plaintext_refused"), "0");
@@ -292,7 +294,7 @@ TEST(ProbeMetrics, OneWayAndPlaintextEndpointsLetClientsWithoutCertificatesIn) {
 
   // Nothing reached: no claims, only success 0.
   ProbeReport down;
-  down.checks = {Check{"tcp_connect", CheckStatus::fail, "", "", "", {}}};
+  down.checks = {Finding{"tcp_connect", Severity::error, "", "", "", {}, {}, {}}};
   page = render_probe_metrics(down, std::chrono::seconds(1), kNow);
   EXPECT_EQ(sample(page, "tlsmatrix_probe_success"), "0");
   EXPECT_EQ(sample(page, "tlsmatrix_probe_mtls_enforced"), std::nullopt);

@@ -25,7 +25,8 @@
 #include <vector>
 
 #include "harness/io/input_error.h"
-#include "tests/unit/cert_test_util.h"
+#include "tests/unit/support/temp_dir.h"
+#include "tests/unit/support/input_errors.h"
 
 namespace tlsmatrix {
 namespace {

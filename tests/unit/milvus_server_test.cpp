@@ -37,12 +37,17 @@ CertSpec spec(std::string name, std::string issuer, std::string cn, bool ca = fa
 const ServerProfile& milvus() { return *find_server_profile("milvus"); }
 
 int go_error(const CertSet& set, const std::string& leaf, const std::string& anchor) {
-  return go_verify_chain(set.get(leaf).cert.get(), {}, {set.get(anchor).cert.get()}, PeerRole::client).error;
+  return go_verify_chain(set.get(leaf).cert.get(), {}, {set.get(anchor).cert.get()}, x509::Peer::client).error;
 }
 
 int openssl_error(const CertSet& set, const std::string& leaf, const std::string& anchor) {
-  return check_chain(set.get(leaf).cert.get(), {}, {set.get(anchor).cert.get()},
-                     ChainCheckOptions{.peer = PeerRole::client})
+  // As the harness's own server checks a client chain (tls_server.cpp).
+  return x509::verify(set.get(leaf).cert.get(), {}, {set.get(anchor).cert.get()},
+                      {.peer = x509::Peer::client,
+                       .check_purpose = true,
+                       .partial_chain = true,
+                       .trusted_first = true,
+                       .auth_level = x509::kProcessSecurityLevel})
       .error;
 }
 
@@ -86,7 +91,7 @@ TEST(GoX509, AnExpiredLeafIsExpiredWhateverItsIssuer) {
   specs[1].not_after = std::chrono::hours(-24);
   CertSet set = build_cert_set(specs);
   // OpenSSL meets the unknown issuer first; Go the leaf's dates.
-  EXPECT_EQ(classify_x509_error(openssl_error(set, "client", "other")), ChainFault::untrusted);
+  EXPECT_EQ(x509::classify_x509_error(openssl_error(set, "client", "other")), x509::ChainFault::untrusted);
   EXPECT_EQ(go_error(set, "client", "other"), X509_V_ERR_CERT_HAS_EXPIRED);
 }
 
@@ -206,8 +211,8 @@ Scenario cell_scenario() {
   s.file = "unit";
   s.certs = {spec("ca", "", "CA", true), spec("server", "ca", "localhost"), spec("client", "ca", "client"),
              spec("other-ca", "", "Other CA", true), spec("other-client", "other-ca", "client")};
-  s.server = {.cert = "server", .chain = {}, .key = "", .ca = "ca"};
-  s.client.ca_pem_path = "ca";
+  s.server = {.cert = "server", .chain = {}, .key = "", .ca = {"ca"}};
+  s.client.ca_pem_path = {"ca"};
   s.client.client_pem_path = "client";
   s.client.server_name = "localhost";
   for (int m : kModes) s.expect[m] = Expectation{};

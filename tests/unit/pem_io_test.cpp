@@ -11,7 +11,8 @@
 #include "harness/certs/cert_factory.h"
 #include "harness/io/input_error.h"
 #include "harness/ossl/ossl_ptr.h"
-#include "tests/unit/cert_test_util.h"
+#include "tests/unit/support/temp_dir.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix {
 namespace {

@@ -11,7 +11,7 @@
 namespace tlsmatrix::probe {
 namespace {
 
-const Check* check_named(const ProbeReport& r, const std::string& id) {
+const Finding* check_named(const ProbeReport& r, const std::string& id) {
   for (const auto& c : r.checks) {
     if (c.id == id) return &c;
   }
@@ -48,13 +48,13 @@ TEST(ProbeHarnessServers, InfersEachModeOfTheHarnessServer) {
     ASSERT_TRUE(r.inferred_mode.has_value()) << "mode " << mode;
     EXPECT_EQ(*r.inferred_mode, mode);
     for (const auto& c : r.checks) {
-      EXPECT_NE(c.status, CheckStatus::fail) << "mode " << mode << ": " << c.id << ": " << c.detail;
+      EXPECT_NE(c.severity, Severity::error) << "mode " << mode << ": " << c.id << ": " << c.message;
     }
     if (mode == 2) {
       for (const char* id : {"client_cert_required", "unrelated_ca_rejected", "client_cert_accepted"}) {
-        const Check* c = check_named(r, id);
+        const Finding* c = check_named(r, id);
         ASSERT_NE(c, nullptr) << id;
-        EXPECT_EQ(c->status, CheckStatus::pass) << id << ": " << c->detail;
+        EXPECT_EQ(c->severity, Severity::ok) << id << ": " << c->message;
       }
     }
     if (mode > 0) {

@@ -12,15 +12,17 @@
 #include <thread>
 
 #include "harness/certs/cert_factory.h"
+#include "harness/ossl/tls_alert.h"
 #include "harness/probe/cert_info.h"
 #include "harness/probe/endpoint.h"
 #include "harness/probe/h2_frames.h"
 #include "harness/probe/probe.h"
 #include "harness/probe/profile_check.h"
 #include "harness/probe/tls_attempt.h"
-#include "reports/probe_console.h"
-#include "reports/probe_json.h"
-#include "reports/text_util.h"
+#include "reports/common/text_util.h"
+#include "reports/probe/probe_console.h"
+#include "reports/probe/probe_json.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix::probe {
 namespace {
@@ -39,36 +41,21 @@ TEST(ProbeH2, ClassifiesReplies) {
 }
 
 TEST(ProbeTls, NamesAlertsIncludingTls13Ones) {
-  EXPECT_EQ(alert_name(116), "certificate required");
-  EXPECT_EQ(alert_name(48), "unknown CA");
-  EXPECT_EQ(alert_name(40), "handshake failure");
+  EXPECT_EQ(ossl::alert_name(116), "certificate required");
+  EXPECT_EQ(ossl::alert_name(48), "unknown CA");
+  EXPECT_EQ(ossl::alert_name(40), "handshake failure");
 }
 
 // A CA, a server leaf for localhost/127.0.0.1, a CN-only leaf, an expired leaf, a client leaf.
 CertSet test_certs() {
-  std::vector<CertSpec> specs(5);
-  specs[0].name = "ca";
-  specs[0].cn = "probe test CA";
-  specs[0].ca = true;
-  specs[1].name = "server";
-  specs[1].issuer = "ca";
-  specs[1].cn = "localhost";
-  specs[1].sans = {"DNS:localhost", "IP:127.0.0.1"};
-  specs[1].ext_key_usage = {"serverAuth"};
-  specs[2].name = "cn_only";
-  specs[2].issuer = "ca";
-  specs[2].cn = "localhost";
-  specs[3].name = "expired";
-  specs[3].issuer = "ca";
-  specs[3].cn = "localhost";
-  specs[3].sans = {"DNS:localhost"};
+  using testutil::leaf_spec;
+  std::vector<CertSpec> specs{testutil::ca_spec("ca", "probe test CA"),
+                              leaf_spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}, {"serverAuth"}),
+                              leaf_spec("cn_only", "ca", "localhost"),
+                              leaf_spec("expired", "ca", "localhost", {"DNS:localhost"}),
+                              leaf_spec("client", "ca", "client", {}, {"clientAuth"})};
   specs[3].not_before = -std::chrono::hours(48);
   specs[3].not_after = -std::chrono::hours(24);
-  specs[4].name = "client";
-  specs[4].issuer = "ca";
-  specs[4].cn = "client";
-  specs[4].ext_key_usage = {"clientAuth"};
-  for (auto& s : specs) s.key_type = KeyType::ec_p256;
   return build_cert_set(specs);
 }
 
@@ -206,11 +193,51 @@ ProbeOptions options_for(const TinyTlsServer& server, const CertSet& set) {
   return o;
 }
 
-const Check* find_check(const ProbeReport& r, const std::string& id) {
+const Finding* find_check(const ProbeReport& r, const std::string& id) {
   for (const auto& c : r.checks) {
     if (c.id == id) return &c;
   }
   return nullptr;
+}
+
+// A port nothing listens on: bound, then closed.
+int refused_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+// A name that never became an address is told from a refused port by a typed flag on the
+// connection (before: by matching the start of net::resolve's message), and only it is told to
+// check the host name.
+TEST(ProbeRun, AnUnresolvedNameIsToldFromARefusedPortByItsKind) {
+  const auto deadline = [] { return Deadline(std::chrono::milliseconds(3000)); };
+  ConnectResult name = connect_tcp(net::parse_host_port("nosuch.invalid:1"), deadline());
+  EXPECT_FALSE(name.socket);
+  EXPECT_TRUE(name.unresolved) << name.error;
+  const std::string refused = "127.0.0.1:" + std::to_string(refused_port());
+  ConnectResult port = connect_tcp(net::parse_host_port(refused), deadline());
+  EXPECT_FALSE(port.socket);
+  EXPECT_FALSE(port.unresolved) << port.error;
+
+  for (const auto& [target, hint] :
+       {std::pair<std::string, std::string>{"nosuch.invalid:1", "check the host name"},
+        {refused, "is the server running"}}) {
+    ProbeOptions o;
+    o.endpoint = net::parse_host_port(target);
+    o.timeout = std::chrono::milliseconds(3000);
+    ProbeReport r = run_probe(std::move(o));
+    const Finding* c = find_check(r, "tcp_connect");
+    ASSERT_NE(c, nullptr) << target;
+    EXPECT_EQ(c->severity, Severity::error) << target;
+    EXPECT_EQ(c->fix.rfind(hint, 0), 0u) << target << ": " << c->fix;
+  }
 }
 
 TEST(ProbeRun, InfersModeOneAndReadsTheChain) {
@@ -224,7 +251,7 @@ TEST(ProbeRun, InfersModeOneAndReadsTheChain) {
   EXPECT_EQ(r.chain[0].subject, "CN=localhost");
   EXPECT_EQ(r.tls_version, "TLSv1.3");
   ASSERT_NE(find_check(r, "chain.go"), nullptr);
-  EXPECT_EQ(find_check(r, "chain.go")->status, CheckStatus::pass);
+  EXPECT_EQ(find_check(r, "chain.go")->severity, Severity::ok);
   ASSERT_TRUE(r.handshake_time.has_value());  // the exporter's handshake latency
   EXPECT_GT(r.handshake_time->count(), 0);
 }
@@ -254,7 +281,7 @@ TEST(ProbeRun, InfersModeTwoWhenTheServerRequiresACertificate) {
   EXPECT_EQ(*r.inferred_mode, 2);
   for (const char* id : {"client_cert_required", "unrelated_ca_rejected", "client_cert_accepted"}) {
     ASSERT_NE(find_check(r, id), nullptr) << id;
-    EXPECT_EQ(find_check(r, id)->status, CheckStatus::pass) << id << ": " << find_check(r, id)->detail;
+    EXPECT_EQ(find_check(r, id)->severity, Severity::ok) << id << ": " << find_check(r, id)->message;
   }
   EXPECT_TRUE(r.passed());
 }
@@ -264,10 +291,10 @@ TEST(ProbeRun, FlagsAServerThatAsksButDoesNotRequire) {
   TinyTlsServer server(set, SSL_VERIFY_PEER);
   ProbeReport r = run_probe(options_for(server, set));
   EXPECT_TRUE(r.asks_for_client_cert);
-  const Check* c = find_check(r, "client_cert_required");
+  const Finding* c = find_check(r, "client_cert_required");
   ASSERT_NE(c, nullptr);
-  EXPECT_EQ(c->status, CheckStatus::fail);
-  EXPECT_NE(c->detail.find("not safe as mode 2: accepts unauthenticated clients"), std::string::npos);
+  EXPECT_EQ(c->severity, Severity::error);
+  EXPECT_NE(c->message.find("not safe as mode 2: accepts unauthenticated clients"), std::string::npos);
   EXPECT_FALSE(r.passed());
 }
 
@@ -275,12 +302,12 @@ TEST(ProbeRun, ReportsAnExpiredServerCertificate) {
   CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_NONE, "expired");
   ProbeReport r = run_probe(options_for(server, set));
-  const Check* validity = find_check(r, "leaf_validity");
+  const Finding* validity = find_check(r, "leaf_validity");
   ASSERT_NE(validity, nullptr);
-  EXPECT_EQ(validity->status, CheckStatus::fail);
+  EXPECT_EQ(validity->severity, Severity::error);
   EXPECT_EQ(validity->reason, Reason::server_cert_expired);
   for (const auto& profile : probe_profiles()) {
-    const Check* c = find_check(r, "chain." + profile);
+    const Finding* c = find_check(r, "chain." + profile);
     ASSERT_NE(c, nullptr) << profile;
     EXPECT_EQ(c->reason, Reason::server_cert_expired) << profile;
   }
@@ -296,9 +323,9 @@ TEST(ProbeRun, FailsAPortThatTakesTlsAndPlaintext) {
   ProbeReport r = run_probe(std::move(o));
   ASSERT_TRUE(r.inferred_mode.has_value());
   EXPECT_EQ(*r.inferred_mode, 0);
-  const Check* c = find_check(r, "rejects_plaintext");
+  const Finding* c = find_check(r, "rejects_plaintext");
   ASSERT_NE(c, nullptr);
-  EXPECT_EQ(c->status, CheckStatus::fail);
+  EXPECT_EQ(c->severity, Severity::error);
   EXPECT_FALSE(r.chain.empty());
   EXPECT_FALSE(r.passed());
 }
@@ -351,11 +378,11 @@ TEST(ProbeRun, FailsAPlaintextEndpointProbedWithTlsFiles) {
   ProbeReport r = run_probe(std::move(o));
   ASSERT_TRUE(r.inferred_mode.has_value());
   EXPECT_EQ(*r.inferred_mode, 0);
-  const Check* c = find_check(r, "tls_files_unused");
+  const Finding* c = find_check(r, "tls_files_unused");
   ASSERT_NE(c, nullptr);
-  EXPECT_EQ(c->status, CheckStatus::fail);
+  EXPECT_EQ(c->severity, Severity::error);
   EXPECT_EQ(c->reason, Reason::tls_to_plaintext);
-  EXPECT_NE(c->detail.find("serves plaintext"), std::string::npos) << c->detail;
+  EXPECT_NE(c->message.find("serves plaintext"), std::string::npos) << c->message;
   EXPECT_FALSE(r.passed());
 }
 
@@ -363,12 +390,7 @@ TEST(ProbeRun, FailsAPlaintextEndpointProbedWithTlsFiles) {
 // stack (unknown_ca), and its advice must not be the one for a CA-signed trust file.
 TEST(ProbeRun, AdvisesTheServersIssuerForAnUnrelatedRoot) {
   CertSet set = test_certs();
-  std::vector<CertSpec> other(1);
-  other[0].name = "other-ca";
-  other[0].cn = "some other CA";
-  other[0].ca = true;
-  other[0].key_type = KeyType::ec_p256;
-  CertSet other_set = build_cert_set(other);
+  CertSet other_set = build_cert_set({testutil::ca_spec("other-ca", "some other CA")});
   TinyTlsServer server(set, SSL_VERIFY_NONE);
   ProbeOptions o = options_for(server, set);
   o.trust.clear();
@@ -376,11 +398,11 @@ TEST(ProbeRun, AdvisesTheServersIssuerForAnUnrelatedRoot) {
   o.trust_file = "other-ca.pem";
   ProbeReport r = run_probe(std::move(o));
   for (const auto& profile : probe_profiles()) {
-    const Check* c = find_check(r, "chain." + profile);
+    const Finding* c = find_check(r, "chain." + profile);
     ASSERT_NE(c, nullptr) << profile;
     EXPECT_EQ(c->reason, Reason::unknown_ca) << profile;
-    EXPECT_EQ(c->hint.find("CA-signed"), std::string::npos) << profile << ": " << c->hint;
-    EXPECT_NE(c->hint.find("CN=probe test CA"), std::string::npos) << profile << ": " << c->hint;
+    EXPECT_EQ(c->fix.find("CA-signed"), std::string::npos) << profile << ": " << c->fix;
+    EXPECT_NE(c->fix.find("CN=probe test CA"), std::string::npos) << profile << ": " << c->fix;
   }
 }
 
@@ -395,12 +417,12 @@ TEST(ProbeRun, TellsNodeToTrustTheRootInsteadOfTheServerCertificate) {
   o.trust_file = "server.pem";
   ProbeReport r = run_probe(std::move(o));
   ASSERT_NE(find_check(r, "chain.go"), nullptr);
-  EXPECT_EQ(find_check(r, "chain.go")->status, CheckStatus::pass);
-  const Check* node = find_check(r, "chain.node");
+  EXPECT_EQ(find_check(r, "chain.go")->severity, Severity::ok);
+  const Finding* node = find_check(r, "chain.node");
   ASSERT_NE(node, nullptr);
   EXPECT_EQ(node->reason, Reason::unknown_ca);
-  EXPECT_NE(node->hint.find("self-signed root"), std::string::npos) << node->hint;
-  EXPECT_NE(node->hint.find("CN=probe test CA"), std::string::npos) << node->hint;
+  EXPECT_NE(node->fix.find("self-signed root"), std::string::npos) << node->fix;
+  EXPECT_NE(node->fix.find("CN=probe test CA"), std::string::npos) << node->fix;
 }
 
 // A 3000-certificate chain: the probe's own OpenSSL client stops the handshake (certificate list
@@ -416,13 +438,13 @@ TEST(ProbeRun, AnOversizedChainIsInconclusiveNotAPass) {
     bool named = false;
     for (const auto& c : r.checks) {
       if (c.id == "client_cert_required" || c.id == "unrelated_ca_rejected") {
-        EXPECT_NE(c.status, CheckStatus::pass) << verify << ": " << c.id << ": " << c.detail;
+        EXPECT_NE(c.severity, Severity::ok) << verify << ": " << c.id << ": " << c.message;
       }
-      if (c.detail.find("excessive message size") != std::string::npos) {
+      if (c.message.find("excessive message size") != std::string::npos) {
         named = true;
-        EXPECT_EQ(to_string(c.status), "inconclusive") << verify << ": " << c.id;
+        EXPECT_EQ(to_string(c.severity), "inconclusive") << verify << ": " << c.id;
       }
-      EXPECT_EQ(c.hint.find("ALPN"), std::string::npos) << verify << ": " << c.id << ": " << c.hint;
+      EXPECT_EQ(c.fix.find("ALPN"), std::string::npos) << verify << ": " << c.id << ": " << c.fix;
     }
     EXPECT_TRUE(named) << verify << ": no check names the probe's own failure";
     EXPECT_FALSE(r.passed()) << verify;
@@ -444,10 +466,10 @@ TEST(ProbeReportText, WrapsAndNeutralisesPeerText) {
   r.chain.push_back(leaf);
   std::string long_text;
   for (int i = 0; i < 40; ++i) long_text += "word" + std::to_string(i) + " ";
-  r.checks.push_back(Check{"client_cert_required", CheckStatus::fail, "a client without a certificate is turned away",
+  r.checks.push_back(Finding{"client_cert_required", Severity::error, "a client without a certificate is turned away",
                            long_text,
-                           "make the server require client certificates", Reason::client_cert_missing});
-  r.checks.push_back(Check{"chain", CheckStatus::warn, "the chain verifies", "not checked", "pass --trust", {}});
+                           "make the server require client certificates", Reason::client_cert_missing, {}, {}});
+  r.checks.push_back(Finding{"chain", Severity::warning, "the chain verifies", "not checked", "pass --trust", {}, {}, {}});
   reports::ConsoleOptions o;
   o.width = 80;
   std::string text = reports::render_probe_console(r, o);

@@ -7,29 +7,17 @@
 
 #include "harness/certs/cert_factory.h"
 #include "harness/verdict/hostname_match.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix {
 namespace {
 
 using namespace std::chrono_literals;
 
-CertSpec ca_spec(std::string name = "ca") {
-  CertSpec s;
-  s.name = std::move(name);
-  s.cn = "Test CA";
-  s.ca = true;
-  s.key_type = KeyType::ec_p256;
-  return s;
-}
-
-CertSpec leaf_spec(std::string cn, std::vector<std::string> sans, std::string issuer = "ca") {
-  CertSpec s;
-  s.name = "server";
-  s.issuer = std::move(issuer);
-  s.cn = std::move(cn);
-  s.sans = std::move(sans);
-  s.key_type = KeyType::ec_p256;
-  return s;
+// Every CA here is "Test CA"; the leaf is "server", named `cn` with `sans`.
+CertSpec ca(std::string name = "ca") { return testutil::ca_spec(std::move(name), "Test CA"); }
+CertSpec server(std::string cn, std::vector<std::string> sans, std::string issuer = "ca") {
+  return testutil::leaf_spec("server", std::move(issuer), std::move(cn), std::move(sans));
 }
 
 struct Fixture {
@@ -88,7 +76,7 @@ TEST(Profile, NameRulesPerStack) {
       {"wildcard in the CN, no SAN", "*.example.com", {}, "a.example.com", ok, bad, ok},
   };
   for (const auto& row : rows) {
-    Fixture f = make({ca_spec(), leaf_spec(row.cn, row.sans)});
+    Fixture f = make({ca(), server(row.cn, row.sans)});
     EXPECT_EQ(verdict("grpc-core", f, row.name), row.core) << row.what << " (grpc-core)";
     EXPECT_EQ(verdict("go", f, row.name), row.go) << row.what << " (go)";
     EXPECT_EQ(verdict("node", f, row.name), row.node) << row.what << " (node)";
@@ -98,7 +86,7 @@ TEST(Profile, NameRulesPerStack) {
 // The pages' one-way client trusts server.pem itself, a CA-signed leaf: C-core and Go take any
 // trusted certificate as anchor, Node (no PARTIAL_CHAIN) does not.
 TEST(Profile, LeafAsOnlyTrustRoot) {
-  Fixture f = make({ca_spec(), leaf_spec("localhost", {"DNS:localhost"})});
+  Fixture f = make({ca(), server("localhost", {"DNS:localhost"})});
   EXPECT_EQ(verdict("grpc-core", f, "localhost", {"server"}, {"server"}), Reason::ok);
   EXPECT_EQ(verdict("go", f, "localhost", {"server"}, {"server"}), Reason::ok);
   EXPECT_EQ(verdict("node", f, "localhost", {"server"}, {"server"}), Reason::unknown_ca);
@@ -136,8 +124,8 @@ TEST(Profile, ChainFaultsNameTheReason) {
        Reason::server_cert_invalid},
   };
   for (const auto& row : rows) {
-    std::vector<CertSpec> specs{ca_spec(), ca_spec("inter"), leaf_spec("localhost", {"DNS:localhost"}, "inter"),
-                                ca_spec("other")};
+    std::vector<CertSpec> specs{ca(), ca("inter"), server("localhost", {"DNS:localhost"}, "inter"),
+                                ca("other")};
     specs[1].issuer = "ca";
     row.tweak(specs);
     Fixture f = make(specs);
@@ -150,15 +138,15 @@ TEST(Profile, ChainFaultsNameTheReason) {
 
 // OpenSSL's security level (2 on Debian 12) refuses an RSA-1024 server key; Go 1.19 does not.
 TEST(Profile, SecurityLevelRefusesSmallKeys) {
-  auto leaf = leaf_spec("localhost", {"DNS:localhost"});
+  auto leaf = server("localhost", {"DNS:localhost"});
   leaf.key_type = KeyType::rsa1024;
-  Fixture f = make({ca_spec(), leaf});
+  Fixture f = make({ca(), leaf});
   EXPECT_EQ(verdict("grpc-core", f, "localhost"), Reason::server_cert_invalid);
   EXPECT_EQ(verdict("go", f, "localhost"), Reason::ok);
 }
 
 TEST(Profile, DetailSaysWhy) {
-  Fixture f = make({ca_spec(), leaf_spec("localhost", {})});
+  Fixture f = make({ca(), server("localhost", {})});
   auto v = verify_server(*find_profile("go"), f.chain({"server"}), f.roots({"ca"}), "localhost");
   EXPECT_NE(v.detail.find("never uses the CN"), std::string::npos) << v.detail;
 }

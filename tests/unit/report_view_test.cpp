@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "reports/console_table.h"
-#include "reports/html_writer.h"
-#include "reports/markdown_writer.h"
-#include "reports/text_util.h"
-#include "reports/verdict_codes.h"
+#include "reports/common/text_util.h"
+#include "reports/run/run_console.h"
+#include "reports/run/run_html.h"
+#include "reports/run/run_markdown.h"
+#include "reports/run/verdict_codes.h"
 
 namespace tlsmatrix::reports {
 namespace {

@@ -35,7 +35,7 @@ def check_json(path, cells, mismatches, names):
     check(doc.get("tool") == "tlsmatrix", "json tool")
     check(len(doc["cells"]) == cells, f"json has {len(doc['cells'])} cells, want {cells}")
     for c in doc["cells"]:
-        check(set(c) == {"scenario", "file", "mode", "profile", "expected", "actual", "match",
+        check(set(c) == {"scenario", "file", "mode", "profile", "server", "expected", "actual", "match",
                          "duration_ms"}, f"json cell keys: {sorted(c)}")
         check(set(c["expected"]) == {"outcome", "reason"}, "json expected keys")
         check(set(c["actual"]) == {"outcome", "reason", "detail"}, "json actual keys")

@@ -16,17 +16,18 @@
 #include <vector>
 
 #include "harness/io/input_error.h"
-#include "reports/check_lists.h"
-#include "reports/check_report.h"
-#include "reports/console_table.h"
-#include "reports/json_out.h"
-#include "reports/json_writer.h"
-#include "reports/junit_writer.h"
-#include "reports/markdown_writer.h"
-#include "reports/markup_escape.h"
-#include "reports/summary.h"
-#include "reports/text_util.h"
-#include "reports/write_reports.h"
+#include "reports/common/check_report.h"
+#include "reports/common/json_out.h"
+#include "reports/common/markup_escape.h"
+#include "reports/common/text_util.h"
+#include "reports/probe/probe_checks.h"
+#include "reports/run/run_console.h"
+#include "reports/run/run_json.h"
+#include "reports/run/run_junit.h"
+#include "reports/run/run_markdown.h"
+#include "reports/run/run_reports.h"
+#include "reports/run/summary.h"
+#include "tests/unit/support/temp_dir.h"
 
 namespace tlsmatrix::reports {
 namespace {
@@ -254,9 +255,20 @@ TEST(CheckReport, WarningsFailOnlyWhenAskedAndTextIsEscaped) {
   CheckReport r;
   r.command = "validate";
   r.title = "tlsmatrix validate: tlsMode 2";
-  r.checks = {{"config", CheckState::ok, "tlsMode 2", ""},
-              {"validity (a|b.pem)", CheckState::warning, "expires <soon> & then", "reissue"},
-              {"server.key_matches", CheckState::failed, "not the key\nof it", "use the right one"}};
+  using findings::Severity;
+  const auto finding = [](std::string id, Severity s, std::string message, std::string fix,
+                          std::string file) {
+    findings::Finding f;
+    f.id = std::move(id);
+    f.severity = s;
+    f.message = std::move(message);
+    f.fix = std::move(fix);
+    f.file = std::move(file);
+    return f;
+  };
+  r.checks = {finding("config", Severity::ok, "tlsMode 2", "", ""),
+              finding("validity", Severity::warning, "expires <soon> & then", "reissue", "a|b.pem"),
+              finding("server.key_matches", Severity::error, "not the key\nof it", "use the right one", "")};
   const auto count = [](const std::string& text, const std::string& what) {
     std::size_t n = 0;
     for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -290,17 +302,17 @@ TEST(CheckReport, WarningsFailOnlyWhenAskedAndTextIsEscaped) {
 }
 
 // A probe check its own side could not settle (an oversized chain) is never a passing testcase
-// or a ✅ row: JUnit counts it as an <error>, Markdown says inconclusive. Before, check_lists
+// or a ✅ row: JUnit counts it as an <error>, Markdown says inconclusive. Before, the check lists
 // mapped probe's `inconclusive` to ok.
 TEST(CheckReport, InconclusiveProbeCheckIsNeverShownAsPassed) {
   probe::ProbeReport report;
   report.endpoint = "127.0.0.1:1";
-  report.checks.push_back({"unrelated_ca_rejected", probe::CheckStatus::inconclusive,
+  report.checks.push_back({"unrelated_ca_rejected", probe::Severity::inconclusive,
                            "a client certificate from an unrelated CA is turned away",
-                           "the probe's own client stopped the handshake", "", std::nullopt});
+                           "the probe's own client stopped the handshake", "", std::nullopt, {}, {}});
   const CheckReport checks = probe_check_report(report, "", 1.0, /*warnings_fail=*/false);
   ASSERT_EQ(checks.checks.size(), 1u);
-  EXPECT_EQ(checks.checks[0].state, CheckState::inconclusive);
+  EXPECT_EQ(checks.checks[0].severity, findings::Severity::inconclusive);
   const std::string xml = render_check_junit(checks);
   EXPECT_NE(xml.find("<error "), std::string::npos) << xml;
   EXPECT_NE(xml.find("errors=\"1\""), std::string::npos) << xml;
@@ -331,20 +343,6 @@ TEST(Junit, HarnessErrorIsAnError) {
       << summary_line(run);
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "tlsmatrix-reports-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 // Runs a command and returns its exit status and output (stdout and stderr together).
 std::pair<int, std::string> run_command(const std::string& command) {
   std::string output;
@@ -362,7 +360,7 @@ std::string shell_quote(const std::string& s) {
 }
 
 TEST(WriteReports, FilesParseWithRealParsers) {
-  TempDir dir;
+  testutil::TempDir dir;
   ReportPaths paths{dir.path() / "run.json", dir.path() / "run.xml", dir.path() / "run.md",
                     dir.path() / "run.html"};
   RunResult run = sample_run();
@@ -385,7 +383,7 @@ TEST(WriteReports, FilesParseWithRealParsers) {
 
 // The checker itself must be able to fail: a JUnit file with a wrong count is caught.
 TEST(WriteReports, ParseCheckCatchesWrongCounts) {
-  TempDir dir;
+  testutil::TempDir dir;
   ReportPaths paths{dir.path() / "run.json", dir.path() / "run.xml", std::nullopt,
                     dir.path() / "run.html"};
   write_reports(sample_run(), paths);
@@ -400,7 +398,7 @@ TEST(WriteReports, ParseCheckCatchesWrongCounts) {
 // All or none: when one report cannot be written (here the rename fails: a folder is in the
 // way of the HTML report), the others keep their old content and no temporary is left.
 TEST(WriteReports, OneFailureWritesNoReport) {
-  TempDir dir;
+  testutil::TempDir dir;
   const fs::path json = dir.path() / "run.json";
   { std::ofstream(json) << "old report"; }
   const fs::path html = dir.path() / "run.html";
@@ -418,7 +416,7 @@ TEST(WriteReports, OneFailureWritesNoReport) {
 }
 
 TEST(WriteReports, BadPathsAreInputErrors) {
-  TempDir dir;
+  testutil::TempDir dir;
   EXPECT_THROW(check_report_paths({.json = dir.path() / "missing" / "run.json"}), InputError);
   EXPECT_THROW(check_report_paths({.html = dir.path()}), InputError);
   EXPECT_NO_THROW(check_report_paths({.junit = dir.path() / "run.xml"}));

@@ -22,7 +22,7 @@
 #include "harness/runner/runner.h"
 #include "harness/verdict/classify.h"
 #include "harness/verdict/profile.h"
-#include "tests/unit/cert_test_util.h"
+#include "tests/unit/support/cert_builders.h"
 
 extern char** environ;
 
@@ -136,6 +136,19 @@ TEST(RunFaults, AServerThatClosesOrGarblesIsAFailureNotAHang) {
     EXPECT_EQ(a.verdict.verdict.outcome, Outcome::fail) << a.verdict.detail;
     EXPECT_LT(a.took, 10 * deadline) << "hang guard";
   }
+}
+
+// gRPC gives a connection attempt 20 s (its minimum connect timeout) whatever the call's deadline.
+// A cell's handshake that stalls past that on a loaded machine (run --timeout 30) failed with
+// UNAVAILABLE, which no rule names: `fail unclassified`, a verdict by luck. The attempt must
+// last as long as the cell's deadline, so a stall is always `timeout`. (Slow by nature: it must
+// outlast gRPC's 20 s.)
+TEST(RunFaults, AHandshakeStalledPastTwentySecondsIsStillATimeout) {
+  const std::chrono::milliseconds deadline{22000};
+  Attempt a = attempt("stall-server-hello", deadline);
+  EXPECT_EQ(a.outcome.status_code, kGrpcDeadlineExceeded) << a.outcome.message;
+  EXPECT_EQ(a.verdict.verdict.reason, Reason::timeout) << a.verdict.detail;
+  EXPECT_LT(a.took, 3 * deadline) << "hang guard";
 }
 
 }  // namespace

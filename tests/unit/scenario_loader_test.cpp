@@ -14,6 +14,7 @@
 #include "harness/certs/cert_factory.h"
 #include "harness/io/input_error.h"
 #include "harness/verdict/profile.h"
+#include "tests/unit/support/temp_dir.h"
 
 namespace tlsmatrix {
 namespace {
@@ -130,10 +131,10 @@ TEST(ScenarioLoader, FullDocumentParsesEveryField) {
   EXPECT_EQ(s.server.cert, "server");
   EXPECT_EQ(s.server.chain, std::vector<std::string>{"inter"});
   EXPECT_EQ(s.server.key, "other");
-  EXPECT_EQ(s.server.ca, "root");
+  EXPECT_EQ(s.server.ca, std::vector<std::string>{"root"});
 
-  EXPECT_EQ(s.client.server_pem_path, "server");
-  EXPECT_EQ(s.client.ca_pem_path, "root");
+  EXPECT_EQ(s.client.server_pem_path, std::vector<std::string>{"server"});
+  EXPECT_EQ(s.client.ca_pem_path, std::vector<std::string>{"root"});
   EXPECT_EQ(s.client.client_pem_path, "client");
   EXPECT_EQ(s.client.client_chain, std::vector<std::string>{"inter"});
   EXPECT_EQ(s.client.client_key_path, "client");  // defaults to client_pem_path
@@ -276,7 +277,7 @@ const std::vector<ErrorCase>& error_cases() {
       {"l of 129", replace_line(9, "    l: " + std::string(129, 'l')), 9,
        "certs.server.l: 129 characters; X.509 allows at most 128"},
       {"bad san prefix", replace_line(9, "    san: [DNS:localhost, HOST:x]"), 9,
-       "bad entry 'HOST:x'; expected DNS:NAME, IP:ADDRESS or URI:URI"},
+       "bad entry 'HOST:x'; expected DNS:NAME, IP:ADDRESS, URI:URI or email:ADDRESS"},
       {"bad san ip", replace_line(9, "    san: [IP:300.1.1.1]"), 9,
        "'300.1.1.1' is not an IPv4 or IPv6 address"},
       {"san not a list", replace_line(9, "    san: DNS:localhost"), 9,
@@ -453,34 +454,13 @@ TEST(ParseDuration, AcceptsSignedOffsetsWithUnits) {
   }
 }
 
-class TempDir {
- public:
-  TempDir() {
-    const auto* unit = ::testing::UnitTest::GetInstance();
-    path_ = fs::temp_directory_path() /
-            ("tlsmatrix-loader-" + std::to_string(::getpid()) + "-" +
-             unit->current_test_info()->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-  void write(const fs::path& rel, const std::string& text) const {
-    fs::create_directories((path_ / rel).parent_path());
-    std::ofstream(path_ / rel) << text;
-  }
-
- private:
-  fs::path path_;
-};
-
 std::string named(const std::string& name) {
   std::string doc = kBase;
   return "name: " + name + doc.substr(doc.find('\n'));
 }
 
 TEST(LoadScenarios, FoldersAreRecursiveSortedAndSetTheFamily) {
-  TempDir dir;
+  testutil::TempDir dir;
   dir.write("trust/b.yaml", named("b"));
   dir.write("expiry/z.yml", named("z"));
   dir.write("expiry/a.yaml", named("a"));
@@ -498,7 +478,7 @@ TEST(LoadScenarios, FoldersAreRecursiveSortedAndSetTheFamily) {
 }
 
 TEST(LoadScenarios, DuplicateNamesAcrossFilesNameBothFiles) {
-  TempDir dir;
+  testutil::TempDir dir;
   dir.write("one/x.yaml", named("same"));
   dir.write("two/y.yaml", named("same"));
   try {
@@ -511,7 +491,7 @@ TEST(LoadScenarios, DuplicateNamesAcrossFilesNameBothFiles) {
 }
 
 TEST(LoadScenarios, NothingFoundNamesThePath) {
-  TempDir dir;
+  testutil::TempDir dir;
   dir.write("README.md", "# nothing here");
   try {
     load_scenarios({dir.path()});
@@ -526,7 +506,7 @@ TEST(LoadScenarios, NothingFoundNamesThePath) {
 // must neither hang on a FIFO (it is skipped, as any non-regular file) nor throw a raw
 // <filesystem> error on a symlink loop (it is named).
 TEST(LoadScenarios, AFifoIsSkippedAndASymlinkLoopNamed) {
-  TempDir dir;
+  testutil::TempDir dir;
   dir.write("a.yaml", named("a"));
   ASSERT_EQ(::mkfifo((dir.path() / "fifo.yaml").c_str(), 0600), 0);
   EXPECT_EQ(load_scenarios({dir.path()}).size(), 1u);
@@ -542,7 +522,7 @@ TEST(LoadScenarios, AFifoIsSkippedAndASymlinkLoopNamed) {
 }
 
 TEST(LoadScenarios, ErrorInOneFileNamesThatFile) {
-  TempDir dir;
+  testutil::TempDir dir;
   dir.write("ok.yaml", named("ok"));
   dir.write("sub/bad.yaml", replace_line(9, "    kee: rsa2048"));
   try {

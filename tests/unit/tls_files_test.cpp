@@ -9,7 +9,7 @@
 #include "harness/endpoints/own_cert_level.h"
 #include "harness/endpoints/tls_files.h"
 #include "harness/ossl/mem_bio.h"
-#include "tests/unit/cert_test_util.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix {
 namespace {

@@ -8,39 +8,23 @@
 #include "harness/certs/cert_factory.h"
 #include "harness/certs/milvus_layout.h"
 #include "harness/io/utc_time.h"
-#include "harness/validate/cert_inspect.h"
 #include "harness/validate/deployment_checks.h"
 #include "harness/validate/static_checks.h"
+#include "harness/x509/facts.h"
+#include "tests/unit/support/cert_builders.h"
 
 namespace tlsmatrix::validate {
 namespace {
 
 using std::chrono::hours;
+using testutil::leaf_spec;
 
-CertSpec ca_spec(std::string name = "ca") {
-  CertSpec s;
-  s.name = std::move(name);
-  s.cn = "Test CA " + s.name;
-  s.ca = true;
-  s.key_type = KeyType::ec_p256;  // fast to generate; RSA only where a test is about RSA
-  return s;
-}
-
-CertSpec leaf_spec(std::string name, std::string issuer, std::string cn,
-                   std::vector<std::string> sans, std::vector<std::string> eku) {
-  CertSpec s;
-  s.name = std::move(name);
-  s.issuer = std::move(issuer);
-  s.cn = std::move(cn);
-  s.sans = std::move(sans);
-  s.ext_key_usage = std::move(eku);
-  s.key_type = KeyType::ec_p256;
-  return s;
-}
+// A CA named "Test CA NAME".
+CertSpec ca_spec(const std::string& name) { return testutil::ca_spec(name, "Test CA " + name); }
 
 // A correct Milvus-layout set: ca, server (SAN localhost, 127.0.0.1; serverAuth), client.
 std::vector<CertSpec> good_specs() {
-  return {ca_spec(),
+  return {ca_spec("ca"),
           leaf_spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}, {"serverAuth"}),
           leaf_spec("client", "ca", "client", {}, {"clientAuth"})};
 }
@@ -74,26 +58,26 @@ Deployment mode2(const CertSet& set) {
   return d;
 }
 
-std::vector<CheckResult> with_severity(const std::vector<CheckResult>& rs, Severity s) {
-  std::vector<CheckResult> out;
+std::vector<Finding> with_severity(const std::vector<Finding>& rs, Severity s) {
+  std::vector<Finding> out;
   std::copy_if(rs.begin(), rs.end(), std::back_inserter(out),
-               [&](const CheckResult& r) { return r.severity == s; });
+               [&](const Finding& r) { return r.severity == s; });
   return out;
 }
 
-std::string dump(const std::vector<CheckResult>& rs) {
+std::string dump(const std::vector<Finding>& rs) {
   std::string out;
   for (const auto& r : rs) {
-    out += std::string(to_string(r.severity)) + " " + r.check + " " + r.file + ": " + r.message;
+    out += std::string(to_string(r.severity)) + " " + r.id + " " + r.file + ": " + r.message;
     for (const auto& p : r.profiles) out += " [" + p + "]";
     out += "\n";
   }
   return out;
 }
 
-const CheckResult* find(const std::vector<CheckResult>& rs, std::string_view check, Severity s) {
+const Finding* find(const std::vector<Finding>& rs, std::string_view check, Severity s) {
   for (const auto& r : rs) {
-    if (r.check == check && r.severity == s) return &r;
+    if (r.id == check && r.severity == s) return &r;
   }
   return nullptr;
 }
@@ -119,7 +103,7 @@ TEST(ValidateChecks, ModeZeroChecksOnlyWhatExpectsTls) {
   d.files.client_key.reset();
   auto rs = run_static_checks(d.input, d.files);
   ASSERT_EQ(rs.size(), 1u) << dump(rs);
-  EXPECT_EQ(rs[0].check, "mode");
+  EXPECT_EQ(rs[0].id, "mode");
   EXPECT_EQ(rs[0].severity, Severity::ok);
   EXPECT_NE(rs[0].message.find("tlsMode 0 (--tls-mode 0)"), std::string::npos) << dump(rs);
 
@@ -132,7 +116,7 @@ TEST(ValidateChecks, ModeZeroChecksOnlyWhatExpectsTls) {
   d = mode2(set);
   d.input.tls_mode = 0;
   rs = run_static_checks(d.input, d.files);
-  const CheckResult* client = find(rs, "client.mode", Severity::error);
+  const Finding* client = find(rs, "client.mode", Severity::error);
   ASSERT_NE(client, nullptr) << dump(rs);
   EXPECT_NE(client->message.find("--trust ca.pem"), std::string::npos) << client->message;
   EXPECT_NE(client->message.find("tls_to_plaintext"), std::string::npos) << client->message;
@@ -150,7 +134,7 @@ TEST(ValidateChecks, ModeZeroChecksOnlyWhatExpectsTls) {
       << dump(rs);
   y.input.tls_mode_set = false;
   rs = run_static_checks(y.input, y.files);
-  const CheckResult* unset = find(rs, "config", Severity::error);
+  const Finding* unset = find(rs, "config", Severity::error);
   ASSERT_NE(unset, nullptr) << dump(rs);
   EXPECT_NE(unset->message.find("tls.serverPemPath and tls.serverKeyPath are set, but "
                                 "common.security.tlsMode is not (Milvus's default 0)"),
@@ -166,7 +150,7 @@ TEST(ValidateChecks, MisplacedModeKeyIsNamed) {
   y.input.tls_mode_set = false;
   y.input.lookalikes = {{{"common.tlsMode", "2", 5}, "common.security.tlsMode"}};
   auto rs = run_static_checks(y.input, y.files);
-  const CheckResult* e = find(rs, "mode.key", Severity::error);
+  const Finding* e = find(rs, "mode.key", Severity::error);
   ASSERT_NE(e, nullptr) << dump(rs);
   EXPECT_EQ(e->message,
             "common.tlsMode: 2 (line 5) is not read by Milvus: it reads "
@@ -186,7 +170,7 @@ TEST(ValidateChecks, ModeTwoWithoutCaIsAnError) {
   d.files.ca_pem.reset();
   d.input.config_file = "deploy/milvus.yaml";
   auto rs = run_static_checks(d.input, d.files);
-  const CheckResult* r = find(rs, "config", Severity::error);
+  const Finding* r = find(rs, "config", Severity::error);
   ASSERT_NE(r, nullptr) << dump(rs);
   EXPECT_EQ(r->file, "deploy/milvus.yaml");
   EXPECT_NE(r->message.find("tls.caPemPath"), std::string::npos) << r->message;
@@ -227,7 +211,7 @@ TEST(ValidateChecks, ValidityWindow) {
   const auto& rs = out.results();
   ASSERT_EQ(rs.size(), 3u) << dump(rs);
   EXPECT_EQ(rs[0].severity, Severity::error);
-  EXPECT_NE(rs[0].message.find("expired on " + readable_utc(not_after(set.get("server").cert.get()))),
+  EXPECT_NE(rs[0].message.find("expired on " + readable_utc(x509::not_after(set.get("server").cert.get()))),
             std::string::npos) << rs[0].message;
   EXPECT_EQ(rs[1].severity, Severity::error);
   EXPECT_NE(rs[1].message.find("not valid until"), std::string::npos) << rs[1].message;
@@ -285,7 +269,7 @@ TEST(ValidateChecks, ClientWithServerAuthOnly) {
   CertSet set = build_cert_set(specs);
   Deployment d = mode2(set);
   auto rs = run_static_checks(d.input, d.files);
-  const CheckResult* r = find(rs, "client.usage", Severity::error);
+  const Finding* r = find(rs, "client.usage", Severity::error);
   ASSERT_NE(r, nullptr) << dump(rs);
   EXPECT_EQ(r->file, "client.pem");
   EXPECT_NE(r->fix.find("extendedKeyUsage = clientAuth"), std::string::npos) << r->fix;
@@ -316,7 +300,7 @@ TEST(ValidateChecks, PinnedServerPemInModeTwo) {
   Deployment d = mode2(set);
   d.files.trust = cert_file(set, {"server"});
   auto rs = run_static_checks(d.input, d.files);
-  const CheckResult* r = find(rs, "client.pymilvus_trust", Severity::warning);
+  const Finding* r = find(rs, "client.pymilvus_trust", Severity::warning);
   ASSERT_NE(r, nullptr) << dump(rs);
   EXPECT_NE(r->fix.find("ca_pem_path"), std::string::npos);
   d.input.tls_mode = 1;
@@ -362,10 +346,10 @@ TEST(ValidateChecks, ChainsToTheWrongCa) {
   d.files.client_pem = cert_file(set, {"stranger"});
   d.files.client_key = key_file(set, "stranger");
   auto rs = run_static_checks(d.input, d.files);
-  const CheckResult* server = find(rs, "server.chain_to_trust", Severity::error);
+  const Finding* server = find(rs, "server.chain_to_trust", Severity::error);
   ASSERT_NE(server, nullptr) << dump(rs);
   EXPECT_TRUE(server->profiles.empty()) << "every profile rejects";
-  const CheckResult* client = find(rs, "client.chain_to_ca", Severity::error);
+  const Finding* client = find(rs, "client.chain_to_ca", Severity::error);
   ASSERT_NE(client, nullptr) << dump(rs);
   EXPECT_EQ(client->file, "stranger.pem");
 }
@@ -461,9 +445,18 @@ TEST(ValidateChecks, SuggestedSanIsWhatCertsGenMakes) {
 }
 
 TEST(ValidateChecks, MergeProfiles) {
-  std::vector<CheckResult> rs{{"c", Severity::ok, "f", "m", "", {"a"}},
-                              {"c", Severity::ok, "f", "m", "", {"b"}},
-                              {"c", Severity::error, "f", "x", "fix", {"c"}}};
+  const auto finding = [](Severity s, std::string message, std::string fix, std::string profile) {
+    Finding f;
+    f.id = "c";
+    f.severity = s;
+    f.file = "f";
+    f.message = std::move(message);
+    f.fix = std::move(fix);
+    f.profiles = {std::move(profile)};
+    return f;
+  };
+  std::vector<Finding> rs{finding(Severity::ok, "m", "", "a"), finding(Severity::ok, "m", "", "b"),
+                          finding(Severity::error, "x", "fix", "c")};
   auto merged = merge_profiles(rs, {"a", "b", "c"});
   ASSERT_EQ(merged.size(), 2u);
   EXPECT_EQ(merged[0].profiles, (std::vector<std::string>{"a", "b"}));

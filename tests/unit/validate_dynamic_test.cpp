@@ -75,7 +75,7 @@ TEST_F(DynamicCheck, NameOnlyInCnFailsForGo) {
   CertSet set = make_set({});
   auto rs = run_dynamic_check(input(), files_of(set), kHangGuard);
   ASSERT_EQ(rs.size(), 2u);
-  const CheckResult& go = rs[0].severity == Severity::error ? rs[0] : rs[1];
+  const Finding& go = rs[0].severity == Severity::error ? rs[0] : rs[1];
   EXPECT_EQ(go.profiles, std::vector<std::string>{"go"});
   EXPECT_NE(go.message.find("hostname_mismatch"), std::string::npos) << go.message;
   EXPECT_NE(go.fix.find("subjectAltName"), std::string::npos) << go.fix;
@@ -90,7 +90,7 @@ TEST_F(DynamicCheck, HostnameAdviceNamesWhatTheClientChecked) {
   in.server_name.clear();
   auto rs = run_dynamic_check(in, files_of(set), kHangGuard);
   ASSERT_FALSE(rs.empty());
-  for (const CheckResult& r : rs) {
+  for (const Finding& r : rs) {
     SCOPED_TRACE(r.message);
     EXPECT_EQ(r.severity, Severity::error);
     EXPECT_NE(r.message.find("hostname_mismatch"), std::string::npos);
@@ -129,7 +129,7 @@ TEST_F(DynamicCheck, PlaintextModeTriesClientsGivenTlsFiles) {
 
   auto rs = run_dynamic_check(in, files_of(set), kHangGuard);
   ASSERT_FALSE(rs.empty());
-  for (const CheckResult& r : rs) {
+  for (const Finding& r : rs) {
     SCOPED_TRACE(r.message);
     EXPECT_EQ(r.severity, Severity::error);
     EXPECT_NE(r.message.find("tlsMode 0 (plaintext)"), std::string::npos);

@@ -8,22 +8,13 @@
 #include <fstream>
 
 #include "harness/io/input_error.h"
+#include "tests/unit/support/input_errors.h"
+#include "tests/unit/support/temp_dir.h"
 
 namespace tlsmatrix::validate {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The message of the InputError `fn` throws, or "" when it throws none.
-template <typename Fn>
-std::string input_error(Fn fn) {
-  try {
-    fn();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 TEST(MilvusConfig, ReadsTheFourSettings) {
   const char* text =
@@ -66,7 +57,7 @@ TEST(MilvusConfig, KeysMatchAsMilvusMatchesThem) {
   MilvusTlsConfig cfg = parse_milvus_config("TLS:\n  serverpempath: s.pem\n", "milvus.yaml");
   EXPECT_EQ(cfg.server_pem_path.value_or(""), "s.pem");
   // Two spellings of one setting: Milvus takes either, so neither can be judged.
-  std::string msg = input_error([] {
+  std::string msg = testutil::message_of([] {
     parse_milvus_config("common:\n  security:\n    tlsMode: 2\n    tlsmode: 0\n", "milvus.yaml");
   });
   EXPECT_NE(msg.find("milvus.yaml:4:5: common.security.tlsmode and common.security.tlsMode "
@@ -131,7 +122,7 @@ TEST(MilvusConfig, RefusesWhatMilvusWouldNotStartWith) {
        "milvus.yaml:1:70: nested too deeply (more than 65 levels, counting aliases)"},
   };
   for (const auto& r : rows) {
-    std::string msg = input_error([&] { parse_milvus_config(r.text, "milvus.yaml"); });
+    std::string msg = testutil::message_of([&] { parse_milvus_config(r.text, "milvus.yaml"); });
     EXPECT_NE(msg.find(r.message), std::string::npos) << r.what << ": " << msg;
   }
   // A few aliases, as a hand-written file might use, are fine.
@@ -158,47 +149,41 @@ TEST(MilvusConfig, AcceptsWhatMilvusAccepts) {
 }
 
 TEST(MilvusConfig, WrongTypesNameFileAndLine) {
-  std::string msg = input_error([] {
+  std::string msg = testutil::message_of([] {
     parse_milvus_config("tls:\n  serverPemPath:\n    nested: x\n", "conf/milvus.yaml");
   });
   EXPECT_NE(msg.find("conf/milvus.yaml:3:"), std::string::npos) << msg;
   EXPECT_NE(msg.find("tls.serverPemPath must be a file path"), std::string::npos) << msg;
 
-  msg = input_error([] {
+  msg = testutil::message_of([] {
     parse_milvus_config("common:\n  security:\n    tlsMode: two\n", "milvus.yaml");
   });
   EXPECT_NE(msg.find("milvus.yaml:3:14:"), std::string::npos) << msg;
   EXPECT_NE(msg.find("tlsMode must be an integer"), std::string::npos) << msg;
 
-  msg = input_error([] { parse_milvus_config("tls: [a, b]\n", "milvus.yaml"); });
+  msg = testutil::message_of([] { parse_milvus_config("tls: [a, b]\n", "milvus.yaml"); });
   EXPECT_NE(msg.find("milvus.yaml:1:6: tls must be a map, found a list"), std::string::npos) << msg;
 
-  msg = input_error([] { parse_milvus_config("common:\n  security: 3\n", "milvus.yaml"); });
+  msg = testutil::message_of([] { parse_milvus_config("common:\n  security: 3\n", "milvus.yaml"); });
   EXPECT_NE(msg.find("common.security must be a map"), std::string::npos) << msg;
 
-  msg = input_error([] { parse_milvus_config("tls:\n  serverPemPath: [\n", "milvus.yaml"); });
+  msg = testutil::message_of([] { parse_milvus_config("tls:\n  serverPemPath: [\n", "milvus.yaml"); });
   EXPECT_NE(msg.find("milvus.yaml:"), std::string::npos) << msg;
   EXPECT_NE(msg.find("YAML syntax error"), std::string::npos) << msg;
 
-  msg = input_error([] { parse_milvus_config("- just\n- a list\n", "milvus.yaml"); });
+  msg = testutil::message_of([] { parse_milvus_config("- just\n- a list\n", "milvus.yaml"); });
   EXPECT_NE(msg.find("expected a map at the top level"), std::string::npos) << msg;
 }
 
 class ResolvePath : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tlsmatrix-resolve-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "tls");
-    fs::create_directories(dir_ / "milvus" / "tls");
-    std::ofstream(dir_ / "tls" / "server.pem") << "x";
-    std::ofstream(dir_ / "milvus" / "tls" / "ca.pem") << "x";
-    std::ofstream(dir_ / "rel.pem") << "x";
+    tmp_.write("tls/server.pem", "x");
+    tmp_.write("milvus/tls/ca.pem", "x");
+    tmp_.write("rel.pem", "x");
   }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  testutil::TempDir tmp_;
+  const fs::path& dir_ = tmp_.path();
 };
 
 // The documented rule: ROOT/P first, then ROOT/P without its first folder (a Compose folder).
@@ -220,7 +205,7 @@ TEST_F(ResolvePath, RelativePathsFromTheWorkdir) {
   EXPECT_EQ(resolve_config_path("tls/ca.pem", "tls.caPemPath", yaml,
                                 PathBase{dir_ / "milvus", true, dir_}),
             dir_ / "milvus/tls/ca.pem");
-  std::string msg = input_error([&] {
+  std::string msg = testutil::message_of([&] {
     resolve_config_path("rel.pem", "tls.serverPemPath", yaml, PathBase{dir_ / "milvus", true, dir_});
   });
   EXPECT_NE(msg.find("no file at " + (dir_ / "milvus/rel.pem").string() +
@@ -232,14 +217,14 @@ TEST_F(ResolvePath, RelativePathsFromTheWorkdir) {
 
 TEST_F(ResolvePath, MissingFileNamesEveryCandidate) {
   const fs::path yaml = dir_ / "milvus.yaml";
-  std::string msg = input_error(
+  std::string msg = testutil::message_of(
       [&] { resolve_config_path("/milvus/tls/server.key", "tls.serverKeyPath", yaml, PathBase{dir_, true, dir_}); });
   EXPECT_NE(msg.find(yaml.string() + ": tls.serverKeyPath = /milvus/tls/server.key"),
             std::string::npos) << msg;
   EXPECT_NE(msg.find((dir_ / "milvus/tls/server.key").string()), std::string::npos) << msg;
   EXPECT_NE(msg.find((dir_ / "tls/server.key").string()), std::string::npos) << msg;
 
-  msg = input_error(
+  msg = testutil::message_of(
       [&] { resolve_config_path("/milvus/tls/server.key", "tls.serverKeyPath", yaml, PathBase{dir_, true, {}}); });
   EXPECT_NE(msg.find("--root"), std::string::npos) << "a container path hints at --root: " << msg;
 }

@@ -81,32 +81,34 @@ def start_predictions(scenarios_dir, out, extra_args=()):
     # --timeout 30: a hang guard; no catalogue cell expects `timeout`, and under a loaded CI
     # machine the default 5 s per cell was seen to run out.
     return subprocess.Popen([TLSMATRIX, "run", scenarios_dir, "--modes", "1,2", "--profiles",
-                             "grpc-core,go,node", "--timeout", "30", "--json", out,
-                             *extra_args], stdout=subprocess.DEVNULL,
+                             "grpc-core,go,node", "--servers", "harness,milvus", "--timeout", "30",
+                             "--json", out, *extra_args], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
 
 
 def harness_predictions(proc, out):
-    """(scenario, mode, profile) -> (actual, expected), each (outcome, reason)."""
+    """(scenario, mode, profile, server) -> (actual, expected), each (outcome, reason); server is
+    the suite's name for it: tlsmatrix (run's `harness`) or milvus."""
     _, err = proc.communicate(timeout=600)
     if proc.returncode not in (0, 1) or not os.path.exists(out):
         sys.exit(f"tlsmatrix run failed ({proc.returncode}): {err.strip()[-2000:]}")
     with open(out) as f:
         cells = json.load(f)["cells"]
-    return {(c["scenario"], c["mode"], c["profile"]):
+    suite_name = {"harness": "tlsmatrix", "milvus": "milvus"}
+    return {(c["scenario"], c["mode"], c["profile"], suite_name[c["server"]]):
             ((c["actual"]["outcome"], c["actual"]["reason"]),
              (c["expected"]["outcome"], c["expected"]["reason"])) for c in cells}
 
 
 def cells_by_server(proc, out):
-    """(server, scenario, mode, profile) -> (actual (outcome, reason), detail). A report without
-    the `server` field (before `run --servers`) has only the harness's own server's cells."""
+    """(server, scenario, mode, profile) -> (actual (outcome, reason), detail); server is the
+    run's name (harness, milvus)."""
     _, err = proc.communicate(timeout=600)
     if proc.returncode not in (0, 1) or not os.path.exists(out):
         raise RuntimeError(f"tlsmatrix run failed ({proc.returncode}): {err.strip()[-2000:]}")
     with open(out) as f:
         cells = json.load(f)["cells"]
-    return {(c.get("server", "harness"), c["scenario"], c["mode"], c["profile"]):
+    return {(c["server"], c["scenario"], c["mode"], c["profile"]):
             ((c["actual"]["outcome"], c["actual"]["reason"]), c["actual"].get("detail", ""))
             for c in cells}
 
@@ -122,26 +124,33 @@ def cat_files(out, names, d):
     return out
 
 
+def names(value):
+    """A cert name or a list of them (a bundle: one PEM file in that order)."""
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
 def server_files(doc, d):
     srv = doc.get("server") or {}
     pem = cat_files(os.path.join(d, "_server_full.pem"), [srv["cert"]] + (srv.get("chain") or []), d)
     key = os.path.join(d, (srv.get("key") or srv["cert"]) + ".key")
-    ca = os.path.join(d, srv["ca"] + ".pem") if srv.get("ca") else ""
+    ca = cat_files(os.path.join(d, "_server_ca.pem"), names(srv.get("ca")), d) if srv.get("ca") else ""
     return pem, key, ca
 
 
 def client_files(doc, d):
     """pymilvus's rules: (trust, cert, key)."""
     c = doc.get("client") or {}
-    p = lambda n: os.path.join(d, n + ".pem")  # noqa: E731
+    p = lambda n, out: cat_files(os.path.join(d, out), names(n), d)  # noqa: E731
     if c.get("server_pem_path"):
-        return p(c["server_pem_path"]), "", ""
+        return p(c["server_pem_path"], "_client_trust.pem"), "", ""
     # The loader defaults client_key_path to client_pem_path (the cert's own key).
     key = c.get("client_key_path") or c.get("client_pem_path")
     if c.get("client_pem_path") and key and c.get("ca_pem_path"):
         cert = cat_files(os.path.join(d, "_client_full.pem"),
                          [c["client_pem_path"]] + (c.get("client_chain") or []), d)
-        return p(c["ca_pem_path"]), cert, os.path.join(d, key + ".key")
+        return p(c["ca_pem_path"], "_client_trust.pem"), cert, os.path.join(d, key + ".key")
     return "", "", ""
 
 
@@ -274,7 +283,6 @@ def agrees(real, predicted):
     return reason == predicted[1]
 
 
-
 def build_tools():
     """Builds the Go server and client into $TLSMATRIX_BUILD_DIR/interop/; returns their paths."""
     tools = os.path.join(BUILD, "interop")
@@ -341,6 +349,11 @@ def run_real(scenarios, dirs, modes, tools, work, extra_cases=None, progress=Non
     go_proc = subprocess.Popen([go_server, "-config", cfg_path], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, text=True)
     go_first = json.loads(go_proc.stdout.readline())
+    # The Go server logs every handshake on stdout: read it as it comes, or a full pipe (64 KiB,
+    # about 300 handshakes) stalls the server's handshakes and every later client times out.
+    go_lines = []
+    go_reader = threading.Thread(target=lambda: go_lines.extend(go_proc.stdout), daemon=True)
+    go_reader.start()
     ports = {}
     for (name, mode), sv in serves.items():
         ports[("tlsmatrix", name, mode)] = sv.port
@@ -375,8 +388,9 @@ def run_real(scenarios, dirs, modes, tools, work, extra_cases=None, progress=Non
         for sv in serves.values():
             sv.finish()
         go_proc.stdin.close()
+        go_reader.join(timeout=30)
         go_seen = {}
-        for line in go_proc.stdout:
+        for line in go_lines:
             ev = json.loads(line)
             if ev.get("event") == "handshake":
                 go_seen.setdefault(ev["name"], []).append(ev)

@@ -99,6 +99,7 @@ func classify(err error, afterHandshake bool) string {
 	var host x509.HostnameError
 	var invalid x509.CertificateInvalidError
 	var insecure x509.InsecureAlgorithmError
+	var critical x509.UnhandledCriticalExtension
 	var ne net.Error
 	msg := err.Error()
 	switch {
@@ -120,7 +121,7 @@ func classify(err error, afterHandshake bool) string {
 			return "server_cert_expired"
 		}
 		return "server_cert_invalid"
-	case errors.As(err, &insecure):
+	case errors.As(err, &insecure), errors.As(err, &critical):
 		return "server_cert_invalid"
 	case strings.Contains(msg, "first record does not look like a TLS handshake"):
 		return "tls_to_plaintext"

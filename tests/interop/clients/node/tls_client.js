@@ -58,7 +58,9 @@ const CODE_CLASS = {
 function classify(err) {
   if (err.code && CODE_CLASS[err.code]) return CODE_CLASS[err.code];
   // Verify errors Node has no name for arrive as UNSPECIFIED with OpenSSL's text.
-  if (/too weak|too small|signature failure|key usage/i.test(err.message)) return 'server_cert_invalid';
+  if (/too weak|too small|signature failure|key usage|subtree violation|unhandled critical extension/i.test(err.message)) {
+    return 'server_cert_invalid';
+  }
   if (/socket disconnected|socket hang up|closed/i.test(err.message)) return 'rejected_by_server';
   return 'unknown';
 }

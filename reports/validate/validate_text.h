@@ -1,0 +1,16 @@
+// The terminal form of a validation report: one line per result with a mark (✓ ok, ! warning,
+// ✗ error), the file and the message, the fix on the next line, then a summary line.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/validate/check_result.h"
+
+namespace tlsmatrix::validate {
+
+std::string render_text(const std::vector<Finding>& results);
+// "validate: 12 ok, 1 warning, 0 errors: passed"
+std::string summary_line(const findings::Counts& s);
+
+}  // namespace tlsmatrix::validate

@@ -1,10 +1,8 @@
 #include "harness/verdict/profile.h"
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 
-#include "harness/ossl/verify_time.h"
+#include "harness/verdict/go_x509.h"
 #include "harness/x509/facts.h"
 #include "harness/x509/names.h"
 #include "harness/x509/verify.h"
@@ -50,6 +48,7 @@ std::vector<ClientProfile> make_profiles() {
   go.leaf_key_usage_checked = false;
   go.own_cert_security_level = 0;
   go.leaf_dates_and_name_first = true;
+  go.issuers_met_one_at_a_time = true;
   // A SAN "localhost." never matches (Go strips only the name's dot); ::ffff:127.0.0.1 is
   // 127.0.0.1 (net.IP.Equal).
   go.names.pattern_trailing_dot_stripped = false;
@@ -123,15 +122,14 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
   if (profile.leaf_dates_and_name_first) {
     X509* leaf = chain.leaf.get();
     // At the verification time the chain check uses too (`--at`), else now.
-    const auto at = ossl::verification_time();
-    std::time_t when = at ? std::chrono::system_clock::to_time_t(*at) : std::time(nullptr);
-    if (X509_cmp_time(X509_get0_notBefore(leaf), &when) > 0) {
+    const int dates = go_date_error(leaf);
+    if (dates == X509_V_ERR_CERT_NOT_YET_VALID) {
       v.reason = Reason::server_cert_not_yet_valid;
       v.detail = profile.name + ": server certificate: the leaf is not yet valid (" + x509::subject(leaf) +
                  "; checked before the chain)";
       return v;
     }
-    if (X509_cmp_time(X509_get0_notAfter(leaf), &when) < 0) {
+    if (dates == X509_V_ERR_CERT_HAS_EXPIRED) {
       v.reason = Reason::server_cert_expired;
       v.detail = profile.name + ": server certificate: the leaf has expired (" + x509::subject(leaf) +
                  "; checked before the chain)";
@@ -161,6 +159,7 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
                                        .trusted_first = true,
                                        .auth_level = profile.security_level,
                                        .last_error = profile.last_verify_error});
+  if (!r.ok() && profile.issuers_met_one_at_a_time) r = go_first_fault(r, profile.reject_sha1_signatures);
   if (!r.ok()) {
     v.reason = reason_for(x509::classify_x509_error(r.error));
     v.detail = profile.name + ": server certificate: " + r.text() +

@@ -43,6 +43,10 @@ struct ClientProfile {
   // Go's x509.Verify: the leaf's dates, then the name, and only then the chain; OpenSSL builds
   // the chain first and meets a missing issuer before an expired leaf or a wrong name.
   bool leaf_dates_and_name_first = false;
+  // Go's buildChains: the issuers are met one at a time from the leaf up (may it sign, the child's
+  // signature algorithm, its dates, then its path length), so a fault low in the chain is
+  // reported before one OpenSSL meets first (go_first_fault, harness/verdict/go_x509.h).
+  bool issuers_met_one_at_a_time = false;
   // The reason is OpenSSL's last verify error, not its first (Node: its verify callback accepts
   // everything and reads SSL_get_verify_result afterwards).
   bool last_verify_error = false;

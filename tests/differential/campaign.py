@@ -296,7 +296,8 @@ def regression(doc, work, tools):
     doc = copy.deepcopy(doc)
     doc["name"] = "differential-" + doc["name"]
     doc["summary"] = "Found by the differential campaign; expectations are the real stacks'."
-    predicted, real = Batch([doc], os.path.join(work, "final-" + doc["name"]), tools).run()
+    _counter[0] += 1
+    predicted, real = Batch([doc], os.path.join(work, f"final{_counter[0]}-" + doc["name"]), tools).run()
     expect = {0: "pass"}
     profiles = {}
     for mode in MODES:

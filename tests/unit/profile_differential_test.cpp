@@ -144,3 +144,40 @@ TEST(ProfileDifferential, GoLeafInTheRootsIsTheChain) {
 
 }  // namespace
 }  // namespace tlsmatrix
+
+namespace tlsmatrix {
+namespace {
+
+// Go meets the chain one issuer at a time, from the leaf up (x509's buildChains): the child's
+// signature from that issuer (SHA-1 refused), then the issuer's own dates, then its path length.
+// OpenSSL checks every certificate's extensions first and the dates after (campaign seed 101,
+// d101-00137 and d101-00142). scenarios/expiry/root-not-yet-valid-pathlen-exceeded.yaml,
+// scenarios/expiry/root-expired-sha1-leaf.yaml.
+TEST(ProfileDifferential, GoMeetsAnIssuersDatesBeforeItsPathLength) {
+  CertSpec root = ca();
+  root.pathlen = 0;
+  root.not_before = 27 * 24h;
+  root.not_after = 362 * 24h;
+  CertSpec inter = ca("inter");
+  inter.issuer = "ca";
+  auto v = verdicts({root, inter, leaf({"DNS:localhost"}, "inter")}, "localhost", {"server", "inter"}, {"ca"});
+  EXPECT_EQ(v.core, Reason::server_cert_invalid);  // PATH_LENGTH_EXCEEDED comes first
+  EXPECT_EQ(v.go, Reason::server_cert_not_yet_valid);
+}
+
+TEST(ProfileDifferential, GoRefusesASha1SignatureBeforeTheIssuersDates) {
+  CertSpec root = ca();
+  root.not_before = -238 * 24h;
+  root.not_after = -24h;
+  CertSpec server = leaf({"DNS:localhost"});
+  server.digest = "sha1";
+  auto v = verdicts({root, server}, "localhost", {"server"}, {"ca"});
+  EXPECT_EQ(v.go, Reason::server_cert_invalid);
+  // An issuer's dates still count when nothing below it is refused.
+  server.digest = "sha256";
+  v = verdicts({root, server}, "localhost", {"server"}, {"ca"});
+  EXPECT_EQ(v.go, Reason::server_cert_expired);
+}
+
+}  // namespace
+}  // namespace tlsmatrix

@@ -184,13 +184,10 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
     }
   }
   if (profile.reject_sha1_signatures) {
-    // The trust anchor's own signature is never checked; everything below it is.
+    // Every signature of the chain that was built is checked, the trust anchor's own excepted;
+    // a certificate the server sent that is not part of that chain is never looked at.
     std::vector<X509*> below;
-    if (!leaf_is_root) below.push_back(chain.leaf.get());
-    for (X509* c : untrusted) {
-      bool is_anchor = std::any_of(trusted.begin(), trusted.end(), [c](X509* t) { return x509::same_cert(t, c); });
-      if (!is_anchor) below.push_back(c);
-    }
+    if (!leaf_is_root && !r.chain.empty()) below.assign(r.chain.begin(), r.chain.end() - 1);
     for (X509* c : below) {
       bool self_signed = X509_check_issued(c, c) == X509_V_OK;
       if (!self_signed && x509::signature_info(c).sha1) {

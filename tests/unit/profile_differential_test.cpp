@@ -181,3 +181,24 @@ TEST(ProfileDifferential, GoRefusesASha1SignatureBeforeTheIssuersDates) {
 
 }  // namespace
 }  // namespace tlsmatrix
+
+namespace tlsmatrix {
+namespace {
+
+// Go refuses SHA-1 signatures on the chain it built, not on everything the server sent: trusting
+// the second intermediate makes it the anchor, and a SHA-1-signed first intermediate sent beside
+// it is never part of the chain (campaign seed 201, d201-00025: go predicted server_cert_invalid,
+// the real Go client passed). scenarios/chain/sha1-intermediate-outside-the-chain.yaml.
+TEST(ProfileDifferential, GoRefusesSha1OnlyOnTheBuiltChain) {
+  CertSpec inter1 = ca("inter1");
+  inter1.issuer = "ca";
+  inter1.digest = "sha1";
+  CertSpec inter2 = ca("inter2");
+  inter2.issuer = "inter1";
+  auto v = verdicts({ca(), inter1, inter2, leaf({"DNS:localhost"}, "inter2")}, "localhost",
+                    {"server", "inter1", "inter2"}, {"inter2"});
+  EXPECT_EQ(v.go, Reason::ok);
+}
+
+}  // namespace
+}  // namespace tlsmatrix

@@ -154,6 +154,16 @@ def client_files(doc, d):
     return "", "", ""
 
 
+def versions_of(case):
+    """The TLS versions a case (or a scenario's server: or client:) holds to, as text."""
+    return {k: str(case[k]) for k in ("tls_min", "tls_max") if k in case}
+
+
+def dial_of(s):
+    """The host the scenario's client dials, as the loader defaults it (127.0.0.1)."""
+    return (s.get("client") or {}).get("dial") or "127.0.0.1"
+
+
 # ----------------------------------------------------------------------------------------------
 # Servers
 
@@ -163,9 +173,12 @@ class Serve:
     EVENT = re.compile(r"\b(pass|fail) ([a-z_]+)")
     MARKER = "fail plaintext_to_tls"
 
-    def __init__(self, mode, pem, key, ca):
+    def __init__(self, mode, pem, key, ca, dial="127.0.0.1", versions=None):
         cmd = [TLSMATRIX, "serve", "--tls-mode", str(mode), "--server-pem", pem,
-               "--server-key", key, "--duration", "600"]
+               "--server-key", key, "--duration", "600", "--listen", dial + ":0"]
+        for k, v in (versions or {}).items():
+            cmd += ["--" + k.replace("_", "-"), v]
+        self.host = dial.strip("[]")
         if ca:
             cmd += ["--ca-pem", ca]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -192,7 +205,7 @@ class Serve:
         line, printed after the lines of every connection the finished stack made (a fixed sleep
         instead let a late line on a loaded machine slip into the next stack's share)."""
         if self.port is not None:
-            self.marker = socket.create_connection(("127.0.0.1", self.port), timeout=30)
+            self.marker = socket.create_connection((self.host, self.port), timeout=30)
             self.marker.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
 
     def cut(self, stack, plaintext_lines, deadline):
@@ -316,12 +329,16 @@ def client_cases(scenarios, dirs, modes, ports):
         name = (s.get("client") or {}).get("server_name") or ""
         # secure: false forces a plaintext client (modes 1 and 2 are TLS servers).
         plaintext = (s.get("client") or {}).get("secure") is False
+        # The client's TLS versions (client.tls_min / tls_max): Go and Node take them; grpcio has no
+        # knob, so its cells of such a scenario are not comparable (counted and said, not judged).
+        versions = versions_of(s.get("client") or {})
         for mode in modes:
             for server in SERVERS:
                 port = ports.get((server, s["name"], mode))
                 cases.append(dict(id=f"{server}|{s['name']}|{mode}", port=port,
-                                  address=f"127.0.0.1:{port or 1}", trust=trust,
-                                  cert=cert, key=key, server_name=name, plaintext=plaintext))
+                                  address=f"{dial_of(s)}:{port or 1}", trust=trust,
+                                  cert=cert, key=key, server_name=name, plaintext=plaintext,
+                                  **versions))
     return cases
 
 
@@ -329,7 +346,8 @@ def run_real(scenarios, dirs, modes, tools, work, extra_cases=None, progress=Non
     """Every scenario x mode x server (SERVERS) x client stack, for real.
 
     Returns (real, results): real[(server, name, mode, stack)] = (outcome, reason or None, how
-    we know, the stack's words); results[stack][case id] = the client's raw JSON line.
+    we know, the stack's words), or None where the stack was not asked (grpcio cannot be held to
+    a TLS version: the cell is not comparable); results[stack][case id] = the client's raw JSON line.
     `extra_cases(cases)` may add cases (another id, same ports) whose raw results the caller reads.
     """
     go_server, go_client = tools
@@ -338,9 +356,12 @@ def run_real(scenarios, dirs, modes, tools, work, extra_cases=None, progress=Non
     for s in scenarios:
         pem, key, ca = server_files(s, dirs[s["name"]])
         for mode in modes:
-            serves[(s["name"], mode)] = Serve(mode, pem, key, ca)
+            # Each server listens where the scenario's client dials (client.dial).
+            serves[(s["name"], mode)] = Serve(mode, pem, key, ca, dial_of(s),
+                                              versions_of(s.get("server") or {}))
             go_configs.append(dict(name=f"{s['name']}|{mode}", mode=mode, server_pem=pem,
-                                   server_key=key, ca_pem=ca))
+                                   server_key=key, ca_pem=ca, listen=dial_of(s) + ":0",
+                                   **versions_of(s.get("server") or {})))
     for sv in serves.values():
         sv.wait_listening()
     cfg_path = os.path.join(work, f"milvus_go-{os.getpid()}-{threading.get_ident()}.json")
@@ -370,7 +391,7 @@ def run_real(scenarios, dirs, modes, tools, work, extra_cases=None, progress=Non
     results = {}
     try:
         for stack, cmd in clients.items():
-            batch = [c for c in live if stack != "python" or "tls_max" not in c]  # grpcio: no knob
+            batch = [c for c in live if stack != "python" or not versions_of(c)]  # grpcio: no knob
             p = subprocess.run(cmd, input=json.dumps(batch), capture_output=True, text=True,
                                timeout=600)
             if p.returncode != 0:
@@ -416,6 +437,10 @@ def run_real(scenarios, dirs, modes, tools, work, extra_cases=None, progress=Non
                     if startup_error:
                         real[(server, s["name"], mode, stack)] = (
                             "fail", "server_config_error", "server did not start", startup_error[:160])
+                        continue
+                    if cid not in results[stack]:
+                        # Not asked (grpcio cannot be held to a TLS version): not comparable.
+                        real[(server, s["name"], mode, stack)] = None
                         continue
                     r = results[stack][cid]
                     if server == "tlsmatrix":

@@ -130,7 +130,13 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const verdic
     creds = gx::TlsCredentials(options);
   }
   grpc::ChannelArguments args;
-  if (setup.secure && !setup.server_name.empty()) args.SetSslTargetNameOverride(setup.server_name);
+  if (setup.secure && !setup.server_name.empty()) {
+    // The override is the SNI (the profile's verifier checks checked_name(setup), as given). Go
+    // sends a name ending with a dot without it (hostnameInSNI); Milvus's Go server refuses one.
+    std::string sni = setup.server_name;
+    if (profile.sni_strips_trailing_dot && sni.size() > 1 && sni.back() == '.') sni.pop_back();
+    args.SetSslTargetNameOverride(sni);
+  }
   // A channel of its own: with the global pool, channels with equal arguments share a connection
   // and a cell would reuse another cell's handshake.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);

@@ -48,6 +48,8 @@ const CODE_CLASS = {
   ERR_SSL_NO_PROTOCOLS_AVAILABLE: 'protocol_mismatch',
   ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: 'rejected_by_server',
   ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: 'rejected_by_server',
+  // Go's TLS server refusing a ClientHello it cannot parse (an SNI ending in a dot).
+  ERR_SSL_SSLV3_ALERT_UNEXPECTED_MESSAGE: 'rejected_by_server',
   ECONNRESET: 'rejected_by_server',
   EPIPE: 'rejected_by_server',
   ECONNREFUSED: 'connection_failed',

@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 ossl::EvpPkeyPtr generate_key(KeyType type) {
   EVP_PKEY* raw = nullptr;
@@ -113,4 +113,4 @@ KeyPool& KeyPool::shared() {
   return pool;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

@@ -30,7 +30,7 @@ struct RotateOptions {
 
 int run_rotate(const RotateOptions& o) {
   const auto started = std::chrono::steady_clock::now();
-  const std::string started_text = iso8601_utc(std::chrono::system_clock::now());
+  const std::string started_text = io::iso8601_utc(std::chrono::system_clock::now());
   const reports::ReportPaths paths = reports::report_paths_from(o.json, o.junit, o.markdown, "");
   reports::check_report_paths(paths);
   rotate::RolloutInput in;
@@ -40,7 +40,7 @@ int run_rotate(const RotateOptions& o) {
   if (!o.milvus_yaml.empty()) {
     const validate::MilvusTlsConfig cfg = validate::load_milvus_config(o.milvus_yaml);
     if (cfg.tls_mode != 1 && cfg.tls_mode != 2) {
-      throw InputError(o.milvus_yaml + ": tlsMode " + std::to_string(cfg.tls_mode) +
+      throw io::InputError(o.milvus_yaml + ": tlsMode " + std::to_string(cfg.tls_mode) +
                        " serves plaintext: there are no certificates to rotate");
     }
     in.modes = {cfg.tls_mode};
@@ -53,9 +53,9 @@ int run_rotate(const RotateOptions& o) {
 
   const std::optional<std::chrono::sys_seconds> at = at_time(o.at);
   const ossl::ScopedVerificationTime clock(at);
-  silence_grpc_logging();
+  runner::silence_grpc_logging();
   rotate::Rollout rollout = rotate::plan_rollout(in);
-  if (at) rollout.at = iso8601_utc(*at);
+  if (at) rollout.at = io::iso8601_utc(*at);
   const int code = rollout.any_safe() ? kExitOk : kExitMismatch;
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -64,7 +64,7 @@ int run_rotate(const RotateOptions& o) {
   for (int m : in.modes) modes += (modes.empty() ? "" : ",") + std::to_string(m);
   std::cout << "tlsmatrix rotate: from " << in.from.string() << " to " << in.to.string() << ", tlsMode " << modes
             << ", server name '" << in.server_name << "'\n";
-  if (at) std::cout << "  judged as at " << readable_utc(*at) << " (--at)\n";
+  if (at) std::cout << "  judged as at " << io::readable_utc(*at) << " (--at)\n";
   std::cout << reports::rotate_text(rollout);
   std::cout << "rotate: " << (code == kExitOk ? "a safe order exists" : "no safe order") << " ("
             << static_cast<long>(ms) << " ms)\n";
@@ -118,7 +118,7 @@ void add_rotate_command(CLI::App& app, Action& action) {
       ->excludes(yaml);
   cmd->add_option("--profiles", o->profiles, "Client profiles, comma-separated (default: all)")
       ->delimiter(',')
-      ->check(CLI::IsMember(client_profile_names()));
+      ->check(CLI::IsMember(verdict::client_profile_names()));
   cmd->add_option("--server-name", o->server_name, "Name clients connect with (pymilvus server_name)")
       ->capture_default_str();
   add_at_option(*cmd, o->at);

@@ -182,17 +182,17 @@ namespace {
 // Python interop client: client_config_error); the run said `unclassified` (campaign seed 201,
 // d201-00031).
 TEST(Classify, OwnChainRefusedWhenSentIsAClientConfigError) {
-  CellObservation o;
+  verdict::CellObservation o;
   o.server_mode = 2;
   o.client_secure = true;
   o.client_sends_cert = true;
   o.status_code = 14;
   o.client_message = "Ssl handshake failed: SSL_ERROR_SSL: error:0A00018E:SSL routines::ca md too weak";
-  o.server_chain = ProfileVerdict{};
-  EXPECT_EQ(classify(o).verdict.reason, Reason::client_config_error) << classify(o).detail;
+  o.server_chain = verdict::ProfileVerdict{};
+  EXPECT_EQ(verdict::classify(o).verdict.reason, verdict::Reason::client_config_error) << verdict::classify(o).detail;
   // The same words in mode 1 (no certificate is sent) name nothing of the client's own.
   o.server_mode = 1;
-  EXPECT_EQ(classify(o).verdict.reason, Reason::unclassified);
+  EXPECT_EQ(verdict::classify(o).verdict.reason, verdict::Reason::unclassified);
 }
 
 }  // namespace

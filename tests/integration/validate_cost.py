@@ -1,0 +1,79 @@
+"""validate's cost beside the verdict, with real generated sets:
+ - mode 2 with an RSA-3072 set: the text has the cost line; the JSON's cost[0] has both figures
+   measured and positive, handshakes/s per core their inverse, and the ratio their quotient;
+ - mode 2 without a client certificate (the handshake fails): the files' figure is not measured,
+   with a reason, and there is no ratio (never a made-up figure);
+ - --no-cost: no cost line, cost null; a plaintext mode: cost [] and no line.
+Speed is not asserted.
+"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import TLSMATRIX as BIN  # noqa: E402
+
+
+def fail(msg):
+    print("FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def run(args, want_rc):
+    done = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=120, check=False)
+    if done.returncode != want_rc:
+        fail("exit %d, want %d: %s\n%s%s" % (done.returncode, want_rc, " ".join(args), done.stdout[-3000:], done.stderr))
+    return done
+
+
+def close(a, b):
+    return abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    t = pathlib.Path(tmp)
+    d = t / "tls"
+    run(["certs", "gen", "--out", str(d), "--key", "rsa3072"], 0)
+    server = ["--tls-mode", "2", "--server-pem", str(d / "server.pem"), "--server-key", str(d / "server.key"),
+              "--ca-pem", str(d / "ca.pem"), "--trust", str(d / "ca.pem"), "--server-name", "localhost"]
+    client = ["--client-pem", str(d / "client.pem"), "--client-key", str(d / "client.key")]
+
+    out = run(["validate", *server, *client, "--json", str(t / "v.json")], 0).stdout
+    if "cost: mode 2 with your RSA 3072 set: " not in out or "what P-256 would cost" not in out:
+        fail("no cost line:\n" + out)
+    cost = json.loads((t / "v.json").read_text())["cost"]
+    if len(cost) != 1 or cost[0]["mode"] != 2 or cost[0]["key"] != "RSA 3072":
+        fail("cost: %r" % cost)
+    c = cost[0]
+    for side in ("files", "p256"):
+        f = c[side]
+        if not f["measured"] or f["not_measured"] is not None:
+            fail("%s not measured: %r" % (side, f))
+        if not (f["cpu_us_per_handshake"] > 0 and f["handshakes"] > 0):
+            fail("%s figures not positive: %r" % (side, f))
+        if not close(f["handshakes_per_s_per_core"], 1e6 / f["cpu_us_per_handshake"]):
+            fail("%s per-core rate is not the inverse of the CPU: %r" % (side, f))
+    if c["ratio"] is None or not close(c["ratio"], c["files"]["cpu_us_per_handshake"] / c["p256"]["cpu_us_per_handshake"]):
+        fail("ratio is not files / p256: %r" % c)
+
+    # Mode 2 with no client certificate: the handshake fails, so no figure and no ratio.
+    out = run(["validate", *server, "--json", str(t / "n.json")], 1).stdout
+    if "cost: mode 2 with your RSA 3072 set: cost not measured (the handshake fails" not in out:
+        fail("no 'not measured' line:\n" + out)
+    c = json.loads((t / "n.json").read_text())["cost"][0]
+    if c["files"]["measured"] or c["files"]["cpu_us_per_handshake"] is not None or c["ratio"] is not None:
+        fail("a figure for a set that cannot handshake: %r" % c)
+    if not c["files"]["not_measured"]:
+        fail("no reason: %r" % c)
+
+    out = run(["validate", *server, *client, "--no-cost", "--json", str(t / "o.json")], 0).stdout
+    if "cost:" in out or json.loads((t / "o.json").read_text())["cost"] is not None:
+        fail("--no-cost still measured:\n" + out)
+
+    out = run(["validate", "--tls-mode", "0", "--json", str(t / "z.json")], 0).stdout
+    if "cost:" in out or json.loads((t / "z.json").read_text())["cost"] != []:
+        fail("plaintext mode has a cost:\n" + out)
+print("ok")

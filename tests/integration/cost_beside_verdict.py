@@ -1,9 +1,11 @@
-"""validate's cost beside the verdict, with real generated sets:
+"""The cost beside the verdict (validate, rotate), with real generated sets:
  - mode 2 with an RSA-3072 set: the text has the cost line; the JSON's cost[0] has both figures
    measured and positive, handshakes/s per core their inverse, and the ratio their quotient;
  - mode 2 without a client certificate (the handshake fails): the files' figure is not measured,
    with a reason, and there is no ratio (never a made-up figure);
- - --no-cost: no cost line, cost null; a plaintext mode: cost [] and no line.
+ - --no-cost: no cost line, cost null; a plaintext mode: cost [] and no line;
+ - rotate from the RSA-3072 set to an ECDSA P-256 one: the old and the new set's cost per mode,
+   each measured, with its own key.
 Speed is not asserted.
 """
 import json
@@ -24,7 +26,7 @@ def fail(msg):
 
 def run(args, want_rc):
     done = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=120, check=False)
-    if done.returncode != want_rc:
+    if want_rc is not None and done.returncode != want_rc:
         fail("exit %d, want %d: %s\n%s%s" % (done.returncode, want_rc, " ".join(args), done.stdout[-3000:], done.stderr))
     return done
 
@@ -76,4 +78,15 @@ with tempfile.TemporaryDirectory() as tmp:
     out = run(["validate", "--tls-mode", "0", "--json", str(t / "z.json")], 0).stdout
     if "cost:" in out or json.loads((t / "z.json").read_text())["cost"] != []:
         fail("plaintext mode has a cost:\n" + out)
+    e = t / "ec"
+    run(["certs", "gen", "--out", str(e), "--key", "ec-p256"], 0)
+    out = run(["rotate", "--from", str(d), "--to", str(e), "--modes", "2", "--json", str(t / "r.json")], None).stdout
+    if "cost: mode 2 with the old RSA 3072 set: " not in out or "cost: mode 2 with the new EC P-256 set: " not in out:
+        fail("rotate has no old and new cost lines:\n" + out)
+    cost = json.loads((t / "r.json").read_text())["cost"]
+    if [c["key"] for c in cost["from"]] != ["RSA 3072"] or [c["key"] for c in cost["to"]] != ["EC P-256"]:
+        fail("rotate cost: %r" % cost)
+    for c in cost["from"] + cost["to"]:
+        if not c["files"]["measured"] or c["ratio"] is None or c["files"]["cpu_us_per_handshake"] <= 0:
+            fail("rotate cost not measured: %r" % c)
 print("ok")

@@ -19,6 +19,12 @@ namespace tlsmatrix::handshake {
 // A short, bounded measurement per set: long enough for a few hundred handshakes of the slowest
 // common key (RSA-4096 on one core), short enough to sit beside every verdict.
 inline constexpr double kCostSeconds = 0.3;
+// A figure rests on at least this many handshakes: on a loaded machine the worker thread can
+// start after a short window has closed, so measure_cost runs further windows, each twice as
+// long as the one before, until it has them; all windows together last at most
+// kMaxCostSeconds (a bound on every measurement, whatever `seconds` asks).
+inline constexpr std::uint64_t kMinCostHandshakes = 5;
+inline constexpr double kMaxCostSeconds = 3;
 
 struct HandshakeCost {
   bool measured = false;
@@ -37,9 +43,18 @@ struct CostComparison {
   std::optional<double> ratio;  // files.cpu_us / p256.cpu_us
 };
 
+// One scenario's cost in one mode (`run --cost`).
+struct NamedCost {
+  std::string name;
+  CostComparison cost;
+};
+
+// `run --cost` measures many sets: a shorter run each, still dozens of handshakes of RSA-4096.
+inline constexpr double kRunCostSeconds = 0.1;
+
 // Handshakes between `server` and `client` (both set up by the caller, at one TLS version) in
-// memory, one worker, for `seconds`. Not measured when the first handshake fails (its error says
-// why) or none completed.
+// memory, one worker, for `seconds` (and further windows until kMinCostHandshakes). Not measured
+// when the first handshake fails (its error says why) or too few completed.
 HandshakeCost measure_cost(SSL_CTX* server, SSL_CTX* client, double seconds = kCostSeconds);
 
 // The same for a CA + server + client set of ECDSA P-256 keys generated now, in `mode`, TLS 1.3

@@ -17,6 +17,29 @@ std::string cost_lines(const handshake::CostComparison& c, const std::string& wh
   return out;
 }
 
+std::string cost_table(const std::vector<handshake::NamedCost>& costs) {
+  std::string out =
+      "Handshake cost: CPU per handshake with each scenario's files (TLS 1.3, both\n"
+      "ends, in memory), and against an ECDSA P-256 set; modes whose grpc-core cell\n"
+      "passed:\n";
+  if (costs.empty()) return out + "  (no scenario passed in mode 1 or 2)\n";
+  out += "  " + pad_to_width("scenario", 36) + "  mode  " + pad_to_width("key", 10) + "  " +
+         pad_to_width("CPU/hs", 9) + "  vs P-256\n";
+  for (const auto& n : costs) {
+    const auto& c = n.cost;
+    std::string line = "  " + pad_to_width(truncate_to_width(one_line(n.name), 36), 36) + "  " +
+                       std::to_string(c.mode) + "     " + pad_to_width(truncate_to_width(c.files_key, 10), 10) + "  ";
+    if (!c.files.measured) {
+      line += "not measured: " + one_line(c.files.not_measured);
+    } else {
+      line += pad_to_width(handshake::cpu_text(c.files.cpu_us), 9) + "  ";
+      line += c.ratio ? format_fixed(*c.ratio, 1) + "x" : "P-256 not measured";
+    }
+    out += truncate_to_width(line, 80) + "\n";
+  }
+  return out;
+}
+
 namespace {
 
 void write_figure(JsonWriter& w, const handshake::HandshakeCost& f) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "harness/handshake/handshake_cost.h"
 #include "reports/common/json_out.h"
@@ -14,6 +15,10 @@ namespace tlsmatrix::reports {
 // starting with `indent`.
 std::string cost_lines(const handshake::CostComparison& c, const std::string& whose,
                        const std::string& indent = "  ");
+
+// `run --cost`'s table: a heading, then one line per scenario and mode (name, mode, key, CPU per
+// handshake, ratio to P-256, or why not measured), at most 80 columns.
+std::string cost_table(const std::vector<handshake::NamedCost>& costs);
 
 // {"mode","key","files":FIGURE,"p256":FIGURE,"ratio"} with FIGURE {"measured",
 // "cpu_us_per_handshake","handshakes_per_s_per_core","handshakes","not_measured"}; figures not

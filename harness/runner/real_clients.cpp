@@ -317,8 +317,10 @@ RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, con
       for (const auto& [id, where] : case_of) {
         if (where.second != stacks[k].profile) continue;
         const Group& grp = groups[where.first];
+        // Clang 14 (the fuzz build) cannot capture a structured binding in a lambda.
+        const std::string& profile = where.second;
         const CellResult* cell = *std::find_if(grp.cells.begin(), grp.cells.end(),
-                                               [&](const CellResult* c) { return c->profile == where.second; });
+                                               [&profile](const CellResult* c) { return c->profile == profile; });
         ++result.stacks[k].cells;
         auto a = answers.find(id);
         std::string real;

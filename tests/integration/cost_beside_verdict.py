@@ -4,11 +4,14 @@
  - mode 2 without a client certificate (the handshake fails): the files' figure is not measured,
    with a reason, and there is no ratio (never a made-up figure);
  - --no-cost: no cost line, cost null; a plaintext mode: cost [] and no line;
+ - run --cost on two catalogue scenarios: an entry per passing scenario x TLS mode, valid
+   against the run report's schema, figures positive and the ratio their quotient;
  - rotate from the RSA-3072 set to an ECDSA P-256 one: the old and the new set's cost per mode,
    each measured, with its own key.
 Speed is not asserted.
 """
 import json
+import jsonschema  # Debian python3-jsonschema (scripts/install-deps.sh)
 import os
 import pathlib
 import subprocess
@@ -16,7 +19,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from itest import TLSMATRIX as BIN  # noqa: E402
+from itest import SOURCE_DIR, TLSMATRIX as BIN  # noqa: E402
 
 
 def fail(msg):
@@ -89,4 +92,21 @@ with tempfile.TemporaryDirectory() as tmp:
     for c in cost["from"] + cost["to"]:
         if not c["files"]["measured"] or c["ratio"] is None or c["files"]["cpu_us_per_handshake"] <= 0:
             fail("rotate cost not measured: %r" % c)
+    out = run(["run", str(pathlib.Path(SOURCE_DIR) / "scenarios"), "--filter", "name-wildcard-match",
+               "--profiles", "grpc-core", "--cost", "--json", str(t / "run.json")], 0).stdout
+    if "Handshake cost:" not in out:
+        fail("run --cost printed no cost table:\n" + out)
+    report = json.loads((t / "run.json").read_text())
+    schema = json.loads((pathlib.Path(SOURCE_DIR) / "docs/schema/run-report.schema.json").read_text())
+    jsonschema.validate(report, schema)
+    passing = sorted((c["scenario"], c["mode"]) for c in report["cells"]
+                     if c["mode"] in (1, 2) and c["actual"]["outcome"] == "pass")
+    if sorted((e["scenario"], e["cost"]["mode"]) for e in report["cost"]) != passing or not passing:
+        fail("run --cost entries %r, passing TLS cells %r" % (report["cost"], passing))
+    for e in report["cost"]:
+        c = e["cost"]
+        if not c["files"]["measured"] or c["files"]["cpu_us_per_handshake"] <= 0:
+            fail("run --cost not measured: %r" % e)
+        if not close(c["ratio"], c["files"]["cpu_us_per_handshake"] / c["p256"]["cpu_us_per_handshake"]):
+            fail("run --cost ratio: %r" % e)
 print("ok")

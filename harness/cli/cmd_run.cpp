@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <thread>
 
 #include "harness/cli/at_option.h"
+#include "harness/certs/key_pool.h"
 #include "harness/certs/pem_io.h"
 #include "harness/cli/commands.h"
 #include "harness/handshake/handshake_cost.h"
@@ -41,6 +43,7 @@ struct RunCliOptions {
   std::vector<std::string> servers;
   bool real_clients = false;
   bool cost = false;
+  bool no_key_cache = false;
   std::string filter;
   int jobs = 0;
   double timeout_s = 5;
@@ -158,6 +161,12 @@ int do_run(const RunCliOptions& o) {
   reports::check_report_paths(report_paths);
 
   silence_grpc_logging();
+  // The scenarios' keys are test keys, the same every run: made once per machine. Never for
+  // keys a user deploys (certs gen keeps its own fresh ones).
+  const char* no_cache_env = std::getenv("TLSMATRIX_NO_KEY_CACHE");
+  if (!o.no_key_cache && !(no_cache_env != nullptr && no_cache_env[0] != '\0')) {
+    if (auto dir = KeyPool::default_cache_dir()) KeyPool::shared().use_disk_cache(*dir);
+  }
   // --at: every cell's handshake (both ends, every profile) verifies at that moment; the
   // scenarios' certificates are still generated relative to the real now.
   const std::optional<std::chrono::sys_seconds> at = at_time(o.at);
@@ -245,6 +254,9 @@ void add_run_command(CLI::App& app, Action& action) {
                 "Also measure each scenario's handshake cost in modes 1 and 2 where its grpc-core cell\n"
                 "passed (CPU per handshake with its files, beside an ECDSA P-256 set; 0.1 s each, after\n"
                 "the cells) and add it to the text and JSON reports");
+  cmd->add_flag("--no-key-cache", opts->no_key_cache,
+                "Generate every scenario key afresh instead of reusing the ones kept in\n"
+                "$XDG_CACHE_HOME/tlsmatrix/keys (else ~/.cache/tlsmatrix/keys; also TLSMATRIX_NO_KEY_CACHE=1)");
   cmd->add_option("--filter", opts->filter, "Only scenarios whose name matches this shell glob (e.g. 'name-*')");
   cmd->add_option("--jobs,-j", opts->jobs,
                   "Cells run in parallel (default: the number of cores; capped by ulimit -n)")

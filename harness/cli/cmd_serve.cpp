@@ -47,6 +47,7 @@ struct ServeOptions {
   std::string scenario;
   std::string out;
   std::string listen = "127.0.0.1:0";
+  std::string tls_min, tls_max;  // "1.2", "1.3"; empty: the server profile's own
   double duration_s = 0;
 };
 
@@ -143,6 +144,13 @@ int serve(const ServeOptions& o) {
     } else {
       files = files_from_paths(o);
     }
+  }
+
+  // The flags over a scenario's server.tls_min / tls_max.
+  if (!o.tls_min.empty()) files.tls_min = tls_version(o.tls_min);
+  if (!o.tls_max.empty()) files.tls_max = tls_version(o.tls_max);
+  if (files.tls_min > 0 && files.tls_max > 0 && files.tls_min > files.tls_max) {
+    throw InputError("serve: --tls-min is above --tls-max: no TLS version is left to accept");
   }
 
   // Signals are taken synchronously by this thread; gRPC's threads (created below) inherit the
@@ -270,6 +278,10 @@ void add_serve_command(CLI::App& app, Action& action) {
       ->check(CLI::IsMember(server_profile_names()))
       ->capture_default_str();
   cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
+  cmd->add_option("--tls-min", o->tls_min, "lowest TLS version accepted: 1.2 or 1.3 (default: the server profile's)")
+      ->check(CLI::IsMember({"1.2", "1.3"}));
+  cmd->add_option("--tls-max", o->tls_max, "highest TLS version accepted: 1.2 or 1.3 (default: 1.3)")
+      ->check(CLI::IsMember({"1.2", "1.3"}));
   cmd->add_option("--duration", o->duration_s, "stop after this many seconds (default: until Ctrl-C)")
       ->check(CLI::NonNegativeNumber);
   cmd->callback([&action, o] { action = [o] { return serve(*o); }; });

@@ -5,6 +5,7 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <atomic>
 #include <memory>
 #include <mutex>
@@ -30,6 +31,8 @@ std::atomic<int> g_rules_index{-1};
 // The rules for contexts this thread creates now (ScopedServerContextRules), and how many took them.
 thread_local const ServerContextRules* t_rules = nullptr;
 thread_local int t_contexts = 0;
+thread_local const ClientContextRules* t_client_rules = nullptr;
+thread_local int t_client_contexts = 0;
 
 const ServerContextRules* ctx_rules(const SSL_CTX* ctx) {
   int index = g_rules_index.load();
@@ -88,6 +91,44 @@ std::vector<std::string> sni_names(const unsigned char* p, std::size_t len) {
   return names;
 }
 
+// The TLS versions a ClientHello offers: its supported_versions list, else its legacy version.
+std::vector<int> offered_versions(SSL* s) {
+  std::vector<int> out;
+  const unsigned char* ext = nullptr;
+  std::size_t len = 0;
+  if (SSL_client_hello_get0_ext(s, TLSEXT_TYPE_supported_versions, &ext, &len) == 1 && len >= 1) {
+    const std::size_t n = std::min<std::size_t>(ext[0], len - 1);
+    for (std::size_t i = 1; i + 1 <= n; i += 2) out.push_back((ext[i] << 8) | ext[i + 1]);
+    return out;
+  }
+  out.push_back(static_cast<int>(SSL_client_hello_get0_legacy_version(s)));
+  return out;
+}
+
+std::string version_name(int v) {
+  switch (v) {
+    case TLS1_VERSION: return "TLS 1.0";
+    case TLS1_1_VERSION: return "TLS 1.1";
+    case TLS1_2_VERSION: return "TLS 1.2";
+    case TLS1_3_VERSION: return "TLS 1.3";
+    default: return "version 0x" + [v] {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "%04x", static_cast<unsigned>(v) & 0xffff);
+      return std::string(hex);
+    }();
+  }
+}
+
+// "TLS 1.2", "TLS 1.2 and TLS 1.1"; GREASE values (RFC 8701: 0x?a?a) are left out.
+std::string version_list(const std::vector<int>& versions) {
+  std::string out;
+  for (int v : versions) {
+    if ((v & 0x0f0f) == 0x0a0a) continue;
+    out += (out.empty() ? "" : " and ") + version_name(v);
+  }
+  return out.empty() ? "no version" : out;
+}
+
 // A server context with rules applies them to each ClientHello, before the version is chosen;
 // every other context (clients never get here) is left alone.
 int hello_rules(SSL* s, int* alert, void*) {
@@ -97,6 +138,23 @@ int hello_rules(SSL* s, int* alert, void*) {
   // for naming CAs (tls_server.cpp).
   SSL_set_mode(s, SSL_MODE_NO_AUTO_CHAIN);
   if (rules->min_tls_version > 0) SSL_set_min_proto_version(s, rules->min_tls_version);
+  if (rules->max_tls_version > 0) SSL_set_max_proto_version(s, rules->max_tls_version);
+  if (rules->min_tls_version > 0 || rules->max_tls_version > 0) {
+    // OpenSSL would refuse a client offering no version in range too, but only the client would
+    // hear of it ("Socket closed"): the server says why, as Go's does ("offered only unsupported
+    // versions").
+    std::vector<int> offered = offered_versions(s);
+    const int lo = rules->min_tls_version > 0 ? rules->min_tls_version : TLS1_2_VERSION;
+    const int hi = rules->max_tls_version > 0 ? rules->max_tls_version : TLS1_3_VERSION;
+    if (std::none_of(offered.begin(), offered.end(), [lo, hi](int v) { return v >= lo && v <= hi; })) {
+      if (rules->on_hello_refused) {
+        rules->on_hello_refused("the client offers only " + version_list(offered) + "; this server accepts " +
+                                (lo == hi ? version_name(lo) : version_name(lo) + " to " + version_name(hi)));
+      }
+      *alert = SSL_AD_PROTOCOL_VERSION;
+      return SSL_CLIENT_HELLO_ERROR;
+    }
+  }
   if (rules->refuse_sni_trailing_dot) {
     const unsigned char* ext = nullptr;
     std::size_t ext_len = 0;
@@ -133,6 +191,16 @@ void on_new_ctx(void* parent, void*, CRYPTO_EX_DATA* ad, int index, long, void*)
   // gRPC sets no ClientHello callback of its own; only a server context ever calls it, and one
   // without rules returns at once.
   if (t_rules != nullptr) SSL_CTX_set_client_hello_cb(ctx, hello_rules, nullptr);
+  if (t_client_rules != nullptr) {
+    // Options, not a version range: gRPC sets its own range (1.2 to 1.3) on the context after
+    // making it, and only ever adds options.
+    const ClientContextRules& r = *t_client_rules;
+    uint64_t off = 0;
+    if (r.min_tls_version > TLS1_2_VERSION) off |= SSL_OP_NO_TLSv1_2;
+    if (r.max_tls_version > 0 && r.max_tls_version < TLS1_3_VERSION) off |= SSL_OP_NO_TLSv1_3;
+    SSL_CTX_set_options(ctx, off);
+    ++t_client_contexts;
+  }
   SecurityCallback original = SSL_CTX_get_security_callback(ctx);
   if (original == nullptr || original == own_cert_aware) return;
   SecurityCallback none = nullptr;
@@ -185,5 +253,15 @@ ScopedServerContextRules::ScopedServerContextRules(const ServerContextRules& rul
 ScopedServerContextRules::~ScopedServerContextRules() { t_rules = nullptr; }
 
 int ScopedServerContextRules::contexts() const { return t_contexts; }
+
+ScopedClientContextRules::ScopedClientContextRules(const ClientContextRules& rules) {
+  install_hook();
+  t_client_rules = &rules;
+  t_client_contexts = 0;
+}
+
+ScopedClientContextRules::~ScopedClientContextRules() { t_client_rules = nullptr; }
+
+int ScopedClientContextRules::contexts() const { return t_client_contexts; }
 
 }  // namespace tlsmatrix

@@ -28,6 +28,7 @@ namespace tlsmatrix {
 struct ServerContextRules {
   int security_level = -1;  // -1: the context's own level
   int min_tls_version = 0;  // e.g. TLS1_3_VERSION; 0: the context's own floor
+  int max_tls_version = 0;  // e.g. TLS1_2_VERSION; 0: the context's own ceiling
   bool refuse_sni_trailing_dot = false;
   // Told (from OpenSSL's handshake thread) why a ClientHello was refused.
   std::function<void(const std::string&)> on_hello_refused;
@@ -45,6 +46,29 @@ class ScopedServerContextRules {
   ScopedServerContextRules(const ScopedServerContextRules&) = delete;
   ScopedServerContextRules& operator=(const ScopedServerContextRules&) = delete;
   // How many SSL_CTXs took the rules so far (the caller checks that its server's did).
+  int contexts() const;
+};
+
+// The TLS versions a client offers (a scenario's client.tls_min/tls_max). gRPC 1.51 has no
+// version knob and sets its own range (1.2-1.3) on every context it makes, after creation; so the
+// range is applied by the security callback (SSL_SECOP_VERSION), which OpenSSL asks for each
+// version as it builds the ClientHello, whatever range the context holds.
+struct ClientContextRules {
+  int min_tls_version = 0;  // 0: no floor of ours
+  int max_tls_version = 0;  // 0: no ceiling of ours
+  bool any() const { return min_tls_version > 0 || max_tls_version > 0; }
+};
+
+// While one is alive, every SSL_CTX this thread creates offers only `rules`' versions. A gRPC
+// client makes its context on the thread that creates its credentials (grpc::SslCredentials,
+// TlsCredentials); call_health_check holds one around that and checks contexts() afterwards,
+// so a context made elsewhere is a harness error, never a client silently offering 1.3.
+class ScopedClientContextRules {
+ public:
+  explicit ScopedClientContextRules(const ClientContextRules& rules);
+  ~ScopedClientContextRules();
+  ScopedClientContextRules(const ScopedClientContextRules&) = delete;
+  ScopedClientContextRules& operator=(const ScopedClientContextRules&) = delete;
   int contexts() const;
 };
 

@@ -10,6 +10,7 @@
 #include <climits>
 #include <future>
 #include <mutex>
+#include <optional>
 
 #include "harness/endpoints/own_cert_level.h"
 #include "harness/endpoints/tls_files.h"
@@ -19,8 +20,6 @@ namespace tlsmatrix {
 namespace {
 
 namespace gx = grpc::experimental;
-
-constexpr const char* kLoopback = "127.0.0.1";
 
 // What the in-handshake profile check decided, shared between the verifier (owned by gRPC) and
 // the cell.
@@ -68,7 +67,10 @@ class ProfileVerifier final : public gx::ExternalCertificateVerifier {
 }  // namespace
 
 std::string checked_name(const ClientSetup& setup) {
-  return setup.server_name.empty() ? kLoopback : setup.server_name;
+  if (!setup.server_name.empty()) return setup.server_name;
+  const std::string& h = setup.dial_host;
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') return h.substr(1, h.size() - 2);
+  return h;
 }
 
 std::string client_files_error(const ClientSetup& setup, const ClientProfile* profile) {
@@ -97,6 +99,10 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const Client
       own_level < 0 || setup.cert_chain_pem.empty() ? setup.cert_chain_pem
                                                      : with_own_cert_level(setup.cert_chain_pem, own_level);
   auto record = std::make_shared<VerifierRecord>();
+  // The version range goes on the context gRPC makes while the credentials are created.
+  const ClientContextRules versions{.min_tls_version = setup.tls_min, .max_tls_version = setup.tls_max};
+  std::optional<ScopedClientContextRules> scoped;
+  if (setup.secure && versions.any()) scoped.emplace(versions);
   std::shared_ptr<grpc::ChannelCredentials> creds;
   if (!setup.secure) {
     creds = grpc::InsecureChannelCredentials();
@@ -124,7 +130,13 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const Client
     creds = gx::TlsCredentials(options);
   }
   grpc::ChannelArguments args;
-  if (setup.secure && !setup.server_name.empty()) args.SetSslTargetNameOverride(setup.server_name);
+  if (setup.secure && !setup.server_name.empty()) {
+    // The override is the SNI (the profile's verifier checks checked_name(setup), as given). Go
+    // sends a name ending with a dot without it (hostnameInSNI); Milvus's Go server refuses one.
+    std::string sni = setup.server_name;
+    if (profile.sni_strips_trailing_dot && sni.size() > 1 && sni.back() == '.') sni.pop_back();
+    args.SetSslTargetNameOverride(sni);
+  }
   // A channel of its own: with the global pool, channels with equal arguments share a connection
   // and a cell would reuse another cell's handshake.
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
@@ -136,7 +148,7 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const Client
   // the call's deadline and a second more, so only the deadline ends a slow handshake (`timeout`).
   const auto attempt_ms = std::min<std::chrono::milliseconds::rep>(deadline.count() + 1000, INT_MAX);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, static_cast<int>(attempt_ms));
-  auto channel = grpc::CreateCustomChannel(std::string(kLoopback) + ":" + std::to_string(port), creds, args);
+  auto channel = grpc::CreateCustomChannel(setup.dial_host + ":" + std::to_string(port), creds, args);
 
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
@@ -149,6 +161,11 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const Client
   stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request, &response,
                  [&done](grpc::Status s) { done.set_value(std::move(s)); });
   grpc::Status status = done.get_future().get();
+  if (scoped && scoped->contexts() == 0) {
+    // gRPC made its context on another thread, which offered its own versions: no verdict.
+    out.harness_trouble = "the client's TLS version range did not reach gRPC's TLS context";
+    return out;
+  }
   out.status_code = static_cast<int>(status.error_code());
   out.message = status.error_message();
   std::lock_guard lock(record->mu);

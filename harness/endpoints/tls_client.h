@@ -21,6 +21,11 @@ struct ClientSetup {
   std::string cert_label = "client_pem_path";
   std::string key_label = "client_key_path";
   std::string server_name;  // SSL target-name override; empty = none (the dialled host)
+  // The host dialled, as in a gRPC target: 127.0.0.1, localhost or [::1] (IPv6 in brackets).
+  std::string dial_host = "127.0.0.1";
+  // The TLS versions offered (TLS1_2_VERSION, TLS1_3_VERSION); 0: the stack's own (1.2 to 1.3).
+  int tls_min = 0;
+  int tls_max = 0;
   // The server asks for a client certificate (tlsMode 2): the client's chain is sent, and so
   // checked against the client's own security level.
   bool cert_requested = false;
@@ -37,14 +42,18 @@ struct ClientOutcome {
   // Set when the profile engine ran inside the handshake (non-native profiles).
   bool verifier_called = false;
   ProfileVerdict verifier_verdict;
+  // Set when the client could not be set up as asked for reasons of the harness's own (its TLS
+  // version range did not reach gRPC's context): no verdict may be drawn from the call.
+  std::string harness_trouble;
   bool ok() const { return !config_error && status_code == 0; }
 };
 
-// Dials 127.0.0.1:port and makes one Health/Check call that must finish within `deadline`.
+// Dials `setup.dial_host`:port and makes one Health/Check call that must finish within `deadline`.
 ClientOutcome call_health_check(int port, const ClientSetup& setup, const ClientProfile& profile,
                                 std::chrono::milliseconds deadline);
 
-// The name the client checks the server certificate against.
+// The name the client checks the server certificate against: the override, else the dialled
+// host without its brackets ("::1" for "[::1]", as gRPC splits the target).
 std::string checked_name(const ClientSetup& setup);
 
 // Empty when the client's roots and (if any) certificate and key load and can be sent; else why

@@ -9,6 +9,7 @@
 #include <grpcpp/security/tls_credentials_options.h>
 #include <grpcpp/support/server_interceptor.h>
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -200,12 +201,14 @@ std::unique_ptr<TlsServer> TlsServer::start(int mode, const ServerFiles& files, 
   }
   // The profile's rules for the SSL_CTX gRPC makes while the server is built (own_cert_level.h).
   ServerContextRules rules{.security_level = profile.own_cert_security_level,
-                           .min_tls_version = mode == 2 ? profile.mode2_min_tls_version : 0,
+                           .min_tls_version = std::max(mode == 2 ? profile.mode2_min_tls_version : 0, files.tls_min),
+                           .max_tls_version = files.tls_max,
                            .refuse_sni_trailing_dot = profile.refuses_sni_trailing_dot,
                            .on_hello_refused = {}};
   const bool tls = mode == 1 || mode == 2;
   const bool with_rules =
-      tls && (rules.security_level >= 0 || rules.min_tls_version > 0 || rules.refuse_sni_trailing_dot);
+      tls && (rules.security_level >= 0 || rules.min_tls_version > 0 || rules.max_tls_version > 0 ||
+              rules.refuse_sni_trailing_dot);
   if (with_rules) {
     rules.on_hello_refused = [log = self->log_, sink = hooks.on_event](const std::string& why) {
       log->record_hello_refused(why);

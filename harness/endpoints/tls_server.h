@@ -28,6 +28,10 @@ struct ServerFiles {
   std::string cert_label = "tls.serverPemPath";
   std::string key_label = "tls.serverKeyPath";
   std::string ca_label = "tls.caPemPath";
+  // Not a Milvus file, but set beside them: the TLS versions the server accepts (TLS1_2_VERSION,
+  // TLS1_3_VERSION; 0 = its profile's own). A floor below the profile's own does not lower it.
+  int tls_min = 0;
+  int tls_max = 0;
 };
 
 // What the mode-2 server's client-certificate check saw. Written by gRPC's handshake threads,

@@ -1,5 +1,7 @@
 #include "harness/runner/cell_setup.h"
 
+#include <openssl/ssl.h>
+
 #include "harness/endpoints/tls_files.h"
 #include "harness/io/input_error.h"
 
@@ -36,6 +38,8 @@ std::string label(std::string_view key, const std::vector<std::string>& names, s
 
 }  // namespace
 
+int tls_version(const std::string& v) { return v == "1.2" ? TLS1_2_VERSION : v == "1.3" ? TLS1_3_VERSION : 0; }
+
 CertSet scenario_cert_set(const Scenario& scenario) {
   try {
     return build_cert_set(scenario.certs);
@@ -55,6 +59,8 @@ ServerFiles server_files(const Scenario& s, const CertSet& certs) {
   f.cert_label = label("tls.serverPemPath", c.cert, ".pem");
   f.key_label = label("tls.serverKeyPath", key_name, ".key");
   f.ca_label = label("tls.caPemPath", c.ca, ".pem");
+  f.tls_min = tls_version(c.tls_min);
+  f.tls_max = tls_version(c.tls_max);
   return f;
 }
 
@@ -63,6 +69,9 @@ ClientSetup client_setup(const Scenario& s, const CertSet& certs, int mode) {
   ClientSetup out;
   out.secure = c.secure.value_or(mode == 1 || mode == 2);
   out.server_name = c.server_name;  // rule 1
+  out.dial_host = c.dial;
+  out.tls_min = tls_version(c.tls_min);
+  out.tls_max = tls_version(c.tls_max);
   out.cert_requested = mode == 2;
   if (!out.secure) return out;
   const std::string& key_name = c.client_key_path.empty() ? c.client_pem_path : c.client_key_path;
@@ -86,6 +95,8 @@ ClientSetup client_setup(const Scenario& s, const CertSet& certs, int mode) {
   }
   return out;
 }
+
+std::string listen_address(const Scenario& s) { return s.client.dial + ":0"; }
 
 bool issued_by_named_ca(std::string_view client_chain_pem, std::string_view ca_pem) {
   std::vector<ossl::X509Ptr> names = pem_certs(ca_pem);

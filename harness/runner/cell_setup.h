@@ -20,8 +20,15 @@ CertSet scenario_cert_set(const Scenario& scenario);
 
 ServerFiles server_files(const Scenario& scenario, const CertSet& certs);
 
+// A scenario's (or `serve`'s) "1.2" / "1.3" as OpenSSL's version constant; 0 for "" (none given).
+int tls_version(const std::string& v);
+
 // The client for `mode`: `secure` follows the mode unless the scenario forces it.
 ClientSetup client_setup(const Scenario& scenario, const CertSet& certs, int mode);
+
+// Where the cell's server listens: on the host its client dials (port 0), as Milvus's proxy,
+// listening on every interface, is reached by whichever loopback the client names.
+std::string listen_address(const Scenario& scenario);
 
 // What a client of `profile` sends to a server of `server` with `files` in `mode`: a client that
 // withholds a certificate outside the CA names a server gives (Go, to Milvus's server) sends none.

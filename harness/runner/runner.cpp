@@ -16,6 +16,7 @@
 #include "harness/endpoints/tls_files.h"
 #include "harness/io/list_text.h"
 #include "harness/io/utc_time.h"
+#include "harness/net/loopback.h"
 #include "harness/runner/cell_setup.h"
 #include "harness/runner/descriptors.h"
 #include "harness/verdict/advice.h"
@@ -207,6 +208,16 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
     return cell;
   }
 
+  // A scenario that dials [::1] tests IPv6: without an IPv6 loopback the cell cannot be run, and
+  // dialling 127.0.0.1 instead would answer another question.
+  if (csetup.dial_host == "[::1]") {
+    if (std::string why = net::ipv6_loopback_missing(); !why.empty()) {
+      no_verdict(cell, 0, "not run: the scenario dials [::1] and " + why);
+      cell.duration_ms = ms_since(start);
+      return cell;
+    }
+  }
+
   CellObservation obs;
   obs.server_mode = mode;
   obs.client_secure = csetup.secure;
@@ -214,21 +225,28 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
   obs.engine_decides = !profile.native_grpc_core;
   {
     StartFailure start_failure;
+    ServerHooks hooks;
+    hooks.listen = listen_address(scenario);
     std::unique_ptr<TlsServer> server =
-        TlsServer::start(mode, sfiles, &obs.server_config_error, {}, &start_failure, server_profile);
+        TlsServer::start(mode, sfiles, &obs.server_config_error, hooks, &start_failure, server_profile);
     if (start_failure.rules) {
       no_verdict(cell, 0, obs.server_config_error);
       cell.duration_ms = ms_since(start);
       return cell;
     }
     if (start_failure.listen) {
-      // The files were accepted; 127.0.0.1:0 cannot be refused for anything a scenario holds.
+      // The files were accepted; a loopback port 0 cannot be refused for anything a scenario holds.
       no_verdict(cell, probe_free_descriptors(1), obs.server_config_error);
       cell.duration_ms = ms_since(start);
       return cell;
     }
     if (server) {
       ClientOutcome client = call_health_check(server->port(), csetup, profile, timeout);
+      if (!client.harness_trouble.empty()) {
+        no_verdict(cell, 0, client.harness_trouble);
+        cell.duration_ms = ms_since(start);
+        return cell;
+      }
       obs.client_config_error = client.config_error;
       obs.status_code = client.status_code;
       obs.client_message = client.message;

@@ -30,6 +30,9 @@ struct ServerConfig {
   std::vector<std::string> chain;  // ... followed in the same file by these certificates
   std::string key;                 // tls.serverKeyPath: the key of this cert (default: `cert`)
   std::vector<std::string> ca;     // tls.caPemPath
+  // The TLS versions the server accepts, "1.2" or "1.3"; empty = its stack's own (Milvus's
+  // proxy: 1.3 minimum in mode 2, whatever is written here as a floor below that).
+  std::string tls_min, tls_max;
 };
 
 // pymilvus's connect() arguments (the client follows pymilvus's rules: docs/milvus-rules.md).
@@ -41,7 +44,15 @@ struct ClientConfig {
   std::string client_key_path;  // a cert name whose key is used (default: client_pem_path)
   std::string server_name;      // SSL target-name override; empty = the address's host
   std::optional<bool> secure;   // nullopt = follows the mode (secure iff mode is 1 or 2)
+  // The host the client dials: 127.0.0.1, localhost or [::1] (kDialHosts); the server listens
+  // there too, and with no server_name it is the name checked (::1 for [::1]).
+  std::string dial = "127.0.0.1";
+  // The TLS versions the client offers, "1.2" or "1.3"; empty = its stack's own (1.2 to 1.3).
+  std::string tls_min, tls_max;
 };
+
+// The dial addresses a scenario may give: loopback only, by IPv4, by name and by IPv6.
+inline constexpr std::string_view kDialHosts[] = {"127.0.0.1", "localhost", "[::1]"};
 
 inline constexpr int kModes[] = {0, 1, 2};
 

@@ -77,6 +77,15 @@ std::string describe_observation(const CellObservation& o) {
   return d;
 }
 
+// libssl's own-chain checks when it sends the client's chain (ssl_add_cert_chain /
+// ssl_security_cert_chain); a refused server chain reads "certificate verify failed" instead.
+bool own_chain_refused(const std::string& message) {
+  for (std::string_view words : {"ca md too weak", "ee key too small", "ca key too small"}) {
+    if (contains(message, words)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 Reason client_cert_reason(int x509_error) {
@@ -149,6 +158,13 @@ CellVerdict classify(const CellObservation& o) {
     if (o.server_mode == 2) {
       if (o.server_check_called && o.server_x509_error != 0) return fail(client_cert_reason(o.server_x509_error)), out;
       if (!o.server_check_called && !o.client_sends_cert) return fail(Reason::client_cert_missing), out;
+      // The client's own OpenSSL would not send the chain it built for its certificate (from its
+      // trust store too) at its security level: its own files, refused before the server saw any.
+      if (!o.server_check_called && o.client_sends_cert && own_chain_refused(o.client_message)) {
+        fail(Reason::client_config_error);
+        out.detail += "; the client's own OpenSSL refused to send its certificate chain";
+        return out;
+      }
     }
   }
   if (o.status_code == kDeadlineExceeded) return fail(Reason::timeout), out;

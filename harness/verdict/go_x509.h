@@ -14,6 +14,18 @@
 
 namespace tlsmatrix {
 
+// A certificate's dates as Go's isValid reads them, at the verification time (`--at`, else now):
+// X509_V_OK, X509_V_ERR_CERT_NOT_YET_VALID or X509_V_ERR_CERT_HAS_EXPIRED.
+int go_date_error(const X509* cert);
+
+// What Go's buildChains meets first on a chain OpenSSL refused (`openssl`, with the chain it
+// built). Go takes the issuers one at a time from the leaf up and, for each, checks that it may
+// sign (basicConstraints CA, keyCertSign), the child's signature algorithm (SHA-1 refused when
+// `sha1_refused`), then the issuer's own dates, and only then its path length; OpenSSL checks
+// every certificate's extensions first and the dates after, from the top down. A fault Go meets
+// at or below OpenSSL's depth replaces OpenSSL's; else OpenSSL's stands.
+x509::VerifyResult go_first_fault(const x509::VerifyResult& openssl, bool sha1_refused);
+
 // `peer`: whose chain it is, which sets the extendedKeyUsage asked for (server: serverAuth,
 // client: clientAuth; anyExtendedKeyUsage satisfies both). The certificates stay the caller's.
 x509::VerifyResult go_verify_chain(X509* leaf, const std::vector<X509*>& untrusted,

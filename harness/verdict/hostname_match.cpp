@@ -47,6 +47,9 @@ std::string list_names(const x509::CertNames& n) {
 }  // namespace
 
 bool wildcard_match(std::string_view pattern_in, std::string_view host_in, const NameRules& rules) {
+  // Go: a pattern ending with a dot is no valid pattern; it matches only a name written exactly
+  // so, ignoring case ("LocalHost." for "localhost.").
+  if (!rules.pattern_trailing_dot_stripped && pattern_in.ends_with('.')) return lower(pattern_in) == lower(host_in);
   std::string pattern = lower(strip_dot(pattern_in));
   std::string host = lower(strip_dot(host_in));
   if (pattern.empty() || host.empty()) return false;
@@ -82,9 +85,17 @@ std::string name_mismatch(const x509::CertNames& n, std::string_view name, const
       }
       return "IP " + std::string(name) + " is not in " + list_names(n) + " (an IP name never uses the CN)";
     }
-    std::string want = net::canonical_ip(name);
+    auto canonical = [&rules](std::string_view text) {
+      std::string c = net::canonical_ip(text);
+      constexpr std::string_view mapped = "::ffff:";
+      if (rules.ipv4_mapped_equal && c.starts_with(mapped) && c.find('.') != std::string::npos) {
+        c.erase(0, mapped.size());
+      }
+      return c;
+    };
+    std::string want = canonical(name);
     for (const auto& s : n.ip) {
-      if (net::canonical_ip(s) == want) return "";
+      if (canonical(s) == want) return "";
     }
     return "IP " + std::string(name) + " is not an IP SAN in " + list_names(n);
   }

@@ -36,8 +36,13 @@ struct NameRules {
   bool wildcard_tld = false;
   // "f*.example.com": a wildcard inside the leftmost label (Node does; RFC 6125 allows).
   bool wildcard_partial_label = false;
+  // A SAN/CN pattern's own trailing dot is stripped before comparing ("localhost." matches
+  // localhost). Go strips only the name's: a pattern ending in a dot never matches.
+  bool pattern_trailing_dot_stripped = true;
+  // An IPv4-mapped IPv6 address (::ffff:127.0.0.1) equals its IPv4 address (Go's net.IP.Equal);
+  // C-core and Node compare the two forms as different addresses.
+  bool ipv4_mapped_equal = false;
 };
-
 
 // One SAN/CN pattern against a DNS name under the wildcard rules.
 bool wildcard_match(std::string_view pattern, std::string_view host, const NameRules& rules);

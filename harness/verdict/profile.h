@@ -22,7 +22,8 @@ struct ClientProfile {
   // Any trusted certificate is an anchor (X509_V_FLAG_PARTIAL_CHAIN / Go's root pool); without
   // it a CA-signed leaf given as the only root fails (Node: UNABLE_TO_VERIFY_LEAF_SIGNATURE).
   bool partial_chain = true;
-  // EKU/keyUsage must allow a TLS server (OpenSSL purpose sslserver).
+  // EKU/keyUsage must allow a TLS server (OpenSSL purpose sslserver). Without the leaf's
+  // keyUsage (Go), the EKU of every certificate of the built chain counts, the anchor's too.
   bool check_purpose = true;
   // The leaf's keyUsage counts too (OpenSSL: digitalSignature or keyEncipherment). Go's
   // crypto/x509 ignores a leaf's keyUsage and checks only the EKU of every certificate.
@@ -39,6 +40,19 @@ struct ClientProfile {
   // secure context), not only when it is sent to a server that asks for a certificate (C-core:
   // OpenSSL's extra chain certificates, so a mode-1 connection never notices).
   bool own_chain_checked_at_load = false;
+  // Go's x509.Verify: the leaf's dates, then the name, and only then the chain; OpenSSL builds
+  // the chain first and meets a missing issuer before an expired leaf or a wrong name.
+  bool leaf_dates_and_name_first = false;
+  // Go's buildChains: the issuers are met one at a time from the leaf up (may it sign, the child's
+  // signature algorithm, its dates, then its path length), so a fault low in the chain is
+  // reported before one OpenSSL meets first (go_first_fault, harness/verdict/go_x509.h).
+  bool issuers_met_one_at_a_time = false;
+  // The reason is OpenSSL's last verify error, not its first (Node: its verify callback accepts
+  // everything and reads SSL_get_verify_result afterwards).
+  bool last_verify_error = false;
+  // A server_name ending with a dot goes out as SNI without it (Go's hostnameInSNI); C-core and
+  // Node send it as written, which Milvus's Go server refuses.
+  bool sni_strips_trailing_dot = false;
   // How the stack words its refusal of a server name found only in the certificate's CN (what a
   // user of that stack sees in its error).
   std::string cn_only_rejection = "the name is not in the certificate's subjectAltName";

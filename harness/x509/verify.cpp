@@ -106,8 +106,15 @@ VerifyResult verify(X509* leaf, const std::vector<X509*>& sent, const std::vecto
         param, *options.auth_level == kProcessSecurityLevel ? default_security_level() : *options.auth_level);
   }
 
+  if (options.last_error) {
+    X509_STORE_CTX_set_verify_cb(ctx.get(), [](int, X509_STORE_CTX*) { return 1; });
+  }
+
   VerifyResult result;
-  if (X509_verify_cert(ctx.get()) != 1) {
+  const int verified = X509_verify_cert(ctx.get());
+  // With the accept-everything callback the verification "succeeds" and the error left in the
+  // context is the last one met.
+  if (verified != 1 || (options.last_error && X509_STORE_CTX_get_error(ctx.get()) != X509_V_OK)) {
     result.error = X509_STORE_CTX_get_error(ctx.get());
     if (result.error == X509_V_OK) result.error = X509_V_ERR_UNSPECIFIED;
     result.depth = X509_STORE_CTX_get_error_depth(ctx.get());

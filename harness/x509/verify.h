@@ -38,6 +38,9 @@ struct VerifyOptions {
   // OpenSSL auth level (security level): 2 = keys >= 112 bits, no SHA-1 signatures.
   // kProcessSecurityLevel = a fresh SSL_CTX's level; none = no level check (OpenSSL's default).
   std::optional<int> auth_level = std::nullopt;
+  // Go on after each error and report the last one met, as a stack whose verify callback accepts
+  // everything and reads the result afterwards does (Node: SSL_get_verify_result).
+  bool last_error = false;
 };
 
 // What the check found. `error` is X509_V_OK when the chain verified.

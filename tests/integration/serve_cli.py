@@ -9,6 +9,8 @@ import json
 import os
 import re
 import signal
+import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -92,6 +94,28 @@ def main():
         s.proc.terminate()
         s.proc.wait(timeout=10)
 
+    # --tls-max 1.2: a client that offers only TLS 1.3 (Python's ssl, as grpcio has no version
+    # knob) is refused at its ClientHello, and the server says why.
+    s = Server(["--tls-mode", "1", "--server-pem", f("server.pem"), "--server-key",
+                f("server.key"), "--tls-max", "1.2", "--duration", "60"])
+    port = s.port()
+    check(port is not None, f"--tls-max 1.2: listens (got {s.first!r})")
+    if port:
+        ctx = ssl.create_default_context(cafile=f("ca.pem"))
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+        ctx.set_alpn_protocols(["h2"])
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
+                with ctx.wrap_socket(raw, server_hostname="localhost"):
+                    refused = False
+        except (ssl.SSLError, OSError):
+            refused = True
+        check(refused, "--tls-max 1.2 refuses a TLS 1.3-only client")
+        line = s.wait_for(r"\bfail protocol_mismatch\b.*offers only TLS 1\.3")
+        check(line is not None, "the server says fail protocol_mismatch: the client offers only TLS 1.3")
+        s.proc.terminate()
+        s.proc.wait(timeout=10)
+
     # --duration ends it by itself.
     s = Server(["--tls-mode", "1", "--server-pem", f("server.pem"), "--server-key",
                 f("server.key"), "--duration", "0.5"])
@@ -111,6 +135,8 @@ def main():
          "would not start"),
         (["--tls-mode", "1", "--server-pem", f("nope.pem"), "--server-key", f("server.key")],
          "nope.pem"),
+        (["--tls-mode", "1", "--server-pem", f("server.pem"), "--server-key", f("server.key"),
+          "--tls-min", "1.3", "--tls-max", "1.2"], "--tls-min is above --tls-max"),
     ]
     for args, words in bad:
         r = subprocess.run([TLSMATRIX, "serve", *args, "--duration", "5"], capture_output=True,

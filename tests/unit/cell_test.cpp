@@ -6,6 +6,7 @@
 
 #include "harness/certs/cert_factory.h"
 #include "harness/io/input_error.h"
+#include "harness/net/loopback.h"
 #include "harness/runner/runner.h"
 #include "harness/verdict/classify.h"
 #include "tests/unit/support/cert_builders.h"
@@ -27,7 +28,7 @@ Scenario valid_scenario() {
              leaf_spec("other-client", "other-ca", "client")};
   s.certs[1].ext_key_usage = {"serverAuth"};
   s.certs[2].ext_key_usage = {"clientAuth"};
-  s.server = {.cert = "server", .chain = {}, .key = "", .ca = {"ca"}};
+  s.server = {.cert = "server", .chain = {}, .key = "", .ca = {"ca"}, .tls_min = "", .tls_max = ""};
   s.client.ca_pem_path = {"ca"};
   s.client.client_pem_path = "client";
   s.client.server_name = "localhost";
@@ -189,6 +190,67 @@ TEST_F(CellTest, LoneCaPemPathMeansDefaultRoots) {
   Scenario s = valid_scenario();
   s.client.client_pem_path.clear();  // rule 3 incomplete: the CA is ignored
   EXPECT_EQ(run(s, 1), failing(Reason::unknown_ca));
+}
+
+// client.dial "[::1]": the server listens on ::1 only, so a pass went over IPv6; with no
+// server_name the name checked is ::1, which a SAN naming 127.0.0.1 does not hold.
+TEST_F(CellTest, DialIpv6ConnectsOverIpv6AndChecksThatAddress) {
+  if (std::string why = net::ipv6_loopback_missing(); !why.empty()) GTEST_SKIP() << why;
+  Scenario s = valid_scenario();
+  s.client.dial = "[::1]";
+  s.client.server_name.clear();
+  for (const char* p : {"grpc-core", "go", "node"}) {
+    EXPECT_EQ(run(s, 0, p), kPass) << p;
+    EXPECT_EQ(run(s, 1, p), failing(Reason::hostname_mismatch)) << p;
+  }
+  s.certs[1].sans = {"IP:::1"};
+  for (const char* p : {"grpc-core", "go", "node"}) {
+    for (int mode : kModes) EXPECT_EQ(run(s, mode, p), kPass) << "mode " << mode << " " << p;
+  }
+}
+
+TEST_F(CellTest, DialLocalhostChecksTheName) {
+  Scenario s = valid_scenario();
+  s.client.dial = "localhost";
+  s.client.server_name.clear();
+  s.certs[1].sans = {"DNS:localhost"};
+  for (int mode : kModes) EXPECT_EQ(run(s, mode), kPass) << "mode " << mode;
+}
+
+// client.tls_max 1.2: the harness's server takes it; Milvus's (TLS 1.3 minimum in mode 2)
+// refuses the ClientHello and says why. A server held to 1.2 refuses a 1.3-only client.
+TEST_F(CellTest, TlsVersionsOnEitherSide) {
+  Scenario s = valid_scenario();
+  s.client.tls_max = "1.2";
+  const ServerProfile& milvus = *find_server_profile("milvus");
+  CertSet certs = build_cert_set(s.certs);
+  for (const char* p : {"grpc-core", "go", "node"}) {
+    EXPECT_EQ(run(s, 2, p), kPass) << p;
+    CellResult c = run_cell(s, certs, 2, *find_profile(p), 30000ms, 0ms, milvus);
+    EXPECT_EQ(c.actual, failing(Reason::protocol_mismatch)) << p << ": " << c.detail;
+    EXPECT_NE(c.detail.find("the client offers only TLS 1.2; this server accepts TLS 1.3"), std::string::npos)
+        << c.detail;
+    EXPECT_EQ(run_cell(s, certs, 1, *find_profile(p), 30000ms, 0ms, milvus).actual, kPass) << p;
+  }
+  s.client.tls_max.clear();
+  s.client.tls_min = "1.3";
+  s.server.tls_max = "1.2";
+  for (const char* p : {"grpc-core", "go", "node"}) {
+    EXPECT_EQ(run(s, 1, p), failing(Reason::protocol_mismatch)) << p;
+  }
+  s.client.tls_min.clear();
+  for (const char* p : {"grpc-core", "go", "node"}) EXPECT_EQ(run(s, 2, p), kPass) << p;
+}
+
+TEST(CheckedName, IsTheOverrideElseTheDialledHostWithoutBrackets) {
+  ClientSetup c;
+  EXPECT_EQ(checked_name(c), "127.0.0.1");
+  c.dial_host = "[::1]";
+  EXPECT_EQ(checked_name(c), "::1");
+  c.dial_host = "localhost";
+  EXPECT_EQ(checked_name(c), "localhost");
+  c.server_name = "milvus.example";
+  EXPECT_EQ(checked_name(c), "milvus.example");
 }
 
 }  // namespace

@@ -172,3 +172,28 @@ TEST(Classify, ServerClauseDoesNotFollowTheRaceWhenTheServerCertWasRefused) {
 
 }  // namespace
 }  // namespace tlsmatrix
+
+namespace tlsmatrix {
+namespace {
+
+// Mode 2: the client's own OpenSSL will not send the chain it built for its certificate from the
+// trust store (a SHA-1 intermediate there, security level 2): the handshake fails on the client
+// before any certificate reaches the server. The real C-core client says "ca md too weak" (the
+// Python interop client: client_config_error); the run said `unclassified` (campaign seed 201,
+// d201-00031).
+TEST(Classify, OwnChainRefusedWhenSentIsAClientConfigError) {
+  CellObservation o;
+  o.server_mode = 2;
+  o.client_secure = true;
+  o.client_sends_cert = true;
+  o.status_code = 14;
+  o.client_message = "Ssl handshake failed: SSL_ERROR_SSL: error:0A00018E:SSL routines::ca md too weak";
+  o.server_chain = ProfileVerdict{};
+  EXPECT_EQ(classify(o).verdict.reason, Reason::client_config_error) << classify(o).detail;
+  // The same words in mode 1 (no certificate is sent) name nothing of the client's own.
+  o.server_mode = 1;
+  EXPECT_EQ(classify(o).verdict.reason, Reason::unclassified);
+}
+
+}  // namespace
+}  // namespace tlsmatrix

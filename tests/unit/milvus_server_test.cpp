@@ -211,7 +211,7 @@ Scenario cell_scenario() {
   s.file = "unit";
   s.certs = {spec("ca", "", "CA", true), spec("server", "ca", "localhost"), spec("client", "ca", "client"),
              spec("other-ca", "", "Other CA", true), spec("other-client", "other-ca", "client")};
-  s.server = {.cert = "server", .chain = {}, .key = "", .ca = {"ca"}};
+  s.server = {.cert = "server", .chain = {}, .key = "", .ca = {"ca"}, .tls_min = "", .tls_max = ""};
   s.client.ca_pem_path = {"ca"};
   s.client.client_pem_path = "client";
   s.client.server_name = "localhost";

@@ -554,5 +554,62 @@ TEST(Catalogue, LoadsAndCoversEveryFamily) {
   EXPECT_LE(rsa4096, 1) << "rsa4096 keys are slow to generate; the catalogue allows one";
 }
 
+// client.dial: three loopback forms, 127.0.0.1 by default; anything else is refused at its line.
+TEST(ScenarioLoader, DialAddress) {
+  auto doc = [](const std::string& client) {
+    return "name: d\nsummary: s\ncerts:\n  server:\n    cn: localhost\nserver:\n  cert: server\nclient:\n" +
+           client + "expect: {0: pass, 1: pass, 2: pass}\n";
+  };
+  EXPECT_EQ(parse_scenario(doc("  secure: false\n"), "d.yaml").client.dial, "127.0.0.1");
+  EXPECT_EQ(parse_scenario(doc("  dial: localhost\n"), "d.yaml").client.dial, "localhost");
+  EXPECT_EQ(parse_scenario(doc("  dial: \"[::1]\"\n"), "d.yaml").client.dial, "[::1]");
+  struct Bad {
+    const char* value;
+    const char* message;
+  };
+  for (const Bad& b : {Bad{"::1", "(an IPv6 address is written in brackets: \"[::1]\")"},
+                       Bad{"10.0.0.1", "client.dial: '10.0.0.1' is not a loopback address the harness can listen on"},
+                       Bad{"[localhost]", "one of: 127.0.0.1, localhost, \"[::1]\""}}) {
+    SCOPED_TRACE(b.value);
+    try {
+      parse_scenario(doc("  secure: false\n  dial: \"" + std::string(b.value) + "\"\n"), "d.yaml");
+      ADD_FAILURE() << "accepted";
+    } catch (const InputError& e) {
+      EXPECT_THAT(e.what(), StartsWith("d.yaml:10:"));
+      EXPECT_THAT(e.what(), HasSubstr(b.message));
+    }
+  }
+}
+
+// tls_min / tls_max on either side: 1.2 or 1.3, the floor not above the ceiling.
+TEST(ScenarioLoader, TlsVersions) {
+  auto doc = [](const std::string& server, const std::string& client) {
+    return "name: v\nsummary: s\ncerts:\n  server:\n    cn: localhost\nserver:\n  cert: server\n" + server +
+           "client:\n  secure: false\n" + client + "expect: {0: pass, 1: pass, 2: pass}\n";
+  };
+  Scenario s = parse_scenario(doc("  tls_max: \"1.2\"\n", "  tls_min: 1.3\n"), "v.yaml");
+  EXPECT_EQ(s.server.tls_max, "1.2");
+  EXPECT_EQ(s.server.tls_min, "");
+  EXPECT_EQ(s.client.tls_min, "1.3");
+  struct Bad {
+    std::string server, client;
+    int line;
+    const char* message;
+  };
+  for (const Bad& b : {Bad{"  tls_min: \"1.1\"\n", "", 8, "server.tls_min: '1.1' is not a TLS version the stacks offer; one of: 1.2, 1.3"},
+                       Bad{"", "  tls_max: \"1.0\"\n", 10, "client.tls_max: '1.0' is not a TLS version"},
+                       Bad{"", "  tls_min: \"1.3\"\n  tls_max: \"1.2\"\n", 10,
+                           "client.tls_min: 1.3 is above client.tls_max 1.2: no version is left to offer"}}) {
+    SCOPED_TRACE(b.message);
+    try {
+      parse_scenario(doc(b.server, b.client), "v.yaml");
+      ADD_FAILURE() << "accepted";
+    } catch (const InputError& e) {
+      EXPECT_THAT(e.what(), StartsWith("v.yaml:" + std::to_string(b.line) + ":"));
+      EXPECT_THAT(e.what(), HasSubstr(b.message));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace tlsmatrix

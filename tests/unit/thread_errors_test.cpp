@@ -27,7 +27,7 @@ TEST(ThreadErrors, KeyGenerationFailureInTheRunnerReachesTheCaller) {
   s.name = "unit-refused-key";
   s.file = "unit-refused-key.yaml";
   s.certs = {ca};
-  s.server = {.cert = "ca", .chain = {}, .key = "", .ca = {}};
+  s.server = {.cert = "ca", .chain = {}, .key = "", .ca = {}, .tls_min = "", .tls_max = ""};
   s.expect[1] = Expectation{};
   RunOptions options;
   options.modes = {1};

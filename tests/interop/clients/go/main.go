@@ -9,10 +9,10 @@
 //
 // Input on stdin: a JSON array of cases
 //
-//	{"id","address","trust","cert","key","server_name","tls_max","plaintext"}
+//	{"id","address","trust","cert","key","server_name","tls_min","tls_max","plaintext"}
 //
 // trust/cert/key are file paths or empty (empty trust = the system roots); tls_max "1.2" caps the
-// version. Output: one JSON line per case {"id","ok","class","message","version","local"}.
+// version, tls_min "1.3" raises the floor. Output: one JSON line per case {"id","ok","class","message","version","local"}.
 // Standard library only: GO111MODULE=off go build.
 package main
 
@@ -40,6 +40,7 @@ type testCase struct {
 	Key        string `json:"key"`
 	ServerName string `json:"server_name"`
 	TLSMax     string `json:"tls_max"`
+	TLSMin     string `json:"tls_min"`
 	Plaintext  bool   `json:"plaintext"` // secure=False: cleartext HTTP/2
 }
 
@@ -85,6 +86,9 @@ func buildConfig(c testCase) (*tls.Config, error) {
 			return nil, err
 		}
 		cfg.Certificates = []tls.Certificate{pair}
+	}
+	if c.TLSMin == "1.3" {
+		cfg.MinVersion = tls.VersionTLS13
 	}
 	if c.TLSMax == "1.2" {
 		cfg.MaxVersion = tls.VersionTLS12

@@ -7,7 +7,7 @@
 // makes one gRPC call (Health/Check) over the connection with Node's http2, as grpc-js does: with
 // TLS 1.3 a mode-2 server judges the client certificate only after the client's handshake.
 //
-// Input on stdin: a JSON array of {"id","address","trust","cert","key","server_name","tls_max"}
+// Input on stdin: a JSON array of {"id","address","trust","cert","key","server_name","tls_min","tls_max"}
 // (paths or empty; empty trust = Node's bundled roots). Output: one JSON line per case
 // {"id","ok","class","message","version","local"}. No npm packages.
 'use strict';
@@ -48,6 +48,8 @@ const CODE_CLASS = {
   ERR_SSL_NO_PROTOCOLS_AVAILABLE: 'protocol_mismatch',
   ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: 'rejected_by_server',
   ERR_SSL_TLSV1_ALERT_DECRYPT_ERROR: 'rejected_by_server',
+  // Go's TLS server refusing a ClientHello it cannot parse (an SNI ending in a dot).
+  ERR_SSL_SSLV3_ALERT_UNEXPECTED_MESSAGE: 'rejected_by_server',
   ECONNRESET: 'rejected_by_server',
   EPIPE: 'rejected_by_server',
   ECONNREFUSED: 'connection_failed',
@@ -113,7 +115,8 @@ function runCase(c) {
     let opts;
     try {
       const idx = c.address.lastIndexOf(':');
-      const host = c.address.slice(0, idx);
+      // "[::1]:port": the host without its brackets, as grpc-js splits the target.
+      const host = c.address.slice(0, idx).replace(/^\[(.*)\]$/, '$1');
       const port = Number(c.address.slice(idx + 1));
       const name = c.server_name || host;
       opts = {
@@ -124,6 +127,7 @@ function runCase(c) {
           ca: readOptional(c.trust),
           cert: readOptional(c.cert),
           key: readOptional(c.key),
+          minVersion: c.tls_min === '1.3' ? 'TLSv1.3' : undefined,
           maxVersion: c.tls_max === '1.2' ? 'TLSv1.2' : undefined,
         }),
         // grpc-js sends SNI only for DNS names and checks the override's name itself.

@@ -84,7 +84,9 @@ def classify(code, details, log):
     if "connection refused" in details.lower():
         return "connection_failed"
     if "Socket closed" in details or "Endpoint read failed" in details or \
-            "Connection reset" in details or "bad certificate" in (details + log).lower():
+            "Connection reset" in details or "bad certificate" in (details + log).lower() or \
+            "alert unexpected message" in (details + log).lower():
+        # The last: Go's TLS server refusing a ClientHello it cannot parse (an SNI ending in a dot).
         return "rejected_by_server"
     return "unknown"
 

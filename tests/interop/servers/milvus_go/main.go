@@ -7,9 +7,10 @@
 //	        ClientCAs from caPemPath, MinVersion: TLS 1.3}
 //	other : plaintext
 //
-// One process serves many configurations (one listener on 127.0.0.1:0 each) because the suite
-// needs hundreds of them and process start-up is the slow part. Input: a JSON array of
-// {"name","mode","server_pem","server_key","ca_pem"} on stdin (or in the file named by -config).
+// One process serves many configurations (one listener each) because the suite needs hundreds
+// of them and process start-up is the slow part. Input: a JSON array of
+// {"name","mode","server_pem","server_key","ca_pem","listen","tls_min","tls_max"} on stdin (or in the file named by
+// -config); "listen" is HOST:0 where the scenario's client dials (default 127.0.0.1:0).
 // Output on stdout, one JSON object a line:
 //
 //	{"ports": {NAME: PORT, ...}, "errors": {NAME: "why it would not start", ...}}
@@ -48,6 +49,11 @@ type config struct {
 	ServerPem string `json:"server_pem"`
 	ServerKey string `json:"server_key"`
 	CaPem     string `json:"ca_pem"`
+	Listen    string `json:"listen"` // HOST:0 where the scenario's client dials; default 127.0.0.1:0
+	// A scenario's server.tls_min / tls_max ("1.2", "1.3"; empty: Milvus's own). Not Milvus
+	// settings: a floor below Milvus's own does not lower it.
+	TLSMin string `json:"tls_min"`
+	TLSMax string `json:"tls_max"`
 }
 
 var out = struct {
@@ -61,11 +67,40 @@ func emit(v interface{}) {
 	_ = out.enc.Encode(v)
 }
 
+func tlsVersion(v string) uint16 {
+	switch v {
+	case "1.2":
+		return tls.VersionTLS12
+	case "1.3":
+		return tls.VersionTLS13
+	}
+	return 0
+}
+
+// withVersions applies a scenario's server.tls_min / tls_max over Milvus's own settings.
+func withVersions(cfg *tls.Config, c config) *tls.Config {
+	if v := tlsVersion(c.TLSMin); v > cfg.MinVersion {
+		cfg.MinVersion = v
+	}
+	if v := tlsVersion(c.TLSMax); v != 0 {
+		cfg.MaxVersion = v
+	}
+	return cfg
+}
+
 // Milvus's proxy credentials, verbatim in behaviour.
 func milvusCreds(c config) (credentials.TransportCredentials, error) {
 	switch c.Mode {
 	case 1:
-		return credentials.NewServerTLSFromFile(c.ServerPem, c.ServerKey)
+		if c.TLSMin == "" && c.TLSMax == "" {
+			return credentials.NewServerTLSFromFile(c.ServerPem, c.ServerKey)
+		}
+		// What NewServerTLSFromFile does, with the scenario's versions.
+		cert, err := tls.LoadX509KeyPair(c.ServerPem, c.ServerKey)
+		if err != nil {
+			return nil, err
+		}
+		return credentials.NewTLS(withVersions(&tls.Config{Certificates: []tls.Certificate{cert}}, c)), nil
 	case 2:
 		cert, err := tls.LoadX509KeyPair(c.ServerPem, c.ServerKey)
 		if err != nil {
@@ -79,12 +114,12 @@ func milvusCreds(c config) (credentials.TransportCredentials, error) {
 		if !pool.AppendCertsFromPEM(buf) {
 			return nil, fmt.Errorf("fail to append ca to cert")
 		}
-		return credentials.NewTLS(&tls.Config{
+		return credentials.NewTLS(withVersions(&tls.Config{
 			ClientAuth:   tls.RequireAndVerifyClientCert,
 			Certificates: []tls.Certificate{cert},
 			ClientCAs:    pool,
 			MinVersion:   tls.VersionTLS13,
-		}), nil
+		}, c)), nil
 	}
 	return nil, nil
 }
@@ -156,7 +191,11 @@ func main() {
 		if creds != nil {
 			opts = append(opts, grpc.Creds(loggingCreds{creds, c.Name}))
 		}
-		lis, err := net.Listen("tcp", "127.0.0.1:0")
+		listen := c.Listen
+		if listen == "" {
+			listen = "127.0.0.1:0"
+		}
+		lis, err := net.Listen("tcp", listen)
 		if err != nil {
 			errs[c.Name] = err.Error()
 			continue

@@ -17,8 +17,8 @@ namespace {
 constexpr int kScenarios = 35;
 
 // A CA, an intermediate and three leaves: the shape of the larger catalogue scenarios.
-std::vector<CertSpec> five_cert_set(KeyType type) {
-  std::vector<CertSpec> specs(5);
+std::vector<certs::CertSpec> five_cert_set(certs::KeyType type) {
+  std::vector<certs::CertSpec> specs(5);
   const char* names[] = {"ca", "inter", "server", "client", "other"};
   for (int i = 0; i < 5; ++i) {
     specs[i].name = names[i];
@@ -38,18 +38,18 @@ std::vector<CertSpec> five_cert_set(KeyType type) {
 // The whole catalogue from a cold pool, as one `tlsmatrix run` process sees it: the first set
 // pays for the keys, the other 34 only sign.
 void BM_CatalogueColdPool(benchmark::State& state) {
-  const auto type = static_cast<KeyType>(state.range(0));
+  const auto type = static_cast<certs::KeyType>(state.range(0));
   const auto specs = five_cert_set(type);
   for (auto _ : state) {
-    KeyPool pool;
-    for (int i = 0; i < kScenarios; ++i) benchmark::DoNotOptimize(build_cert_set(specs, pool));
+    certs::KeyPool pool;
+    for (int i = 0; i < kScenarios; ++i) benchmark::DoNotOptimize(certs::build_cert_set(specs, pool));
   }
   state.counters["certs"] = benchmark::Counter(kScenarios * 5.0, benchmark::Counter::kIsIterationInvariantRate);
   state.SetLabel(std::string(to_string(type)) + ", 35 sets x 5 certs");
 }
 BENCHMARK(BM_CatalogueColdPool)
-    ->Arg(static_cast<int>(KeyType::rsa2048))
-    ->Arg(static_cast<int>(KeyType::ec_p256))
+    ->Arg(static_cast<int>(certs::KeyType::rsa2048))
+    ->Arg(static_cast<int>(certs::KeyType::ec_p256))
     ->Unit(benchmark::kMillisecond)
     ->MinTime(0.5)
     ->MeasureProcessCPUTime()  // the pool warms keys on worker threads
@@ -57,27 +57,27 @@ BENCHMARK(BM_CatalogueColdPool)
 
 // One set once the pool is warm: the per-scenario cost after the first.
 void BM_SetWarmPool(benchmark::State& state) {
-  const auto type = static_cast<KeyType>(state.range(0));
+  const auto type = static_cast<certs::KeyType>(state.range(0));
   const auto specs = five_cert_set(type);
-  KeyPool pool;
-  build_cert_set(specs, pool);
-  for (auto _ : state) benchmark::DoNotOptimize(build_cert_set(specs, pool));
+  certs::KeyPool pool;
+  certs::build_cert_set(specs, pool);
+  for (auto _ : state) benchmark::DoNotOptimize(certs::build_cert_set(specs, pool));
   state.SetLabel(std::string(to_string(type)) + ", 5 certs");
 }
 BENCHMARK(BM_SetWarmPool)
-    ->Arg(static_cast<int>(KeyType::rsa2048))
-    ->Arg(static_cast<int>(KeyType::ec_p256))
+    ->Arg(static_cast<int>(certs::KeyType::rsa2048))
+    ->Arg(static_cast<int>(certs::KeyType::ec_p256))
     ->Unit(benchmark::kMillisecond);
 
 // One key without the pool, for comparison.
 void BM_GenerateKey(benchmark::State& state) {
-  const auto type = static_cast<KeyType>(state.range(0));
-  for (auto _ : state) benchmark::DoNotOptimize(generate_key(type));
+  const auto type = static_cast<certs::KeyType>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(certs::generate_key(type));
   state.SetLabel(std::string(to_string(type)));
 }
 BENCHMARK(BM_GenerateKey)
-    ->Arg(static_cast<int>(KeyType::rsa2048))
-    ->Arg(static_cast<int>(KeyType::ec_p256))
+    ->Arg(static_cast<int>(certs::KeyType::rsa2048))
+    ->Arg(static_cast<int>(certs::KeyType::ec_p256))
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace

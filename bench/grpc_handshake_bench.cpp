@@ -18,11 +18,11 @@ namespace {
 using namespace tlsmatrix;
 using namespace tlsmatrix::handshake;
 
-const KeyType kKeys[] = {KeyType::rsa2048, KeyType::rsa3072, KeyType::ec_p256, KeyType::ed25519};
+const certs::KeyType kKeys[] = {certs::KeyType::rsa2048, certs::KeyType::rsa3072, certs::KeyType::ec_p256, certs::KeyType::ed25519};
 
 // One server per configuration for the whole process, shared by all threads.
 struct Fixture {
-  CertSet certs;
+  certs::CertSet certs;
   LayerPlan plan;
   std::unique_ptr<ProcessScope> server;
 };

@@ -21,7 +21,7 @@ namespace {
 using namespace tlsmatrix;
 using namespace tlsmatrix::handshake;
 
-const KeyType kKeys[] = {KeyType::rsa2048, KeyType::rsa3072, KeyType::ec_p256, KeyType::ed25519};
+const certs::KeyType kKeys[] = {certs::KeyType::rsa2048, certs::KeyType::rsa3072, certs::KeyType::ec_p256, certs::KeyType::ed25519};
 
 HandshakeConfig config_of(const benchmark::State& state) {
   return {static_cast<int>(state.range(0)), kKeys[state.range(1)],
@@ -31,7 +31,7 @@ HandshakeConfig config_of(const benchmark::State& state) {
 // Certificates, contexts and (for loopback) a server per configuration, made once and shared by
 // every thread and repetition: none of it belongs in the timed loop.
 struct Fixture {
-  CertSet certs;
+  certs::CertSet certs;
   ossl::SslCtxPtr server_ctx, client_ctx;
   std::unique_ptr<Listener> listener;
   std::unique_ptr<HandshakeServer> server;

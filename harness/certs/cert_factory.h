@@ -12,7 +12,7 @@
 #include "harness/certs/key_pool.h"
 #include "harness/ossl/ossl_ptr.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 struct GeneratedCert {
   std::string name;
@@ -69,4 +69,4 @@ ossl::X509Ptr reissue(const X509* model, EVP_PKEY* key, const Issuer& issuer, st
 std::string to_pem(const X509* cert);
 std::string to_pem(const EVP_PKEY* key);  // private key, PKCS#8
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

@@ -3,7 +3,7 @@
 #include <array>
 #include <utility>
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 namespace {
 constexpr std::array<std::pair<KeyType, std::string_view>, 9> kKeyTypeNames{{
@@ -42,4 +42,4 @@ const std::vector<std::string_view>& key_type_names() {
   return names;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

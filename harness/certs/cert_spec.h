@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 // rsa_pss is an RSA-2048 key of type RSASSA-PSS (id-RSASSA-PSS): it can only sign with PSS.
 enum class KeyType { rsa1024, rsa2048, rsa3072, rsa4096, ec_p256, ec_p384, ed25519, rsa_pss, ec_p521 };
@@ -110,4 +110,4 @@ struct CertSpec {
   bool garbage = false;
 };
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

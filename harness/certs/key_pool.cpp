@@ -19,7 +19,7 @@
 #include "harness/certs/pem_io.h"
 #include "harness/io/file_io.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 ossl::EvpPkeyPtr generate_key(KeyType type) {
   EVP_PKEY* raw = nullptr;
@@ -223,4 +223,4 @@ KeyPool& KeyPool::shared() {
   return pool;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

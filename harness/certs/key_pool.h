@@ -14,7 +14,7 @@
 #include "harness/certs/cert_spec.h"
 #include "harness/ossl/ossl_ptr.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 // A fresh key of the given type (no pooling).
 ossl::EvpPkeyPtr generate_key(KeyType type);
@@ -54,4 +54,4 @@ class KeyPool {
   std::map<std::pair<KeyType, int>, ossl::EvpPkeyPtr> keys_;
 };
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

@@ -5,7 +5,7 @@
 
 #include "harness/net/ip_literal.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 std::string normalize_san(std::string_view entry) {
   for (std::string_view prefix : {"DNS:", "IP:", "URI:"}) {
@@ -65,4 +65,4 @@ std::vector<CertSpec> milvus_layout(const MilvusLayoutOptions& options) {
   return {ca, server, client};
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

@@ -9,7 +9,7 @@
 
 #include "harness/certs/cert_spec.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 struct MilvusLayoutOptions {
   std::string cn = "localhost";
@@ -27,4 +27,4 @@ std::string normalize_san(std::string_view entry);
 // Specs for ca, server (EKU serverAuth) and client (EKU clientAuth), issuers first.
 std::vector<CertSpec> milvus_layout(const MilvusLayoutOptions& options);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

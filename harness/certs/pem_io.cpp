@@ -10,7 +10,7 @@
 #include "harness/io/input_error.h"
 #include "harness/ossl/mem_bio.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 namespace {
 
@@ -45,7 +45,7 @@ std::vector<PemBlock> read_pem_blocks(std::string_view data, std::string_view or
         break;
       }
       std::string queue = ossl::drain_errors();
-      throw InputError(where(origin) + "malformed PEM block " + std::to_string(blocks.size() + 1) +
+      throw io::InputError(where(origin) + "malformed PEM block " + std::to_string(blocks.size() + 1) +
                        (queue.empty() ? "" : " (" + queue + ")"));
     }
     ossl::OpensslMemPtr<char> name_owner(name);
@@ -73,7 +73,7 @@ void check_san_count(const X509* cert, int index, std::string_view origin) {
   if (!names) return;
   const auto count = static_cast<std::size_t>(sk_GENERAL_NAME_num(names.get()));
   if (count > kMaxSubjectAltNames) {
-    throw InputError(where(origin) + "certificate " + std::to_string(index) + " has " +
+    throw io::InputError(where(origin) + "certificate " + std::to_string(index) + " has " +
                      std::to_string(count) + " subjectAltName entries; the limit is " +
                      std::to_string(kMaxSubjectAltNames));
   }
@@ -92,7 +92,7 @@ std::vector<ossl::X509Ptr> parse_certs(std::string_view data, std::string_view o
         out.push_back(std::move(cert));
       }
     }
-    if (out.empty()) throw InputError(where(origin) + "no certificate found (neither PEM nor DER)");
+    if (out.empty()) throw io::InputError(where(origin) + "no certificate found (neither PEM nor DER)");
     return out;
   }
   int index = 0;
@@ -100,19 +100,19 @@ std::vector<ossl::X509Ptr> parse_certs(std::string_view data, std::string_view o
     if (block.name != "CERTIFICATE" && block.name != "X509 CERTIFICATE") continue;
     ++index;
     if (static_cast<std::size_t>(index) > kMaxCertsPerFile) {
-      throw InputError(where(origin) + "too many certificates (the limit is " +
+      throw io::InputError(where(origin) + "too many certificates (the limit is " +
                        std::to_string(kMaxCertsPerFile) + ")");
     }
     ossl::X509Ptr cert = der_to_x509(block.der);
     if (!cert) {
       std::string queue = ossl::drain_errors();
-      throw InputError(where(origin) + "certificate " + std::to_string(index) +
+      throw io::InputError(where(origin) + "certificate " + std::to_string(index) +
                        " does not parse" + (queue.empty() ? "" : " (" + queue + ")"));
     }
     check_san_count(cert.get(), index, origin);
     out.push_back(std::move(cert));
   }
-  if (out.empty()) throw InputError(where(origin) + "no certificate found");
+  if (out.empty()) throw io::InputError(where(origin) + "no certificate found");
   return out;
 }
 
@@ -123,14 +123,14 @@ std::vector<ossl::X509Ptr> load_certs(const std::filesystem::path& path) {
 ossl::EvpPkeyPtr parse_private_key(std::string_view data, std::string_view origin) {
   const std::string encrypted = where(origin) + "encrypted key: no passphrase support";
   if (!looks_like_pem(data)) {
-    if (data.empty()) throw InputError(where(origin) + "no private key found");
+    if (data.empty()) throw io::InputError(where(origin) + "no private key found");
     const auto* p = reinterpret_cast<const unsigned char*>(data.data());
     ossl::X509SigPtr sig(d2i_X509_SIG(nullptr, &p, static_cast<long>(data.size())));
-    if (sig) throw InputError(encrypted);
+    if (sig) throw io::InputError(encrypted);
     p = reinterpret_cast<const unsigned char*>(data.data());
     ossl::EvpPkeyPtr key(d2i_AutoPrivateKey(nullptr, &p, static_cast<long>(data.size())));
     std::string queue = ossl::drain_errors();
-    if (!key) throw InputError(where(origin) + "no private key found (neither PEM nor DER)");
+    if (!key) throw io::InputError(where(origin) + "no private key found (neither PEM nor DER)");
     return key;
   }
   // Look at the armour first, so that an encrypted key gets a clear message instead of a
@@ -142,18 +142,18 @@ ossl::EvpPkeyPtr parse_private_key(std::string_view data, std::string_view origi
     if (!is_key) continue;
     if (block.name == "ENCRYPTED PRIVATE KEY" ||
         block.header.find("ENCRYPTED") != std::string::npos) {
-      throw InputError(encrypted);
+      throw io::InputError(encrypted);
     }
     found = true;
     break;
   }
-  if (!found) throw InputError(where(origin) + "no private key found");
+  if (!found) throw io::InputError(where(origin) + "no private key found");
   ossl::BioPtr bio = ossl::mem_bio(data);
   ossl::EvpPkeyPtr key(
       PEM_read_bio_PrivateKey(bio.get(), nullptr, ossl::refuse_passphrase, nullptr));
   if (!key) {
     std::string queue = ossl::drain_errors();
-    throw InputError(where(origin) + "private key does not parse" +
+    throw io::InputError(where(origin) + "private key does not parse" +
                      (queue.empty() ? "" : " (" + queue + ")"));
   }
   return key;
@@ -165,7 +165,7 @@ ossl::EvpPkeyPtr load_private_key(const std::filesystem::path& path) {
 
 std::optional<PemIdentity> load_identity(const std::string& pem_path, const std::string& key_path) {
   if (pem_path.empty() != key_path.empty()) {
-    throw InputError(std::string(pem_path.empty() ? "--client-key" : "--client-pem") +
+    throw io::InputError(std::string(pem_path.empty() ? "--client-key" : "--client-pem") +
                      ": --client-pem and --client-key go together");
   }
   if (pem_path.empty()) return std::nullopt;
@@ -174,9 +174,9 @@ std::optional<PemIdentity> load_identity(const std::string& pem_path, const std:
   id.key = load_private_key(key_path);
   if (X509_check_private_key(id.chain.front().get(), id.key.get()) != 1) {
     ossl::drain_errors();
-    throw InputError(key_path + ": does not match the certificate in " + pem_path);
+    throw io::InputError(key_path + ": does not match the certificate in " + pem_path);
   }
   return id;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

@@ -11,7 +11,7 @@
 
 #include "harness/ossl/ossl_ptr.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 // A certificate file holding more than this many certificates is refused: a chain is a handful,
 // a CA bundle a few hundred (Debian's has about 140); thousands would make every verification
@@ -39,4 +39,4 @@ struct PemIdentity {
 };
 std::optional<PemIdentity> load_identity(const std::string& pem_path, const std::string& key_path);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

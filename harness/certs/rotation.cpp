@@ -14,7 +14,7 @@
 #include "harness/io/utc_time.h"
 #include "harness/x509/names.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 namespace fs = std::filesystem;
 using std::chrono::seconds;
@@ -37,7 +37,7 @@ seconds days(int n) { return seconds(std::int64_t{n} * 86400 + 3600); }
 void check_issued_by(const X509* leaf, const std::vector<ossl::X509Ptr>& ca, const fs::path& file,
                      const fs::path& ca_file) {
   if (X509_check_issued(ca.front().get(), const_cast<X509*>(leaf)) != X509_V_OK) {
-    throw InputError(file.string() + ": not issued by the first certificate of " + ca_file.string() + " (" +
+    throw io::InputError(file.string() + ": not issued by the first certificate of " + ca_file.string() + " (" +
                      x509::subject(ca.front().get()) + "); renewing needs the CA that issued it");
   }
 }
@@ -50,7 +50,7 @@ std::string pem_chain(const X509* leaf, const std::vector<ossl::X509Ptr>& rest_f
 
 ossl::EvpPkeyPtr fresh_key_like(const EVP_PKEY* key, const fs::path& file) {
   auto type = key_type_of(key);
-  if (!type) throw InputError(file.string() + ": a key type tlsmatrix cannot generate a new one of");
+  if (!type) throw io::InputError(file.string() + ": a key type tlsmatrix cannot generate a new one of");
   return generate_key(*type);
 }
 
@@ -75,7 +75,7 @@ ossl::X509NamePtr new_ca_name(const X509* old_ca, std::chrono::system_clock::tim
   }
   if (auto open = cn.rfind(" ("); open != std::string::npos && !cn.empty() && cn.back() == ')') cn.resize(open);
   if (cn.empty()) cn = "CA";
-  std::string stamp = " (" + utc_text(now, "%Y-%m-%d %H:%M:%S") + ")";
+  std::string stamp = " (" + io::utc_text(now, "%Y-%m-%d %H:%M:%S") + ")";
   if (cn.size() + stamp.size() > kMaxNameAttributeChars) cn.resize(kMaxNameAttributeChars - stamp.size());
   cn += stamp;
   ossl::check(X509_NAME_add_entry_by_NID(name.get(), NID_commonName, MBSTRING_UTF8,
@@ -112,20 +112,33 @@ std::optional<KeyType> key_type_of(const EVP_PKEY* key) {
   }
 }
 
-LayoutSet load_layout(const fs::path& dir, bool need_ca_key, const std::optional<fs::path>& ca_key) {
+LayoutSet read_layout(const fs::path& dir) {
   LayoutSet s;
   s.dir = dir;
-  s.ca = load_certs(dir / kCaPem);
-  s.server = load_certs(dir / kServerPem);
-  s.server_key = load_private_key(dir / kServerKey);
-  s.client = load_certs(dir / kClientPem);
-  s.client_key = load_private_key(dir / kClientKey);
+  auto certs = [&dir](const char* name, std::string& text) {
+    text = io::read_file(dir / name);
+    return parse_certs(text, (dir / name).string());
+  };
+  auto key = [&dir](const char* name, std::string& text) {
+    text = io::read_file(dir / name);
+    return parse_private_key(text, (dir / name).string());
+  };
+  s.ca = certs(kCaPem, s.text.ca);
+  s.server = certs(kServerPem, s.text.server);
+  s.server_key = key(kServerKey, s.text.server_key);
+  s.client = certs(kClientPem, s.text.client);
+  s.client_key = key(kClientKey, s.text.client_key);
+  return s;
+}
+
+LayoutSet load_layout(const fs::path& dir, bool need_ca_key, const std::optional<fs::path>& ca_key) {
+  LayoutSet s = read_layout(dir);
   const fs::path key_file = ca_key.value_or(dir / kCaKey);
   if (need_ca_key) {
     s.ca_key = load_private_key(key_file);
     if (X509_check_private_key(s.ca.front().get(), s.ca_key.get()) != 1) {
       ERR_clear_error();
-      throw InputError(key_file.string() + ": not the private key of " + (dir / kCaPem).string());
+      throw io::InputError(key_file.string() + ": not the private key of " + (dir / kCaPem).string());
     }
   }
   const std::pair<const std::vector<ossl::X509Ptr>*, std::pair<EVP_PKEY*, const char*>> leaves[] = {
@@ -133,7 +146,7 @@ LayoutSet load_layout(const fs::path& dir, bool need_ca_key, const std::optional
   for (const auto& [chain, key] : leaves) {
     if (X509_check_private_key(chain->front().get(), key.first) != 1) {
       ERR_clear_error();
-      throw InputError((dir / key.second).string() + ": its key file is not this certificate's key");
+      throw io::InputError((dir / key.second).string() + ": its key file is not this certificate's key");
     }
     check_issued_by(chain->front().get(), s.ca, dir / key.second, dir / kCaPem);
   }
@@ -197,4 +210,4 @@ std::vector<io::OutputFile> rotate_ca_files(const LayoutSet& in, const RotateCaO
   return files;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

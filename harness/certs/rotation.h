@@ -14,7 +14,7 @@
 #include "harness/io/file_io.h"
 #include "harness/ossl/ossl_ptr.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::certs {
 
 // The file names of the layout, as Milvus's TLS guide and `certs gen` use them. A set in
 // transition also has ca-bundle.pem (old and new roots: what clients and tls.caPemPath trust
@@ -36,9 +36,17 @@ struct LayoutSet {
   ossl::EvpPkeyPtr server_key;
   std::vector<ossl::X509Ptr> client;
   ossl::EvpPkeyPtr client_key;
+  // The five files' text as read: what a server or client is given.
+  struct Text {
+    std::string ca, server, server_key, client, client_key;
+  } text;
 };
 
-// Loads DIR's layout. `ca_key`: where the CA key is (default DIR/ca.key); needed to issue.
+// Reads DIR's ca.pem, server.pem, server.key, client.pem and client.key, each parsed (InputError
+// naming the first file that is missing or does not parse), without checking how they relate.
+LayoutSet read_layout(const std::filesystem::path& dir);
+
+// Loads DIR's layout (read_layout, then the checks below). `ca_key`: where the CA key is (default DIR/ca.key); needed to issue.
 // Throws InputError naming the file: missing, unreadable, a key that is not its certificate's,
 // a leaf not issued by ca.pem's first certificate.
 LayoutSet load_layout(const std::filesystem::path& dir, bool need_ca_key,
@@ -69,4 +77,4 @@ struct RotateCaOptions {
 // the old CA accept it, and ca-bundle.pem holding the old and new roots.
 std::vector<io::OutputFile> rotate_ca_files(const LayoutSet& in, const RotateCaOptions& options);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::certs

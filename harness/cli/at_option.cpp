@@ -38,7 +38,7 @@ std::optional<std::chrono::sys_seconds> parse_date(std::string_view text) {
 std::optional<std::chrono::sys_seconds> parse_at(std::string_view text, std::chrono::sys_seconds now) {
   std::optional<std::chrono::sys_seconds> t;
   if (!text.empty() && (text[0] == '+' || text[0] == '-')) {
-    if (auto d = parse_duration(text)) t = now + *d;
+    if (auto d = scenario::parse_duration(text)) t = now + *d;
   } else {
     t = parse_date(text);
   }
@@ -63,7 +63,7 @@ std::optional<std::chrono::sys_seconds> at_time(const std::string& text) {
   if (text.empty()) return std::nullopt;
   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   auto t = parse_at(text, now);
-  if (!t) throw InputError("--at: bad time '" + text + "'");
+  if (!t) throw io::InputError("--at: bad time '" + text + "'");
   return t;
 }
 

@@ -71,7 +71,7 @@ std::vector<handshake::HandshakeConfig> configurations(const BenchOptions& o) {
       for (const auto& tls : o.tls) {
         for (bool resume : {false, true}) {
           if (resume && !o.resume) continue;
-          out.push_back({mode, *parse_key_type(key), *handshake::parse_tls_version(tls), resume});
+          out.push_back({mode, *certs::parse_key_type(key), *handshake::parse_tls_version(tls), resume});
         }
       }
     }
@@ -87,29 +87,29 @@ void check_target_flags(const BenchOptions& o) {
           {"--client-key", !o.client_key.empty()}, {"--server-name", !o.server_name.empty()},
           {"--insecure", o.insecure}}) {
       if (given) {
-        throw InputError(std::string(flag) + ": only with --target (the in-process server uses the "
+        throw io::InputError(std::string(flag) + ": only with --target (the in-process server uses the "
                                              "bench's own CA and certificates)");
       }
     }
     return;
   }
   if (o.layer == "grpc" || o.layer == "grpc-client") {
-    throw InputError("--target: the grpc-client layer measures the harness's own gRPC client against "
+    throw io::InputError("--target: the grpc-client layer measures the harness's own gRPC client against "
                      "its own server; use --layer grpc-server (or tls) for an external server");
   }
   if (o.layer == "grpc-server" && o.resume) {
-    throw InputError("--resume: the grpc-server layer measures full handshakes only");
+    throw io::InputError("--resume: the grpc-server layer measures full handshakes only");
   }
   if (o.keys_given) {
-    throw InputError("--keys: not with --target: the target's certificate decides the key type "
+    throw io::InputError("--keys: not with --target: the target's certificate decides the key type "
                      "(the row says which it is)");
   }
   if (o.modes_given) {
-    throw InputError("--modes: not with --target: the target decides (mode 2 when it asks for a "
+    throw io::InputError("--modes: not with --target: the target decides (mode 2 when it asks for a "
                      "client certificate and --client-pem/--client-key give one)");
   }
   if (o.insecure && !o.trust.empty()) {
-    throw InputError("--insecure: not with --trust: verify the target against --trust, or not at all");
+    throw io::InputError("--insecure: not with --trust: verify the target against --trust, or not at all");
   }
 }
 
@@ -117,11 +117,11 @@ handshake::TargetClient target_client(const BenchOptions& o, const handshake::En
   handshake::TargetClient c;
   c.insecure = o.insecure;
   if (!o.trust.empty()) {
-    c.trust = load_certs(o.trust);
+    c.trust = certs::load_certs(o.trust);
     c.trust_label = o.trust;
   }
   c.server_name = o.server_name.empty() ? endpoint.host : o.server_name;
-  if (auto id = load_identity(o.client_pem, o.client_key)) {
+  if (auto id = certs::load_identity(o.client_pem, o.client_key)) {
     c.client_chain = std::move(id->chain);
     c.client_key = std::move(id->key);
     c.client_label = o.client_pem;
@@ -174,7 +174,7 @@ int run_bench_command(const BenchOptions& o) {
   int processes = std::min(o.processes > 0 ? o.processes : handshake::default_processes(cores),
                            settings.concurrency);
   reports::BenchRunInfo info;
-  info.started = iso8601_utc(std::chrono::system_clock::now());
+  info.started = io::iso8601_utc(std::chrono::system_clock::now());
   info.layer = std::string(handshake::to_string(settings.layer)) + layer_cost(settings.layer);
   info.target = o.target.empty() ? "in-process on 127.0.0.1" : o.target;
   info.cores = cores;
@@ -203,7 +203,7 @@ int run_bench_command(const BenchOptions& o) {
       const std::string at = v ? " at TLS " + std::string(handshake::to_string(*v)) : "";
       if (s.outcome.unreachable) {
         // Nothing to measure: the target is not there.
-        throw InputError("--target " + settings.target->text + ": cannot reach it: " + s.outcome.error);
+        throw io::InputError("--target " + settings.target->text + ": cannot reach it: " + s.outcome.error);
       }
       if (!s.config) {
         info.failures.push_back("target " + settings.target->text + at + ": FAILED: " + survey_failure(s, o));
@@ -236,7 +236,7 @@ int run_bench_command(const BenchOptions& o) {
       }
     }
     if (configs.empty()) {
-      throw InputError("--layer " + o.layer + ": nothing to measure (" + info.lines.front() + ")");
+      throw io::InputError("--layer " + o.layer + ": nothing to measure (" + info.lines.front() + ")");
     }
   }
   info.configurations = static_cast<int>(configs.size());

@@ -64,19 +64,19 @@ constexpr const char* kOutHelp =
     "files go all or none, and other files there stay. Keys are written 0600.";
 
 // A key file is the one thing we must never clobber by accident: it may be the only copy.
-void refuse_to_overwrite(const CertSet& set, const fs::path& dir) {
+void refuse_to_overwrite(const certs::CertSet& set, const fs::path& dir) {
   for (const auto& name : set.names()) {
     for (const char* ext : {".key", ".pem"}) {
       fs::path file = dir / (name + ext);
       if (fs::exists(file)) {
-        throw InputError(file.string() + ": already exists; pass --force to overwrite");
+        throw io::InputError(file.string() + ": already exists; pass --force to overwrite");
       }
     }
   }
 }
 
 std::string expiry_text(const X509* cert) {
-  std::string text = utc_text(x509::not_after(cert), "%Y-%m-%d %H:%M UTC");
+  std::string text = io::utc_text(x509::not_after(cert), "%Y-%m-%d %H:%M UTC");
   int days = 0;
   int secs = 0;
   if (ASN1_TIME_diff(&days, &secs, nullptr, X509_get0_notAfter(cert)) == 1) {
@@ -96,13 +96,13 @@ std::string pad(std::string text, std::size_t width) {
 }
 
 // A small table: each file, what it is, and for certificates when they stop being valid.
-void print_set(const CertSet& set, const fs::path& dir) {
+void print_set(const certs::CertSet& set, const fs::path& dir) {
   struct Row {
     std::string file, what, expires;
   };
   std::vector<Row> rows;
   for (const auto& name : set.names()) {
-    const GeneratedCert& gc = set.get(name);
+    const certs::GeneratedCert& gc = set.get(name);
     if (gc.cert) {
       rows.push_back({name + ".pem", x509::subject(gc.cert.get()), expiry_text(gc.cert.get())});
     } else {
@@ -133,21 +133,21 @@ CLI::Validator common_name_validator() {
         if (cn.empty()) return "must not be empty";
         try {
           io::check_utf8(cn, "--cn");
-        } catch (const InputError&) {
+        } catch (const io::InputError&) {
           return "not valid UTF-8 text";
         }
-        if (std::size_t chars = io::utf8_length(cn); chars > kMaxNameAttributeChars) {
+        if (std::size_t chars = io::utf8_length(cn); chars > certs::kMaxNameAttributeChars) {
           return std::to_string(chars) + " characters; X.509 allows at most " +
-                 std::to_string(kMaxNameAttributeChars);
+                 std::to_string(certs::kMaxNameAttributeChars);
         }
         return "";
       },
       /*validator_desc=*/"");
 }
 
-void write_checked(const CertSet& set, const fs::path& dir, bool force) {
+void write_checked(const certs::CertSet& set, const fs::path& dir, bool force) {
   if (!force) refuse_to_overwrite(set, dir);
-  write_cert_set(set, dir);
+  certs::write_cert_set(set, dir);
   print_set(set, dir);
 }
 
@@ -161,7 +161,7 @@ void print_files(const std::vector<io::OutputFile>& files, const fs::path& dir) 
     if (f.perms == io::kPrivateKeyPerms) {
       line += "private key, mode 0600";
     } else {
-      auto certs = parse_certs(f.content, f.path.string());
+      auto certs = certs::parse_certs(f.content, f.path.string());
       line += x509::subject(certs.front().get());
       if (certs.size() > 1) line += " + " + std::to_string(certs.size() - 1) + " more";
       line += ", expires " + expiry_text(certs.front().get());
@@ -174,7 +174,7 @@ void write_files_checked(std::vector<io::OutputFile> files, const fs::path& dir,
   if (!force) {
     for (const auto& f : files) {
       if (fs::exists(dir / f.path)) {
-        throw InputError((dir / f.path).string() + ": already exists; pass --force to overwrite");
+        throw io::InputError((dir / f.path).string() + ": already exists; pass --force to overwrite");
       }
     }
   }
@@ -185,24 +185,24 @@ void write_files_checked(std::vector<io::OutputFile> files, const fs::path& dir,
 
 // `certs gen --ca-pem --ca-key`: the layout's leaves, issued by the given CA instead of the one
 // generated with them.
-std::vector<io::OutputFile> issue_from_ca(const CertSet& set, const GenOptions& o) {
-  std::vector<ossl::X509Ptr> ca = load_certs(o.ca_pem);
-  ossl::EvpPkeyPtr key = load_private_key(o.ca_key);
+std::vector<io::OutputFile> issue_from_ca(const certs::CertSet& set, const GenOptions& o) {
+  std::vector<ossl::X509Ptr> ca = certs::load_certs(o.ca_pem);
+  ossl::EvpPkeyPtr key = certs::load_private_key(o.ca_key);
   if (X509_check_private_key(ca.front().get(), key.get()) != 1) {
-    throw InputError(o.ca_key + ": not the private key of " + o.ca_pem);
+    throw io::InputError(o.ca_key + ": not the private key of " + o.ca_pem);
   }
   if (!(X509_get_extension_flags(ca.front().get()) & EXFLAG_CA)) {
-    throw InputError(o.ca_pem + ": not a CA certificate (no basicConstraints CA:TRUE); it cannot issue");
+    throw io::InputError(o.ca_pem + ": not a CA certificate (no basicConstraints CA:TRUE); it cannot issue");
   }
   std::string ca_text;
-  for (const auto& c : ca) ca_text += to_pem(c.get());
-  std::vector<io::OutputFile> files{{kCaPem, ca_text}};
-  const Issuer issuer{ca.front().get(), key.get()};
+  for (const auto& c : ca) ca_text += certs::to_pem(c.get());
+  std::vector<io::OutputFile> files{{certs::kCaPem, ca_text}};
+  const certs::Issuer issuer{ca.front().get(), key.get()};
   for (const char* name : {"server", "client"}) {
-    const GeneratedCert& g = set.get(name);
+    const certs::GeneratedCert& g = set.get(name);
     const auto life = std::chrono::seconds(std::int64_t{o.days} * 86400 + 3600);
-    ossl::X509Ptr cert = reissue(g.cert.get(), g.key.get(), issuer, life);
-    files.push_back({std::string(name) + ".pem", to_pem(cert.get())});
+    ossl::X509Ptr cert = certs::reissue(g.cert.get(), g.key.get(), issuer, life);
+    files.push_back({std::string(name) + ".pem", certs::to_pem(cert.get())});
     files.push_back({std::string(name) + ".key", g.key_pem, io::kPrivateKeyPerms});
   }
   return files;
@@ -211,10 +211,17 @@ std::vector<io::OutputFile> issue_from_ca(const CertSet& set, const GenOptions& 
 void check_distinct(const NextSetOptions& o) {
   std::error_code ec;
   if (fs::equivalent(o.in, o.out, ec)) {
-    throw InputError("--out " + o.out.string() + ": is the --in folder; write the next set to a new "
+    throw io::InputError("--out " + o.out.string() + ": is the --in folder; write the next set to a new "
                      "folder, check the move with `tlsmatrix rotate --from " + o.in.string() + " --to " +
                      o.out.string() + "`, then deploy it");
   }
+}
+
+// renew's and rotate-ca's input: --in's set with its CA key (--ca-key, default IN/ca.key), once
+// --out is known to be another folder.
+certs::LayoutSet load_current_set(const NextSetOptions& o) {
+  check_distinct(o);
+  return certs::load_layout(o.in, true, o.ca_key.empty() ? std::nullopt : std::optional<fs::path>(o.ca_key));
 }
 
 void add_renew(CLI::App& certs, Action& action) {
@@ -238,10 +245,8 @@ void add_renew(CLI::App& certs, Action& action) {
   cmd->add_flag("--force", opt->force, "Overwrite existing files");
   cmd->callback([opt, &action] {
     action = [opt] {
-      check_distinct(*opt);
-      LayoutSet in = load_layout(opt->in, true, opt->ca_key.empty() ? std::nullopt
-                                                                    : std::optional<fs::path>(opt->ca_key));
-      write_files_checked(renew_files(in, {.new_keys = opt->new_keys, .days = opt->days}), opt->out, opt->force);
+      certs::LayoutSet in = load_current_set(*opt);
+      write_files_checked(certs::renew_files(in, {.new_keys = opt->new_keys, .days = opt->days}), opt->out, opt->force);
       return kExitOk;
     };
   });
@@ -273,11 +278,9 @@ void add_rotate_ca(CLI::App& certs, Action& action) {
   cmd->add_flag("--force", opt->force, "Overwrite existing files");
   cmd->callback([opt, &action] {
     action = [opt] {
-      check_distinct(*opt);
-      LayoutSet in = load_layout(opt->in, true, opt->ca_key.empty() ? std::nullopt
-                                                                    : std::optional<fs::path>(opt->ca_key));
+      certs::LayoutSet in = load_current_set(*opt);
       write_files_checked(
-          rotate_ca_files(in, {.ca_days = opt->ca_days, .leaf_days = opt->days, .cross_sign = !opt->no_cross}),
+          certs::rotate_ca_files(in, {.ca_days = opt->ca_days, .leaf_days = opt->days, .cross_sign = !opt->no_cross}),
           opt->out, opt->force);
       return kExitOk;
     };
@@ -300,7 +303,7 @@ void add_gen(CLI::App& certs, Action& action) {
                   "subjectAltName entries, comma separated: DNS:NAME, IP:ADDR, URI:URI; a bare "
                   "name means DNS: (default: the CN, localhost and IP:127.0.0.1)")
       ->delimiter(',');
-  std::vector<std::string> key_names(key_type_names().begin(), key_type_names().end());
+  std::vector<std::string> key_names(certs::key_type_names().begin(), certs::key_type_names().end());
   cmd->add_option("--key", opt->key, "Key type of all three certificates")
       ->check(CLI::IsMember(key_names))
       ->capture_default_str();
@@ -320,25 +323,25 @@ void add_gen(CLI::App& certs, Action& action) {
   cmd->add_flag("--force", opt->force, "Overwrite existing files");
   cmd->callback([opt, &action] {
     action = [opt] {
-      MilvusLayoutOptions layout;
+      certs::MilvusLayoutOptions layout;
       layout.cn = opt->cn;
       for (const auto& entry : opt->sans) {
         if (!entry.empty()) layout.sans.push_back(entry);
       }
       // The loaders refuse certificates with more names than this; do not make one.
-      if (layout.sans.size() > kMaxSubjectAltNames) {
-        throw InputError("--san: " + std::to_string(layout.sans.size()) +
-                         " entries; the limit is " + std::to_string(kMaxSubjectAltNames));
+      if (layout.sans.size() > certs::kMaxSubjectAltNames) {
+        throw io::InputError("--san: " + std::to_string(layout.sans.size()) +
+                         " entries; the limit is " + std::to_string(certs::kMaxSubjectAltNames));
       }
-      layout.key_type = *parse_key_type(opt->key);  // IsMember already checked it
+      layout.key_type = *certs::parse_key_type(opt->key);  // IsMember already checked it
       layout.leaf_days = opt->days;
-      CertSet set;
+      certs::CertSet set;
       try {
-        set = build_cert_set(milvus_layout(layout));
+        set = certs::build_cert_set(certs::milvus_layout(layout));
       } catch (const std::invalid_argument& e) {
         // A subjectAltName entry OpenSSL refuses (IP:999.1.1.1) is what remains after the checks
         // above, and it came from --san or, without --san, from --cn.
-        throw InputError(std::string(layout.sans.empty() ? "--cn" : "--san") + ": " + e.what());
+        throw io::InputError(std::string(layout.sans.empty() ? "--cn" : "--san") + ": " + e.what());
       }
       if (!opt->ca_pem.empty()) {
         write_files_checked(issue_from_ca(set, *opt), opt->out, opt->force);
@@ -360,8 +363,8 @@ void add_scenario(CLI::App& certs, Action& action) {
   cmd->add_flag("--force", opt->force, "Overwrite existing files");
   cmd->callback([opt, &action] {
     action = [opt] {
-      Scenario scenario = load_scenario(opt->file);
-      write_checked(scenario_cert_set(scenario), opt->out, opt->force);
+      scenario::Scenario scenario = scenario::load_scenario(opt->file);
+      write_checked(runner::scenario_cert_set(scenario), opt->out, opt->force);
       return kExitOk;
     };
   });

@@ -48,10 +48,10 @@ int run_probe_command(const ProbeFlags& f) {
   o.server_name = f.server_name;
   o.timeout = std::chrono::milliseconds(static_cast<long long>(std::llround(f.timeout_s * 1000)));
   if (!f.trust.empty()) {
-    o.trust = load_certs(f.trust);
+    o.trust = certs::load_certs(f.trust);
     o.trust_file = f.trust;
   }
-  if (auto id = load_identity(f.client_pem, f.client_key)) {
+  if (auto id = certs::load_identity(f.client_pem, f.client_key)) {
     o.client = std::move(*id);
     o.client_pem_file = f.client_pem;
     o.client_key_file = f.client_key;
@@ -69,7 +69,7 @@ int run_probe_command(const ProbeFlags& f) {
                                                               started_steady)
                         .count();
   const reports::CheckReport checks =
-      reports::probe_check_report(report, iso8601_utc(started), ms, f.fail_on_warning);
+      reports::probe_check_report(report, io::iso8601_utc(started), ms, f.fail_on_warning);
   reports::write_reports(report_paths,
                          {.json = [&] { return reports::probe_json(report); },
                           .junit = [&] { return reports::render_check_junit(checks); },

@@ -38,11 +38,11 @@ struct RotateOptions {
 std::vector<handshake::CostComparison> set_cost(const std::filesystem::path& dir,
                                                 const std::vector<int>& modes,
                                                 const std::string& server_name) {
-  const auto ca = load_certs(dir / "ca.pem");
-  const auto server = load_certs(dir / "server.pem");
-  const auto server_key = load_private_key(dir / "server.key");
-  const auto client = load_certs(dir / "client.pem");
-  const auto client_key = load_private_key(dir / "client.key");
+  const auto ca = certs::load_certs(dir / "ca.pem");
+  const auto server = certs::load_certs(dir / "server.pem");
+  const auto server_key = certs::load_private_key(dir / "server.key");
+  const auto client = certs::load_certs(dir / "client.pem");
+  const auto client_key = certs::load_private_key(dir / "client.key");
   auto raw = [](const std::vector<ossl::X509Ptr>& v) {
     std::vector<X509*> out;
     for (const auto& c : v) out.push_back(c.get());
@@ -63,7 +63,7 @@ std::vector<handshake::CostComparison> set_cost(const std::filesystem::path& dir
 
 int run_rotate(const RotateOptions& o) {
   const auto started = std::chrono::steady_clock::now();
-  const std::string started_text = iso8601_utc(std::chrono::system_clock::now());
+  const std::string started_text = io::iso8601_utc(std::chrono::system_clock::now());
   const reports::ReportPaths paths = reports::report_paths_from(o.json, o.junit, o.markdown, "");
   reports::check_report_paths(paths);
   rotate::RolloutInput in;
@@ -73,7 +73,7 @@ int run_rotate(const RotateOptions& o) {
   if (!o.milvus_yaml.empty()) {
     const validate::MilvusTlsConfig cfg = validate::load_milvus_config(o.milvus_yaml);
     if (cfg.tls_mode != 1 && cfg.tls_mode != 2) {
-      throw InputError(o.milvus_yaml + ": tlsMode " + std::to_string(cfg.tls_mode) +
+      throw io::InputError(o.milvus_yaml + ": tlsMode " + std::to_string(cfg.tls_mode) +
                        " serves plaintext: there are no certificates to rotate");
     }
     in.modes = {cfg.tls_mode};
@@ -86,9 +86,9 @@ int run_rotate(const RotateOptions& o) {
 
   const std::optional<std::chrono::sys_seconds> at = at_time(o.at);
   const ossl::ScopedVerificationTime clock(at);
-  silence_grpc_logging();
+  runner::silence_grpc_logging();
   rotate::Rollout rollout = rotate::plan_rollout(in);
-  if (at) rollout.at = iso8601_utc(*at);
+  if (at) rollout.at = io::iso8601_utc(*at);
   std::optional<reports::RotateCost> cost;
   if (!o.no_cost) cost = reports::RotateCost{set_cost(in.from, in.modes, in.server_name),
                                              set_cost(in.to, in.modes, in.server_name)};
@@ -100,7 +100,7 @@ int run_rotate(const RotateOptions& o) {
   for (int m : in.modes) modes += (modes.empty() ? "" : ",") + std::to_string(m);
   std::cout << "tlsmatrix rotate: from " << in.from.string() << " to " << in.to.string() << ", tlsMode " << modes
             << ", server name '" << in.server_name << "'\n";
-  if (at) std::cout << "  judged as at " << readable_utc(*at) << " (--at)\n";
+  if (at) std::cout << "  judged as at " << io::readable_utc(*at) << " (--at)\n";
   std::cout << reports::rotate_text(rollout);
   if (cost) {
     for (std::size_t i = 0; i < cost->from.size(); ++i) {
@@ -159,7 +159,7 @@ void add_rotate_command(CLI::App& app, Action& action) {
       ->excludes(yaml);
   cmd->add_option("--profiles", o->profiles, "Client profiles, comma-separated (default: all)")
       ->delimiter(',')
-      ->check(CLI::IsMember(client_profile_names()));
+      ->check(CLI::IsMember(verdict::client_profile_names()));
   cmd->add_option("--server-name", o->server_name, "Name clients connect with (pymilvus server_name)")
       ->capture_default_str();
   cmd->add_flag("--no-cost", o->no_cost,

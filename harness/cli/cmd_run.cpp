@@ -52,14 +52,14 @@ struct RunCliOptions {
   std::string at;  // --at: empty = the real clock
 };
 
-std::vector<Scenario> apply_filter(std::vector<Scenario> all, const std::string& glob) {
+std::vector<scenario::Scenario> apply_filter(std::vector<scenario::Scenario> all, const std::string& glob) {
   if (glob.empty()) return all;
-  std::vector<Scenario> kept;
+  std::vector<scenario::Scenario> kept;
   for (auto& s : all) {
     if (fnmatch(glob.c_str(), s.name.c_str(), 0) == 0) kept.push_back(std::move(s));
   }
   if (kept.empty()) {
-    throw InputError("--filter '" + glob + "': matches none of the " + std::to_string(all.size()) +
+    throw io::InputError("--filter '" + glob + "': matches none of the " + std::to_string(all.size()) +
                      " scenario names");
   }
   return kept;
@@ -68,35 +68,35 @@ std::vector<Scenario> apply_filter(std::vector<Scenario> all, const std::string&
 // `run --cost`: each scenario x TLS mode whose grpc-core cell on the harness's server passed
 // (a set that works there) gets its handshake cost, with the files that cell used. Measured
 // after every cell has run, so no cell's CPU is counted in a figure.
-std::vector<handshake::NamedCost> scenario_costs(const std::vector<Scenario>& scenarios,
-                                                 const RunResult& run) {
+std::vector<handshake::NamedCost> scenario_costs(const std::vector<scenario::Scenario>& scenarios,
+                                                 const runner::RunResult& run) {
   std::vector<handshake::NamedCost> out;
   for (const auto& scenario : scenarios) {
     std::vector<int> modes;
     for (const auto& cell : run.cells) {
       if (cell.scenario == scenario.name && (cell.mode == 1 || cell.mode == 2) &&
-          cell.profile == "grpc-core" && cell.server == kHarnessServer && cell.actual.outcome == Outcome::pass) {
+          cell.profile == "grpc-core" && cell.server == verdict::kHarnessServer && cell.actual.outcome == verdict::Outcome::pass) {
         modes.push_back(cell.mode);
       }
     }
     if (modes.empty()) continue;
-    const CertSet certs = scenario_cert_set(scenario);
-    const ServerFiles server = server_files(scenario, certs);
+    const certs::CertSet certs = runner::scenario_cert_set(scenario);
+    const endpoints::ServerFiles server = runner::server_files(scenario, certs);
     for (int mode : modes) {
-      const ClientSetup client = client_setup(scenario, certs, mode);
+      const endpoints::ClientSetup client = runner::client_setup(scenario, certs, mode);
       handshake::CostComparison cost;
       try {
         // Parsed as each end parsed them for the cell (garbage files never get this far: the
         // cell passed).
-        auto chain = parse_certs(server.cert_chain_pem, "tls.serverPemPath");
-        auto key = parse_private_key(server.key_pem, "tls.serverKeyPath");
+        auto chain = certs::parse_certs(server.cert_chain_pem, "tls.serverPemPath");
+        auto key = certs::parse_private_key(server.key_pem, "tls.serverKeyPath");
         std::vector<ossl::X509Ptr> cas, trust, client_chain;
-        if (!server.ca_pem.empty()) cas = parse_certs(server.ca_pem, "tls.caPemPath");
-        if (!client.trust_pem.empty()) trust = parse_certs(client.trust_pem, client.trust_label);
+        if (!server.ca_pem.empty()) cas = certs::parse_certs(server.ca_pem, "tls.caPemPath");
+        if (!client.trust_pem.empty()) trust = certs::parse_certs(client.trust_pem, client.trust_label);
         ossl::EvpPkeyPtr client_key;
         if (!client.cert_chain_pem.empty()) {
-          client_chain = parse_certs(client.cert_chain_pem, client.cert_label);
-          client_key = parse_private_key(client.key_pem, client.key_label);
+          client_chain = certs::parse_certs(client.cert_chain_pem, client.cert_label);
+          client_key = certs::parse_private_key(client.key_pem, client.key_label);
         }
         auto raw = [](const std::vector<ossl::X509Ptr>& v) {
           std::vector<X509*> r;
@@ -126,13 +126,13 @@ std::vector<handshake::NamedCost> scenario_costs(const std::vector<Scenario>& sc
 class Progress {
  public:
   Progress() : enabled_(isatty(STDERR_FILENO) == 1) {}
-  void update(int done, int total, const CellResult& cell) {
+  void update(int done, int total, const runner::CellResult& cell) {
     if (!enabled_) return;
     std::string width = std::to_string(std::to_string(total).size());
     char head[32];
     std::snprintf(head, sizeof head, ("\r[%" + width + "d/%d] ").c_str(), done, total);
     std::string line = head + cell.scenario + " mode " + std::to_string(cell.mode) + " " + cell.profile;
-    if (cell.server != kHarnessServer) line += " @" + cell.server;
+    if (cell.server != verdict::kHarnessServer) line += " @" + cell.server;
     if (line.size() > 100) line.resize(100);
     std::cerr << line << "\033[K" << std::flush;
   }
@@ -147,12 +147,12 @@ class Progress {
 int do_run(const RunCliOptions& o) {
   std::vector<std::filesystem::path> paths(o.paths.begin(), o.paths.end());
   if (paths.empty()) {
-    CatalogueLocation catalogue = locate_catalogue(this_process_catalogue_places());
+    scenario::CatalogueLocation catalogue = scenario::locate_catalogue(scenario::this_process_catalogue_places());
     std::cout << describe(catalogue) << std::endl;
     paths.push_back(catalogue.path);
   }
   // Everything that can be wrong with the input is found before the first cell runs.
-  std::vector<Scenario> scenarios = apply_filter(load_scenarios(paths), o.filter);
+  std::vector<scenario::Scenario> scenarios = apply_filter(scenario::load_scenarios(paths), o.filter);
   reports::ReportPaths report_paths;
   if (!o.json.empty()) report_paths.json = o.json;
   if (!o.junit.empty()) report_paths.junit = o.junit;
@@ -160,21 +160,21 @@ int do_run(const RunCliOptions& o) {
   if (!o.html.empty()) report_paths.html = o.html;
   reports::check_report_paths(report_paths);
 
-  silence_grpc_logging();
+  runner::silence_grpc_logging();
   // The scenarios' keys are test keys, the same every run: made once per machine. Never for
   // keys a user deploys (certs gen keeps its own fresh ones).
   const char* no_cache_env = std::getenv("TLSMATRIX_NO_KEY_CACHE");
   if (!o.no_key_cache && !(no_cache_env != nullptr && no_cache_env[0] != '\0')) {
-    if (auto dir = KeyPool::default_cache_dir()) KeyPool::shared().use_disk_cache(*dir);
+    if (auto dir = certs::KeyPool::default_cache_dir()) certs::KeyPool::shared().use_disk_cache(*dir);
   }
   // --at: every cell's handshake (both ends, every profile) verifies at that moment; the
   // scenarios' certificates are still generated relative to the real now.
   const std::optional<std::chrono::sys_seconds> at = at_time(o.at);
   const ossl::ScopedVerificationTime clock(at);
-  if (at) std::cout << "judged as at " << readable_utc(*at) << " (--at)" << std::endl;
+  if (at) std::cout << "judged as at " << io::readable_utc(*at) << " (--at)" << std::endl;
   // A closed stdout (`| head`) must not kill the run before its report files are written.
   std::signal(SIGPIPE, SIG_IGN);
-  RunOptions ro;
+  runner::RunOptions ro;
   ro.modes = o.modes;
   std::sort(ro.modes.begin(), ro.modes.end());
   ro.modes.erase(std::unique(ro.modes.begin(), ro.modes.end()), ro.modes.end());
@@ -183,10 +183,10 @@ int do_run(const RunCliOptions& o) {
   ro.jobs = o.jobs;
   ro.timeout = std::chrono::milliseconds(static_cast<long>(o.timeout_s * 1000));
   Progress progress;
-  ro.on_cell_done = [&progress](int done, int total, const CellResult& c) { progress.update(done, total, c); };
+  ro.on_cell_done = [&progress](int done, int total, const runner::CellResult& c) { progress.update(done, total, c); };
   ro.on_note = [](const std::string& line) { std::cerr << line << "\n"; };
-  RunResult run = run_scenarios(scenarios, ro);
-  if (at) run.at = iso8601_utc(*at);
+  runner::RunResult run = runner::run_scenarios(scenarios, ro);
+  if (at) run.at = io::iso8601_utc(*at);
   progress.clear();
   if (o.cost) {
     if (isatty(STDERR_FILENO) == 1) std::cerr << "measuring each scenario's handshake cost...\n";
@@ -194,7 +194,7 @@ int do_run(const RunCliOptions& o) {
   }
   if (o.real_clients) {
     if (isatty(STDERR_FILENO) == 1) std::cerr << "running the real clients...\n";
-    run.real_clients = check_real_clients(scenarios, run, ro.timeout);
+    run.real_clients = runner::check_real_clients(scenarios, run, ro.timeout);
   }
 
   reports::print_console_report(std::cout, run, reports::detect_console_options(STDOUT_FILENO));
@@ -234,7 +234,7 @@ void add_run_command(CLI::App& app, Action& action) {
       ->delimiter(',')
       ->check(CLI::IsMember({0, 1, 2}))
       ->capture_default_str();
-  std::vector<std::string> names = client_profile_names();
+  std::vector<std::string> names = verdict::client_profile_names();
   // The names are in the option's type ({grpc-core,go,node}): not listed again here.
   cmd->add_option("--profiles", opts->profiles, "Client profiles, comma-separated (default: all)")
       ->delimiter(',')
@@ -245,7 +245,7 @@ void add_run_command(CLI::App& app, Action& action) {
                   "in mode 2, CA names, Go's rules for client chains, weak server certificates served;\n"
                   "docs/milvus-rules.md). Each cell runs with each server; reports show the server")
       ->delimiter(',')
-      ->check(CLI::IsMember(server_profile_names()));
+      ->check(CLI::IsMember(verdict::server_profile_names()));
   cmd->add_flag("--real-clients", opts->real_clients,
                 "Also run the real client stacks that are installed (python3-grpcio for grpc-core, go,\n"
                 "node) on every TLS cell (modes 1 and 2) beside the prediction, and list each cell where\n"
@@ -271,7 +271,7 @@ void add_run_command(CLI::App& app, Action& action) {
                   "Append a Markdown summary to this file (created if missing; appends, as GitHub's "
                   "$GITHUB_STEP_SUMMARY expects)");
   cmd->add_option("--html", opts->html, "Write a self-contained HTML report to this file");
-  cmd->footer(catalogue_lookup_help() + "\n\n" + std::string(reports::kReportFilesHelp));
+  cmd->footer(scenario::catalogue_lookup_help() + "\n\n" + std::string(reports::kReportFilesHelp));
   cmd->callback([opts, &action] { action = [opts] { return do_run(*opts); }; });
 }
 

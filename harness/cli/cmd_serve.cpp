@@ -76,26 +76,26 @@ std::string writer_trouble(const io::LineWriter::Stats& s) {
 // gRPC's log function is process-wide and may run on any thread until it is unset; it reaches
 // the ledger through this, which serve clears before the ledger goes.
 std::mutex g_ledger_mu;
-std::shared_ptr<ConnectionLedger> g_ledger;
+std::shared_ptr<endpoints::ConnectionLedger> g_ledger;
 
 // gRPC reports handshakes that fail before any of our hooks runs (no client certificate, a
 // plaintext client, the client refusing our certificate) only in its log, naming no connection:
 // the ledger ties each to the connection it can only be about, or says it cannot.
 void on_grpc_log(gpr_log_func_args* args) {
-  std::shared_ptr<ConnectionLedger> ledger;
+  std::shared_ptr<endpoints::ConnectionLedger> ledger;
   {
     std::lock_guard lock(g_ledger_mu);
     ledger = g_ledger;
   }
   if (!ledger) return;
-  if (auto e = server_event_from_grpc_log(args->message ? args->message : "")) ledger->report(*e);
+  if (auto e = endpoints::server_event_from_grpc_log(args->message ? args->message : "")) ledger->report(*e);
 }
 
 // gRPC's log goes to the ledger while this lives, and nowhere afterwards: gRPC's default would
 // write to stderr, blocking on a pipe nobody reads.
 class GrpcLogToLedger {
  public:
-  explicit GrpcLogToLedger(std::shared_ptr<ConnectionLedger> ledger) {
+  explicit GrpcLogToLedger(std::shared_ptr<endpoints::ConnectionLedger> ledger) {
     {
       std::lock_guard lock(g_ledger_mu);
       g_ledger = std::move(ledger);
@@ -111,17 +111,17 @@ class GrpcLogToLedger {
   GrpcLogToLedger& operator=(const GrpcLogToLedger&) = delete;
 };
 
-ServerFiles files_from_paths(const ServeOptions& o) {
-  ServerFiles f;
+endpoints::ServerFiles files_from_paths(const ServeOptions& o) {
+  endpoints::ServerFiles f;
   f.cert_chain_pem = io::read_file(o.server_pem);
   f.key_pem = io::read_file(o.server_key);
   if (!o.ca_pem.empty()) f.ca_pem = io::read_file(o.ca_pem);
   // The files go to gRPC as they are (as Milvus hands them to Go's TLS stack), but our loaders
   // judge them first: their messages name the file and the problem (an encrypted key, an empty
   // CA file, thousands of certificates or names) where gRPC only says "no start line".
-  parse_certs(f.cert_chain_pem, o.server_pem);
-  parse_private_key(f.key_pem, o.server_key);
-  if (!o.ca_pem.empty()) parse_certs(f.ca_pem, o.ca_pem);
+  certs::parse_certs(f.cert_chain_pem, o.server_pem);
+  certs::parse_private_key(f.key_pem, o.server_key);
+  if (!o.ca_pem.empty()) certs::parse_certs(f.ca_pem, o.ca_pem);
   f.cert_label = "--server-pem " + o.server_pem;
   f.key_label = "--server-key " + o.server_key;
   f.ca_label = "--ca-pem " + (o.ca_pem.empty() ? std::string("(not given)") : o.ca_pem);
@@ -129,16 +129,16 @@ ServerFiles files_from_paths(const ServeOptions& o) {
 }
 
 int serve(const ServeOptions& o) {
-  ServerFiles files;
+  endpoints::ServerFiles files;
   if (!o.scenario.empty()) {
-    Scenario s = load_scenario(o.scenario);
-    CertSet certs = scenario_cert_set(s);
-    if (!o.out.empty()) write_cert_set(certs, o.out);
-    files = server_files(s, certs);
+    scenario::Scenario s = scenario::load_scenario(o.scenario);
+    certs::CertSet certs = runner::scenario_cert_set(s);
+    if (!o.out.empty()) certs::write_cert_set(certs, o.out);
+    files = runner::server_files(s, certs);
   } else {
     if (o.server_pem.empty() || o.server_key.empty()) {
       if (o.mode == 1 || o.mode == 2) {
-        throw InputError("serve: --tls-mode " + std::to_string(o.mode) +
+        throw io::InputError("serve: --tls-mode " + std::to_string(o.mode) +
                          " needs --server-pem and --server-key (or --scenario FILE)");
       }
     } else {
@@ -147,10 +147,10 @@ int serve(const ServeOptions& o) {
   }
 
   // The flags over a scenario's server.tls_min / tls_max.
-  if (!o.tls_min.empty()) files.tls_min = tls_version(o.tls_min);
-  if (!o.tls_max.empty()) files.tls_max = tls_version(o.tls_max);
+  if (!o.tls_min.empty()) files.tls_min = runner::tls_version(o.tls_min);
+  if (!o.tls_max.empty()) files.tls_max = runner::tls_version(o.tls_max);
   if (files.tls_min > 0 && files.tls_max > 0 && files.tls_min > files.tls_max) {
-    throw InputError("serve: --tls-min is above --tls-max: no TLS version is left to accept");
+    throw io::InputError("serve: --tls-min is above --tls-max: no TLS version is left to accept");
   }
 
   // Signals are taken synchronously by this thread; gRPC's threads (created below) inherit the
@@ -165,49 +165,49 @@ int serve(const ServeOptions& o) {
   // The client connects to the front, which relays to the gRPC server on a loopback port and
   // sees every connection start and end (connection_front.h says why gRPC alone cannot).
   std::string listen_error;
-  auto front = ConnectionFront::open(o.listen, &listen_error);
-  if (!front) throw InputError("serve: " + listen_error);
+  auto front = endpoints::ConnectionFront::open(o.listen, &listen_error);
+  if (!front) throw io::InputError("serve: " + listen_error);
 
   auto out = std::make_shared<io::LineWriter>(STDOUT_FILENO, kQueuedLines);
   out->on_reader_gone([](const io::LineWriter::Stats& s) {
     say_on_stderr(writer_trouble(s) + ": events are no longer printed; serving goes on");
   });
-  auto ledger = std::make_shared<ConnectionLedger>(o.mode, [out](const ServerEvent& e) {
-    out->push(format_server_event(e, std::chrono::system_clock::now()));
+  auto ledger = std::make_shared<endpoints::ConnectionLedger>(o.mode, [out](const endpoints::ServerEvent& e) {
+    out->push(endpoints::format_server_event(e, std::chrono::system_clock::now()));
   });
   auto log_hook = std::make_optional<GrpcLogToLedger>(ledger);
-  ServerHooks hooks;
+  endpoints::ServerHooks hooks;
   hooks.listen = "127.0.0.1:0";
-  hooks.on_event = [ledger](const ServerEvent& e) { ledger->report(e); };
+  hooks.on_event = [ledger](const endpoints::ServerEvent& e) { ledger->report(e); };
   std::string config_error;
-  const ServerProfile& profile = *find_server_profile(o.server_profile);
-  StartFailure start_failure;
-  auto server = TlsServer::start(o.mode, files, &config_error, hooks, &start_failure, profile);
+  const verdict::ServerProfile& profile = *verdict::find_server_profile(o.server_profile);
+  endpoints::StartFailure start_failure;
+  auto server = endpoints::TlsServer::start(o.mode, files, &config_error, hooks, &start_failure, profile);
   if (!server) {
-    if (start_failure.rules) throw HarnessError("serve: " + config_error);
+    if (start_failure.rules) throw io::HarnessError("serve: " + config_error);
     // The harness's own server refuses weak files Milvus's would serve: say which flag shows it.
     const bool milvus_would_load =
-        profile.name == kHarnessServer &&
-        identity_error(files.cert_chain_pem, files.key_pem, files.cert_label, files.key_label,
-                       find_server_profile("milvus")->own_cert_security_level)
+        profile.name == verdict::kHarnessServer &&
+        endpoints::identity_error(files.cert_chain_pem, files.key_pem, files.cert_label, files.key_label,
+                       verdict::find_server_profile("milvus")->own_cert_security_level)
             .empty();
-    throw InputError("serve: the server would not start: " + config_error +
+    throw io::InputError("serve: the server would not start: " + config_error +
                      (milvus_would_load ? " (Milvus's proxy would start with it: --server-profile milvus)" : ""));
   }
 
   out->push("listening on " + front->address());
   out->flush(Clock::now() + kListeningLine);  // before the notes, in a terminal that shows both
-  if (profile.name == kHarnessServer && (o.mode == 1 || o.mode == 2)) {
+  if (profile.name == verdict::kHarnessServer && (o.mode == 1 || o.mode == 2)) {
     std::cerr << "note: this is the harness's own server (gRPC C++ with OpenSSL); "
                  "--server-profile milvus decides as Milvus's Go proxy does (docs/milvus-rules.md)\n";
   }
   std::cerr.flush();
-  front->start(server->port(), ConnectionFront::Callbacks{
-                                   .opened = [ledger](const ConnectionFacts& f) { ledger->opened(f); },
-                                   .relayed_to_server = [ledger](std::uint64_t id, ClientStart::Kind start) {
+  front->start(server->port(), endpoints::ConnectionFront::Callbacks{
+                                   .opened = [ledger](const endpoints::ConnectionFacts& f) { ledger->opened(f); },
+                                   .relayed_to_server = [ledger](std::uint64_t id, endpoints::ClientStart::Kind start) {
                                      ledger->relayed_to_server(id, start);
                                    },
-                                   .ended = [ledger](const ConnectionFacts& f) { ledger->ended(f); },
+                                   .ended = [ledger](const endpoints::ConnectionFacts& f) { ledger->ended(f); },
                                    .trouble = [](const std::string& what) { say_on_stderr(what); },
                                });
 
@@ -275,7 +275,7 @@ void add_serve_command(CLI::App& app, Action& action) {
   cmd->add_option("--server-profile", o->server_profile,
                   "decide as this server stack does: harness (gRPC C++ with OpenSSL) or milvus (Milvus's\n"
                   "Go proxy: TLS 1.3 only in mode 2, CA names, Go's client-chain rules; docs/milvus-rules.md)")
-      ->check(CLI::IsMember(server_profile_names()))
+      ->check(CLI::IsMember(verdict::server_profile_names()))
       ->capture_default_str();
   cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   cmd->add_option("--tls-min", o->tls_min, "lowest TLS version accepted: 1.2 or 1.3 (default: the server profile's)")

@@ -96,7 +96,7 @@ std::string header(const validate::DeploymentInput& in, std::optional<std::chron
     out += ", servers ";
     for (std::size_t i = 0; i < in.servers.size(); ++i) out += (i ? "," : "") + in.servers[i];
   }
-  if (at) out += "\n  judged as at " + readable_utc(*at) + " (--at): every handshake verifies at that time";
+  if (at) out += "\n  judged as at " + io::readable_utc(*at) + " (--at): every handshake verifies at that time";
   return out;
 }
 
@@ -136,8 +136,8 @@ int run_validate(const ValidateOptions& o) {
   const ossl::ScopedVerificationTime clock(at);
   validate::LoadedDeployment files = validate::load_deployment(input);
   std::vector<validate::Finding> results = validate::run_static_checks(input, files);
-  silence_grpc_logging();
-  std::vector<CellResult> cells;
+  runner::silence_grpc_logging();
+  std::vector<runner::CellResult> cells;
   for (auto& r : validate::run_dynamic_check(input, files, kHandshakeTimeout, &cells)) {
     results.push_back(std::move(r));
   }
@@ -162,7 +162,7 @@ int run_validate(const ValidateOptions& o) {
   const int code = summary.errors > 0 || warnings_fail ? kExitMismatch : kExitOk;
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  std::cout << header(input, at) << "\n" << validate::render_text(results)
+  std::cout << header(input, at) << "\n" << reports::validate_text(results)
             << validate::render_timeline(timeline, input);
   // In the terminal only when a handshake failed, where the differences may be the cause; the
   // JSON always carries them.
@@ -176,14 +176,14 @@ int run_validate(const ValidateOptions& o) {
   if (cost) {
     for (const auto& c : *cost) std::cout << reports::cost_lines(c, "your");
   }
-  std::cout << validate::summary_line(summary) << " (" << static_cast<long>(ms) << " ms)\n";
+  std::cout << reports::validate_summary_line(summary) << " (" << static_cast<long>(ms) << " ms)\n";
   if (warnings_fail && summary.errors == 0) {
     std::cout << "validate: exit 1: warnings fail with --fail-on-warning\n";
   }
   // The report is on screen before a write can fail, so a full disk hides nothing.
   std::cout.flush();
   const reports::CheckReport checks = reports::validate_check_report(
-      header(input, at), results, notes, iso8601_utc(input.now), ms, o.fail_on_warning);
+      header(input, at), results, notes, io::iso8601_utc(input.now), ms, o.fail_on_warning);
   reports::write_reports(
       report_paths,
       {.json = [&] { return reports::validate_json(input, results, notes, code, ms, timeline, at.has_value(), cost) + "\n"; },
@@ -299,7 +299,7 @@ void add_validate_command(CLI::App& app, Action& action) {
                   "server profiles the handshake check runs with, comma-separated (default: "
                   "harness): milvus decides as Milvus's Go proxy does (docs/milvus-rules.md)")
       ->delimiter(',')
-      ->check(CLI::IsMember(server_profile_names()));
+      ->check(CLI::IsMember(verdict::server_profile_names()));
   cmd->add_flag("--fail-on-warning", opts->fail_on_warning,
                   "exit 1 when a check warns (e.g. a certificate expires within --warn-days), "
                   "not only when one fails");

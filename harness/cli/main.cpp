@@ -58,10 +58,10 @@ int main(int argc, char** argv) {
   if (!action) return kExitBadInput;
   try {
     return action();
-  } catch (const tlsmatrix::InputError& e) {
+  } catch (const tlsmatrix::io::InputError& e) {
     std::cerr << "tlsmatrix: " << e.what() << "\n";
     return kExitBadInput;
-  } catch (const tlsmatrix::HarnessError& e) {
+  } catch (const tlsmatrix::io::HarnessError& e) {
     std::cerr << "tlsmatrix: harness error: " << e.what() << "\n";
     return kExitBadInput;
   } catch (const std::exception& e) {

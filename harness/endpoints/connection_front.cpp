@@ -18,7 +18,7 @@
 #include "harness/net/host_port.h"
 #include "harness/net/resolve.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 namespace {
 
@@ -383,4 +383,4 @@ void ConnectionFront::run() {
   }
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

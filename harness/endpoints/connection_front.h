@@ -20,7 +20,7 @@
 
 #include "harness/endpoints/first_bytes.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 // Who ended a connection first.
 enum class Closer {
@@ -80,4 +80,4 @@ class ConnectionFront {
   std::thread thread_;
 };
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

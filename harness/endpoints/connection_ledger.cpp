@@ -6,11 +6,11 @@
 #include "harness/io/duration_text.h"
 #include "harness/ossl/tls_alert.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 namespace {
 
-ServerEvent line(bool ok, Reason reason, std::string detail) {
+ServerEvent line(bool ok, verdict::Reason reason, std::string detail) {
   ServerEvent e;
   e.kind = ServerEvent::Kind::connection;
   e.ok = ok;
@@ -50,42 +50,42 @@ std::optional<ServerEvent> from_the_bytes(const ConnectionSummary& s) {
   if (c.kind == K::nothing) {
     if (f.closer == Closer::server) {
       // Only gRPC's handshake deadline closes a connection that has sent nothing.
-      return line(false, Reason::timeout,
-                  "the client sent nothing; the server closed the connection after " + seconds_text(f.duration));
+      return line(false, verdict::Reason::timeout,
+                  "the client sent nothing; the server closed the connection after " + io::seconds_text(f.duration));
     }
-    if (f.closer == Closer::shutdown) return line(false, Reason::unclassified, "the client had sent nothing when serve stopped");
-    return line(false, Reason::unclassified, std::string(f.reset ? "the client reset" : "the client closed") +
+    if (f.closer == Closer::shutdown) return line(false, verdict::Reason::unclassified, "the client had sent nothing when serve stopped");
+    return line(false, verdict::Reason::unclassified, std::string(f.reset ? "the client reset" : "the client closed") +
                                                  " the connection before sending anything");
   }
   if (s.mode != 1 && s.mode != 2) {
     if (c.kind != K::not_tls) {
-      return line(false, Reason::tls_to_plaintext,
+      return line(false, verdict::Reason::tls_to_plaintext,
                   "the client started a TLS handshake; this server speaks plaintext (tlsMode " + std::to_string(s.mode) + ")");
     }
     if (!c.http2_preface) {
-      return line(false, Reason::protocol_mismatch,
+      return line(false, verdict::Reason::protocol_mismatch,
                   "the client did not send HTTP/2's preface (its first bytes: '" + c.preview + "'); gRPC speaks only HTTP/2");
     }
     return std::nullopt;
   }
   switch (c.kind) {
     case K::not_tls:
-      return line(false, Reason::plaintext_to_tls, "the client did not speak TLS (its first bytes: '" + c.preview + "')");
+      return line(false, verdict::Reason::plaintext_to_tls, "the client did not speak TLS (its first bytes: '" + c.preview + "')");
     case K::hello_partial:
       if (f.closer == Closer::server) {
-        return line(false, Reason::timeout,
+        return line(false, verdict::Reason::timeout,
                     "the client's ClientHello stopped after " + hello_progress(c) +
-                        "; the server closed the connection after " + seconds_text(f.duration));
+                        "; the server closed the connection after " + io::seconds_text(f.duration));
       }
       if (f.closer == Closer::shutdown) {
-        return line(false, Reason::unclassified,
+        return line(false, verdict::Reason::unclassified,
                     "the client's ClientHello was incomplete (" + hello_progress(c) + ") when serve stopped");
       }
-      return line(false, Reason::unclassified,
+      return line(false, verdict::Reason::unclassified,
                   std::string(f.reset ? "the client reset" : "the client closed") +
                       " the connection during its ClientHello (" + hello_progress(c) + ")");
     case K::malformed:
-      return line(false, Reason::unclassified,
+      return line(false, verdict::Reason::unclassified,
                   "the client's first bytes start like TLS but are no ClientHello the harness can read (" +
                       std::to_string(c.have) + " bytes); " + closed_by(f));
     case K::hello:
@@ -94,7 +94,7 @@ std::optional<ServerEvent> from_the_bytes(const ConnectionSummary& s) {
       // the handshake failed for another reason first.
       if (!c.offers_h2() && f.closer == Closer::server && s.ambiguous.empty() &&
           f.server_start.kind != ServerStart::Kind::alert) {
-        return line(false, Reason::protocol_mismatch,
+        return line(false, verdict::Reason::protocol_mismatch,
                     "the client offered no ALPN h2 (" + offered(c) + "); gRPC closed the connection: it runs only over HTTP/2");
       }
       return std::nullopt;
@@ -110,11 +110,11 @@ ServerEvent connection_end_event(const ConnectionSummary& s) {
   ServerEvent e;
   std::string verified = s.verified.empty() ? "" : s.verified + "; ";
   if (s.rpcs > 0) {
-    e = line(true, Reason::ok,
+    e = line(true, verdict::Reason::ok,
              verified + std::to_string(s.rpcs) + (s.rpcs == 1 ? " RPC" : " RPCs") + ", then " + closed_by(f) +
-                 " after " + seconds_text(f.duration));
+                 " after " + io::seconds_text(f.duration));
   } else if (f.closer == Closer::harness) {
-    e = line(false, Reason::unclassified, "serve could not relay the connection: " + f.harness_error);
+    e = line(false, verdict::Reason::unclassified, "serve could not relay the connection: " + f.harness_error);
   } else if (s.refusal) {
     e = *s.refusal;
     e.kind = ServerEvent::Kind::connection;
@@ -123,23 +123,23 @@ ServerEvent connection_end_event(const ConnectionSummary& s) {
   } else if (!s.ambiguous.empty()) {
     std::string reports;
     for (const auto& r : s.ambiguous) reports += (reports.empty() ? "'" : " or '") + r + "'";
-    e = line(false, Reason::unclassified,
+    e = line(false, verdict::Reason::unclassified,
              "the server refused a handshake while others were under way, and gRPC's report names no "
              "connection: " + reports + "; " + closed_by(f));
   } else if (f.server_start.kind == ServerStart::Kind::alert) {
-    e = line(false, Reason::unclassified,
+    e = line(false, verdict::Reason::unclassified,
              "the server sent a TLS alert (" + ossl::alert_name(f.server_start.alert) + ") and " + closed_by(f) +
                  "; gRPC logged nothing the harness could tie to it");
   } else if (f.closer == Closer::server) {
-    e = line(false, Reason::unclassified,
+    e = line(false, verdict::Reason::unclassified,
              verified + "the server closed the connection before any RPC; gRPC reported nothing the harness "
                         "could tie to it");
   } else if (f.closer == Closer::shutdown) {
-    e = line(false, Reason::unclassified, verified + "no RPC before serve stopped");
+    e = line(false, verdict::Reason::unclassified, verified + "no RPC before serve stopped");
   } else {
     std::string answered = f.server_start.kind == ServerStart::Kind::handshake ? ", the server having answered its ClientHello" : "";
-    e = line(false, Reason::unclassified,
-             verified + "no RPC: " + closed_by(f) + " after " + seconds_text(f.duration) + answered);
+    e = line(false, verdict::Reason::unclassified,
+             verified + "no RPC: " + closed_by(f) + " after " + io::seconds_text(f.duration) + answered);
   }
   e.peer = f.client;
   return e;
@@ -207,7 +207,7 @@ void ConnectionLedger::report(const ServerEvent& e) {
   // been judged already. OpenSSL's "wrong version number" and the like (plaintext_to_tls) come
   // from bytes that are no TLS handshake; everything else from a ClientHello that was whole.
   using K = ClientStart::Kind;
-  bool about_plaintext = !e.ok && e.reason == Reason::plaintext_to_tls;
+  bool about_plaintext = !e.ok && e.reason == verdict::Reason::plaintext_to_tls;
   auto now = std::chrono::steady_clock::now();
   std::vector<Entry*> candidates;
   for (auto& [id, entry] : open_) {
@@ -240,4 +240,4 @@ void ConnectionLedger::report(const ServerEvent& e) {
   }
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

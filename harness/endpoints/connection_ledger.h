@@ -20,7 +20,7 @@
 #include "harness/endpoints/connection_front.h"
 #include "harness/endpoints/server_events.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 // What is known about one connection when it ends: the front's facts and what gRPC said of it.
 struct ConnectionSummary {
@@ -68,4 +68,4 @@ class ConnectionLedger {
   std::map<int, std::uint64_t> by_backend_port_;
 };
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

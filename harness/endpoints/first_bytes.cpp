@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string_view>
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 namespace {
 
@@ -155,4 +155,4 @@ ServerStart view_server_start(std::span<const std::uint8_t> prefix) {
   return out;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

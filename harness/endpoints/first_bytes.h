@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 struct ClientStart {
   enum class Kind {
@@ -48,4 +48,4 @@ ServerStart view_server_start(std::span<const std::uint8_t> prefix);
 // The prefix of a client's bytes worth keeping for view_client_start.
 inline constexpr std::size_t kClientStartBytes = 16 * 1024 + 5;
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

@@ -14,7 +14,7 @@
 
 #include "harness/ossl/mem_bio.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 namespace {
 
@@ -264,4 +264,4 @@ ScopedClientContextRules::~ScopedClientContextRules() { t_client_rules = nullptr
 
 int ScopedClientContextRules::contexts() const { return t_client_contexts; }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

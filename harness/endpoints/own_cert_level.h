@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 // What a server profile (harness/verdict/server_profile.h) asks of a server's SSL_CTX, which
 // gRPC 1.51 never shows: the level its own chain is loaded and sent at, the lowest TLS version it
@@ -79,4 +79,4 @@ class ScopedClientContextRules {
 // when the first block is not a certificate (the caller's load check reports that).
 std::string with_own_cert_level(std::string_view cert_chain_pem, int level);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

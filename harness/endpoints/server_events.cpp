@@ -6,28 +6,28 @@
 
 #include "harness/io/utc_time.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 namespace {
 
 // OpenSSL's words for a failed server handshake -> what went wrong, from the server's side.
 struct LogRule {
   std::string_view text;
-  Reason reason;
+  verdict::Reason reason;
   std::string_view explanation;
 };
 
 constexpr LogRule kRules[] = {
-    {"peer did not return a certificate", Reason::client_cert_missing, ""},
-    {"wrong version number", Reason::plaintext_to_tls, "the client did not speak TLS"},
-    {"http request", Reason::plaintext_to_tls, "the client did not speak TLS"},
-    {"packet length too long", Reason::plaintext_to_tls, "the client did not speak TLS"},
-    {"unsupported protocol", Reason::protocol_mismatch, ""},
-    {"version too low", Reason::protocol_mismatch, ""},
-    {"no shared cipher", Reason::protocol_mismatch, ""},
-    {"no protocols available", Reason::protocol_mismatch, ""},
-    {"alert unknown ca", Reason::unknown_ca, "the client does not trust this server's certificate"},
-    {"alert certificate expired", Reason::server_cert_expired, "the client says this server's certificate expired"},
+    {"peer did not return a certificate", verdict::Reason::client_cert_missing, ""},
+    {"wrong version number", verdict::Reason::plaintext_to_tls, "the client did not speak TLS"},
+    {"http request", verdict::Reason::plaintext_to_tls, "the client did not speak TLS"},
+    {"packet length too long", verdict::Reason::plaintext_to_tls, "the client did not speak TLS"},
+    {"unsupported protocol", verdict::Reason::protocol_mismatch, ""},
+    {"version too low", verdict::Reason::protocol_mismatch, ""},
+    {"no shared cipher", verdict::Reason::protocol_mismatch, ""},
+    {"no protocols available", verdict::Reason::protocol_mismatch, ""},
+    {"alert unknown ca", verdict::Reason::unknown_ca, "the client does not trust this server's certificate"},
+    {"alert certificate expired", verdict::Reason::server_cert_expired, "the client says this server's certificate expired"},
 };
 
 }  // namespace
@@ -36,7 +36,7 @@ std::string format_server_event(const ServerEvent& e, std::chrono::system_clock:
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count() % 1000;
   char millis[8];
   std::snprintf(millis, sizeof millis, ".%03d", static_cast<int>(ms));
-  std::string line = utc_text(when, "%H:%M:%S") + millis + (e.ok ? " pass " : " fail ") + std::string(to_string(e.reason));
+  std::string line = io::utc_text(when, "%H:%M:%S") + millis + (e.ok ? " pass " : " fail ") + std::string(to_string(e.reason));
   if (!e.detail.empty()) line += ": " + e.detail;
   if (!e.peer.empty()) line += " from " + e.peer;
   return line;
@@ -53,7 +53,7 @@ std::optional<ServerEvent> server_event_from_grpc_log(std::string_view message) 
   if (what.find("certificate verify failed") != std::string_view::npos) return std::nullopt;
   ServerEvent e;
   e.ok = false;
-  e.reason = Reason::unclassified;
+  e.reason = verdict::Reason::unclassified;
   e.detail = std::string(what);
   for (const auto& rule : kRules) {
     if (what.find(rule.text) != std::string_view::npos) {
@@ -76,4 +76,4 @@ std::string peer_address(std::string_view grpc_peer) {
   return std::string(grpc_peer);
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

@@ -10,7 +10,7 @@
 
 #include "harness/verdict/reason.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 struct ServerEvent {
   // An RPC names its connection (peer); a handshake event from gRPC (the client-certificate
@@ -18,7 +18,7 @@ struct ServerEvent {
   enum class Kind { handshake, rpc, connection };
   Kind kind = Kind::handshake;
   bool ok = true;
-  Reason reason = Reason::ok;
+  verdict::Reason reason = verdict::Reason::ok;
   std::string peer;    // "127.0.0.1:54321" when known
   std::string detail;  // "peer did not return a certificate", "RPC /grpc.health.v1.Health/Check"
 };
@@ -38,4 +38,4 @@ std::optional<ServerEvent> server_event_from_grpc_log(std::string_view message);
 // gRPC's peer string ("ipv4:127.0.0.1:54321", "ipv6:[::1]:5") without the scheme.
 std::string peer_address(std::string_view grpc_peer);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

@@ -15,7 +15,7 @@
 #include "harness/endpoints/own_cert_level.h"
 #include "harness/endpoints/tls_files.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 namespace {
 
@@ -26,18 +26,18 @@ namespace gx = grpc::experimental;
 struct VerifierRecord {
   std::mutex mu;
   bool called = false;
-  ProfileVerdict verdict;
+  verdict::ProfileVerdict verdict;
 };
 
 class ProfileVerifier final : public gx::ExternalCertificateVerifier {
  public:
-  ProfileVerifier(const ClientProfile& profile, std::vector<ossl::X509Ptr> roots, std::string name,
+  ProfileVerifier(const verdict::ClientProfile& profile, std::vector<ossl::X509Ptr> roots, std::string name,
                   std::shared_ptr<VerifierRecord> record)
       : profile_(profile), roots_(std::move(roots)), name_(std::move(name)), record_(std::move(record)) {}
 
   bool Verify(gx::TlsCustomVerificationCheckRequest* request, std::function<void(grpc::Status)>,
               grpc::Status* sync_status) override {
-    PresentedChain chain;
+    verdict::PresentedChain chain;
     auto leaf = pem_certs(std::string(request->peer_cert().data(), request->peer_cert().size()));
     if (!leaf.empty()) chain.leaf = std::move(leaf.front());
     for (auto& c : pem_certs(std::string(request->peer_cert_full_chain().data(),
@@ -48,7 +48,7 @@ class ProfileVerifier final : public gx::ExternalCertificateVerifier {
     }
     std::vector<X509*> trusted;
     for (const auto& c : roots_) trusted.push_back(c.get());
-    ProfileVerdict v = verify_server(profile_, chain, trusted, name_);
+    verdict::ProfileVerdict v = verdict::verify_server(profile_, chain, trusted, name_);
     *sync_status = v.ok() ? grpc::Status::OK : grpc::Status(grpc::StatusCode::UNAUTHENTICATED, v.detail);
     std::lock_guard lock(record_->mu);
     record_->called = true;
@@ -58,7 +58,7 @@ class ProfileVerifier final : public gx::ExternalCertificateVerifier {
   void Cancel(gx::TlsCustomVerificationCheckRequest*) override {}
 
  private:
-  const ClientProfile& profile_;
+  const verdict::ClientProfile& profile_;
   std::vector<ossl::X509Ptr> roots_;
   std::string name_;
   std::shared_ptr<VerifierRecord> record_;
@@ -73,7 +73,7 @@ std::string checked_name(const ClientSetup& setup) {
   return h;
 }
 
-std::string client_files_error(const ClientSetup& setup, const ClientProfile* profile) {
+std::string client_files_error(const ClientSetup& setup, const verdict::ClientProfile* profile) {
   if (!setup.secure) return "";
   std::string err = roots_error(setup.trust_pem, setup.trust_label);
   if (err.empty() && !setup.cert_chain_pem.empty()) {
@@ -84,7 +84,7 @@ std::string client_files_error(const ClientSetup& setup, const ClientProfile* pr
   return err;
 }
 
-ClientOutcome call_health_check(int port, const ClientSetup& setup, const ClientProfile& profile,
+ClientOutcome call_health_check(int port, const ClientSetup& setup, const verdict::ClientProfile& profile,
                                 std::chrono::milliseconds deadline) {
   ClientOutcome out;
   const int own_level = profile.own_cert_security_level;
@@ -174,4 +174,4 @@ ClientOutcome call_health_check(int port, const ClientSetup& setup, const Client
   return out;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

@@ -9,7 +9,7 @@
 
 #include "harness/verdict/profile.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 // The client side after pymilvus's rules (docs/milvus-rules.md) have been applied.
 struct ClientSetup {
@@ -41,7 +41,7 @@ struct ClientOutcome {
   std::string message;        // the status message (or the config error)
   // Set when the profile engine ran inside the handshake (non-native profiles).
   bool verifier_called = false;
-  ProfileVerdict verifier_verdict;
+  verdict::ProfileVerdict verifier_verdict;
   // Set when the client could not be set up as asked for reasons of the harness's own (its TLS
   // version range did not reach gRPC's context): no verdict may be drawn from the call.
   std::string harness_trouble;
@@ -49,7 +49,7 @@ struct ClientOutcome {
 };
 
 // Dials `setup.dial_host`:port and makes one Health/Check call that must finish within `deadline`.
-ClientOutcome call_health_check(int port, const ClientSetup& setup, const ClientProfile& profile,
+ClientOutcome call_health_check(int port, const ClientSetup& setup, const verdict::ClientProfile& profile,
                                 std::chrono::milliseconds deadline);
 
 // The name the client checks the server certificate against: the override, else the dialled
@@ -59,6 +59,6 @@ std::string checked_name(const ClientSetup& setup);
 // Empty when the client's roots and (if any) certificate and key load and can be sent; else why
 // not, one line. The own chain is checked by `profile`'s rules (null: gRPC C-core's).
 // call_health_check runs it on every call unless `files_checked` says the caller already did.
-std::string client_files_error(const ClientSetup& setup, const ClientProfile* profile = nullptr);
+std::string client_files_error(const ClientSetup& setup, const verdict::ClientProfile* profile = nullptr);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

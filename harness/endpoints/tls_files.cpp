@@ -7,7 +7,7 @@
 #include "harness/ossl/mem_bio.h"
 #include "harness/x509/names.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 namespace {
 
@@ -82,17 +82,17 @@ std::string roots_error(std::string_view pem, std::string_view label) {
 
 const std::string& default_roots_pem() {
   static const std::string pem = [] {
-    CertSpec spec;
+    certs::CertSpec spec;
     spec.name = "default-roots-stand-in";
     spec.cn = "tlsmatrix stand-in for the default roots";
     spec.ca = true;
-    spec.key_type = KeyType::ec_p256;
+    spec.key_type = certs::KeyType::ec_p256;
     // A private pool: the shared pool's slots belong to scenario certificates.
-    KeyPool pool;
-    CertSet set = build_cert_set({spec}, pool);
+    certs::KeyPool pool;
+    certs::CertSet set = certs::build_cert_set({spec}, pool);
     return set.get(spec.name).cert_pem;
   }();
   return pem;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

@@ -11,7 +11,7 @@
 
 #include "harness/ossl/ossl_ptr.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 // Every certificate in a PEM bundle, in order; garbage blocks are skipped as gRPC skips them.
 std::vector<ossl::X509Ptr> pem_certs(std::string_view pem);
@@ -32,4 +32,4 @@ std::string roots_error(std::string_view pem, std::string_view label);
 // process that no scenario uses, so the outcome does not depend on the machine's CA bundle.
 const std::string& default_roots_pem();
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

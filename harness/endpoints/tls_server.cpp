@@ -21,13 +21,13 @@
 #include "harness/x509/names.h"
 #include "harness/x509/verify.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 namespace {
 
 namespace gx = grpc::experimental;
 
-ServerEvent failed(Reason reason, std::string detail) {
+ServerEvent failed(verdict::Reason reason, std::string detail) {
   ServerEvent e;
   e.ok = false;
   e.reason = reason;
@@ -42,7 +42,7 @@ ServerEvent client_cert_event(const x509::VerifyResult& r, X509* leaf) {
     e.detail = "client certificate verified (" + x509::subject(leaf) + ")";
     return e;
   }
-  return failed(client_cert_reason(r.error), "client certificate: " + r.text());
+  return failed(verdict::client_cert_reason(r.error), "client certificate: " + r.text());
 }
 
 // Verifies the client's chain against tls.caPemPath by the server profile's rules: OpenSSL with
@@ -52,7 +52,7 @@ ServerEvent client_cert_event(const x509::VerifyResult& r, X509* leaf) {
 class ClientChainVerifier final : public gx::ExternalCertificateVerifier {
  public:
   ClientChainVerifier(std::shared_ptr<ClientCertLog> log, std::vector<ossl::X509Ptr> roots, ServerEventSink sink,
-                      ClientChainRules rules)
+                      verdict::ClientChainRules rules)
       : log_(std::move(log)), roots_(std::move(roots)), sink_(std::move(sink)), rules_(rules) {}
 
   bool Verify(gx::TlsCustomVerificationCheckRequest* request, std::function<void(grpc::Status)>,
@@ -61,7 +61,7 @@ class ClientChainVerifier final : public gx::ExternalCertificateVerifier {
     auto rest = pem_certs(std::string(request->peer_cert_full_chain().data(), request->peer_cert_full_chain().size()));
     if (leaf_certs.empty()) {
       log_->record(X509_V_ERR_UNSPECIFIED, "no client certificate in the verification request");
-      if (sink_) sink_(failed(Reason::client_cert_missing, "no client certificate"));
+      if (sink_) sink_(failed(verdict::Reason::client_cert_missing, "no client certificate"));
       *sync_status = grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "no client certificate");
       return true;
     }
@@ -73,8 +73,8 @@ class ClientChainVerifier final : public gx::ExternalCertificateVerifier {
     }
     std::vector<X509*> trusted;
     for (const auto& c : roots_) trusted.push_back(c.get());
-    x509::VerifyResult r = rules_ == ClientChainRules::go_x509
-                               ? go_verify_chain(leaf, untrusted, trusted, x509::Peer::client)
+    x509::VerifyResult r = rules_ == verdict::ClientChainRules::go_x509
+                               ? verdict::go_verify_chain(leaf, untrusted, trusted, x509::Peer::client)
                                : x509::verify(leaf, untrusted, trusted,
                                               {.peer = x509::Peer::client,
                                                .check_purpose = true,
@@ -93,7 +93,7 @@ class ClientChainVerifier final : public gx::ExternalCertificateVerifier {
   std::shared_ptr<ClientCertLog> log_;
   std::vector<ossl::X509Ptr> roots_;
   ServerEventSink sink_;
-  ClientChainRules rules_;
+  verdict::ClientChainRules rules_;
 };
 
 // Reports every RPC with its peer: a served RPC is the proof that a handshake succeeded.
@@ -155,7 +155,7 @@ ClientCertLog::Entry ClientCertLog::last() const {
 
 std::unique_ptr<TlsServer> TlsServer::start(int mode, const ServerFiles& files, std::string* config_error,
                                             const ServerHooks& hooks, StartFailure* failure,
-                                            const ServerProfile& profile) {
+                                            const verdict::ServerProfile& profile) {
   enable_health_service_once();
   std::unique_ptr<TlsServer> self(new TlsServer());
   self->mode_ = mode;
@@ -212,7 +212,7 @@ std::unique_ptr<TlsServer> TlsServer::start(int mode, const ServerFiles& files, 
   if (with_rules) {
     rules.on_hello_refused = [log = self->log_, sink = hooks.on_event](const std::string& why) {
       log->record_hello_refused(why);
-      if (sink) sink(failed(Reason::protocol_mismatch, why));
+      if (sink) sink(failed(verdict::Reason::protocol_mismatch, why));
     };
   }
   std::optional<ScopedServerContextRules> scoped;
@@ -250,4 +250,4 @@ TlsServer::~TlsServer() {
   }
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

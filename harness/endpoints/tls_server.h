@@ -18,7 +18,7 @@ class Server;
 class CallbackGenericService;
 }
 
-namespace tlsmatrix {
+namespace tlsmatrix::endpoints {
 
 // Milvus's tls.* files as PEM text.
 struct ServerFiles {
@@ -80,7 +80,7 @@ class TlsServer {
   // clients by (harness/verdict/server_profile.h).
   static std::unique_ptr<TlsServer> start(int mode, const ServerFiles& files, std::string* config_error,
                                           const ServerHooks& hooks = {}, StartFailure* failure = nullptr,
-                                          const ServerProfile& profile = harness_server_profile());
+                                          const verdict::ServerProfile& profile = verdict::harness_server_profile());
   ~TlsServer();  // shuts down with a short deadline
 
   int port() const { return port_; }
@@ -102,4 +102,4 @@ class TlsServer {
   std::unique_ptr<grpc::Server> server_;
 };
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::endpoints

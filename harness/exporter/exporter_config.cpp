@@ -94,8 +94,8 @@ Module parse_module(const yaml::YamlReader& r, const YNode& key, const YNode& va
   if (const YNode* n = r.find(value, "trust")) {
     m.trust_file = file_value(r, *n, path + ".trust", origin);
     try {
-      m.trust = load_certs(m.trust_file);
-    } catch (const InputError& e) {
+      m.trust = certs::load_certs(m.trust_file);
+    } catch (const io::InputError& e) {
       r.fail(*n, path + ".trust: " + e.what());
     }
   }
@@ -110,13 +110,13 @@ Module parse_module(const yaml::YamlReader& r, const YNode& key, const YNode& va
     m.client_key_file = file_value(r, *key_node, path + ".client_key", origin);
     probe::ClientIdentity id;
     try {
-      id.chain = load_certs(m.client_pem_file);
-    } catch (const InputError& e) {
+      id.chain = certs::load_certs(m.client_pem_file);
+    } catch (const io::InputError& e) {
       r.fail(*pem, path + ".client_pem: " + e.what());
     }
     try {
-      id.key = load_private_key(m.client_key_file);
-    } catch (const InputError& e) {
+      id.key = certs::load_private_key(m.client_key_file);
+    } catch (const io::InputError& e) {
       r.fail(*key_node, path + ".client_key: " + e.what());
     }
     if (X509_check_private_key(id.chain.front().get(), id.key.get()) != 1) {

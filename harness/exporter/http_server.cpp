@@ -198,7 +198,7 @@ std::unique_ptr<HttpServer> HttpServer::start(ExporterConfig config, const std::
   net::HostPort hp = net::parse_host_port(text, "--listen");
   if (any_port) hp.port = 0;
   if (!net::is_ip_literal(hp.host)) {
-    throw InputError("--listen " + listen + ": give an IP address (127.0.0.1, [::1], 0.0.0.0)");
+    throw io::InputError("--listen " + listen + ": give an IP address (127.0.0.1, [::1], 0.0.0.0)");
   }
 
   auto state = std::make_unique<State>();
@@ -217,7 +217,7 @@ std::unique_ptr<HttpServer> HttpServer::start(ExporterConfig config, const std::
     a6->sin6_family = AF_INET6;
     a6->sin6_port = htons(static_cast<uint16_t>(hp.port));
     if (inet_pton(AF_INET6, hp.host.c_str(), &a6->sin6_addr) != 1) {
-      throw InputError("--listen " + listen + ": not an IPv6 address");
+      throw io::InputError("--listen " + listen + ": not an IPv6 address");
     }
     flags |= MHD_USE_IPv6;
     state->ipv6 = true;
@@ -226,7 +226,7 @@ std::unique_ptr<HttpServer> HttpServer::start(ExporterConfig config, const std::
     a4->sin_family = AF_INET;
     a4->sin_port = htons(static_cast<uint16_t>(hp.port));
     if (inet_pton(AF_INET, hp.host.c_str(), &a4->sin_addr) != 1) {
-      throw InputError("--listen " + listen + ": not an IPv4 address");
+      throw io::InputError("--listen " + listen + ": not an IPv4 address");
     }
   }
   const unsigned limit =
@@ -236,7 +236,7 @@ std::unique_ptr<HttpServer> HttpServer::start(ExporterConfig config, const std::
       MHD_OPTION_SOCK_ADDR, reinterpret_cast<sockaddr*>(&addr), MHD_OPTION_CONNECTION_LIMIT,
       limit, MHD_OPTION_CONNECTION_TIMEOUT, kConnectionTimeoutSeconds, MHD_OPTION_END);
   if (state->daemon == nullptr) {
-    throw InputError("--listen " + listen + ": cannot listen there (in use, or not an address "
+    throw io::InputError("--listen " + listen + ": cannot listen there (in use, or not an address "
                      "of this machine)");
   }
   const MHD_DaemonInfo* info = MHD_get_daemon_info(state->daemon, MHD_DAEMON_INFO_BIND_PORT);

@@ -62,7 +62,7 @@ ParsedProbeRequest parse_probe_request(const ExporterConfig& config,
   req.module = &it->second;
   try {
     req.target = probe::Endpoint(net::parse_host_port(*target, "target"));
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     return bad(e.what());
   }
   req.budget = req.module->timeout;

@@ -24,7 +24,7 @@ struct Finding {
   std::string title;    // what was checked, when the id does not say it (probe)
   std::string message;  // what was seen
   std::string fix;      // what to do about it; empty when ok
-  std::optional<Reason> reason;  // taxonomy name where one fits
+  std::optional<verdict::Reason> reason;  // taxonomy name where one fits
   std::string file;     // the file the finding is about; empty when it concerns no single file
   // The client profiles the finding applies to; empty = every profile (or not profile-specific).
   std::vector<std::string> profiles;

@@ -19,8 +19,8 @@ class Fields {
   Fields(const Struct& s, std::string where) : s_(s), where_(std::move(where)) {}
   const Value& get(const std::string& name, Value::KindCase kind) const {
     auto it = s_.fields().find(name);
-    if (it == s_.fields().end()) throw InputError(where_ + ": no \"" + name + "\"");
-    if (it->second.kind_case() != kind) throw InputError(where_ + ": \"" + name + "\" has the wrong type");
+    if (it == s_.fields().end()) throw io::InputError(where_ + ": no \"" + name + "\"");
+    if (it->second.kind_case() != kind) throw io::InputError(where_ + ": \"" + name + "\" has the wrong type");
     return it->second;
   }
   std::string str(const std::string& name) const { return get(name, Value::kStringValue).string_value(); }
@@ -28,7 +28,7 @@ class Fields {
   std::uint64_t count(const std::string& name) const {
     double d = num(name);
     if (!(d >= 0) || d != std::floor(d) || d > 9007199254740992.0) {
-      throw InputError(where_ + ": \"" + name + "\" is not a count");
+      throw io::InputError(where_ + ": \"" + name + "\" is not a count");
     }
     return static_cast<std::uint64_t>(d);
   }
@@ -52,15 +52,15 @@ MergedBench merge_bench_json(const std::vector<std::string>& files, const std::v
       // protobuf's message quotes the input over several lines: its first line is the reason.
       std::string why(status.message());
       why = why.substr(0, why.find('\n'));
-      throw InputError(files[f] + ": not JSON (" + why + ")");
+      throw io::InputError(files[f] + ": not JSON (" + why + ")");
     }
     Fields top(doc, files[f]);
-    if (top.str("tool") != "tlsmatrix") throw InputError(files[f] + ": not a tlsmatrix bench --json file");
+    if (top.str("tool") != "tlsmatrix") throw io::InputError(files[f] + ": not a tlsmatrix bench --json file");
     const auto& results = top.get("results", Value::kListValue).list_value();
     for (int i = 0; i < results.values_size(); ++i) {
       const Value& v = results.values(i);
       std::string where = files[f] + ": results[" + std::to_string(i) + "]";
-      if (v.kind_case() != Value::kStructValue) throw InputError(where + ": not an object");
+      if (v.kind_case() != Value::kStructValue) throw io::InputError(where + ": not an object");
       Fields r(v.struct_value(), where);
       MergedRow key;
       key.layer = r.str("layer");
@@ -80,21 +80,21 @@ MergedBench merge_bench_json(const std::vector<std::string>& files, const std::v
       const Value& hv = r.get("latency_histogram", Value::kStructValue);
       Fields h(hv.struct_value(), where + ".latency_histogram");
       if (h.str("scheme") != "log2/16") {
-        throw InputError(h.where() + ": scheme \"" + h.str("scheme") + "\", this tlsmatrix merges log2/16");
+        throw io::InputError(h.where() + ": scheme \"" + h.str("scheme") + "\", this tlsmatrix merges log2/16");
       }
       LatencyHistogram hist;
       const auto& buckets = h.get("buckets", Value::kListValue).list_value();
       for (int b = 0; b < buckets.values_size(); ++b) {
         std::string bw = h.where() + ".buckets[" + std::to_string(b) + "]";
-        if (buckets.values(b).kind_case() != Value::kStructValue) throw InputError(bw + ": not an object");
+        if (buckets.values(b).kind_case() != Value::kStructValue) throw io::InputError(bw + ": not an object");
         Fields bf(buckets.values(b).struct_value(), bw);
         double index = bf.num("index");
-        if (index != std::floor(index) || std::fabs(index) > 4096) throw InputError(bw + ": bad index");
+        if (index != std::floor(index) || std::fabs(index) > 4096) throw io::InputError(bw + ": bad index");
         hist.add_bucket(static_cast<int>(index), bf.count("count"));
       }
       std::uint64_t ok = r.count("handshakes");
       if (hist.total() != ok) {
-        throw InputError(where + ": the histogram holds " + std::to_string(hist.total()) +
+        throw io::InputError(where + ": the histogram holds " + std::to_string(hist.total()) +
                          " handshakes, the row " + std::to_string(ok));
       }
       double cpu = r.num("cpu_us_per_handshake");
@@ -112,7 +112,7 @@ MergedBench merge_bench_json(const std::vector<std::string>& files, const std::v
       const auto& errors = r.get("errors", Value::kListValue).list_value();
       for (int e = 0; e < errors.values_size(); ++e) {
         std::string ew = where + ".errors[" + std::to_string(e) + "]";
-        if (errors.values(e).kind_case() != Value::kStructValue) throw InputError(ew + ": not an object");
+        if (errors.values(e).kind_case() != Value::kStructValue) throw io::InputError(ew + ": not an object");
         Fields ef(errors.values(e).struct_value(), ew);
         row->errors[ef.str("reason")] += ef.count("count");
       }

@@ -103,7 +103,7 @@ LoadResult measure_in_memory(SSL_CTX* server_ctx, SSL_CTX* client_ctx, bool resu
   return run_load(plan);
 }
 
-LoadResult measure_ceiling(const CertSet& certs, const HandshakeConfig& config, int cores,
+LoadResult measure_ceiling(const certs::CertSet& certs, const HandshakeConfig& config, int cores,
                            int processes, double duration_s, bool progress) {
   auto server_ctx = make_server_ctx(certs, config);
   auto client_ctx = make_client_ctx(certs, config);
@@ -119,7 +119,7 @@ namespace {
 // runs whole handshakes, client and server, with warm caches and no cross-core wake-ups: the
 // socket counterpart of the ceiling's one in-memory pair per core. Unpinned, one listener is
 // served by one loop thread per core and the scheduler places everything.
-LayerPlan tls_layer_plan(const CertSet& certs, const HandshakeConfig& config,
+LayerPlan tls_layer_plan(const certs::CertSet& certs, const HandshakeConfig& config,
                          const BenchSettings& settings, int processes, int cores,
                          std::shared_ptr<void>& keep) {
   struct State {
@@ -213,7 +213,7 @@ BenchResult run_bench(const HandshakeConfig& config, const BenchSettings& settin
   processes = std::min(processes, settings.concurrency);
   r.target = settings.target ? settings.target->text : "in-process";
 
-  CertSet certs = make_bench_certs(config.key);
+  certs::CertSet certs = make_bench_certs(config.key);
   std::shared_ptr<void> keep;
   LayerPlan lp = settings.layer == Layer::grpc_client
                      ? grpc_layer_plan(certs, config, settings, processes, r.cores)

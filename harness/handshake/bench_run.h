@@ -82,16 +82,16 @@ struct LayerPlan {
 // The gRPC layer (harness/handshake/grpc_layer.cpp). Empty when it can measure `config`, else
 // why not (gRPC 1.51 cannot pin a TLS version, for example).
 std::string grpc_layer_unsupported(const HandshakeConfig& config);
-LayerPlan grpc_layer_plan(const CertSet& certs, const HandshakeConfig& config,
+LayerPlan grpc_layer_plan(const certs::CertSet& certs, const HandshakeConfig& config,
                           const BenchSettings& settings, int processes, int cores);
 // The grpc-server layer: empty when it can measure `config`, else why not.
 std::string grpc_server_layer_unsupported(const HandshakeConfig& config);
 // The in-process gRPC server set up as Milvus's proxy for config.mode (harness/endpoints), on
 // 127.0.0.1:0; kept alive by the returned scope. Throws std::runtime_error when it does not start.
-std::unique_ptr<ProcessScope> start_grpc_server(const CertSet& certs, int mode, int* port);
+std::unique_ptr<ProcessScope> start_grpc_server(const certs::CertSet& certs, int mode, int* port);
 
 // The library ceiling for `config`: in-memory handshakes, one worker per core.
-LoadResult measure_ceiling(const CertSet& certs, const HandshakeConfig& config, int cores,
+LoadResult measure_ceiling(const certs::CertSet& certs, const HandshakeConfig& config, int cores,
                            int processes, double duration_s, bool progress);
 
 // In-memory handshakes between two given contexts (both must outlive the call): the ceiling's

@@ -41,14 +41,14 @@ double cached(const std::string& key, const std::function<double()>& measure) {
 }
 
 // TLS signs with RSA-PSS (rsa_pss_rsae_sha256), ECDSA with SHA-256, or pure Ed25519.
-ossl::EvpMdCtxPtr signing_ctx(EVP_PKEY* key, KeyType type, bool sign) {
+ossl::EvpMdCtxPtr signing_ctx(EVP_PKEY* key, certs::KeyType type, bool sign) {
   ossl::EvpMdCtxPtr md(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
-  const EVP_MD* digest = type == KeyType::ed25519 ? nullptr : EVP_sha256();
+  const EVP_MD* digest = type == certs::KeyType::ed25519 ? nullptr : EVP_sha256();
   int rc = sign ? EVP_DigestSignInit(md.get(), &pctx, digest, nullptr, key)
                 : EVP_DigestVerifyInit(md.get(), &pctx, digest, nullptr, key);
   ossl::check(rc == 1, "initialising a signature");
-  if (is_rsa(type)) {
+  if (certs::is_rsa(type)) {
     ossl::check(EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
                     EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) == 1,
                 "selecting RSA-PSS");
@@ -62,7 +62,7 @@ const std::vector<unsigned char>& signed_content() {
   return content;
 }
 
-double sign_us(EVP_PKEY* key, KeyType type) {
+double sign_us(EVP_PKEY* key, certs::KeyType type) {
   return cached("sign " + std::string(to_string(type)), [&] {
     return time_op([&] {
       auto md = signing_ctx(key, type, true);
@@ -74,7 +74,7 @@ double sign_us(EVP_PKEY* key, KeyType type) {
   });
 }
 
-double verify_us(EVP_PKEY* key, KeyType type) {
+double verify_us(EVP_PKEY* key, certs::KeyType type) {
   return cached("verify " + std::string(to_string(type)), [&] {
     auto md = signing_ctx(key, type, true);
     std::vector<unsigned char> sig(1024);
@@ -91,7 +91,7 @@ double verify_us(EVP_PKEY* key, KeyType type) {
   });
 }
 
-double cert_signature_us(X509* cert, EVP_PKEY* issuer_key, KeyType type) {
+double cert_signature_us(X509* cert, EVP_PKEY* issuer_key, certs::KeyType type) {
   return cached("x509 verify " + std::string(to_string(type)), [&] {
     return time_op([&] { ossl::check(X509_verify(cert, issuer_key) == 1, "verifying a certificate"); });
   });
@@ -155,11 +155,11 @@ double kdf_us(TlsVersion tls) {
 
 }  // namespace
 
-CryptoBound measure_crypto_bound(const CertSet& certs, const HandshakeConfig& config, int cores) {
+CryptoBound measure_crypto_bound(const certs::CertSet& certs, const HandshakeConfig& config, int cores) {
   const auto& ca = certs.get("ca");
   const auto& server = certs.get("server");
   const auto& client = certs.get("client");
-  KeyType k = config.key;
+  certs::KeyType k = config.key;
   bool v13 = config.tls == TlsVersion::tls13;
   CryptoBound b;
   if (!config.resume) {

@@ -25,6 +25,6 @@ struct CryptoBound {
 
 // `certs` is the configuration's set (make_bench_certs); `cores` how many cores to credit.
 // Timings of the same operation are cached for the life of the process.
-CryptoBound measure_crypto_bound(const CertSet& certs, const HandshakeConfig& config, int cores);
+CryptoBound measure_crypto_bound(const certs::CertSet& certs, const HandshakeConfig& config, int cores);
 
 }  // namespace tlsmatrix::handshake

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "harness/ossl/ossl_ptr.h"
+#include "harness/ossl/ssl_call.h"
 
 namespace tlsmatrix::handshake {
 
@@ -126,6 +127,19 @@ H2CallResult grpc_health_check_h2(SSL* ssl, const std::string& authority,
     }
     return out;
   };
+  // One SSL_read or SSL_write: the bytes it moved (> 0), 0 when it may be tried again after
+  // waiting, or -1 when `out` says why the call is over (timed out, refused, failed).
+  auto step = [&](auto&& call, const char* stage) {
+    ossl::SslCall c = ossl::ssl_call(ssl, call);
+    if (c.rc > 0) return c.rc;
+    if (c.wants_io()) {
+      if (wait(c.err)) return 0;
+      out.timed_out = true;
+      return -1;
+    }
+    io_failed(c.err, c.saved_errno, stage);
+    return -1;
+  };
 
   unsigned char buf[16384];
   for (;;) {
@@ -140,43 +154,20 @@ H2CallResult grpc_health_check_h2(SSL* ssl, const std::string& authority,
       if (n == 0) break;
       std::size_t off = 0;
       while (off < static_cast<std::size_t>(n)) {
-        ERR_clear_error();
-        errno = 0;
-        int rc = SSL_write(ssl, data + off, static_cast<int>(n - off));
-        if (rc > 0) {
-          off += static_cast<std::size_t>(rc);
-          continue;
-        }
-        int err = SSL_get_error(ssl, rc);
-        int saved = errno;
-        if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-          if (wait(err)) continue;
-          out.timed_out = true;
-          return out;
-        }
-        return io_failed(err, saved, "write");
+        int rc = step([&] { return SSL_write(ssl, data + off, static_cast<int>(n - off)); }, "write");
+        if (rc < 0) return out;
+        off += static_cast<std::size_t>(rc);
       }
     }
     if (st.closed || st.goaway) break;
-    ERR_clear_error();
-    errno = 0;
-    int rc = SSL_read(ssl, buf, sizeof buf);
-    if (rc > 0) {
-      ssize_t used = nghttp2_session_mem_recv(session.get(), buf, static_cast<std::size_t>(rc));
-      if (used < 0) {
-        out.error = std::string("HTTP/2 from the server: ") + nghttp2_strerror(static_cast<int>(used));
-        return out;
-      }
-      continue;
-    }
-    int err = SSL_get_error(ssl, rc);
-    int saved = errno;
-    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
-      if (wait(err)) continue;
-      out.timed_out = true;
+    int rc = step([&] { return SSL_read(ssl, buf, sizeof buf); }, "read");
+    if (rc < 0) return out;
+    if (rc == 0) continue;
+    ssize_t used = nghttp2_session_mem_recv(session.get(), buf, static_cast<std::size_t>(rc));
+    if (used < 0) {
+      out.error = std::string("HTTP/2 from the server: ") + nghttp2_strerror(static_cast<int>(used));
       return out;
     }
-    return io_failed(err, saved, "read");
   }
   if (!st.closed) {
     out.refused = true;

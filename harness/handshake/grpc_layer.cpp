@@ -29,22 +29,22 @@ namespace {
 
 class GrpcServerScope : public ProcessScope {
  public:
-  explicit GrpcServerScope(std::unique_ptr<TlsServer> server) : server_(std::move(server)) {}
+  explicit GrpcServerScope(std::unique_ptr<endpoints::TlsServer> server) : server_(std::move(server)) {}
 
  private:
-  std::unique_ptr<TlsServer> server_;
+  std::unique_ptr<endpoints::TlsServer> server_;
 };
 
 class GrpcWorker : public Worker {
  public:
-  GrpcWorker(int port, ClientSetup setup) : port_(port), setup_(std::move(setup)) {}
+  GrpcWorker(int port, endpoints::ClientSetup setup) : port_(port), setup_(std::move(setup)) {}
   Attempt once() override {
     // gRPC's deadline is total for the call (connect, handshake, RPC); the run's end caps it.
     using namespace std::chrono;
     auto left = duration_cast<milliseconds>(cutoff_ - steady_clock::now());
     if (left <= milliseconds(0)) return {false, false, "cut off: the run ended", false, true};
     const bool capped = left < kHandshakeTimeout;
-    ClientOutcome o = call_health_check(port_, setup_, profile(), std::min(left, kHandshakeTimeout));
+    endpoints::ClientOutcome o = endpoints::call_health_check(port_, setup_, profile(), std::min(left, kHandshakeTimeout));
     if (!o.ok() && capped && o.status_code == kDeadlineExceeded) {
       return {false, false, "cut off: the run ended during the call", false, true};
     }
@@ -53,14 +53,14 @@ class GrpcWorker : public Worker {
   void run_ends_at(std::chrono::steady_clock::time_point cutoff) override { cutoff_ = cutoff; }
 
  private:
-  static const ClientProfile& profile() {
-    static const ClientProfile* p = find_profile("grpc-core");
+  static const verdict::ClientProfile& profile() {
+    static const verdict::ClientProfile* p = verdict::find_profile("grpc-core");
     if (p == nullptr) throw std::logic_error("no grpc-core client profile");
     return *p;
   }
   static constexpr int kDeadlineExceeded = 4;  // grpc::StatusCode::DEADLINE_EXCEEDED
   int port_;
-  ClientSetup setup_;
+  endpoints::ClientSetup setup_;
   std::chrono::steady_clock::time_point cutoff_ = std::chrono::steady_clock::time_point::max();
 };
 
@@ -71,24 +71,24 @@ std::string grpc_server_layer_unsupported(const HandshakeConfig& config) {
   return {};
 }
 
-std::unique_ptr<ProcessScope> start_grpc_server(const CertSet& certs, int mode, int* port) {
-  ServerFiles files;
+std::unique_ptr<ProcessScope> start_grpc_server(const certs::CertSet& certs, int mode, int* port) {
+  endpoints::ServerFiles files;
   files.cert_chain_pem = certs.get("server").cert_pem;
   files.key_pem = certs.get("server").key_pem;
   if (mode == 2) files.ca_pem = certs.get("ca").cert_pem;
   std::string error;
-  auto server = TlsServer::start(mode, files, &error);
+  auto server = endpoints::TlsServer::start(mode, files, &error);
   if (!server) throw std::runtime_error("gRPC server did not start: " + error);
   *port = server->port();
   return std::make_unique<GrpcServerScope>(std::move(server));
 }
 
-LayerPlan grpc_layer_plan(const CertSet& certs, const HandshakeConfig& config,
+LayerPlan grpc_layer_plan(const certs::CertSet& certs, const HandshakeConfig& config,
                           const BenchSettings& settings, int, int) {
   if (std::string why = grpc_layer_unsupported(config); !why.empty()) throw std::invalid_argument(why);
   if (settings.target) throw std::invalid_argument("--target is for the tls and grpc-server layers");
 
-  ClientSetup setup;
+  endpoints::ClientSetup setup;
   setup.secure = true;
   setup.trust_pem = certs.get("ca").cert_pem;
   setup.trust_label = "ca_pem_path";
@@ -98,7 +98,7 @@ LayerPlan grpc_layer_plan(const CertSet& certs, const HandshakeConfig& config,
   }
   setup.server_name = kServerName;
   // Checked once here, not on every call: the benchmark times gRPC, not the runner's checks.
-  if (std::string err = client_files_error(setup); !err.empty()) {
+  if (std::string err = endpoints::client_files_error(setup); !err.empty()) {
     throw std::runtime_error("benchmark client files: " + err);
   }
   setup.files_checked = true;

@@ -19,7 +19,7 @@ const std::vector<std::string_view>& bench_key_names() {
 
 std::string describe(const HandshakeConfig& config) {
   std::string out = "mode " + std::to_string(config.mode) + " " +
-                    std::string(tlsmatrix::to_string(config.key)) + " TLS" +
+                    std::string(certs::to_string(config.key)) + " TLS" +
                     std::string(to_string(config.tls));
   out += config.resume ? " resumed" : " full";
   return out;

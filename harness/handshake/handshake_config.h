@@ -23,7 +23,7 @@ const std::vector<std::string_view>& bench_key_names();
 
 struct HandshakeConfig {
   int mode = 1;  // Milvus tlsMode: 1 server auth, 2 mutual
-  KeyType key = KeyType::rsa2048;
+  certs::KeyType key = certs::KeyType::rsa2048;
   TlsVersion tls = TlsVersion::tls13;
   bool resume = false;  // resumed (session ticket) instead of full handshakes
 };

@@ -50,9 +50,9 @@ HandshakeCost measure_cost(SSL_CTX* server, SSL_CTX* client, double seconds) {
 HandshakeCost measure_p256_cost(int mode, double seconds) {
   HandshakeConfig config;
   config.mode = mode;
-  config.key = KeyType::ec_p256;
+  config.key = certs::KeyType::ec_p256;
   config.tls = TlsVersion::tls13;
-  CertSet certs = make_bench_certs(config.key);
+  certs::CertSet certs = make_bench_certs(config.key);
   auto server = make_server_ctx(certs, config);
   auto client = make_client_ctx(certs, config);
   return measure_cost(server.get(), client.get(), seconds);

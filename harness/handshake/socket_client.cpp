@@ -19,6 +19,7 @@
 #include "harness/io/input_error.h"
 #include "harness/net/host_port.h"
 #include "harness/net/resolve.h"
+#include "harness/ossl/ssl_call.h"
 #include "harness/ossl/tls_alert.h"
 #include "harness/probe/h2_frames.h"
 
@@ -41,7 +42,7 @@ Endpoint loopback_endpoint(int port) {
 Endpoint resolve_endpoint(std::string_view host_port, std::chrono::milliseconds timeout) {
   net::HostPort target = net::parse_host_port(host_port, "--target");
   net::Resolution resolved = net::resolve(target.host, target.port, timeout);
-  if (resolved.addresses.empty()) throw InputError("--target " + target.text() + ": " + resolved.error);
+  if (resolved.addresses.empty()) throw io::InputError("--target " + target.text() + ": " + resolved.error);
   const net::Address& first = resolved.addresses.front();
   Endpoint ep;
   ep.addr = first.storage;
@@ -166,7 +167,7 @@ HandshakeOutcome SocketHandshaker::handshake(SSL_SESSION* session, ossl::SslSess
       out.cut_off = true;
       out.error = "cut off: the run ended during the " + stage;
     } else {
-      out.error = stage + " timed out (not finished within " + seconds_text(options_.timeout) + ")";
+      out.error = stage + " timed out (not finished within " + io::seconds_text(options_.timeout) + ")";
     }
     return out;
   };
@@ -214,17 +215,13 @@ HandshakeOutcome SocketHandshaker::handshake(SSL_SESSION* session, ossl::SslSess
   };
 
   for (;;) {
-    ERR_clear_error();
-    errno = 0;
-    int rc = SSL_connect(ssl.get());
-    if (rc == 1) break;
-    int err = SSL_get_error(ssl.get(), rc);
-    int saved_errno = errno;
-    if ((err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) && deadline.wait_ssl(sock.fd, err)) {
-      continue;
-    }
+    const ossl::SslCall c = ossl::ssl_call(ssl.get(), [&] { return SSL_connect(ssl.get()); });
+    if (c.rc == 1) break;
+    const int err = c.err;
+    const int saved_errno = c.saved_errno;
+    if (c.wants_io() && deadline.wait_ssl(sock.fd, err)) continue;
     record();
-    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) return expired("handshake");
+    if (c.wants_io()) return expired("handshake");
     if (long v = SSL_get_verify_result(ssl.get()); v != X509_V_OK) {
       ossl::drain_errors();
       out.error = std::string("the server's certificate did not verify: ") +
@@ -276,7 +273,7 @@ HandshakeOutcome SocketHandshaker::handshake(SSL_SESSION* session, ossl::SslSess
         expired("wait for the server's answer after the handshake");
         if (!out.cut_off) {
           out.error = "no answer from the server after the handshake within " +
-                      seconds_text(options_.timeout) +
+                      io::seconds_text(options_.timeout) +
                       " (a TLS 1.3 server judges the client certificate then)";
         }
         return false;

@@ -5,12 +5,12 @@
 
 namespace tlsmatrix::handshake {
 
-std::optional<KeyType> bench_key_type(const EVP_PKEY* key) {
+std::optional<certs::KeyType> bench_key_type(const EVP_PKEY* key) {
   const std::string label = x509::key_label(key);
-  if (label == "EC P-256") return KeyType::ec_p256;
-  if (label == "EC P-384") return KeyType::ec_p384;
-  if (label == "Ed25519") return KeyType::ed25519;
-  if (label.rfind("RSA ", 0) == 0) return parse_key_type("rsa" + label.substr(4));
+  if (label == "EC P-256") return certs::KeyType::ec_p256;
+  if (label == "EC P-384") return certs::KeyType::ec_p384;
+  if (label == "Ed25519") return certs::KeyType::ed25519;
+  if (label.rfind("RSA ", 0) == 0) return certs::parse_key_type("rsa" + label.substr(4));
   return std::nullopt;
 }
 
@@ -47,7 +47,7 @@ TargetSurvey survey_target(const Endpoint& endpoint, const TargetClient& client,
   }
   const EVP_PKEY* key = seen.server_cert ? X509_get0_pubkey(seen.server_cert.get()) : nullptr;
   s.facts.server_key = key != nullptr ? x509::key_label(key) : "no key";
-  std::optional<KeyType> type = key != nullptr ? bench_key_type(key) : std::nullopt;
+  std::optional<certs::KeyType> type = key != nullptr ? bench_key_type(key) : std::nullopt;
   if (!type) {
     s.problem = "the server's key (" + s.facts.server_key +
                 ") is not a type the ceiling and the bound can be built for (" +

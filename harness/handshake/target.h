@@ -44,6 +44,6 @@ SocketOptions target_socket_options(const Endpoint& endpoint, const TargetClient
                                     std::chrono::milliseconds timeout);
 
 // The benchmark key type of a server key ("RSA 2048" -> rsa2048); nullopt for others.
-std::optional<KeyType> bench_key_type(const EVP_PKEY* key);
+std::optional<certs::KeyType> bench_key_type(const EVP_PKEY* key);
 
 }  // namespace tlsmatrix::handshake

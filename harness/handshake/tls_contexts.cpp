@@ -6,14 +6,14 @@
 
 namespace tlsmatrix::handshake {
 
-CertSet make_bench_certs(KeyType key) {
-  CertSpec ca;
+certs::CertSet make_bench_certs(certs::KeyType key) {
+  certs::CertSpec ca;
   ca.name = "ca";
   ca.key_type = key;
   ca.cn = "tlsmatrix bench CA";
   ca.ca = true;
 
-  CertSpec server;
+  certs::CertSpec server;
   server.name = "server";
   server.issuer = "ca";
   server.key_type = key;
@@ -21,14 +21,14 @@ CertSet make_bench_certs(KeyType key) {
   server.sans = {std::string("DNS:") + kServerName, "IP:127.0.0.1"};
   server.ext_key_usage = {"serverAuth"};
 
-  CertSpec client;
+  certs::CertSpec client;
   client.name = "client";
   client.issuer = "ca";
   client.key_type = key;
   client.cn = "tlsmatrix bench client";
   client.ext_key_usage = {"clientAuth"};
 
-  return build_cert_set({ca, server, client});
+  return certs::build_cert_set({ca, server, client});
 }
 
 namespace {
@@ -46,21 +46,21 @@ void pin_version(SSL_CTX* ctx, TlsVersion v) {
 // per record over sockets (a TLS 1.3 server flight is several records).
 void read_ahead(SSL_CTX* ctx) { SSL_CTX_set_read_ahead(ctx, 1); }
 
-void use_identity(SSL_CTX* ctx, const GeneratedCert& id) {
+void use_identity(SSL_CTX* ctx, const certs::GeneratedCert& id) {
   ossl::check(SSL_CTX_use_certificate(ctx, id.cert.get()) == 1 &&
                   SSL_CTX_use_PrivateKey(ctx, id.key.get()) == 1 &&
                   SSL_CTX_check_private_key(ctx) == 1,
               "loading the " + id.name + " certificate and key");
 }
 
-void trust_ca(SSL_CTX* ctx, const GeneratedCert& ca) {
+void trust_ca(SSL_CTX* ctx, const certs::GeneratedCert& ca) {
   ossl::check(X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx), ca.cert.get()) == 1,
               "adding the CA to the trust store");
 }
 
 }  // namespace
 
-ossl::SslCtxPtr make_server_ctx(const CertSet& certs, const HandshakeConfig& config) {
+ossl::SslCtxPtr make_server_ctx(const certs::CertSet& certs, const HandshakeConfig& config) {
   ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
   ossl::check(ctx != nullptr, "creating the server SSL_CTX");
   pin_version(ctx.get(), config.tls);
@@ -84,7 +84,7 @@ ossl::SslCtxPtr make_server_ctx(const CertSet& certs, const HandshakeConfig& con
   return ctx;
 }
 
-ossl::SslCtxPtr make_client_ctx(const CertSet& certs, const HandshakeConfig& config,
+ossl::SslCtxPtr make_client_ctx(const certs::CertSet& certs, const HandshakeConfig& config,
                                 const ClientOptions& options) {
   ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
   ossl::check(ctx != nullptr, "creating the client SSL_CTX");

@@ -18,7 +18,7 @@ inline constexpr const char* kServerName = "localhost";
 
 // A CA, a server and a client certificate, all with keys of one type (the CA's too, so the
 // client's chain check costs what that key type costs).
-CertSet make_bench_certs(KeyType key);
+certs::CertSet make_bench_certs(certs::KeyType key);
 
 struct ClientOptions {
   // Verifying the server's chain and name is part of what a handshake costs; it is only turned
@@ -29,10 +29,10 @@ struct ClientOptions {
 // Server for tlsMode 1 or 2 at exactly config.tls. Full-handshake configurations turn every
 // session mechanism off (no cache, no tickets) so each handshake is a full one; resumed ones
 // issue one stateless ticket per handshake and keep no server-side cache.
-ossl::SslCtxPtr make_server_ctx(const CertSet& certs, const HandshakeConfig& config);
+ossl::SslCtxPtr make_server_ctx(const certs::CertSet& certs, const HandshakeConfig& config);
 
 // Client: trusts the CA and checks kServerName; in mode 2 presents the client certificate.
-ossl::SslCtxPtr make_client_ctx(const CertSet& certs, const HandshakeConfig& config,
+ossl::SslCtxPtr make_client_ctx(const certs::CertSet& certs, const HandshakeConfig& config,
                                 const ClientOptions& options = {});
 
 // `bench --target`: how the client checks an external server and presents itself, as every

@@ -12,7 +12,7 @@
 
 extern char** environ;
 
-namespace tlsmatrix {
+namespace tlsmatrix::io {
 
 namespace {
 
@@ -154,4 +154,4 @@ ChildResult run_child(const std::vector<std::string>& argv, const std::string& i
   return r;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::io

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace tlsmatrix {
+namespace tlsmatrix::io {
 
 struct ChildResult {
   bool started = false;  // false: it could not be started (`error` says why)
@@ -30,4 +30,4 @@ ChildResult run_child(const std::vector<std::string>& argv, const std::string& i
 // executable); empty when there is none.
 std::string find_on_path(const std::string& program);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::io

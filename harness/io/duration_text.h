@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-namespace tlsmatrix {
+namespace tlsmatrix::io {
 
 inline std::string seconds_text(std::chrono::milliseconds ms) {
   char buf[32];
@@ -13,4 +13,4 @@ inline std::string seconds_text(std::chrono::milliseconds ms) {
   return buf;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::io

@@ -5,11 +5,11 @@
 #include <stdexcept>
 #include <string>
 
-namespace tlsmatrix {
+namespace tlsmatrix::io {
 
 class InputError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::io

@@ -1,6 +1,6 @@
 #include "harness/io/shell_word.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::io {
 
 namespace {
 
@@ -32,4 +32,4 @@ std::string shell_command(const std::vector<std::string>& args) {
   return out;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::io

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tlsmatrix {
+namespace tlsmatrix::io {
 
 // `arg` as is when it holds only characters no shell treats specially, else in single quotes.
 std::string shell_word(std::string_view arg);
@@ -15,4 +15,4 @@ std::string shell_word(std::string_view arg);
 // The arguments as one command line, each through shell_word.
 std::string shell_command(const std::vector<std::string>& args);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::io

@@ -2,7 +2,7 @@
 
 #include <ctime>
 
-namespace tlsmatrix {
+namespace tlsmatrix::io {
 
 std::string utc_text(std::chrono::sys_seconds t, const char* format) {
   const std::time_t tt = static_cast<std::time_t>(t.time_since_epoch().count());
@@ -13,4 +13,4 @@ std::string utc_text(std::chrono::sys_seconds t, const char* format) {
   return std::string(buf, n);
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::io

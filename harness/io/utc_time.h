@@ -4,7 +4,7 @@
 #include <chrono>
 #include <string>
 
-namespace tlsmatrix {
+namespace tlsmatrix::io {
 
 // `t` formatted with strftime's `format`, in UTC (never the machine's zone: reports from CI
 // machines in different zones must agree). Whole seconds: system_clock's nanoseconds end in
@@ -27,4 +27,4 @@ std::string readable_utc(std::chrono::sys_time<Duration> t) {
   return utc_text(t, "%Y-%m-%d %H:%M:%S UTC");
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::io

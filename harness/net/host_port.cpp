@@ -16,7 +16,7 @@ namespace {
 HostPort parse(std::string_view text, std::string_view flag, int min_port) {
   auto bad = [&](const std::string& why) {
     std::string what = flag.empty() ? std::string(text) : std::string(flag) + " " + std::string(text);
-    return InputError(what + ": " + why + " (expected HOST:PORT, e.g. 127.0.0.1:19530)");
+    return io::InputError(what + ": " + why + " (expected HOST:PORT, e.g. 127.0.0.1:19530)");
   };
   HostPort hp;
   std::string_view port_text;

@@ -87,7 +87,7 @@ Resolution resolve(const std::string& host, int port, std::chrono::milliseconds 
   if (future.wait_for(timeout) != std::future_status::ready) {
     Resolution out;
     out.timed_out = true;
-    out.error = "resolving " + host + " timed out after " + seconds_text(timeout);
+    out.error = "resolving " + host + " timed out after " + io::seconds_text(timeout);
     return out;
   }
   return collect(host, future.get());

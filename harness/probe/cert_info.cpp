@@ -32,8 +32,8 @@ CertInfo describe_cert(X509* cert, std::chrono::system_clock::time_point now) {
   const auto now_s = std::chrono::floor<std::chrono::seconds>(now);  // see x509::not_after
   auto nb = x509::not_before(cert);
   auto na = x509::not_after(cert);
-  info.not_before = readable_utc(nb);
-  info.not_after = readable_utc(na);
+  info.not_before = io::readable_utc(nb);
+  info.not_after = io::readable_utc(na);
   info.not_after_unix =
       std::chrono::duration_cast<std::chrono::seconds>(na.time_since_epoch()).count();
   info.days_left = std::chrono::floor<std::chrono::days>(na - now_s).count();

@@ -29,7 +29,7 @@ PlaintextResult check_plaintext_h2(const Endpoint& endpoint, std::chrono::millis
   switch (r.status) {
     case ReadStatus::timeout:
       out.status = PlaintextResult::Status::timeout;
-      out.summary = "the server sent nothing within " + seconds_text(timeout);
+      out.summary = "the server sent nothing within " + io::seconds_text(timeout);
       break;
     case ReadStatus::closed:
       out.status = PlaintextResult::Status::closed;

@@ -10,23 +10,23 @@
 namespace tlsmatrix::probe {
 
 const std::vector<std::string>& probe_profiles() {
-  static const std::vector<std::string> names = client_profile_names();
+  static const std::vector<std::string> names = verdict::client_profile_names();
   return names;
 }
 
 ProfileVerdict verify_as_profile(std::string_view profile, const std::vector<X509*>& chain,
                                  const std::vector<X509*>& trust, std::string_view server_name) {
-  ProfileVerdict out{std::string(profile), Reason::ok, ""};
+  ProfileVerdict out{std::string(profile), verdict::Reason::ok, ""};
   if (chain.empty()) {
-    out.reason = Reason::server_cert_invalid;
+    out.reason = verdict::Reason::server_cert_invalid;
     out.detail = "the server presented no certificate";
     return out;
   }
-  const ClientProfile* p = find_profile(profile);
+  const verdict::ClientProfile* p = verdict::find_profile(profile);
   if (p == nullptr) throw std::invalid_argument("no client profile " + std::string(profile));
-  PresentedChain presented{ossl::up_ref(chain.front()), {}};
+  verdict::PresentedChain presented{ossl::up_ref(chain.front()), {}};
   for (std::size_t i = 1; i < chain.size(); ++i) presented.rest.push_back(ossl::up_ref(chain[i]));
-  tlsmatrix::ProfileVerdict v = verify_server(*p, presented, trust, server_name);
+  verdict::ProfileVerdict v = verdict::verify_server(*p, presented, trust, server_name);
   out.reason = v.reason;
   out.detail = v.detail;
   return out;

@@ -15,7 +15,7 @@ namespace tlsmatrix::probe {
 
 struct ProfileVerdict {
   std::string profile;
-  Reason reason = Reason::ok;  // ok, hostname_mismatch, unknown_ca, server_cert_expired, ...
+  verdict::Reason reason = verdict::Reason::ok;  // ok, hostname_mismatch, unknown_ca, server_cert_expired, ...
   std::string detail;          // the verifier's words when not ok
 };
 

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "harness/net/ip_literal.h"
+#include "harness/ossl/ssl_call.h"
 #include "harness/ossl/tls_alert.h"
 #include "harness/x509/names.h"
 #include "harness/probe/cert_info.h"
@@ -231,16 +232,14 @@ TlsAttempt attempt_tls(const Endpoint& endpoint, const TlsAttemptOptions& option
   }
 
   for (;;) {
-    ERR_clear_error();
-    errno = 0;
-    int rc = SSL_connect(ssl.get());
-    if (rc == 1) break;
-    int e = SSL_get_error(ssl.get(), rc);
-    int saved_errno = errno;
-    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+    const ossl::SslCall c = ossl::ssl_call(ssl.get(), [&] { return SSL_connect(ssl.get()); });
+    if (c.rc == 1) break;
+    const int e = c.err;
+    const int saved_errno = c.saved_errno;
+    if (c.wants_io()) {
       if (wait_io(fd, e, deadline)) continue;
       out.stage = TlsAttempt::Stage::timeout;
-      out.error = "the TLS handshake did not finish within " + seconds_text(options.timeout);
+      out.error = "the TLS handshake did not finish within " + io::seconds_text(options.timeout);
       record_session(ssl.get(), out);
       return out;
     }
@@ -308,7 +307,7 @@ std::string TlsAttempt::summary() const {
     case After::h2_settings: return "connected; the server answered HTTP/2 SETTINGS over TLS";
     case After::data: return "connected; the server sent data";
     case After::quiet:
-      return "connected; no alert or close within " + seconds_text(alive_wait) + " (a short wait)";
+      return "connected; no alert or close within " + io::seconds_text(alive_wait) + " (a short wait)";
     case After::alert: return "rejected after the handshake: the server sent " + alert_text();
     case After::closed: return "rejected after the handshake: the server closed the connection";
     case After::reset: return "rejected after the handshake: the server reset the connection";

@@ -29,7 +29,7 @@ namespace tlsmatrix::probe {
 
 // A client certificate (leaf first, then intermediates) with its key: the shape certs/pem_io.h
 // loads (load_identity).
-using ClientIdentity = PemIdentity;
+using ClientIdentity = certs::PemIdentity;
 
 struct TlsAttemptOptions {
   std::string server_name;                    // SNI (not sent for IP literals) and report label

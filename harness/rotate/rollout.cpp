@@ -24,34 +24,20 @@ namespace {
 
 const char* scale(int v) { return v == 0 ? "old" : v == 1 ? "bundle" : "new"; }
 
-// A file's text, checked to parse as what it should be (InputError naming it otherwise).
-std::string cert_file(const fs::path& p) {
-  std::string text = io::read_file(p);
-  parse_certs(text, p.string());
-  return text;
-}
-std::string key_file(const fs::path& p) {
-  std::string text = io::read_file(p);
-  parse_private_key(text, p.string());
-  return text;
-}
-
 struct SetFiles {
   fs::path dir;
-  std::string ca, server, server_key, client, client_key;
-  std::optional<std::string> bundle;
+  certs::LayoutSet::Text pem;                // the files as read, each checked to parse
+  std::optional<std::string> bundle;  // ca-bundle.pem, in the set moved to
 };
 
 SetFiles load_set(const fs::path& dir, bool bundle_wanted) {
-  if (!fs::is_directory(dir)) throw InputError(dir.string() + ": not a folder");
-  SetFiles s;
-  s.dir = dir;
-  s.ca = cert_file(dir / kCaPem);
-  s.server = cert_file(dir / kServerPem);
-  s.server_key = key_file(dir / kServerKey);
-  s.client = cert_file(dir / kClientPem);
-  s.client_key = key_file(dir / kClientKey);
-  if (bundle_wanted && fs::exists(dir / kCaBundlePem)) s.bundle = cert_file(dir / kCaBundlePem);
+  if (!fs::is_directory(dir)) throw io::InputError(dir.string() + ": not a folder");
+  SetFiles s{dir, certs::read_layout(dir).text, std::nullopt};
+  if (bundle_wanted && fs::exists(dir / certs::kCaBundlePem)) {
+    std::string text = io::read_file(dir / certs::kCaBundlePem);
+    certs::parse_certs(text, (dir / certs::kCaBundlePem).string());  // checked to parse, as the set's own files are
+    s.bundle = std::move(text);
+  }
   return s;
 }
 
@@ -59,24 +45,24 @@ std::string label(const fs::path& dir, const char* name) { return (dir / name).s
 
 struct Files {
   SetFiles from, to;
-  const std::string& ca(int v) const { return v == 0 ? from.ca : v == 1 ? *to.bundle : to.ca; }
+  const std::string& ca(int v) const { return v == 0 ? from.pem.ca : v == 1 ? *to.bundle : to.pem.ca; }
   std::string ca_label(int v) const {
-    return v == 0 ? label(from.dir, kCaPem) : v == 1 ? label(to.dir, kCaBundlePem) : label(to.dir, kCaPem);
+    return v == 0 ? label(from.dir, certs::kCaPem) : v == 1 ? label(to.dir, certs::kCaBundlePem) : label(to.dir, certs::kCaPem);
   }
 };
 
-CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const ClientProfile& profile,
+runner::CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const verdict::ClientProfile& profile,
                         const RolloutInput& in) {
   const SetFiles& srv = m.server_new ? f.to : f.from;
-  ServerFiles server;
-  server.cert_chain_pem = srv.server;
-  server.key_pem = srv.server_key;
+  endpoints::ServerFiles server;
+  server.cert_chain_pem = srv.pem.server;
+  server.key_pem = srv.pem.server_key;
   server.ca_pem = f.ca(m.server_ca);
-  server.cert_label = "tls.serverPemPath (" + label(srv.dir, kServerPem) + ")";
-  server.key_label = "tls.serverKeyPath (" + label(srv.dir, kServerKey) + ")";
+  server.cert_label = "tls.serverPemPath (" + label(srv.dir, certs::kServerPem) + ")";
+  server.key_label = "tls.serverKeyPath (" + label(srv.dir, certs::kServerKey) + ")";
   server.ca_label = "tls.caPemPath (" + f.ca_label(m.server_ca) + ")";
   const SetFiles& cli = m.client_cert_new ? f.to : f.from;
-  ClientSetup client;
+  endpoints::ClientSetup client;
   client.secure = true;
   client.server_name = in.server_name;
   client.trust_pem = f.ca(m.client_trust);
@@ -84,24 +70,24 @@ CellResult run_mix_cell(const Files& f, const Mix& m, int mode, const ClientProf
   if (mode == 2) {
     // pymilvus rule 3: ca_pem_path, client_pem_path and client_key_path.
     client.trust_label = "ca_pem_path (" + f.ca_label(m.client_trust) + ")";
-    client.cert_chain_pem = cli.client;
-    client.key_pem = cli.client_key;
-    client.cert_label = "client_pem_path (" + label(cli.dir, kClientPem) + ")";
-    client.key_label = "client_key_path (" + label(cli.dir, kClientKey) + ")";
+    client.cert_chain_pem = cli.pem.client;
+    client.key_pem = cli.pem.client_key;
+    client.cert_label = "client_pem_path (" + label(cli.dir, certs::kClientPem) + ")";
+    client.key_label = "client_key_path (" + label(cli.dir, certs::kClientKey) + ")";
   } else {
     // Rule 2: server_pem_path is the only root (the CA file here); no client certificate.
     client.trust_label = "server_pem_path (" + f.ca_label(m.client_trust) + ")";
   }
-  Scenario s;
+  scenario::Scenario s;
   s.name = "rotate";
   s.file = in.to.string();
-  for (int md : kModes) s.expect[md] = Expectation{Verdict{}, {}};
-  return run_cell(s, server, client, mode, profile, in.timeout);
+  for (int md : scenario::kModes) s.expect[md] = scenario::Expectation{verdict::Verdict{}, {}};
+  return runner::run_cell(s, server, client, mode, profile, in.timeout);
 }
 
-std::vector<const ClientProfile*> selected_profiles(const std::vector<std::string>& names) {
-  std::vector<const ClientProfile*> out;
-  for (const auto& p : client_profiles()) {
+std::vector<const verdict::ClientProfile*> selected_profiles(const std::vector<std::string>& names) {
+  std::vector<const verdict::ClientProfile*> out;
+  for (const auto& p : verdict::client_profiles()) {
     if (names.empty() || std::find(names.begin(), names.end(), p.name) != names.end()) out.push_back(&p);
   }
   return out;
@@ -132,7 +118,7 @@ std::string Mix::trust_text() const { return scale(client_trust); }
 std::string Mix::cert_text() const { return client_cert_new ? "new" : "old"; }
 
 bool MixResult::ok() const {
-  return std::all_of(cells.begin(), cells.end(), [](const CellResult& c) { return c.actual.outcome == Outcome::pass; });
+  return std::all_of(cells.begin(), cells.end(), [](const runner::CellResult& c) { return c.actual.outcome == verdict::Outcome::pass; });
 }
 
 bool Rollout::any_safe() const {
@@ -148,7 +134,7 @@ std::string mix_verdict_text(const MixResult& mix, int mode) {
   for (const auto& c : mix.cells) {
     if (c.mode != mode) continue;
     ++in_mode;
-    if (c.actual.outcome != Outcome::pass) by_reason[std::string(to_string(c.actual.reason))].push_back(c.profile);
+    if (c.actual.outcome != verdict::Outcome::pass) by_reason[std::string(to_string(c.actual.reason))].push_back(c.profile);
   }
   if (by_reason.empty()) return "ok";
   std::string out;
@@ -170,23 +156,23 @@ Rollout plan_rollout(const RolloutInput& in) {
   r.input = in;
   Files f{load_set(in.from, false), load_set(in.to, true)};
   const bool has_bundle = f.to.bundle.has_value();
-  const bool server_changes = f.from.server != f.to.server || f.from.server_key != f.to.server_key ||
-                              f.from.ca != f.to.ca || has_bundle;
-  const bool cert_changes = f.from.client != f.to.client || f.from.client_key != f.to.client_key;
-  const bool trust_changes = f.from.ca != f.to.ca;
-  const std::string to_ca = label(in.to, kCaPem);
+  const bool server_changes = f.from.pem.server != f.to.pem.server || f.from.pem.server_key != f.to.pem.server_key ||
+                              f.from.pem.ca != f.to.pem.ca || has_bundle;
+  const bool cert_changes = f.from.pem.client != f.to.pem.client || f.from.pem.client_key != f.to.pem.client_key;
+  const bool trust_changes = f.from.pem.ca != f.to.pem.ca;
+  const std::string to_ca = label(in.to, certs::kCaPem);
   if (has_bundle && trust_changes) {
-    r.steps.push_back({StepKind::bundle, "bundle", "give clients " + label(in.to, kCaBundlePem) +
+    r.steps.push_back({StepKind::bundle, "bundle", "give clients " + label(in.to, certs::kCaBundlePem) +
                                                        " (old and new roots) to trust"});
   }
   if (server_changes) {
     r.steps.push_back({StepKind::servers, "servers",
-                       "roll the servers: " + label(in.to, kServerPem) + ", " + label(in.to, kServerKey) +
-                           ", tls.caPemPath " + (has_bundle && trust_changes ? label(in.to, kCaBundlePem) : to_ca)});
+                       "roll the servers: " + label(in.to, certs::kServerPem) + ", " + label(in.to, certs::kServerKey) +
+                           ", tls.caPemPath " + (has_bundle && trust_changes ? label(in.to, certs::kCaBundlePem) : to_ca)});
   }
   if (cert_changes) {
     r.steps.push_back({StepKind::client_certs, "client-certs",
-                       "roll the client certificates: " + label(in.to, kClientPem) + ", " + label(in.to, kClientKey)});
+                       "roll the client certificates: " + label(in.to, certs::kClientPem) + ", " + label(in.to, certs::kClientKey)});
   }
   if (trust_changes) {
     if (has_bundle) {
@@ -227,19 +213,19 @@ Rollout plan_rollout(const RolloutInput& in) {
   struct Task {
     std::size_t mix;
     int mode;
-    const ClientProfile* profile;
+    const verdict::ClientProfile* profile;
   };
   std::vector<Task> tasks;
   for (std::size_t m = 0; m < distinct.size(); ++m) {
     for (int mode : in.modes) {
-      for (const ClientProfile* p : profiles) tasks.push_back({m, mode, p});
+      for (const verdict::ClientProfile* p : profiles) tasks.push_back({m, mode, p});
     }
   }
-  std::vector<CellResult> cells(tasks.size());
+  std::vector<runner::CellResult> cells(tasks.size());
   const int wanted = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const std::size_t jobs = static_cast<std::size_t>(std::max(1, jobs_within_descriptors(wanted)));
+  const std::size_t jobs = static_cast<std::size_t>(std::max(1, runner::jobs_within_descriptors(wanted)));
   for (std::size_t first = 0; first < tasks.size(); first += jobs) {
-    std::vector<std::future<CellResult>> batch;
+    std::vector<std::future<runner::CellResult>> batch;
     for (std::size_t i = first; i < std::min(tasks.size(), first + jobs); ++i) {
       batch.push_back(std::async(std::launch::async, [&, t = tasks[i]] {
         return run_mix_cell(f, distinct[t.mix], t.mode, *t.profile, in);
@@ -249,13 +235,13 @@ Rollout plan_rollout(const RolloutInput& in) {
   }
   // A cell the environment stopped has no verdict, and failures beside it are suspect: each
   // failed cell runs again alone; what is still stopped is the harness's trouble (exit 2).
-  const bool starved = std::any_of(cells.begin(), cells.end(), [](const CellResult& c) { return !c.harness_error.empty(); });
+  const bool starved = std::any_of(cells.begin(), cells.end(), [](const runner::CellResult& c) { return !c.harness_error.empty(); });
   if (starved) {
     for (std::size_t i = 0; i < tasks.size(); ++i) {
-      if (cells[i].actual.outcome == Outcome::pass) continue;
+      if (cells[i].actual.outcome == verdict::Outcome::pass) continue;
       cells[i] = run_mix_cell(f, distinct[tasks[i].mix], tasks[i].mode, *tasks[i].profile, in);
       if (!cells[i].harness_error.empty()) {
-        throw HarnessError("a rotate cell could not run: " + cells[i].detail +
+        throw io::HarnessError("a rotate cell could not run: " + cells[i].detail +
                            " (no verdict about these files; raise `ulimit -n` and run again)");
       }
     }
@@ -277,7 +263,7 @@ Rollout plan_rollout(const RolloutInput& in) {
       o.break_after = static_cast<int>(step) - 1;
       o.break_mix = mi;
       for (std::size_t c = 0; c < mr.cells.size(); ++c) {
-        if (mr.cells[c].actual.outcome != Outcome::pass) {
+        if (mr.cells[c].actual.outcome != verdict::Outcome::pass) {
           o.break_cell = static_cast<int>(c);
           break;
         }

@@ -46,7 +46,7 @@ struct Mix {
 
 struct MixResult {
   Mix mix;
-  std::vector<CellResult> cells;  // mode, then profile
+  std::vector<runner::CellResult> cells;  // mode, then profile
   bool ok() const;
 };
 

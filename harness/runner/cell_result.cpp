@@ -2,13 +2,13 @@
 
 #include <algorithm>
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 std::string CellResult::mismatch_text() const {
   if (match) return "";
   if (!harness_error.empty()) return "harness error (no verdict): " + harness_error;
-  if (actual.outcome == Outcome::pass) return "unexpected success";
-  if (expected.outcome == Outcome::pass) {
+  if (actual.outcome == verdict::Outcome::pass) return "unexpected success";
+  if (expected.outcome == verdict::Outcome::pass) {
     return "unexpected failure: " + std::string(to_string(actual.reason));
   }
   return "wrong failure: want " + std::string(to_string(expected.reason)) + ", got " +
@@ -26,4 +26,4 @@ int RunResult::harness_errors() const {
       std::count_if(cells.begin(), cells.end(), [](const CellResult& c) { return !c.harness_error.empty(); }));
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

@@ -9,7 +9,7 @@
 #include "harness/handshake/handshake_cost.h"
 #include "harness/verdict/reason.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 struct CellResult {
   std::string scenario;       // scenario name
@@ -18,8 +18,8 @@ struct CellResult {
   int mode = 0;
   std::string profile;        // client profile: grpc-core, go, node
   std::string server = "harness";  // server profile: harness, milvus (server_profile.h)
-  Verdict expected;
-  Verdict actual;
+  verdict::Verdict expected;
+  verdict::Verdict actual;
   std::string detail;         // what both ends said, for humans
   bool match = false;
   // The real handshake and the engine disagreed about pass/fail (classify's CellVerdict): a
@@ -57,7 +57,7 @@ struct RealClientDisagreement {
   std::string scenario;
   int mode = 0;
   std::string profile, server;
-  Verdict predicted;
+  verdict::Verdict predicted;
   std::string real;     // "pass", "fail REASON", "fail (reason not named)"
   std::string message;  // the real client's words
 };
@@ -94,4 +94,4 @@ struct RunResult {
   int harness_errors() const;
 };
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

@@ -5,22 +5,22 @@
 #include "harness/endpoints/tls_files.h"
 #include "harness/io/input_error.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 namespace {
 
-std::string pem_of(const CertSet& certs, const std::string& name) {
+std::string pem_of(const certs::CertSet& certs, const std::string& name) {
   return name.empty() ? "" : certs.get(name).cert_pem;
 }
 
 // A bundle: the certificates' PEM one after another, in the order given.
-std::string pem_of(const CertSet& certs, const std::vector<std::string>& names) {
+std::string pem_of(const certs::CertSet& certs, const std::vector<std::string>& names) {
   std::string out;
   for (const auto& name : names) out += pem_of(certs, name);
   return out;
 }
 
-std::string key_of(const CertSet& certs, const std::string& name) {
+std::string key_of(const certs::CertSet& certs, const std::string& name) {
   return name.empty() ? "" : certs.get(name).key_pem;
 }
 
@@ -40,17 +40,17 @@ std::string label(std::string_view key, const std::vector<std::string>& names, s
 
 int tls_version(const std::string& v) { return v == "1.2" ? TLS1_2_VERSION : v == "1.3" ? TLS1_3_VERSION : 0; }
 
-CertSet scenario_cert_set(const Scenario& scenario) {
+certs::CertSet scenario_cert_set(const scenario::Scenario& scenario) {
   try {
-    return build_cert_set(scenario.certs);
+    return certs::build_cert_set(scenario.certs);
   } catch (const std::exception& e) {
-    throw InputError(scenario.file + ": " + e.what());
+    throw io::InputError(scenario.file + ": " + e.what());
   }
 }
 
-ServerFiles server_files(const Scenario& s, const CertSet& certs) {
-  ServerFiles f;
-  const ServerConfig& c = s.server;
+endpoints::ServerFiles server_files(const scenario::Scenario& s, const certs::CertSet& certs) {
+  endpoints::ServerFiles f;
+  const scenario::ServerConfig& c = s.server;
   f.cert_chain_pem = pem_of(certs, c.cert);
   for (const auto& extra : c.chain) f.cert_chain_pem += pem_of(certs, extra);
   const std::string& key_name = c.key.empty() ? c.cert : c.key;
@@ -64,9 +64,9 @@ ServerFiles server_files(const Scenario& s, const CertSet& certs) {
   return f;
 }
 
-ClientSetup client_setup(const Scenario& s, const CertSet& certs, int mode) {
-  const ClientConfig& c = s.client;
-  ClientSetup out;
+endpoints::ClientSetup client_setup(const scenario::Scenario& s, const certs::CertSet& certs, int mode) {
+  const scenario::ClientConfig& c = s.client;
+  endpoints::ClientSetup out;
   out.secure = c.secure.value_or(mode == 1 || mode == 2);
   out.server_name = c.server_name;  // rule 1
   out.dial_host = c.dial;
@@ -90,17 +90,17 @@ ClientSetup client_setup(const Scenario& s, const CertSet& certs, int mode) {
     out.key_label = label("client_key_path", key_name, ".key");
   } else {
     // Rule 4: gRPC's default roots (a lone ca_pem_path is ignored).
-    out.trust_pem = default_roots_pem();
+    out.trust_pem = endpoints::default_roots_pem();
     out.trust_label = "default roots";
   }
   return out;
 }
 
-std::string listen_address(const Scenario& s) { return s.client.dial + ":0"; }
+std::string listen_address(const scenario::Scenario& s) { return s.client.dial + ":0"; }
 
 bool issued_by_named_ca(std::string_view client_chain_pem, std::string_view ca_pem) {
-  std::vector<ossl::X509Ptr> names = pem_certs(ca_pem);
-  for (const auto& c : pem_certs(client_chain_pem)) {
+  std::vector<ossl::X509Ptr> names = endpoints::pem_certs(ca_pem);
+  for (const auto& c : endpoints::pem_certs(client_chain_pem)) {
     for (const auto& ca : names) {
       if (X509_NAME_cmp(X509_get_issuer_name(c.get()), X509_get_subject_name(ca.get())) == 0) return true;
     }
@@ -108,10 +108,10 @@ bool issued_by_named_ca(std::string_view client_chain_pem, std::string_view ca_p
   return false;
 }
 
-ClientSetup client_for_server(ClientSetup client, const ClientProfile& profile, const ServerProfile& server,
-                              const ServerFiles& files, int mode) {
+endpoints::ClientSetup client_for_server(endpoints::ClientSetup client, const verdict::ClientProfile& profile, const verdict::ServerProfile& server,
+                              const endpoints::ServerFiles& files, int mode) {
   if (mode == 2 && server.names_client_cas && profile.withholds_cert_outside_ca_names && client.secure &&
-      !pem_certs(client.cert_chain_pem).empty() && !issued_by_named_ca(client.cert_chain_pem, files.ca_pem)) {
+      !endpoints::pem_certs(client.cert_chain_pem).empty() && !issued_by_named_ca(client.cert_chain_pem, files.ca_pem)) {
     // (A chain that does not parse is never withheld: Go cannot load it and says so first.)
     client.cert_chain_pem.clear();
     client.key_pem.clear();
@@ -119,4 +119,4 @@ ClientSetup client_for_server(ClientSetup client, const ClientProfile& profile, 
   return client;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 int descriptor_limit() {
   rlimit lim{};
@@ -100,4 +100,4 @@ std::string environment_error_advice(int error) {
   }
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

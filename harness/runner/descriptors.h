@@ -8,7 +8,7 @@
 #include <chrono>
 #include <string>
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 // Measured on Debian 12 with gRPC 1.51 (sampling /proc/PID/fd during catalogue runs): with
 // --jobs 1, 7 open between cells (stdio and gRPC's two epoll sets with their wakeup eventfds,
@@ -47,4 +47,4 @@ std::string environment_error_text(int error);
 // What to do about it when even one cell at a time does not fit, as a command where there is one.
 std::string environment_error_advice(int error);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

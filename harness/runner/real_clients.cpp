@@ -23,7 +23,7 @@
 #include "harness/verdict/profile.h"
 #include "harness/verdict/server_profile.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 namespace fs = std::filesystem;
 
@@ -69,13 +69,13 @@ std::string first_line(const std::string& text) {
 
 Stack python_stack(const fs::path& clients) {
   Stack s{.profile = "grpc-core", .argv = {}, .describe = "", .missing = ""};
-  std::string python = find_on_path("/usr/bin/python3");
-  if (python.empty()) python = find_on_path("python3");
+  std::string python = io::find_on_path("/usr/bin/python3");
+  if (python.empty()) python = io::find_on_path("python3");
   if (python.empty()) {
     s.missing = "python3 is not installed (apt-get install python3-grpcio)";
     return s;
   }
-  ChildResult probe = run_child({python, "-c", "import grpc; print(grpc.__version__)"}, "", 30s);
+  io::ChildResult probe = io::run_child({python, "-c", "import grpc; print(grpc.__version__)"}, "", 30s);
   if (probe.exit_code != 0) {
     s.missing = python + " has no grpc module (apt-get install python3-grpcio)";
     return s;
@@ -87,12 +87,12 @@ Stack python_stack(const fs::path& clients) {
 
 Stack node_stack(const fs::path& clients) {
   Stack s{.profile = "node", .argv = {}, .describe = "", .missing = ""};
-  std::string node = find_on_path("node");
+  std::string node = io::find_on_path("node");
   if (node.empty()) {
     s.missing = "node is not on PATH";
     return s;
   }
-  ChildResult v = run_child({node, "--version"}, "", 30s);
+  io::ChildResult v = io::run_child({node, "--version"}, "", 30s);
   s.argv = {node, (clients / "node" / "tls_client.js").string()};
   s.describe = "Node " + first_line(v.out) + " (" + node + ")";
   return s;
@@ -100,15 +100,15 @@ Stack node_stack(const fs::path& clients) {
 
 Stack go_stack(const fs::path& clients, const fs::path& work) {
   Stack s{.profile = "go", .argv = {}, .describe = "", .missing = ""};
-  std::string go = find_on_path("go");
+  std::string go = io::find_on_path("go");
   if (go.empty()) {
     s.missing = "go is not on PATH";
     return s;
   }
-  ChildResult v = run_child({go, "version"}, "", 30s);
+  io::ChildResult v = io::run_child({go, "version"}, "", 30s);
   // The client uses the standard library only: built here, nothing downloaded.
   const fs::path out = work / "tls_client_go";
-  ChildResult b = run_child({go, "build", "-o", out.string(), "."}, "", 300s,
+  io::ChildResult b = io::run_child({go, "build", "-o", out.string(), "."}, "", 300s,
                             {{"GO111MODULE", "off"}, {"GOFLAGS", ""}, {"GOCACHE", (work / "gocache").string()},
                              {"GOPATH", (work / "gopath").string()}},
                             clients / "go");
@@ -161,7 +161,7 @@ fs::path private_temp_dir() {
   if (ec) base = "/tmp";
   std::string pattern = (base / "tlsmatrix-real-clients-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {
-    throw HarnessError("cannot create a folder for the real clients' files in " + base.string() + ": " +
+    throw io::HarnessError("cannot create a folder for the real clients' files in " + base.string() + ": " +
                        std::strerror(errno));
   }
   return pattern;
@@ -169,16 +169,16 @@ fs::path private_temp_dir() {
 
 }  // namespace
 
-bool real_client_agrees(bool ok, const std::string& cls, const Verdict& predicted, std::string* real_text) {
+bool real_client_agrees(bool ok, const std::string& cls, const verdict::Verdict& predicted, std::string* real_text) {
   if (ok) {
     if (real_text) *real_text = "pass";
-    return predicted.outcome == Outcome::pass;
+    return predicted.outcome == verdict::Outcome::pass;
   }
   // Classes that say "failed" but not why: only the outcome is compared.
   static const std::vector<std::string> unnamed = {"rejected_by_server", "connection_failed", "unknown", ""};
   const bool named = std::find(unnamed.begin(), unnamed.end(), cls) == unnamed.end();
   if (real_text) *real_text = named ? "fail " + cls : "fail (reason not named)";
-  if (predicted.outcome != Outcome::fail) return false;
+  if (predicted.outcome != verdict::Outcome::fail) return false;
   if (!named) return true;
   const std::string want(to_string(predicted.reason));
   if (cls == "server_cert_rejected") {
@@ -193,7 +193,7 @@ std::optional<fs::path> locate_real_clients() {
     return is_dir(env) ? std::optional<fs::path>(env) : std::nullopt;
   }
   if (is_dir("tests/interop/clients")) return fs::path("tests/interop/clients");
-  CataloguePlaces places = this_process_catalogue_places();
+  scenario::CataloguePlaces places = scenario::this_process_catalogue_places();
   if (places.executable) {
     fs::path beside = (places.executable->parent_path() / places.bin_to_datadir / under).lexically_normal();
     if (is_dir(beside)) return beside;
@@ -203,7 +203,7 @@ std::optional<fs::path> locate_real_clients() {
   return std::nullopt;
 }
 
-RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, const RunResult& run,
+RealClientsResult check_real_clients(const std::vector<scenario::Scenario>& scenarios, const RunResult& run,
                                      std::chrono::milliseconds timeout) {
   RealClientsResult result;
   std::optional<fs::path> clients = locate_real_clients();
@@ -240,10 +240,10 @@ RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, con
   }
 
   // The TLS cells, grouped by scenario x mode x server: one server each, all the stacks' clients.
-  std::map<std::string, const Scenario*> by_name;
+  std::map<std::string, const scenario::Scenario*> by_name;
   for (const auto& s : scenarios) by_name[s.name] = &s;
   struct Group {
-    const Scenario* scenario;
+    const scenario::Scenario* scenario;
     int mode;
     std::string server;
     std::vector<const CellResult*> cells;
@@ -262,7 +262,7 @@ RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, con
   }
 
   // Each group's files written once; its server started for the batch it runs in.
-  std::map<std::string, CertSet> sets;
+  std::map<std::string, certs::CertSet> sets;
   for (auto& stack : stacks) {
     RealClientStack rs{.profile = stack.profile, .stack = stack.describe, .ran = stack.missing.empty(),
                        .note = stack.missing, .cells = 0, .disagreements = 0};
@@ -272,22 +272,22 @@ RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, con
   const std::size_t batch_size = static_cast<std::size_t>(std::max(1, jobs_within_descriptors(48)));
   for (std::size_t first = 0; first < groups.size(); first += batch_size) {
     const std::size_t last = std::min(groups.size(), first + batch_size);
-    std::vector<std::unique_ptr<TlsServer>> servers(last - first);
+    std::vector<std::unique_ptr<endpoints::TlsServer>> servers(last - first);
     std::string cases = "[";
     std::map<std::string, std::pair<std::size_t, std::string>> case_of;  // id -> group, profile
     for (std::size_t g = first; g < last; ++g) {
       Group& grp = groups[g];
-      const Scenario& s = *grp.scenario;
+      const scenario::Scenario& s = *grp.scenario;
       auto set_it = sets.find(s.name);
       if (set_it == sets.end()) set_it = sets.emplace(s.name, scenario_cert_set(s)).first;
-      const CertSet& set = set_it->second;
-      const ServerFiles files = server_files(s, set);
+      const certs::CertSet& set = set_it->second;
+      const endpoints::ServerFiles files = server_files(s, set);
       std::string error;
-      ServerHooks hooks;
+      endpoints::ServerHooks hooks;
       hooks.listen = listen_address(s);
-      servers[g - first] = TlsServer::start(grp.mode, files, &error, hooks, nullptr, *find_server_profile(grp.server));
+      servers[g - first] = endpoints::TlsServer::start(grp.mode, files, &error, hooks, nullptr, *verdict::find_server_profile(grp.server));
       if (!servers[g - first]) continue;  // predicted server_config_error: no connection to make
-      const ClientSetup client = client_setup(s, set, grp.mode);
+      const endpoints::ClientSetup client = client_setup(s, set, grp.mode);
       const fs::path dir = work / (s.name + "-" + std::to_string(grp.mode) + "-" + grp.server);
       fs::create_directories(dir);  // inside the 0700 work folder
       const std::string trust = write_file(dir / "trust.pem", client.trust_pem);
@@ -311,7 +311,7 @@ RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, con
     cases += "]";
     for (std::size_t k = 0; k < stacks.size(); ++k) {
       if (!stacks[k].missing.empty()) continue;
-      ChildResult r = run_child(stacks[k].argv, cases, timeout * 4 + 120s);
+      io::ChildResult r = io::run_child(stacks[k].argv, cases, timeout * 4 + 120s);
       if (!r.started || r.timed_out || r.exit_code != 0) {
         result.stacks[k].ran = false;
         result.stacks[k].note = "the client failed: " +
@@ -346,4 +346,4 @@ RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, con
   return result;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

@@ -14,7 +14,7 @@
 #include "harness/runner/cell_result.h"
 #include "harness/scenario/scenario.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 // Where the clients are: $TLSMATRIX_CLIENTS, ./tests/interop/clients (a checkout),
 // BIN/../share/tlsmatrix/clients beside the running binary, the install prefix's; nullopt when
@@ -23,12 +23,12 @@ std::optional<std::filesystem::path> locate_real_clients();
 
 // Runs the real clients for the TLS cells (modes 1 and 2) of `run` and returns what they did.
 // `timeout` bounds each connection.
-RealClientsResult check_real_clients(const std::vector<Scenario>& scenarios, const RunResult& run,
+RealClientsResult check_real_clients(const std::vector<scenario::Scenario>& scenarios, const RunResult& run,
                                      std::chrono::milliseconds timeout);
 
 // Whether a real client's result (`ok`, its `class`) agrees with a predicted verdict: the outcome
 // always; the reason only where the class names one ("server_cert_rejected" names a family: any
 // server-certificate reason).
-bool real_client_agrees(bool ok, const std::string& cls, const Verdict& predicted, std::string* real_text);
+bool real_client_agrees(bool ok, const std::string& cls, const verdict::Verdict& predicted, std::string* real_text);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

@@ -22,7 +22,7 @@
 #include "harness/verdict/advice.h"
 #include "harness/verdict/classify.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 namespace {
 
@@ -33,9 +33,9 @@ double ms_since(Clock::time_point start) {
 }
 
 // The chain a server with `files` presents, for the engine.
-PresentedChain presented_chain(const ServerFiles& files) {
-  PresentedChain chain;
-  auto certs = pem_certs(files.cert_chain_pem);
+verdict::PresentedChain presented_chain(const endpoints::ServerFiles& files) {
+  verdict::PresentedChain chain;
+  auto certs = endpoints::pem_certs(files.cert_chain_pem);
   for (auto& c : certs) {
     if (!chain.leaf) {
       chain.leaf = std::move(c);
@@ -73,10 +73,10 @@ void parallel_for(int n, int jobs, const std::function<void(int)>& fn) {
   if (error) std::rethrow_exception(error);
 }
 
-std::string fix_hint(Reason reason, const Scenario& s) {
+std::string fix_hint(verdict::Reason reason, const scenario::Scenario& s) {
   // What the advice table needs from the scenario: is the name only in the server's CN, and what
   // is the client's trust root to the server's chain.
-  AdviceContext context;
+  verdict::AdviceContext context;
   // A bundle's first certificate stands for it: the advice is about a single root.
   const std::vector<std::string>& trust_names =
       s.client.server_pem_path.empty() ? s.client.ca_pem_path : s.client.server_pem_path;
@@ -84,12 +84,12 @@ std::string fix_hint(Reason reason, const Scenario& s) {
   for (const auto& spec : s.certs) {
     if (spec.name == s.server.cert && spec.sans.empty() && !spec.cn.empty()) context.name_only_in_cn = true;
     if (spec.name == trust && !spec.issuer.empty()) {
-      context.trust = spec.name == s.server.cert ? TrustRole::ca_signed_leaf
-                      : spec.ca                  ? TrustRole::intermediate
-                                                 : TrustRole::unknown;
+      context.trust = spec.name == s.server.cert ? verdict::TrustRole::ca_signed_leaf
+                      : spec.ca                  ? verdict::TrustRole::intermediate
+                                                 : verdict::TrustRole::unknown;
     }
   }
-  return advice(reason, nullptr, AdviceFor::run_note, context);
+  return verdict::advice(reason, nullptr, verdict::AdviceFor::run_note, context);
 }
 
 // The cell could not be run for a reason of the harness's own (`error`: an errno from a real
@@ -98,17 +98,17 @@ CellResult& no_verdict(CellResult& cell, int error, const std::string& what) {
   std::string cause = environment_error_text(error);
   cell.harness_error = cause.empty() ? what : cause;
   cell.harness_errno = error;
-  cell.actual = Verdict{Outcome::fail, Reason::harness_error};
+  cell.actual = verdict::Verdict{verdict::Outcome::fail, verdict::Reason::harness_error};
   cell.detail = "harness error, no verdict: " + (cause.empty() ? what : what + ": " + cause);
   cell.match = false;
   return cell;
 }
 
 // Every pooled key the scenarios' sets will ask for, each once.
-std::vector<std::pair<KeyType, int>> pooled_keys(const std::vector<Scenario>& scenarios) {
-  std::set<std::pair<KeyType, int>> keys;
+std::vector<std::pair<certs::KeyType, int>> pooled_keys(const std::vector<scenario::Scenario>& scenarios) {
+  std::set<std::pair<certs::KeyType, int>> keys;
   for (const auto& s : scenarios) {
-    for (const auto& k : pool_slots(s.certs)) keys.insert(k);
+    for (const auto& k : certs::pool_slots(s.certs)) keys.insert(k);
   }
   return {keys.begin(), keys.end()};
 }
@@ -123,7 +123,7 @@ void rerun_after_shortage(RunResult& run, int jobs, const std::function<CellResu
   const std::string cause = first_error()->harness_error;
   std::vector<int> suspects;
   for (int i = 0; i < static_cast<int>(run.cells.size()); ++i) {
-    if (run.cells[i].actual.outcome == Outcome::fail) suspects.push_back(i);
+    if (run.cells[i].actual.outcome == verdict::Outcome::fail) suspects.push_back(i);
   }
   // A few cells in a row without room even alone: the limit is simply too low, and every further
   // cell would only spend its wait to say so.
@@ -148,7 +148,7 @@ void rerun_after_shortage(RunResult& run, int jobs, const std::function<CellResu
   const std::string still_cause = still->harness_error;
   for (int i : suspects) {
     CellResult& c = run.cells[i];
-    if (c.harness_error.empty() && c.actual.outcome == Outcome::fail) {
+    if (c.harness_error.empty() && c.actual.outcome == verdict::Outcome::fail) {
       no_verdict(c, error, "failed in a process that cannot give one cell what it needs");
     }
   }
@@ -165,13 +165,13 @@ void silence_grpc_logging() {
   gpr_set_log_function([](gpr_log_func_args*) {});
 }
 
-std::vector<const ServerProfile*> pick_server_profiles(const std::vector<std::string>& names) {
+std::vector<const verdict::ServerProfile*> pick_server_profiles(const std::vector<std::string>& names) {
   for (const auto& name : names) {
-    if (find_server_profile(name) == nullptr) throw std::invalid_argument("unknown server profile: " + name);
+    if (verdict::find_server_profile(name) == nullptr) throw std::invalid_argument("unknown server profile: " + name);
   }
-  std::vector<const ServerProfile*> out;
-  for (const auto& p : server_profiles()) {
-    if ((names.empty() && p.name == kHarnessServer) ||
+  std::vector<const verdict::ServerProfile*> out;
+  for (const auto& p : verdict::server_profiles()) {
+    if ((names.empty() && p.name == verdict::kHarnessServer) ||
         std::find(names.begin(), names.end(), p.name) != names.end()) {
       out.push_back(&p);
     }
@@ -179,16 +179,16 @@ std::vector<const ServerProfile*> pick_server_profiles(const std::vector<std::st
   return out;
 }
 
-CellResult run_cell(const Scenario& scenario, const CertSet& certs, int mode, const ClientProfile& profile,
+CellResult run_cell(const scenario::Scenario& scenario, const certs::CertSet& certs, int mode, const verdict::ClientProfile& profile,
                     std::chrono::milliseconds timeout, std::chrono::milliseconds descriptor_wait,
-                    const ServerProfile& server) {
+                    const verdict::ServerProfile& server) {
   return run_cell(scenario, server_files(scenario, certs), client_setup(scenario, certs, mode), mode,
                   profile, timeout, descriptor_wait, server);
 }
 
-CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const ClientSetup& given_client,
-                    int mode, const ClientProfile& profile, std::chrono::milliseconds timeout,
-                    std::chrono::milliseconds descriptor_wait, const ServerProfile& server_profile) {
+CellResult run_cell(const scenario::Scenario& scenario, const endpoints::ServerFiles& sfiles, const endpoints::ClientSetup& given_client,
+                    int mode, const verdict::ClientProfile& profile, std::chrono::milliseconds timeout,
+                    std::chrono::milliseconds descriptor_wait, const verdict::ServerProfile& server_profile) {
   auto start = Clock::now();
   CellResult cell;
   cell.scenario = scenario.name;
@@ -198,7 +198,7 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
   cell.profile = profile.name;
   cell.server = server_profile.name;
   cell.expected = scenario.expectation(mode, profile.name, server_profile.name).verdict;
-  const ClientSetup csetup = client_for_server(given_client, profile, server_profile, sfiles, mode);
+  const endpoints::ClientSetup csetup = client_for_server(given_client, profile, server_profile, sfiles, mode);
 
   // Without room for its sockets a cell's server cannot bind nor its client connect, and the
   // outcome would say nothing about the certificates.
@@ -218,17 +218,17 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
     }
   }
 
-  CellObservation obs;
+  verdict::CellObservation obs;
   obs.server_mode = mode;
   obs.client_secure = csetup.secure;
   obs.client_sends_cert = csetup.secure && !csetup.cert_chain_pem.empty();
   obs.engine_decides = !profile.native_grpc_core;
   {
-    StartFailure start_failure;
-    ServerHooks hooks;
+    endpoints::StartFailure start_failure;
+    endpoints::ServerHooks hooks;
     hooks.listen = listen_address(scenario);
-    std::unique_ptr<TlsServer> server =
-        TlsServer::start(mode, sfiles, &obs.server_config_error, hooks, &start_failure, server_profile);
+    std::unique_ptr<endpoints::TlsServer> server =
+        endpoints::TlsServer::start(mode, sfiles, &obs.server_config_error, hooks, &start_failure, server_profile);
     if (start_failure.rules) {
       no_verdict(cell, 0, obs.server_config_error);
       cell.duration_ms = ms_since(start);
@@ -241,7 +241,7 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
       return cell;
     }
     if (server) {
-      ClientOutcome client = call_health_check(server->port(), csetup, profile, timeout);
+      endpoints::ClientOutcome client = endpoints::call_health_check(server->port(), csetup, profile, timeout);
       if (!client.harness_trouble.empty()) {
         no_verdict(cell, 0, client.harness_trouble);
         cell.duration_ms = ms_since(start);
@@ -250,7 +250,7 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
       obs.client_config_error = client.config_error;
       obs.status_code = client.status_code;
       obs.client_message = client.message;
-      ClientCertLog::Entry seen = server->client_cert();
+      endpoints::ClientCertLog::Entry seen = server->client_cert();
       obs.server_check_called = seen.called;
       obs.server_x509_error = seen.x509_error;
       obs.server_check_text = seen.text;
@@ -259,17 +259,17 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
       if (tls_both) {
         if (profile.native_grpc_core) {
           // The real client only says "certificate verify failed": the engine names the reason.
-          std::vector<ossl::X509Ptr> roots = pem_certs(csetup.trust_pem);
+          std::vector<ossl::X509Ptr> roots = endpoints::pem_certs(csetup.trust_pem);
           std::vector<X509*> trusted;
           for (const auto& r : roots) trusted.push_back(r.get());
-          obs.server_chain = verify_server(profile, presented_chain(sfiles), trusted, checked_name(csetup));
+          obs.server_chain = verdict::verify_server(profile, presented_chain(sfiles), trusted, endpoints::checked_name(csetup));
         } else if (client.verifier_called) {
           obs.server_chain = client.verifier_verdict;
         }
       }
     }
   }
-  CellVerdict v = classify(obs);
+  verdict::CellVerdict v = verdict::classify(obs);
   cell.actual = v.verdict;
   cell.detail = v.detail;
   cell.disagreement = v.disagreement;
@@ -278,31 +278,31 @@ CellResult run_cell(const Scenario& scenario, const ServerFiles& sfiles, const C
   // that alone (the client's socket(), the server's accept(), gRPC's own wakeup descriptors),
   // whatever the reason named from it. The files' own load checks need no descriptors.
   const bool files_refused = !obs.server_config_error.empty() || obs.client_config_error;
-  if (cell.actual.outcome == Outcome::fail && !files_refused) {
+  if (cell.actual.outcome == verdict::Outcome::fail && !files_refused) {
     if (int e = probe_free_descriptors(kDescriptorsPerCell); e != 0) no_verdict(cell, e, "the cell's connection failed");
   }
   cell.duration_ms = ms_since(start);
   return cell;
 }
 
-RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& options) {
+RunResult run_scenarios(const std::vector<scenario::Scenario>& scenarios, const RunOptions& options) {
   auto start = Clock::now();
   RunResult run;
   run.version = TLSMATRIX_VERSION;
-  run.started = iso8601_utc(std::chrono::system_clock::now());
+  run.started = io::iso8601_utc(std::chrono::system_clock::now());
 
   for (const auto& name : options.profiles) {
-    if (find_profile(name) == nullptr) throw std::invalid_argument("unknown client profile: " + name);
+    if (verdict::find_profile(name) == nullptr) throw std::invalid_argument("unknown client profile: " + name);
   }
   // Always in the profiles' own order, each once, whatever order they were asked for in.
-  std::vector<const ClientProfile*> profiles;
-  for (const auto& p : client_profiles()) {
+  std::vector<const verdict::ClientProfile*> profiles;
+  for (const auto& p : verdict::client_profiles()) {
     if (options.profiles.empty() ||
         std::find(options.profiles.begin(), options.profiles.end(), p.name) != options.profiles.end()) {
       profiles.push_back(&p);
     }
   }
-  const std::vector<const ServerProfile*> servers = pick_server_profiles(options.servers);
+  const std::vector<const verdict::ServerProfile*> servers = pick_server_profiles(options.servers);
   const int wanted = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int jobs = jobs_within_descriptors(wanted);
   if (jobs < wanted && options.on_note) {
@@ -313,19 +313,19 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   }
 
   // The stand-in for default roots is built before cells race to it.
-  default_roots_pem();
+  endpoints::default_roots_pem();
   // Certificates once per scenario; every cell of that scenario reads them. Key generation (RSA
   // above all) is the slow part of a run, so sets are built on their own threads in scenario
   // order while cells run right behind them, each waiting only for its own scenario's set.
   std::vector<std::promise<void>> set_ready(scenarios.size());
   std::vector<std::shared_future<void>> set_done;
   for (auto& p : set_ready) set_done.push_back(p.get_future().share());
-  std::vector<CertSet> sets(scenarios.size());
+  std::vector<certs::CertSet> sets(scenarios.size());
   std::thread generator([&] {
     // Keys first, each exactly once: sets built side by side would otherwise race to generate
     // the same pooled (type, slot) key, and an RSA key is the most expensive thing in a run.
     try {
-      KeyPool::shared().warm(pooled_keys(scenarios));
+      certs::KeyPool::shared().warm(pooled_keys(scenarios));
     } catch (...) {
       // Only a head start, and nothing may leave this thread (it would abort the process): every
       // set asks the pool again for its own keys, so a key type this OpenSSL refuses fails the
@@ -351,16 +351,16 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   struct Task {
     std::size_t scenario;
     int mode;
-    const ClientProfile* profile;
-    const ServerProfile* server;
+    const verdict::ClientProfile* profile;
+    const verdict::ServerProfile* server;
   };
   // Scenario, then server profile, then mode, then client profile: a scenario's cells with one
   // server stay together (the portability notes group them).
   std::vector<Task> tasks;
   for (std::size_t s = 0; s < scenarios.size(); ++s) {
-    for (const ServerProfile* server : servers) {
+    for (const verdict::ServerProfile* server : servers) {
       for (int mode : options.modes) {
-        for (const ClientProfile* p : profiles) tasks.push_back({s, mode, p, server});
+        for (const verdict::ClientProfile* p : profiles) tasks.push_back({s, mode, p, server});
       }
     }
   }
@@ -389,7 +389,7 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   // Milvus's own server did not run, yet these scenarios say it decides differently: its cells
   // are one flag away (they replace the hand-written notes this run once printed).
   const bool milvus_ran =
-      std::any_of(servers.begin(), servers.end(), [](const ServerProfile* p) { return p->name == "milvus"; });
+      std::any_of(servers.begin(), servers.end(), [](const verdict::ServerProfile* p) { return p->name == "milvus"; });
   if (!milvus_ran) {
     std::vector<std::string> differing;
     for (const auto& s : scenarios) {
@@ -406,18 +406,18 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
   // cell happens to match: say so where every report shows it.
   for (const auto& c : run.cells) {
     if (c.disagreement) {
-      run.notes.push_back(std::string(kDisagreementMarker) + " in " + c.scenario + " mode " +
+      run.notes.push_back(std::string(verdict::kDisagreementMarker) + " in " + c.scenario + " mode " +
                           std::to_string(c.mode) + " " + c.profile +
-                          (c.server == kHarnessServer ? "" : " (server " + c.server + ")") + ": " + c.detail);
+                          (c.server == verdict::kHarnessServer ? "" : " (server " + c.server + ")") + ": " + c.detail);
     }
   }
   run.wall_ms = ms_since(start);
   return run;
 }
 
-std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scenarios,
+std::vector<PortabilityNote> portability_notes(const std::vector<scenario::Scenario>& scenarios,
                                                const std::vector<CellResult>& cells) {
-  std::map<std::string, const Scenario*> by_name;
+  std::map<std::string, const scenario::Scenario*> by_name;
   for (const auto& s : scenarios) by_name[s.name] = &s;
   std::vector<PortabilityNote> notes;
   // Cells of one scenario x mode are adjacent (the run's order).
@@ -430,9 +430,9 @@ std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scen
     for (std::size_t k = i + 1; k < j; ++k) differ |= !(cells[k].actual == cells[i].actual);
     if (differ) {
       std::vector<std::string> accepted;
-      std::map<Reason, std::vector<std::string>> rejected;
+      std::map<verdict::Reason, std::vector<std::string>> rejected;
       for (std::size_t k = i; k < j; ++k) {
-        if (cells[k].actual.outcome == Outcome::pass) {
+        if (cells[k].actual.outcome == verdict::Outcome::pass) {
           accepted.push_back(cells[k].profile);
         } else {
           rejected[cells[k].actual.reason].push_back(cells[k].profile);
@@ -451,7 +451,7 @@ std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scen
         if (!hint.empty() && hints.find(hint) == std::string::npos) hints += (hints.empty() ? "" : "; ") + hint;
       }
       if (!hints.empty()) text += ": " + hints;
-      if (cells[i].server != kHarnessServer) text = "with the " + cells[i].server + " server: " + text;
+      if (cells[i].server != verdict::kHarnessServer) text = "with the " + cells[i].server + " server: " + text;
       notes.push_back({cells[i].scenario, cells[i].mode, text});
     }
     i = j;
@@ -459,4 +459,4 @@ std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scen
   return notes;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

@@ -16,7 +16,7 @@
 #include "harness/verdict/profile.h"
 #include "harness/verdict/server_profile.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::runner {
 
 struct RunOptions {
   std::vector<int> modes{0, 1, 2};
@@ -36,24 +36,24 @@ inline constexpr std::chrono::milliseconds kDescriptorWait{50};
 
 // One cell, start to finish: server up (by the rules of server profile `server`), one RPC,
 // server down, classified and compared with the scenario's expectation for that server.
-CellResult run_cell(const Scenario& scenario, const CertSet& certs, int mode, const ClientProfile& profile,
+CellResult run_cell(const scenario::Scenario& scenario, const certs::CertSet& certs, int mode, const verdict::ClientProfile& profile,
                     std::chrono::milliseconds timeout, std::chrono::milliseconds descriptor_wait = kDescriptorWait,
-                    const ServerProfile& server = harness_server_profile());
+                    const verdict::ServerProfile& server = verdict::harness_server_profile());
 // The same with each end's files already set up (server_files, client_setup), so a caller can
 // label them after the user's own files (`validate` does).
-CellResult run_cell(const Scenario& scenario, const ServerFiles& server, const ClientSetup& client,
-                    int mode, const ClientProfile& profile, std::chrono::milliseconds timeout,
+CellResult run_cell(const scenario::Scenario& scenario, const endpoints::ServerFiles& server, const endpoints::ClientSetup& client,
+                    int mode, const verdict::ClientProfile& profile, std::chrono::milliseconds timeout,
                     std::chrono::milliseconds descriptor_wait = kDescriptorWait,
-                    const ServerProfile& server_profile = harness_server_profile());
+                    const verdict::ServerProfile& server_profile = verdict::harness_server_profile());
 
 // The server profiles `names` asks for (empty: harness only), in their own order, each once;
 // std::invalid_argument for an unknown name.
-std::vector<const ServerProfile*> pick_server_profiles(const std::vector<std::string>& names);
+std::vector<const verdict::ServerProfile*> pick_server_profiles(const std::vector<std::string>& names);
 
 // Cells that end without a verdict because the process ran short (harness_error) make every
 // failed cell of that pass suspect: those run again one at a time. What is still without a
 // verdict then is left as harness_error, with RunResult::harness_error saying why.
-RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& options);
+RunResult run_scenarios(const std::vector<scenario::Scenario>& scenarios, const RunOptions& options);
 
 // After a pass: a cell without a verdict (harness_error) means the process ran short, and any
 // failure in that pass may be the shortage's doing, so every failed cell runs again, one at a
@@ -63,11 +63,11 @@ RunResult run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions
 void rerun_after_shortage(RunResult& run, int jobs, const std::function<CellResult(int)>& run_task);
 
 // Where client profiles disagree about one scenario x mode x server, with a fix hint.
-std::vector<PortabilityNote> portability_notes(const std::vector<Scenario>& scenarios,
+std::vector<PortabilityNote> portability_notes(const std::vector<scenario::Scenario>& scenarios,
                                                const std::vector<CellResult>& cells);
 
 // Keeps gRPC's own log lines (handshake errors on stderr) off the terminal: they cannot be
 // attributed to a cell anyway. Call once before running cells.
 void silence_grpc_logging();
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::runner

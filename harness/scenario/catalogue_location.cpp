@@ -15,7 +15,7 @@
 #define TLSMATRIX_BIN_TO_DATADIR "../share"
 #endif
 
-namespace tlsmatrix {
+namespace tlsmatrix::scenario {
 
 namespace fs = std::filesystem;
 
@@ -35,7 +35,7 @@ CatalogueLocation locate_catalogue(const CataloguePlaces& places) {
   if (places.env && !places.env->empty()) {
     std::error_code ec;
     if (!fs::exists(*places.env, ec)) {
-      throw InputError("$" + std::string(kEnv) + "=" + *places.env +
+      throw io::InputError("$" + std::string(kEnv) + "=" + *places.env +
                        ": no such file or folder (unset it to use the installed catalogue)");
     }
     return {*places.env, "from $" + std::string(kEnv)};
@@ -60,7 +60,7 @@ CatalogueLocation locate_catalogue(const CataloguePlaces& places) {
     message += "no " + tried.front().string() + " (beside the executable), ";
   }
   message += "no " + built_in.string() + " (the install prefix); give scenario files or folders, or set " + kEnv;
-  throw InputError(message);
+  throw io::InputError(message);
 }
 
 CataloguePlaces this_process_catalogue_places() {
@@ -90,4 +90,4 @@ std::string catalogue_lookup_help() {
          "The run's first line names it: 'catalogue: PATH (why)'. None found: exit 2.";
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::scenario

@@ -12,7 +12,7 @@
 #include <optional>
 #include <string>
 
-namespace tlsmatrix {
+namespace tlsmatrix::scenario {
 
 // What the lookup looks at; filled from the process by this_process_catalogue_places(), or by a
 // test.
@@ -39,4 +39,4 @@ std::string describe(const CatalogueLocation& where);
 // The lookup order in words, with this build's own paths, for `run --help`.
 std::string catalogue_lookup_help();
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::scenario

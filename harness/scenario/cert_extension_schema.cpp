@@ -10,7 +10,7 @@
 #include "harness/net/ip_literal.h"
 #include "harness/scenario/scenario_schema.h"
 
-namespace tlsmatrix::scenario_schema {
+namespace tlsmatrix::scenario::schema {
 
 using yaml::contains;
 using yaml::join;
@@ -94,7 +94,7 @@ std::vector<std::string> parse_ext_key_usage(const Reader& r, const YNode& n, co
   return out;
 }
 
-void parse_critical(const Reader& r, const YNode& n, const std::string& path, CertSpec& c) {
+void parse_critical(const Reader& r, const YNode& n, const std::string& path, certs::CertSpec& c) {
   const YNode& m = r.map(n, path);
   r.allow_keys(m, path, {"basic_constraints", "key_usage", "ext_key_usage", "san", "name_constraints"});
   for (const auto& [k, v] : m.entries) {
@@ -104,18 +104,18 @@ void parse_critical(const Reader& r, const YNode& n, const std::string& path, Ce
     if (k.value == "ext_key_usage") c.ext_key_usage_critical = on;
     if (k.value == "san") c.san_critical = on;
     if (k.value == "name_constraints") {
-      if (!c.name_constraints) c.name_constraints = NameConstraints{};
+      if (!c.name_constraints) c.name_constraints = certs::NameConstraints{};
       c.name_constraints->critical = on;
     }
   }
 }
 
-void parse_name_constraints(const Reader& r, const YNode& n, const std::string& path, CertSpec& c) {
+void parse_name_constraints(const Reader& r, const YNode& n, const std::string& path, certs::CertSpec& c) {
   const YNode& m = r.map(n, path);
   r.allow_keys(m, path, {"permitted", "excluded"});
   // `critical:` may come first in the file; keep what it said.
   bool critical = c.name_constraints ? c.name_constraints->critical : true;
-  c.name_constraints = NameConstraints{};
+  c.name_constraints = certs::NameConstraints{};
   c.name_constraints->critical = critical;
   if (const YNode* p = Reader::find(m, "permitted")) {
     c.name_constraints->permitted = constraint_names(r, *p, path + ".permitted");
@@ -129,7 +129,7 @@ void parse_name_constraints(const Reader& r, const YNode& n, const std::string& 
   }
 }
 
-void parse_raw_extensions(const Reader& r, const YNode& n, const std::string& path, CertSpec& c) {
+void parse_raw_extensions(const Reader& r, const YNode& n, const std::string& path, certs::CertSpec& c) {
   const std::vector<YNode>& items = r.list(n, path);
   if (items.size() > kMaxRawExtensions) {
     r.fail(n, path + ": " + std::to_string(items.size()) + " entries; the limit is " +
@@ -138,7 +138,7 @@ void parse_raw_extensions(const Reader& r, const YNode& n, const std::string& pa
   for (const YNode& item : items) {
     const YNode& m = r.map(item, path);
     r.allow_keys(m, path, {"oid", "critical"});
-    RawExtension ext;
+    certs::RawExtension ext;
     const YNode& oid = r.require(m, "oid", path);
     ext.oid = r.text(oid, path + ".oid");
     if (!dotted_oid(ext.oid)) {
@@ -157,16 +157,16 @@ void parse_raw_extensions(const Reader& r, const YNode& n, const std::string& pa
   }
 }
 
-KeyIdForm parse_key_id(const Reader& r, const YNode& n, const std::string& path, bool allow_mismatched) {
+certs::KeyIdForm parse_key_id(const Reader& r, const YNode& n, const std::string& path, bool allow_mismatched) {
   std::string form = r.scalar(n, path);
-  if (form == "present") return KeyIdForm::present;
-  if (form == "absent") return KeyIdForm::absent;
-  if (allow_mismatched && form == "mismatched") return KeyIdForm::mismatched;
+  if (form == "present") return certs::KeyIdForm::present;
+  if (form == "absent") return certs::KeyIdForm::absent;
+  if (allow_mismatched && form == "mismatched") return certs::KeyIdForm::mismatched;
   r.fail(n, path + ": expected present" + std::string(allow_mismatched ? ", absent or mismatched" : " or absent") +
                 ", found '" + form + "'");
 }
 
-void parse_serial(const Reader& r, const YNode& v, const std::string& path, CertSpec& c) {
+void parse_serial(const Reader& r, const YNode& v, const std::string& path, certs::CertSpec& c) {
   std::string s = r.scalar(v, path);
   if (!v.quoted && s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
     std::string hex = s.substr(2);
@@ -186,7 +186,7 @@ void parse_serial(const Reader& r, const YNode& v, const std::string& path, Cert
   c.serial = static_cast<std::uint64_t>(r.integer(v, path, 0, std::numeric_limits<std::int64_t>::max()));
 }
 
-void check_extension_keys(const Reader& r, const YNode& m, const std::string& path, const CertSpec& c) {
+void check_extension_keys(const Reader& r, const YNode& m, const std::string& path, const certs::CertSpec& c) {
   if (!c.basic_constraints && c.ca) {
     r.fail(*Reader::find(m, "basic_constraints"),
            path + ".basic_constraints: false leaves out the extension that says ca: true; a CA "
@@ -221,14 +221,14 @@ void resolve_key_of(const Reader& r, std::vector<KeyOfRef>& refs) {
     all_names.push_back(refs[i].spec->name);
   }
   for (auto& ref : refs) {
-    CertSpec& spec = *ref.spec;
+    certs::CertSpec& spec = *ref.spec;
     if (spec.key_of.empty()) continue;
     std::string path = "certs." + spec.name + ".key_of";
     if (spec.key_of == spec.name) r.fail(*ref.key_of_node, path + ": a cert cannot share its own key");
     if (!index.count(spec.key_of)) {
       r.fail(*ref.key_of_node, path + ": no cert named '" + spec.key_of + "'; the certs are: " + join(all_names));
     }
-    const CertSpec* at = &spec;
+    const certs::CertSpec* at = &spec;
     for (std::size_t hops = 0; !at->key_of.empty(); ++hops) {
       if (hops > refs.size()) r.fail(*ref.key_of_node, path + ": key_of loops back to '" + spec.name + "'");
       at = refs[index.at(at->key_of)].spec;
@@ -241,10 +241,10 @@ void resolve_key_of(const Reader& r, std::vector<KeyOfRef>& refs) {
   }
   // Types only once every reference is known good (a chain a -> b -> c takes c's).
   for (auto& ref : refs) {
-    const CertSpec* at = ref.spec;
+    const certs::CertSpec* at = ref.spec;
     while (!at->key_of.empty()) at = refs[index.at(at->key_of)].spec;
     ref.spec->key_type = at->key_type;
   }
 }
 
-}  // namespace tlsmatrix::scenario_schema
+}  // namespace tlsmatrix::scenario::schema

@@ -10,7 +10,7 @@
 #include "harness/scenario/scenario_loader.h"
 #include "harness/scenario/scenario_schema.h"
 
-namespace tlsmatrix::scenario_schema {
+namespace tlsmatrix::scenario::schema {
 
 using yaml::contains;
 using yaml::join;
@@ -76,7 +76,7 @@ std::string subject_attribute(const Reader& r, const YNode& n, const std::string
 }
 
 struct CertEntry {
-  CertSpec spec;
+  certs::CertSpec spec;
   const YNode* issuer_node = nullptr;  // for reference and cycle errors
   const YNode* digest_node = nullptr;  // set when the digest was written out
   const YNode* key_of_node = nullptr;
@@ -84,16 +84,16 @@ struct CertEntry {
 };
 
 // cn: one value, or a list (several CN attributes, in order).
-void parse_cns(const Reader& r, const YNode& v, const std::string& path, CertSpec& c) {
+void parse_cns(const Reader& r, const YNode& v, const std::string& path, certs::CertSpec& c) {
   if (v.kind != YNode::Kind::seq) {
-    c.cn = subject_attribute(r, v, path, kMaxNameAttributeChars);
+    c.cn = subject_attribute(r, v, path, certs::kMaxNameAttributeChars);
     return;
   }
   const std::vector<YNode>& items = r.list(v, path);
   if (items.empty()) r.fail(v, path + ": an empty list; omit cn for a subject without one");
   if (items.size() > 10) r.fail(v, path + ": " + std::to_string(items.size()) + " CNs; the limit is 10");
   for (const YNode& item : items) {
-    std::string one = subject_attribute(r, item, path, kMaxNameAttributeChars);
+    std::string one = subject_attribute(r, item, path, certs::kMaxNameAttributeChars);
     if (c.cn.empty()) {
       c.cn = one;
     } else {
@@ -115,7 +115,7 @@ CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
                 "key_of", "basic_constraints", "critical", "name_constraints", "extensions", "ski",
                 "aki"});
   CertEntry e;
-  CertSpec& c = e.spec;
+  certs::CertSpec& c = e.spec;
   c.name = key.value;
   for (const auto& [k, v] : m.entries) {
     const std::string& f = k.value;
@@ -125,9 +125,9 @@ CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
       e.issuer_node = &v;
     } else if (f == "key") {
       std::string s = r.scalar(v, fpath);
-      auto t = parse_key_type(s);
+      auto t = certs::parse_key_type(s);
       if (!t) {
-        r.fail(v, fpath + ": unknown key type '" + s + "'; allowed: " + join(key_type_names()));
+        r.fail(v, fpath + ": unknown key type '" + s + "'; allowed: " + join(certs::key_type_names()));
       }
       c.key_type = *t;
       e.key_node = &v;
@@ -137,13 +137,13 @@ CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
     } else if (f == "cn") {
       parse_cns(r, v, fpath, c);
     } else if (f == "o") {
-      c.o = subject_attribute(r, v, fpath, kMaxNameAttributeChars);
+      c.o = subject_attribute(r, v, fpath, certs::kMaxNameAttributeChars);
     } else if (f == "ou") {
-      c.ou = subject_attribute(r, v, fpath, kMaxNameAttributeChars);
+      c.ou = subject_attribute(r, v, fpath, certs::kMaxNameAttributeChars);
     } else if (f == "st") {
-      c.st = subject_attribute(r, v, fpath, kMaxPlaceAttributeChars);
+      c.st = subject_attribute(r, v, fpath, certs::kMaxPlaceAttributeChars);
     } else if (f == "l") {
-      c.l = subject_attribute(r, v, fpath, kMaxPlaceAttributeChars);
+      c.l = subject_attribute(r, v, fpath, certs::kMaxPlaceAttributeChars);
     } else if (f == "c") {
       c.c = r.text(v, fpath);
       // X.509 countryName is exactly two letters; OpenSSL refuses anything else.
@@ -155,9 +155,9 @@ CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
       }
     } else if (f == "san") {
       const std::vector<YNode>& items = r.list(v, fpath);
-      if (items.size() > kMaxSubjectAltNames) {
+      if (items.size() > certs::kMaxSubjectAltNames) {
         r.fail(v, fpath + ": " + std::to_string(items.size()) + " entries; the limit is " +
-                      std::to_string(kMaxSubjectAltNames));
+                      std::to_string(certs::kMaxSubjectAltNames));
       }
       for (const YNode& item : items) {
         std::string s = r.scalar(item, fpath);
@@ -209,7 +209,7 @@ CertEntry parse_cert(const Reader& r, const YNode& key, const YNode& value) {
 }
 
 // Issuers before subjects, otherwise in file order; a cycle or a dangling issuer is an error.
-std::vector<CertSpec> order_certs(const Reader& r, std::vector<CertEntry>& entries) {
+std::vector<certs::CertSpec> order_certs(const Reader& r, std::vector<CertEntry>& entries) {
   std::map<std::string, std::size_t> index;
   for (std::size_t i = 0; i < entries.size(); ++i) index[entries[i].spec.name] = i;
   std::vector<std::string> all_names;
@@ -239,7 +239,7 @@ std::vector<CertSpec> order_certs(const Reader& r, std::vector<CertEntry>& entri
   enum class State { todo, visiting, done };
   std::vector<State> state(entries.size(), State::todo);
   std::vector<std::size_t> stack;
-  std::vector<CertSpec> out;
+  std::vector<certs::CertSpec> out;
   std::function<void(std::size_t)> visit = [&](std::size_t i) {
     if (state[i] == State::done) return;
     if (state[i] == State::visiting) {
@@ -263,7 +263,7 @@ std::vector<CertSpec> order_certs(const Reader& r, std::vector<CertEntry>& entri
   for (const auto& e : entries) {
     if (!e.digest_node) continue;
     const CertEntry& signer = e.spec.issuer.empty() ? e : entries[index.at(e.spec.issuer)];
-    if (signer.spec.key_type == KeyType::ed25519) {
+    if (signer.spec.key_type == certs::KeyType::ed25519) {
       r.fail(*e.digest_node, "certs." + e.spec.name + ".digest: the signer '" +
                                  signer.spec.name + "' has an ed25519 key, which takes no digest");
     }
@@ -299,4 +299,4 @@ Certs parse_certs(const Reader& r, const YNode& certs) {
   return out;
 }
 
-}  // namespace tlsmatrix::scenario_schema
+}  // namespace tlsmatrix::scenario::schema

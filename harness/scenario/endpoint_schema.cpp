@@ -1,7 +1,7 @@
 // server: and client:, whose files name certificates of the scenario's set.
 #include "harness/scenario/scenario_schema.h"
 
-namespace tlsmatrix::scenario_schema {
+namespace tlsmatrix::scenario::schema {
 
 using yaml::join;
 
@@ -112,4 +112,4 @@ ClientConfig parse_client(const Reader& r, const YNode& n, const std::set<std::s
   return c;
 }
 
-}  // namespace tlsmatrix::scenario_schema
+}  // namespace tlsmatrix::scenario::schema

@@ -4,7 +4,7 @@
 #include "harness/scenario/scenario_schema.h"
 #include "harness/verdict/profile.h"
 
-namespace tlsmatrix::scenario_schema {
+namespace tlsmatrix::scenario::schema {
 
 using yaml::contains;
 using yaml::join;
@@ -12,29 +12,29 @@ using yaml::YEntry;
 
 namespace {
 
-Verdict parse_verdict(const Reader& r, const YNode& n, const std::string& path) {
+verdict::Verdict parse_verdict(const Reader& r, const YNode& n, const std::string& path) {
   std::string s = r.scalar(n, path);
   std::istringstream words(s);
   std::vector<std::string> w;
   for (std::string word; words >> word;) w.push_back(word);
   std::vector<std::string_view> failures;
-  for (auto name : expectable_reason_names()) {
+  for (auto name : verdict::expectable_reason_names()) {
     if (name != "ok") failures.push_back(name);
   }
   if (!w.empty() && w[0] == "pass") {
     if (w.size() > 1) r.fail(n, path + ": 'pass' takes no reason, found '" + s + "'");
-    return Verdict{Outcome::pass, Reason::ok};
+    return verdict::Verdict{verdict::Outcome::pass, verdict::Reason::ok};
   }
   if (!w.empty() && w[0] == "fail") {
     if (w.size() == 1) r.fail(n, path + ": 'fail' needs a reason: one of " + join(failures));
     if (w.size() > 2) {
       r.fail(n, path + ": expected 'fail REASON' with one reason, found '" + s + "'");
     }
-    auto reason = parse_reason(w[1]);
-    if (!reason || *reason == Reason::ok) {
+    auto reason = verdict::parse_reason(w[1]);
+    if (!reason || *reason == verdict::Reason::ok) {
       r.fail(n, path + ": unknown failure reason '" + w[1] + "'; allowed: " + join(failures));
     }
-    return Verdict{Outcome::fail, *reason};
+    return verdict::Verdict{verdict::Outcome::fail, *reason};
   }
   r.fail(n, path + ": expected 'pass' or 'fail REASON', found '" + s + "'");
 }
@@ -77,10 +77,10 @@ ServerExpectations parse_server_overrides(const Reader& r, const YNode& n, const
   for (const auto& [k, v] : m.entries) {
     if (!k.quoted && (k.value == "0" || k.value == "1" || k.value == "2")) {
       modes.entries.push_back(YEntry{k, v});
-    } else if (contains(client_profile_names(), k.value)) {
+    } else if (contains(verdict::client_profile_names(), k.value)) {
       out.profiles[k.value] = parse_modes(r, v, path + "." + k.value, file, false);
     } else {
-      r.fail(k, path + ": expected a mode (0, 1, 2) or a client profile (" + join(client_profile_names()) +
+      r.fail(k, path + ": expected a mode (0, 1, 2) or a client profile (" + join(verdict::client_profile_names()) +
                     "), found '" + k.value + "'");
     }
   }
@@ -88,4 +88,4 @@ ServerExpectations parse_server_overrides(const Reader& r, const YNode& n, const
   return out;
 }
 
-}  // namespace tlsmatrix::scenario_schema
+}  // namespace tlsmatrix::scenario::schema

@@ -1,6 +1,6 @@
 #include "harness/scenario/scenario.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::scenario {
 
 std::string SourcePos::str() const {
   if (line <= 0) return file;
@@ -27,4 +27,4 @@ const Expectation& Scenario::expectation(int mode, const std::string& profile,
   return expect.at(mode);
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::scenario

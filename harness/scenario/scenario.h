@@ -12,7 +12,7 @@
 #include "harness/certs/cert_spec.h"
 #include "harness/verdict/reason.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::scenario {
 
 // Where something was written, for error messages: "FILE:LINE:COL".
 struct SourcePos {
@@ -57,7 +57,7 @@ inline constexpr std::string_view kDialHosts[] = {"127.0.0.1", "localhost", "[::
 inline constexpr int kModes[] = {0, 1, 2};
 
 struct Expectation {
-  Verdict verdict;
+  verdict::Verdict verdict;
   SourcePos pos;
 };
 
@@ -78,7 +78,7 @@ struct Scenario {
   std::string summary;
   std::string file;  // path it was loaded from
   std::string family;  // the folder under scenarios/ (e.g. "expiry"); empty when loose
-  std::vector<CertSpec> certs;  // issuers before subjects
+  std::vector<certs::CertSpec> certs;  // issuers before subjects
   ServerConfig server;
   ClientConfig client;
   std::map<int, Expectation> expect;  // by mode: 0, 1, 2 (all three present)
@@ -95,4 +95,4 @@ struct Scenario {
   const Expectation& expectation(int mode, const std::string& profile, const std::string& server) const;
 };
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::scenario

@@ -15,7 +15,7 @@
 #include "harness/verdict/server_profile.h"
 #include "harness/yaml/strict_yaml.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::scenario {
 
 namespace fs = std::filesystem;
 
@@ -29,7 +29,6 @@ using yaml::contains;
 using yaml::join;
 using yaml::YNode;
 using Reader = yaml::YamlReader;
-namespace schema = scenario_schema;
 
 YNode parse_tree(std::string_view text, const std::string& file) {
   return yaml::parse_strict_yaml(
@@ -123,9 +122,9 @@ Scenario parse_scenario(std::string_view yaml, const std::string& file) {
     for (const auto& [k, v] : m.entries) {
       // Only the profiles the runner has: an override for one that nothing runs would be an
       // expectation that is never checked.
-      if (!contains(client_profile_names(), k.value)) {
+      if (!contains(verdict::client_profile_names(), k.value)) {
         r.fail(k, "profiles: unknown client profile '" + k.value +
-                      "'; allowed: " + join(client_profile_names()));
+                      "'; allowed: " + join(verdict::client_profile_names()));
       }
       s.profile_expect[k.value] = schema::parse_modes(r, v, "profiles." + k.value, file, false);
     }
@@ -133,8 +132,8 @@ Scenario parse_scenario(std::string_view yaml, const std::string& file) {
   if (const YNode* servers = Reader::find(root, "servers")) {
     const YNode& m = r.map(*servers, "servers");
     for (const auto& [k, v] : m.entries) {
-      if (!contains(server_profile_names(), k.value)) {
-        r.fail(k, "servers: unknown server profile '" + k.value + "'; allowed: " + join(server_profile_names()));
+      if (!contains(verdict::server_profile_names(), k.value)) {
+        r.fail(k, "servers: unknown server profile '" + k.value + "'; allowed: " + join(verdict::server_profile_names()));
       }
       s.server_expect[k.value] = schema::parse_server_overrides(r, v, "servers." + k.value, file);
     }
@@ -158,7 +157,7 @@ std::vector<Scenario> load_scenarios(const std::vector<fs::path>& paths) {
   for (const fs::path& p : paths) {
     std::error_code ec;
     auto st = fs::status(p, ec);
-    if (ec || !fs::exists(st)) throw InputError(p.string() + ": no such file or folder");
+    if (ec || !fs::exists(st)) throw io::InputError(p.string() + ": no such file or folder");
     if (!fs::is_directory(st)) {
       add(p);
       continue;
@@ -178,11 +177,11 @@ std::vector<Scenario> load_scenarios(const std::vector<fs::path>& paths) {
       auto ext = f.extension();
       if (ext != ".yaml" && ext != ".yml") continue;
       bool regular = it->is_regular_file(entry_ec);
-      if (entry_ec) throw InputError(f.string() + ": cannot read: " + entry_ec.message());
+      if (entry_ec) throw io::InputError(f.string() + ": cannot read: " + entry_ec.message());
       // Anything else named *.yaml (a FIFO, a socket, a folder) is not a scenario file.
       if (regular) found.push_back(f);
     }
-    if (ec) throw InputError(p.string() + ": cannot list folder: " + ec.message());
+    if (ec) throw io::InputError(p.string() + ": cannot list folder: " + ec.message());
     std::sort(found.begin(), found.end());
     for (const auto& f : found) add(f);
   }
@@ -193,7 +192,7 @@ std::vector<Scenario> load_scenarios(const std::vector<fs::path>& paths) {
     Scenario s = load_scenario(f);
     auto [it, fresh] = names.emplace(s.name, s.file);
     if (!fresh) {
-      throw InputError(s.file + ": scenario name '" + s.name + "' is already used by " +
+      throw io::InputError(s.file + ": scenario name '" + s.name + "' is already used by " +
                        it->second + "; names must be unique");
     }
     out.push_back(std::move(s));
@@ -201,10 +200,10 @@ std::vector<Scenario> load_scenarios(const std::vector<fs::path>& paths) {
   if (out.empty()) {
     std::vector<std::string> shown;
     for (const auto& p : paths) shown.push_back(p.string());
-    throw InputError((shown.empty() ? std::string("(no path)") : join(shown)) +
+    throw io::InputError((shown.empty() ? std::string("(no path)") : join(shown)) +
                      ": no scenario files (*.yaml, *.yml) found");
   }
   return out;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::scenario

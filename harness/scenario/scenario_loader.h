@@ -10,7 +10,7 @@
 
 #include "harness/scenario/scenario.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::scenario {
 
 // Parses one scenario from YAML text; `file` is used in messages and stored in Scenario::file.
 Scenario parse_scenario(std::string_view yaml, const std::string& file);
@@ -26,4 +26,4 @@ std::vector<Scenario> load_scenarios(const std::vector<std::filesystem::path>& p
 // "+825d", "-1h", "30m", "0" -> seconds. Units s, m, h, d, y (365 days). nullopt if malformed.
 std::optional<std::chrono::seconds> parse_duration(std::string_view text);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::scenario

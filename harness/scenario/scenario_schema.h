@@ -15,7 +15,7 @@
 #include "harness/scenario/scenario.h"
 #include "harness/yaml/strict_yaml.h"
 
-namespace tlsmatrix::scenario_schema {
+namespace tlsmatrix::scenario::schema {
 
 using yaml::YNode;
 using Reader = yaml::YamlReader;
@@ -28,7 +28,7 @@ inline constexpr std::size_t kMaxCertsPerScenario = 100;
 bool valid_name(std::string_view s);
 
 struct Certs {
-  std::vector<CertSpec> specs;  // issuers before subjects, otherwise in file order
+  std::vector<certs::CertSpec> specs;  // issuers before subjects, otherwise in file order
   std::set<std::string> names;
 };
 
@@ -37,19 +37,19 @@ Certs parse_certs(const Reader& r, const YNode& certs);
 
 // certs.NAME's extension keys (cert_extension_schema.cpp), each at `path` = "certs.NAME.KEY".
 std::vector<std::string> parse_ext_key_usage(const Reader& r, const YNode& n, const std::string& path);
-void parse_critical(const Reader& r, const YNode& n, const std::string& path, CertSpec& c);
-void parse_name_constraints(const Reader& r, const YNode& n, const std::string& path, CertSpec& c);
-void parse_raw_extensions(const Reader& r, const YNode& n, const std::string& path, CertSpec& c);
-KeyIdForm parse_key_id(const Reader& r, const YNode& n, const std::string& path, bool allow_mismatched);
+void parse_critical(const Reader& r, const YNode& n, const std::string& path, certs::CertSpec& c);
+void parse_name_constraints(const Reader& r, const YNode& n, const std::string& path, certs::CertSpec& c);
+void parse_raw_extensions(const Reader& r, const YNode& n, const std::string& path, certs::CertSpec& c);
+certs::KeyIdForm parse_key_id(const Reader& r, const YNode& n, const std::string& path, bool allow_mismatched);
 // serial: an integer from 0, or 0x + hex digits (serial_bytes).
-void parse_serial(const Reader& r, const YNode& n, const std::string& path, CertSpec& c);
+void parse_serial(const Reader& r, const YNode& n, const std::string& path, certs::CertSpec& c);
 // What the keys say together (`m` is certs.NAME's map, `path` "certs.NAME"): critical.X needs X.
-void check_extension_keys(const Reader& r, const YNode& m, const std::string& path, const CertSpec& c);
+void check_extension_keys(const Reader& r, const YNode& m, const std::string& path, const certs::CertSpec& c);
 
 // key_of references of a whole set: each names another cert, no loops, a `key` written beside it
 // agrees; then each spec's key_type becomes the shared key's.
 struct KeyOfRef {
-  CertSpec* spec;
+  certs::CertSpec* spec;
   const YNode* key_of_node;  // null when key_of was not written
   const YNode* key_node;     // null when key was not written
 };
@@ -69,4 +69,4 @@ std::map<int, Expectation> parse_modes(const Reader& r, const YNode& n, const st
 ServerExpectations parse_server_overrides(const Reader& r, const YNode& n, const std::string& path,
                                           const std::string& file);
 
-}  // namespace tlsmatrix::scenario_schema
+}  // namespace tlsmatrix::scenario::schema

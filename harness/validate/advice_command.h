@@ -6,10 +6,6 @@
 
 namespace tlsmatrix::validate {
 
-// `s` as one POSIX shell word: as it is when it holds only characters no shell treats
-// specially, else in single quotes.
-std::string shell_word(const std::string& s);
-
 // The folder advised `certs gen` commands write into, relative to where they are run.
 inline constexpr const char* kNewCertsFolder = "new-certs";
 

@@ -74,19 +74,19 @@ void check_validity(const CertFile& file, std::chrono::system_clock::time_point 
     const std::string label = cert_label(cert);
     if (nb > now_s) {
       out.error("validity", file.name(),
-                label + " is not valid until " + readable_utc(nb) + " (in " + x509::span_text(now_s, nb) + ")",
+                label + " is not valid until " + io::readable_utc(nb) + " (in " + x509::span_text(now_s, nb) + ")",
                 "check the clock of the machine that issued it, or reissue it with a notBefore "
                 "in the past");
       reported_any = true;
     } else if (na < now_s) {
       out.error("validity", file.name(),
-                label + " expired on " + readable_utc(na) + " (" + x509::span_text(na, now_s) + " ago)",
+                label + " expired on " + io::readable_utc(na) + " (" + x509::span_text(na, now_s) + " ago)",
                 "reissue " + file.name() + " with a new validity period and restart what uses it");
       reported_any = true;
     } else if (na < now_s + std::chrono::hours(24) * warn_days) {
       out.warning("validity", file.name(),
-                  label + " expires on " + readable_utc(na) + " (" + x509::span_text(now_s, na) + " left)",
-                  "reissue " + file.name() + " before " + readable_utc(na));
+                  label + " expires on " + io::readable_utc(na) + " (" + x509::span_text(now_s, na) + " left)",
+                  "reissue " + file.name() + " before " + io::readable_utc(na));
       reported_any = true;
     }
     if (first_label.empty() || na < first_expiry) {
@@ -98,8 +98,8 @@ void check_validity(const CertFile& file, std::chrono::system_clock::time_point 
     // Under --at the clock is the one asked for, and "now" would be a made-up word for it.
     const bool at_now = std::chrono::abs(std::chrono::system_clock::now() - now) < std::chrono::minutes(1);
     out.ok("validity", file.name(),
-           (at_now ? std::string("valid now; ") : "valid at " + readable_utc(now_s) + "; ") + (checked > 1 ? "first expiry " + first_label + " on " : "expires on ") +
-               readable_utc(first_expiry) + " (" + x509::span_text(now_s, first_expiry) + ")");
+           (at_now ? std::string("valid now; ") : "valid at " + io::readable_utc(now_s) + "; ") + (checked > 1 ? "first expiry " + first_label + " on " : "expires on ") +
+               io::readable_utc(first_expiry) + " (" + x509::span_text(now_s, first_expiry) + ")");
   }
 }
 

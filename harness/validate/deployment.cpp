@@ -71,11 +71,11 @@ LoadedDeployment load_deployment(const DeploymentInput& input) {
   LoadedDeployment out;
   auto certs = [](const std::optional<fs::path>& p) -> std::optional<CertFile> {
     if (!p) return std::nullopt;
-    return CertFile{*p, load_certs(*p)};
+    return CertFile{*p, certs::load_certs(*p)};
   };
   auto key = [](const std::optional<fs::path>& p) -> std::optional<KeyFile> {
     if (!p) return std::nullopt;
-    return KeyFile{*p, load_private_key(*p)};
+    return KeyFile{*p, certs::load_private_key(*p)};
   };
   out.server_pem = certs(input.server_pem);
   out.server_key = key(input.server_key);

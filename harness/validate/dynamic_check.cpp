@@ -18,35 +18,35 @@ namespace {
 
 // The runner runs scenario cells over a certificate set; the deployment's files become a set
 // whose entries hold exactly what the files hold (re-encoded as PEM, since they may be DER).
-GeneratedCert entry(const std::string& name, const CertFile* certs, const KeyFile* key) {
-  GeneratedCert g;
+certs::GeneratedCert entry(const std::string& name, const CertFile* certs, const KeyFile* key) {
+  certs::GeneratedCert g;
   g.name = name;
   if (certs != nullptr) {
     g.cert = ossl::up_ref(certs->leaf());
-    for (X509* c : certs->all()) g.cert_pem += to_pem(c);
+    for (X509* c : certs->all()) g.cert_pem += certs::to_pem(c);
   }
   if (key != nullptr) {
     g.key = ossl::up_ref(key->key.get());
-    g.key_pem = to_pem(key->key.get());
+    g.key_pem = certs::to_pem(key->key.get());
   }
   return g;
 }
 
 // `checked` is the name the client actually checked: --server-name, or without it the address
 // it connected to, which the advice must name (an empty "DNS:" would send the user nowhere).
-std::string fix_for(Reason r, const DeploymentInput& in, const std::string& checked) {
-  AdviceContext context;
+std::string fix_for(verdict::Reason r, const DeploymentInput& in, const std::string& checked) {
+  verdict::AdviceContext context;
   context.server_name = checked;
   context.server_name_given = !in.server_name.empty();
   context.mode_setting = in.setting_name("common.security.tlsMode", "--tls-mode");
-  return advice(r, nullptr, AdviceFor::validate, context);
+  return verdict::advice(r, nullptr, verdict::AdviceFor::validate, context);
 }
 
 }  // namespace
 
 std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDeployment& f,
                                            std::chrono::milliseconds timeout,
-                                           std::vector<CellResult>* cells) {
+                                           std::vector<runner::CellResult>* cells) {
   const bool tls = uses_tls(in.tls_mode);
   if (tls && (!f.server_pem || !f.server_key)) return {};
   // A plaintext server: only clients given TLS files are tried, to show what they meet.
@@ -59,8 +59,8 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
     return out.take();
   }
 
-  CertSet set;
-  Scenario s;
+  certs::CertSet set;
+  scenario::Scenario s;
   s.name = "validate";
   s.file = in.config_file.string();
   if (tls) {
@@ -92,16 +92,16 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
   if (!tls) s.client.secure = true;
   // Milvus serves plaintext for any mode other than 1 and 2.
   const int server_mode = tls ? in.tls_mode : 0;
-  for (int m : kModes) s.expect[m] = Expectation{Verdict{}, {}};
+  for (int m : scenario::kModes) s.expect[m] = scenario::Expectation{verdict::Verdict{}, {}};
 
   // Each end's files under the names the user gave them, for the runner's messages.
-  ServerFiles server = server_files(s, set);
+  endpoints::ServerFiles server = runner::server_files(s, set);
   if (tls) {
     server.cert_label = in.file_label("tls.serverPemPath", "--server-pem", f.server_pem->path);
     server.key_label = in.file_label("tls.serverKeyPath", "--server-key", f.server_key->path);
     if (f.ca_pem) server.ca_label = in.file_label("tls.caPemPath", "--ca-pem", f.ca_pem->path);
   }
-  ClientSetup client = client_setup(s, set, server_mode);
+  endpoints::ClientSetup client = runner::client_setup(s, set, server_mode);
   std::string trust_words = "gRPC's default roots";
   if (trust != nullptr) {
     client.trust_label = f.trust ? "--trust " + trust->name()
@@ -115,27 +115,27 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
     client.key_label = "--client-key " + f.client_key->name();
   }
 
-  const std::string checked = checked_name(client);
+  const std::string checked = endpoints::checked_name(client);
   const std::vector<std::string>& profiles = in.profiles.empty() ? profile_names() : in.profiles;
   // One server and one client per profile, side by side as far as the descriptor limit has room
   // (descriptors.h: a starved cell can time out like a real failure); each cell owns its port.
   struct Pair {
-    const ClientProfile* client;
-    const ServerProfile* server;
+    const verdict::ClientProfile* client;
+    const verdict::ServerProfile* server;
   };
   std::vector<Pair> to_run;
-  for (const ServerProfile* sp : pick_server_profiles(in.servers)) {
+  for (const verdict::ServerProfile* sp : runner::pick_server_profiles(in.servers)) {
     for (const auto& name : profiles) {
-      if (const ClientProfile* p = find_profile(name)) to_run.push_back({p, sp});
+      if (const verdict::ClientProfile* p = verdict::find_profile(name)) to_run.push_back({p, sp});
     }
   }
-  const std::size_t jobs = static_cast<std::size_t>(jobs_within_descriptors(static_cast<int>(to_run.size())));
-  std::vector<CellResult> results;
+  const std::size_t jobs = static_cast<std::size_t>(runner::jobs_within_descriptors(static_cast<int>(to_run.size())));
+  std::vector<runner::CellResult> results;
   for (std::size_t first = 0; first < to_run.size(); first += jobs) {
-    std::vector<std::future<CellResult>> batch;
+    std::vector<std::future<runner::CellResult>> batch;
     for (std::size_t i = first; i < std::min(to_run.size(), first + jobs); ++i) {
       batch.push_back(std::async(std::launch::async, [&, p = to_run[i]] {
-        return run_cell(s, server, client, server_mode, *p.client, timeout, kDescriptorWait, *p.server);
+        return runner::run_cell(s, server, client, server_mode, *p.client, timeout, runner::kDescriptorWait, *p.server);
       }));
     }
     for (auto& fut : batch) results.push_back(fut.get());
@@ -152,16 +152,16 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
   // failures beside it are suspect too (a starved cell may just time out): each failed cell runs
   // again alone, as `run` does; what is still stopped is the harness's trouble (exit 2), never a
   // finding about these files.
-  const bool starved = std::any_of(results.begin(), results.end(), [](const CellResult& c) {
-    return c.actual.reason == Reason::harness_error;
+  const bool starved = std::any_of(results.begin(), results.end(), [](const runner::CellResult& c) {
+    return c.actual.reason == verdict::Reason::harness_error;
   });
   if (starved) {
     for (auto& cell : results) {
-      if (cell.actual.outcome == Outcome::pass) continue;
-      cell = run_cell(s, server, client, server_mode, *find_profile(cell.profile), timeout, kDescriptorWait,
-                      *find_server_profile(cell.server));
-      if (cell.actual.reason == Reason::harness_error) {
-        throw HarnessError("the handshake check for " + cell.profile + " could not run: " +
+      if (cell.actual.outcome == verdict::Outcome::pass) continue;
+      cell = runner::run_cell(s, server, client, server_mode, *verdict::find_profile(cell.profile), timeout, runner::kDescriptorWait,
+                      *verdict::find_server_profile(cell.server));
+      if (cell.actual.reason == verdict::Reason::harness_error) {
+        throw io::HarnessError("the handshake check for " + cell.profile + " could not run: " +
                            cell.detail + " (no verdict about these files; raise `ulimit -n` and run again)");
       }
     }
@@ -174,8 +174,8 @@ std::vector<Finding> run_dynamic_check(const DeploymentInput& in, const LoadedDe
     // With Milvus's server rules (--servers milvus) the server is named; the harness's own is
     // the "local server" of every earlier report.
     const std::string with_server =
-        cell.server == kHarnessServer ? setup : setup + ", the server deciding as the " + cell.server + " server profile";
-    if (cell.actual.outcome == Outcome::pass) {
+        cell.server == verdict::kHarnessServer ? setup : setup + ", the server deciding as the " + cell.server + " server profile";
+    if (cell.actual.outcome == verdict::Outcome::pass) {
       c.message = with_server + ": handshake and one RPC succeeded";
     } else {
       c.severity = Severity::error;

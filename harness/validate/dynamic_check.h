@@ -22,6 +22,6 @@ namespace tlsmatrix::validate {
 std::vector<Finding> run_dynamic_check(const DeploymentInput& input,
                                            const LoadedDeployment& files,
                                            std::chrono::milliseconds timeout,
-                                           std::vector<CellResult>* cells = nullptr);
+                                           std::vector<runner::CellResult>* cells = nullptr);
 
 }  // namespace tlsmatrix::validate

@@ -229,7 +229,7 @@ fs::path resolve_config_path(const std::string& value, std::string_view key,
   } else if (!base.root) {
     hint = " (a container path? give --root DIR to map it onto a local folder)";
   }
-  throw InputError(config_file.string() + ": " + std::string(key) + " = " + value +
+  throw io::InputError(config_file.string() + ": " + std::string(key) + " = " + value +
                    ": no file at " + tried + hint);
 }
 

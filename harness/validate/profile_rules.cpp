@@ -10,13 +10,13 @@
 namespace tlsmatrix::validate {
 
 const std::vector<std::string>& profile_names() {
-  static const std::vector<std::string> names = client_profile_names();
+  static const std::vector<std::string> names = verdict::client_profile_names();
   return names;
 }
 
 namespace {
-const ClientProfile& profile_or_throw(std::string_view name) {
-  const ClientProfile* p = find_profile(name);
+const verdict::ClientProfile& profile_or_throw(std::string_view name) {
+  const verdict::ClientProfile* p = verdict::find_profile(name);
   if (p == nullptr) throw std::invalid_argument("unknown client profile: " + std::string(name));
   return *p;
 }
@@ -32,18 +32,18 @@ std::string profile_cn_rejection(std::string_view profile) {
 
 NameJudgement judge_server_name(std::string_view profile, X509* leaf,
                                 std::string_view server_name) {
-  const ClientProfile& p = profile_or_throw(profile);
+  const verdict::ClientProfile& p = profile_or_throw(profile);
   const x509::CertNames names = x509::cert_names(leaf);
-  const std::string why = name_mismatch(names, server_name, p.names);
+  const std::string why = verdict::name_mismatch(names, server_name, p.names);
   // The same rules without the CN fallback tell a SAN match from a CN-only one.
-  NameRules san_only = p.names;
-  san_only.cn_fallback = CnFallback::never;
-  const bool by_san = name_mismatch(names, server_name, san_only).empty();
+  verdict::NameRules san_only = p.names;
+  san_only.cn_fallback = verdict::CnFallback::never;
+  const bool by_san = verdict::name_mismatch(names, server_name, san_only).empty();
   if (why.empty()) {
     if (by_san) return {NameMatch::san, "covered by a subjectAltName"};
     return {NameMatch::cn_fallback, p.name + " falls back to the subject CN"};
   }
-  if (p.names.cn_fallback == CnFallback::never && !names.any_san() &&
+  if (p.names.cn_fallback == verdict::CnFallback::never && !names.any_san() &&
       !net::is_ip_literal(server_name)) {
     return {NameMatch::rejected, profile_cn_rejection(profile)};
   }

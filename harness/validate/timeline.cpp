@@ -18,7 +18,7 @@ namespace {
 
 using std::chrono::sys_seconds;
 
-std::vector<ClientVerdict> verdicts_of(const std::vector<CellResult>& cells) {
+std::vector<ClientVerdict> verdicts_of(const std::vector<runner::CellResult>& cells) {
   std::vector<ClientVerdict> out;
   for (const auto& c : cells) out.push_back({c.profile, c.actual, c.detail});
   return out;
@@ -27,16 +27,16 @@ std::vector<ClientVerdict> verdicts_of(const std::vector<CellResult>& cells) {
 // "mode 2 fails for every client with client_cert_expired; works again for go"
 std::string change_text(const std::vector<ClientVerdict>& before, const std::vector<ClientVerdict>& after,
                         int mode, bool* breaks) {
-  std::map<Reason, std::vector<std::string>> now_failing;
+  std::map<verdict::Reason, std::vector<std::string>> now_failing;
   std::vector<std::string> now_working;
   *breaks = false;
   for (std::size_t i = 0; i < after.size() && i < before.size(); ++i) {
     if (after[i].verdict == before[i].verdict) continue;
-    if (after[i].verdict.outcome == Outcome::pass) {
+    if (after[i].verdict.outcome == verdict::Outcome::pass) {
       now_working.push_back(after[i].profile);
     } else {
       now_failing[after[i].verdict.reason].push_back(after[i].profile);
-      *breaks |= before[i].verdict.outcome == Outcome::pass;
+      *breaks |= before[i].verdict.outcome == verdict::Outcome::pass;
     }
   }
   const std::size_t all = after.size();
@@ -68,7 +68,7 @@ void add_dates(const std::optional<CertFile>& file, sys_seconds from, std::map<s
 }  // namespace
 
 Timeline build_timeline(const DeploymentInput& input, const LoadedDeployment& files,
-                        const std::vector<CellResult>& start_cells, std::chrono::milliseconds timeout) {
+                        const std::vector<runner::CellResult>& start_cells, std::chrono::milliseconds timeout) {
   Timeline t;
   t.from = std::chrono::floor<std::chrono::seconds>(input.now);
   t.start = verdicts_of(start_cells);
@@ -88,7 +88,7 @@ Timeline build_timeline(const DeploymentInput& input, const LoadedDeployment& fi
     const ossl::ScopedVerificationTime clock(at + std::chrono::seconds(1));
     DeploymentInput then = input;
     then.now = at + std::chrono::seconds(1);
-    std::vector<CellResult> cells;
+    std::vector<runner::CellResult> cells;
     run_dynamic_check(then, files, timeout, &cells);
     std::vector<ClientVerdict> verdicts = verdicts_of(cells);
     bool breaks = false;
@@ -117,11 +117,11 @@ std::vector<Finding> timeline_checks(const Timeline& t, const DeploymentInput& i
     return {c};
   }
   const TimelineEntry& e = t.entries[static_cast<std::size_t>(t.first_break)];
-  c.message = "first break on " + readable_utc(e.at) + " (in " + x509::span_text(t.from, e.at) + "): " +
+  c.message = "first break on " + io::readable_utc(e.at) + " (in " + x509::span_text(t.from, e.at) + "): " +
               io::join_and(e.causes) + ": " + e.change;
   if (e.at < t.from + std::chrono::hours(24) * input.warn_days) {
     c.severity = Severity::warning;
-    c.fix = "renew before " + readable_utc(e.at) +
+    c.fix = "renew before " + io::readable_utc(e.at) +
             " (tlsmatrix certs renew --in DIR --out NEW, then tlsmatrix rotate --from DIR --to NEW)";
   }
   return {c};
@@ -140,7 +140,7 @@ std::string render_timeline(const Timeline& t, const DeploymentInput& input) {
   for (std::size_t i = 0; i < t.entries.size(); ++i) {
     const TimelineEntry& e = t.entries[i];
     const bool first = static_cast<int>(i) == t.first_break;
-    std::string when = utc_text(e.at, "%Y-%m-%d %H:%M UTC") + " (in " + x509::span_text(t.from, e.at) + ")";
+    std::string when = io::utc_text(e.at, "%Y-%m-%d %H:%M UTC") + " (in " + x509::span_text(t.from, e.at) + ")";
     if (first) {
       const bool soon = e.at < t.from + std::chrono::hours(24) * input.warn_days;
       when += soon ? "  << FIRST BREAK, within --warn-days " + std::to_string(input.warn_days)

@@ -17,7 +17,7 @@ namespace tlsmatrix::validate {
 
 struct ClientVerdict {
   std::string profile;
-  Verdict verdict;
+  verdict::Verdict verdict;
   std::string detail;
 };
 
@@ -43,7 +43,7 @@ inline constexpr int kMaxTimelineDates = 32;
 // `start_cells` are the dynamic check's cells at `input.now` (run_dynamic_check's `cells`);
 // empty when no handshake was tried, and then the timeline is empty too.
 Timeline build_timeline(const DeploymentInput& input, const LoadedDeployment& files,
-                        const std::vector<CellResult>& start_cells, std::chrono::milliseconds timeout);
+                        const std::vector<runner::CellResult>& start_cells, std::chrono::milliseconds timeout);
 
 // "timeline.first_break": a warning when the first break lies within --warn-days of the moment
 // judged, otherwise ok; nothing when no handshake was tried.

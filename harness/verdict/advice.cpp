@@ -9,7 +9,7 @@
 #include "harness/x509/names.h"
 #include "harness/x509/verify.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 namespace {
 
@@ -265,4 +265,4 @@ TrustFinding find_trust_role(const std::vector<X509*>& presented,
   return out;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

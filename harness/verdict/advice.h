@@ -17,7 +17,7 @@
 #include "harness/verdict/profile.h"
 #include "harness/verdict/reason.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 // Where the advice is printed.
 enum class AdviceFor {
@@ -66,4 +66,4 @@ struct TrustFinding {
 TrustFinding find_trust_role(const std::vector<X509*>& presented,
                              const std::vector<X509*>& trusted);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

@@ -4,7 +4,7 @@
 
 #include "harness/x509/verify.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 namespace {
 
@@ -172,4 +172,4 @@ CellVerdict classify(const CellObservation& o) {
   return out;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

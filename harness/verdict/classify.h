@@ -12,7 +12,7 @@
 #include "harness/verdict/profile.h"
 #include "harness/verdict/reason.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 struct CellObservation {
   int server_mode = 0;
@@ -55,4 +55,4 @@ CellVerdict classify(const CellObservation& obs);
 // The server's reason for a client chain that failed with `x509_error` (X509_V_OK: ok).
 Reason client_cert_reason(int x509_error);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

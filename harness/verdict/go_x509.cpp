@@ -9,7 +9,7 @@
 
 #include "harness/ossl/verify_time.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 namespace {
 
@@ -85,4 +85,4 @@ x509::VerifyResult go_verify_chain(X509* leaf, const std::vector<X509*>& untrust
   return r;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

@@ -12,7 +12,7 @@
 
 #include "harness/x509/verify.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 // A certificate's dates as Go's isValid reads them, at the verification time (`--at`, else now):
 // X509_V_OK, X509_V_ERR_CERT_NOT_YET_VALID or X509_V_ERR_CERT_HAS_EXPIRED.
@@ -31,4 +31,4 @@ x509::VerifyResult go_first_fault(const x509::VerifyResult& openssl, bool sha1_r
 x509::VerifyResult go_verify_chain(X509* leaf, const std::vector<X509*>& untrusted,
                                    const std::vector<X509*>& trusted, x509::Peer peer);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

@@ -6,7 +6,7 @@
 
 #include "harness/net/ip_literal.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 namespace {
 
@@ -120,4 +120,4 @@ std::string name_mismatch(const x509::CertNames& n, std::string_view name, const
   return why;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

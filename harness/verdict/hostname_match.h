@@ -9,7 +9,7 @@
 
 #include "harness/x509/names.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 // When a stack falls back to the subject CN for a DNS name.
 enum class CnFallback {
@@ -50,4 +50,4 @@ bool wildcard_match(std::string_view pattern, std::string_view host, const NameR
 // Empty when `name` is covered; else why not ("not in SAN [DNS:a, IP:b]; CN not consulted").
 std::string name_mismatch(const x509::CertNames& names, std::string_view name, const NameRules& rules);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

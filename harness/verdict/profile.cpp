@@ -2,12 +2,13 @@
 
 #include <algorithm>
 
+#include "harness/verdict/by_name.h"
 #include "harness/verdict/go_x509.h"
 #include "harness/x509/facts.h"
 #include "harness/x509/names.h"
 #include "harness/x509/verify.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 namespace {
 
@@ -98,18 +99,9 @@ const std::vector<ClientProfile>& client_profiles() {
   return profiles;
 }
 
-const ClientProfile* find_profile(std::string_view name) {
-  for (const auto& p : client_profiles()) {
-    if (p.name == name) return &p;
-  }
-  return nullptr;
-}
+const ClientProfile* find_profile(std::string_view name) { return find_by_name(client_profiles(), name); }
 
-std::vector<std::string> client_profile_names() {
-  std::vector<std::string> out;
-  for (const auto& p : client_profiles()) out.push_back(p.name);
-  return out;
-}
+std::vector<std::string> client_profile_names() { return names_of(client_profiles()); }
 
 ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain& chain,
                              const std::vector<X509*>& trusted, std::string_view server_name) {
@@ -205,4 +197,4 @@ ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain&
   return v;
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

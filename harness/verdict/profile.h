@@ -12,7 +12,7 @@
 #include "harness/verdict/hostname_match.h"
 #include "harness/verdict/reason.h"
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 struct ClientProfile {
   std::string name;   // grpc-core, go, node
@@ -88,4 +88,4 @@ struct ProfileVerdict {
 ProfileVerdict verify_server(const ClientProfile& profile, const PresentedChain& chain,
                              const std::vector<X509*>& trusted, std::string_view server_name);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

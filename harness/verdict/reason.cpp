@@ -4,7 +4,7 @@
 #include <string>
 #include <utility>
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 namespace {
 constexpr std::array<std::pair<Reason, std::string_view>, 19> kNames{{
@@ -65,4 +65,4 @@ std::string describe(const Verdict& v) {
   return "fail " + std::string(to_string(v.reason));
 }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 enum class Reason {
   ok,
@@ -49,4 +49,4 @@ struct Verdict {
 // "pass" or "fail REASON".
 std::string describe(const Verdict& v);
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

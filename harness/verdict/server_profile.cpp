@@ -2,7 +2,9 @@
 
 #include <openssl/ssl.h>
 
-namespace tlsmatrix {
+#include "harness/verdict/by_name.h"
+
+namespace tlsmatrix::verdict {
 
 namespace {
 
@@ -36,19 +38,10 @@ const std::vector<ServerProfile>& server_profiles() {
   return profiles;
 }
 
-const ServerProfile* find_server_profile(std::string_view name) {
-  for (const auto& p : server_profiles()) {
-    if (p.name == name) return &p;
-  }
-  return nullptr;
-}
+const ServerProfile* find_server_profile(std::string_view name) { return find_by_name(server_profiles(), name); }
 
-std::vector<std::string> server_profile_names() {
-  std::vector<std::string> out;
-  for (const auto& p : server_profiles()) out.push_back(p.name);
-  return out;
-}
+std::vector<std::string> server_profile_names() { return names_of(server_profiles()); }
 
 const ServerProfile& harness_server_profile() { return server_profiles().front(); }
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace tlsmatrix {
+namespace tlsmatrix::verdict {
 
 // Whose rules check a client's certificate chain in mode 2.
 enum class ClientChainRules {
@@ -53,4 +53,4 @@ std::vector<std::string> server_profile_names();
 // The harness's own server (gRPC C++ as it is).
 const ServerProfile& harness_server_profile();
 
-}  // namespace tlsmatrix
+}  // namespace tlsmatrix::verdict

@@ -13,8 +13,8 @@ std::string yaml_at(const std::string& file, const YAML::Mark& mark) {
   return file + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1);
 }
 
-InputError empty_file_error(const std::string& file, const StrictYamlRules& rules) {
-  return InputError(file + ":1:1: empty file: " + std::string(rules.empty_file));
+io::InputError empty_file_error(const std::string& file, const StrictYamlRules& rules) {
+  return io::InputError(file + ":1:1: empty file: " + std::string(rules.empty_file));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ class TreeBuilder : public YAML::EventHandler {
   };
 
   [[noreturn]] void fail(const YAML::Mark& mark, const std::string& msg) const {
-    throw InputError(yaml_at(file_, mark) + ": " + msg);
+    throw io::InputError(yaml_at(file_, mark) + ": " + msg);
   }
   void no_aliases(const YAML::Mark& mark) const {
     fail(mark, "YAML anchors and aliases (&name, *name) are not allowed in " + std::string(rules_.what) +
@@ -214,7 +214,7 @@ YNode parse_strict_yaml(std::string_view yaml, const std::string& file,
     // A second document throws in OnDocumentStart.
     if (!rules.later_documents_ignored) parser.HandleNextDocument(builder);
   } catch (const YAML::ParserException& e) {
-    throw InputError(yaml_at(file, e.mark) + ": YAML syntax error: " + e.msg);
+    throw io::InputError(yaml_at(file, e.mark) + ": YAML syntax error: " + e.msg);
   }
   return std::move(builder.root);
 }

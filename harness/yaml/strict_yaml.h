@@ -85,7 +85,7 @@ YNode parse_strict_yaml(std::string_view yaml, const std::string& file,
 
 // "FILE:1:1: empty file: <rules.empty_file>": what parse_strict_yaml throws for a file without a
 // document, for callers that take a document holding only null (`~`, `---`) as empty too.
-InputError empty_file_error(const std::string& file, const StrictYamlRules& rules);
+io::InputError empty_file_error(const std::string& file, const StrictYamlRules& rules);
 
 // Typed access to the tree: every accessor names the key path ("certs.server.key") in its error.
 
@@ -94,7 +94,7 @@ class YamlReader {
   explicit YamlReader(const std::string& file) : file_(file) {}
 
   [[noreturn]] void fail(const YNode& n, const std::string& msg) const {
-    throw InputError(yaml_at(file_, n.mark) + ": " + msg);
+    throw io::InputError(yaml_at(file_, n.mark) + ": " + msg);
   }
 
   static std::string_view kind_name(const YNode& n) {

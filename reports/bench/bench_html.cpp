@@ -28,7 +28,7 @@ double nice_step(double max) {
 
 std::string label(const BenchResult& r) {
   return std::string(handshake::to_string(r.layer)) + " · mode " + std::to_string(r.config.mode) +
-         " · " + std::string(tlsmatrix::to_string(r.config.key)) + " · TLS " +
+         " · " + std::string(certs::to_string(r.config.key)) + " · TLS " +
          std::string(handshake::to_string(r.config.tls)) + (r.config.resume ? " · resumed" : " · full");
 }
 

@@ -40,7 +40,7 @@ std::string bench_json(const std::vector<BenchResult>& results, const BenchRunIn
     // The contract's fields first, in its order.
     w.member("layer", handshake::to_string(r.layer));
     w.member("mode", r.config.mode);
-    w.member("key", tlsmatrix::to_string(r.config.key));
+    w.member("key", certs::to_string(r.config.key));
     w.member("tls", handshake::to_string(r.config.tls));
     w.member("resume", r.config.resume);
     w.member("concurrency", r.concurrency);

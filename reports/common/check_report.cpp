@@ -104,11 +104,7 @@ std::string render_check_markdown(const CheckReport& r) {
         << " | " << escape_markdown(c.fix) << " |\n";
   }
   out << "\n";
-  if (!r.notes.empty()) {
-    out << "### Notes\n\n";
-    for (const auto& note : r.notes) out << "- " << escape_markdown(note) << "\n";
-    out << "\n";
-  }
+  out << markdown_notes(r.notes);
   return out.str();
 }
 

@@ -14,7 +14,7 @@ std::string json_quote(std::string_view text) {
   out.reserve(text.size() + 2);
   out += '"';
   for (std::size_t pos = 0; pos < text.size();) {
-    char32_t cp = next_code_point(text, pos).value_or(kReplacementChar);
+    char32_t cp = io::next_code_point(text, pos).value_or(io::kReplacementChar);
     switch (cp) {
       case '"': out += "\\\""; continue;
       case '\\': out += "\\\\"; continue;
@@ -35,7 +35,7 @@ std::string json_quote(std::string_view text) {
       out += kHex[cp & 0xF];
       continue;
     }
-    append_utf8(out, cp);
+    io::append_utf8(out, cp);
   }
   out += '"';
   return out;

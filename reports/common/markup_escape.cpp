@@ -14,7 +14,7 @@ std::string escape(std::string_view text, bool attribute) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
   for (std::size_t pos = 0; pos < text.size();) {
-    char32_t cp = next_code_point(text, pos).value_or(kReplacementChar);
+    char32_t cp = io::next_code_point(text, pos).value_or(io::kReplacementChar);
     if (!allowed_in_xml(cp)) continue;
     switch (cp) {
       case '&': out += "&amp;"; continue;
@@ -32,7 +32,7 @@ std::string escape(std::string_view text, bool attribute) {
         default: break;
       }
     }
-    append_utf8(out, cp);
+    io::append_utf8(out, cp);
   }
   return out;
 }
@@ -55,6 +55,13 @@ std::string escape_markdown(std::string_view text) {
     out += c;
   }
   return out;
+}
+
+std::string markdown_notes(const std::vector<std::string>& notes) {
+  if (notes.empty()) return "";
+  std::string out = "### Notes\n\n";
+  for (const auto& note : notes) out += "- " + escape_markdown(note) + "\n";
+  return out + "\n";
 }
 
 }  // namespace tlsmatrix::reports

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tlsmatrix::reports {
 
@@ -18,5 +19,8 @@ std::string escape_xml_attr(std::string_view text);
 // `text` on one line with Markdown and HTML punctuation backslash-escaped (pipes included), for
 // table cells and list items (run's and the check commands' Markdown reports).
 std::string escape_markdown(std::string_view text);
+
+// The Markdown reports' closing "### Notes" section, one escaped item a note; "" without notes.
+std::string markdown_notes(const std::vector<std::string>& notes);
 
 }  // namespace tlsmatrix::reports

@@ -9,7 +9,7 @@ std::string valid_utf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t pos = 0; pos < text.size();) {
-    append_utf8(out, next_code_point(text, pos).value_or(kReplacementChar));
+    io::append_utf8(out, io::next_code_point(text, pos).value_or(io::kReplacementChar));
   }
   return out;
 }
@@ -42,14 +42,14 @@ std::string one_line(std::string_view text) {
   out.reserve(text.size());
   bool pending_space = false;
   for (std::size_t pos = 0; pos < text.size();) {
-    char32_t cp = next_code_point(text, pos).value_or(kReplacementChar);
+    char32_t cp = io::next_code_point(text, pos).value_or(io::kReplacementChar);
     if (cp == ' ' || is_control(cp)) {
       pending_space = !out.empty();
       continue;
     }
     if (pending_space) out += ' ';
     pending_space = false;
-    append_utf8(out, cp);
+    io::append_utf8(out, cp);
   }
   return out;
 }
@@ -57,7 +57,7 @@ std::string one_line(std::string_view text) {
 std::size_t display_width(std::string_view text) {
   std::size_t width = 0;
   for (std::size_t pos = 0; pos < text.size();) {
-    width += width_of(next_code_point(text, pos).value_or(kReplacementChar));
+    width += width_of(io::next_code_point(text, pos).value_or(io::kReplacementChar));
   }
   return width;
 }
@@ -69,10 +69,10 @@ std::string truncate_to_width(std::string_view text, std::size_t width, std::str
   std::string out;
   std::size_t used = 0;
   for (std::size_t pos = 0; pos < text.size();) {
-    char32_t cp = next_code_point(text, pos).value_or(kReplacementChar);
+    char32_t cp = io::next_code_point(text, pos).value_or(io::kReplacementChar);
     std::size_t w = width_of(cp);
     if (used + w + ellipsis_width > width) break;
-    append_utf8(out, cp);
+    io::append_utf8(out, cp);
     used += w;
   }
   return out + std::string(ellipsis);

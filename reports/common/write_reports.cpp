@@ -25,14 +25,14 @@ struct Requested {
 std::vector<Requested> requested(const ReportPaths& paths) {
   using io::WriteMode;
   std::vector<Requested> out;
-  if (paths.json) out.push_back({"--json", *paths.json, WriteMode::replace, &ReportRenderers::json});
+  if (paths.json) out.push_back({"--json", *paths.json, io::WriteMode::replace, &ReportRenderers::json});
   if (paths.junit) {
-    out.push_back({"--junit", *paths.junit, WriteMode::replace, &ReportRenderers::junit});
+    out.push_back({"--junit", *paths.junit, io::WriteMode::replace, &ReportRenderers::junit});
   }
   if (paths.markdown) {
-    out.push_back({"--markdown", *paths.markdown, WriteMode::append, &ReportRenderers::markdown});
+    out.push_back({"--markdown", *paths.markdown, io::WriteMode::append, &ReportRenderers::markdown});
   }
-  if (paths.html) out.push_back({"--html", *paths.html, WriteMode::replace, &ReportRenderers::html});
+  if (paths.html) out.push_back({"--html", *paths.html, io::WriteMode::replace, &ReportRenderers::html});
   return out;
 }
 
@@ -57,7 +57,7 @@ void check_report_paths(const ReportPaths& paths) {
     if (t.kind == io::OutputTarget::Kind::new_file || t.kind == io::OutputTarget::Kind::regular) {
       for (const auto& [other, seen] : files) {
         if (seen.real == t.real) {
-          throw InputError(r.path.string() + ": given for both " + other->flag + " and " +
+          throw io::InputError(r.path.string() + ": given for both " + other->flag + " and " +
                            r.flag + "; give each report its own file");
         }
       }

@@ -78,7 +78,7 @@ void fix_lines(Writer& w, const std::string& hint) {
 std::string render_probe_console(const probe::ProbeReport& r, const ConsoleOptions& o) {
   Writer w(o.width);
   w.raw() << "tlsmatrix probe " << r.endpoint << "  (server name \"" << one_line(r.server_name)
-          << "\", timeout " << seconds_text(r.timeout) << ")\n\n";
+          << "\", timeout " << io::seconds_text(r.timeout) << ")\n\n";
 
   std::string mode;
   if (r.inferred_mode) {

@@ -30,13 +30,13 @@ std::string step_ids(const Rollout& r, const Order& o) {
   return out;
 }
 
-const CellResult* break_cell(const Rollout& r, const Order& o) {
+const runner::CellResult* break_cell(const Rollout& r, const Order& o) {
   if (o.safe || o.break_mix < 0 || o.break_cell < 0) return nullptr;
   return &r.mixes[static_cast<std::size_t>(o.break_mix)].cells[static_cast<std::size_t>(o.break_cell)];
 }
 
 std::string where_it_breaks(const Rollout& r, const Order& o) {
-  const CellResult* c = break_cell(r, o);
+  const runner::CellResult* c = break_cell(r, o);
   if (c == nullptr) return "";
   const Mix& m = r.mixes[static_cast<std::size_t>(o.break_mix)].mix;
   std::string when = o.break_after < 0
@@ -87,7 +87,7 @@ std::string rotate_text(const Rollout& r) {
   for (std::size_t k = safe; k < r.orders.size(); ++k) {
     const Order& o = r.orders[k];
     out += "  " + step_ids(r, o) + "\n      breaks " + where_it_breaks(r, o) + "\n";
-    if (const CellResult* c = break_cell(r, o); c != nullptr && !c->detail.empty()) {
+    if (const runner::CellResult* c = break_cell(r, o); c != nullptr && !c->detail.empty()) {
       out += "      (" + c->detail + ")\n";
     }
   }
@@ -130,7 +130,7 @@ std::string rotate_json(const Rollout& r, int exit_code, double duration_ms,
       w.begin_object()
           .member("mode", c.mode)
           .member("profile", c.profile)
-          .member("outcome", c.actual.outcome == Outcome::pass ? "pass" : "fail")
+          .member("outcome", c.actual.outcome == verdict::Outcome::pass ? "pass" : "fail")
           .member("reason", std::string(to_string(c.actual.reason)))
           .member("detail", c.detail)
           .end_object();
@@ -144,7 +144,7 @@ std::string rotate_json(const Rollout& r, int exit_code, double duration_ms,
     for (int s : o.steps) ids.push_back(r.steps[static_cast<std::size_t>(s)].id);
     w.begin_object().member("steps", ids).member("safe", o.safe);
     w.key("first_break");
-    if (const CellResult* c = break_cell(r, o)) {
+    if (const runner::CellResult* c = break_cell(r, o)) {
       w.begin_object()
           .member("after_step", o.break_after + 1)
           .member("mix", o.break_mix)

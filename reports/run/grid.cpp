@@ -4,7 +4,7 @@
 
 namespace tlsmatrix::reports {
 
-Grid::Grid(const RunResult& run) {
+Grid::Grid(const runner::RunResult& run) {
   std::map<std::string, std::size_t> row_of;
   for (const auto& cell : run.cells) several_servers_ |= cell.server != run.cells.front().server;
   for (const auto& cell : run.cells) {
@@ -22,12 +22,12 @@ Grid::Grid(const RunResult& run) {
   std::sort(modes_.begin(), modes_.end());
 }
 
-const CellResult* Grid::find(std::size_t row, int mode, const std::string& profile) const {
+const runner::CellResult* Grid::find(std::size_t row, int mode, const std::string& profile) const {
   auto it = cells_.find(std::make_tuple(row, mode, profile));
   return it == cells_.end() ? nullptr : it->second;
 }
 
-std::vector<ModesNote> group_by_modes(const std::vector<PortabilityNote>& notes) {
+std::vector<ModesNote> group_by_modes(const std::vector<runner::PortabilityNote>& notes) {
   std::vector<ModesNote> out;
   for (const auto& note : notes) {
     auto same = std::find_if(out.begin(), out.end(), [&](const ModesNote& n) {
@@ -61,12 +61,12 @@ std::string short_profile_name(std::string_view profile) {
   return server + std::string(profile);
 }
 
-std::string column_key(const CellResult& cell, bool several_servers) {
+std::string column_key(const runner::CellResult& cell, bool several_servers) {
   if (!several_servers || cell.server == "harness" || cell.server.empty()) return cell.profile;
   return cell.server.substr(0, 1) + ":" + cell.profile;
 }
 
-std::string profile_and_server(const CellResult& cell) {
+std::string profile_and_server(const runner::CellResult& cell) {
   if (cell.server == "harness" || cell.server.empty()) return cell.profile;
   return cell.profile + " @" + cell.server;
 }

@@ -21,7 +21,7 @@ struct GridRow {
 
 class Grid {
  public:
-  explicit Grid(const RunResult& run);
+  explicit Grid(const runner::RunResult& run);
 
   const std::vector<GridRow>& rows() const { return rows_; }
   const std::vector<int>& modes() const { return modes_; }
@@ -29,7 +29,7 @@ class Grid {
 
   // The cell, or nullptr when that combination did not run. `profile` is a column of profiles():
   // the client profile, prefixed with the server ("m:go") when more than one server ran.
-  const CellResult* find(std::size_t row, int mode, const std::string& profile) const;
+  const runner::CellResult* find(std::size_t row, int mode, const std::string& profile) const;
   // More than one server profile ran: the columns of the other servers carry their prefix.
   bool several_servers() const { return several_servers_; }
 
@@ -38,7 +38,7 @@ class Grid {
   std::vector<int> modes_;
   std::vector<std::string> profiles_;
   bool several_servers_ = false;
-  std::map<std::tuple<std::size_t, int, std::string>, const CellResult*> cells_;
+  std::map<std::tuple<std::size_t, int, std::string>, const runner::CellResult*> cells_;
 };
 
 // Notes about one scenario that read the same in several modes, said once: "(modes 1, 2)".
@@ -47,7 +47,7 @@ struct ModesNote {
   std::vector<int> modes;
   std::string text;
 };
-std::vector<ModesNote> group_by_modes(const std::vector<PortabilityNote>& notes);
+std::vector<ModesNote> group_by_modes(const std::vector<runner::PortabilityNote>& notes);
 
 // "mode 1" or "modes 1, 2".
 std::string modes_label(const std::vector<int>& modes);
@@ -58,10 +58,10 @@ std::string short_profile_name(std::string_view profile);
 
 // The grid column of a cell: its client profile, prefixed with the server profile's initial and
 // a colon ("m:go") for a server other than the harness's when `several_servers`.
-std::string column_key(const CellResult& cell, bool several_servers);
+std::string column_key(const runner::CellResult& cell, bool several_servers);
 
 // "go" for a cell with the harness's server, "go @milvus" with another: for lists of cells.
-std::string profile_and_server(const CellResult& cell);
+std::string profile_and_server(const runner::CellResult& cell);
 
 // "m:=Milvus's server" for each server prefix the grid uses; empty when it uses none.
 std::vector<std::string> server_legend(const Grid& grid);

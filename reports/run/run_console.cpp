@@ -49,7 +49,7 @@ std::string safe(std::string_view text, bool ascii) {
   if (!ascii) return line;
   std::string out;
   for (std::size_t pos = 0; pos < line.size();) {
-    char32_t cp = next_code_point(line, pos).value_or(kReplacementChar);
+    char32_t cp = io::next_code_point(line, pos).value_or(io::kReplacementChar);
     out += cp < 0x80 ? static_cast<char>(cp) : '?';
   }
   return out;
@@ -92,13 +92,13 @@ std::string trim_right(std::string line) {
   return line;
 }
 
-void write_cell(std::string& line, const CellResult* cell, std::size_t width, const Painter& p) {
+void write_cell(std::string& line, const runner::CellResult* cell, std::size_t width, const Painter& p) {
   std::string text;
   if (cell == nullptr) {
     text = " " + p.paint(kDim, "-");
   } else if (!cell->match) {
     text = p.paint(kBoldRed, std::string(p.mismatch()) + verdict_code(cell->actual));
-  } else if (cell->actual.outcome == Outcome::pass) {
+  } else if (cell->actual.outcome == verdict::Outcome::pass) {
     text = " " + p.paint(kGreen, verdict_code(cell->actual));
   } else {
     text = " " + verdict_code(cell->actual);  // failed as expected: plain, the eye goes to red
@@ -169,7 +169,7 @@ void write_items(std::ostringstream& out, std::string_view first, const std::vec
   out << line << "\n";
 }
 
-void write_legend(std::ostringstream& out, const RunResult& run, const Grid& grid,
+void write_legend(std::ostringstream& out, const runner::RunResult& run, const Grid& grid,
                   const ConsoleOptions& o, const Painter& p) {
   CodeLegend legend;
   for (const auto& cell : run.cells) legend.add(cell.actual);
@@ -185,7 +185,7 @@ void write_legend(std::ostringstream& out, const RunResult& run, const Grid& gri
   write_items(out, "Legend: ", items, o.width);
 }
 
-void write_mismatches(std::ostringstream& out, const RunResult& run, const ConsoleOptions& o,
+void write_mismatches(std::ostringstream& out, const runner::RunResult& run, const ConsoleOptions& o,
                       const Painter& p) {
   int count = run.mismatched();
   if (count == 0) return;
@@ -222,7 +222,7 @@ void write_wrapped(std::ostringstream& out, std::string_view first, std::string_
 
 }  // namespace
 
-std::string render_console_report(const RunResult& run, const ConsoleOptions& options) {
+std::string render_console_report(const runner::RunResult& run, const ConsoleOptions& options) {
   Painter p(options);
   std::ostringstream out;
   Grid grid(run);

@@ -13,9 +13,9 @@
 
 namespace tlsmatrix::reports {
 
-std::string render_console_report(const RunResult& run, const ConsoleOptions& options);
+std::string render_console_report(const runner::RunResult& run, const ConsoleOptions& options);
 
-inline void print_console_report(std::ostream& out, const RunResult& run,
+inline void print_console_report(std::ostream& out, const runner::RunResult& run,
                                  const ConsoleOptions& options) {
   out << render_console_report(run, options);
 }

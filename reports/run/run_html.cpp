@@ -87,7 +87,7 @@ footer { color: var(--muted); margin-top: 32px; font-size: 12px; }
 std::string esc(std::string_view text) { return escape_xml_text(text); }
 std::string attr(std::string_view text) { return escape_xml_attr(text); }
 
-std::string cell_tooltip(const CellResult& cell) {
+std::string cell_tooltip(const runner::CellResult& cell) {
   std::string tip = cell.scenario + "  mode " + std::to_string(cell.mode) + "  " + profile_and_server(cell) +
                     "\nexpected: " + describe(cell.expected) + "\nactual:   " +
                     describe(cell.actual);
@@ -96,7 +96,7 @@ std::string cell_tooltip(const CellResult& cell) {
   return tip;
 }
 
-void write_counts(std::ostringstream& out, const RunResult& run, const Grid& grid) {
+void write_counts(std::ostringstream& out, const runner::RunResult& run, const Grid& grid) {
   auto box = [&](std::string_view cls, std::string_view label, const std::string& value) {
     out << "<div class=\"count " << cls << "\"><b>" << esc(value) << "</b>" << label << "</div>";
   };
@@ -109,11 +109,11 @@ void write_counts(std::ostringstream& out, const RunResult& run, const Grid& gri
   out << "</div>\n";
 }
 
-std::string anchor(const RunResult& run, const CellResult& cell) {
+std::string anchor(const runner::RunResult& run, const runner::CellResult& cell) {
   return "cell-" + std::to_string(&cell - run.cells.data());
 }
 
-void write_legend(std::ostringstream& out, const RunResult& run, const Grid& grid) {
+void write_legend(std::ostringstream& out, const runner::RunResult& run, const Grid& grid) {
   CodeLegend codes;
   for (const auto& cell : run.cells) {
     codes.add(cell.actual);
@@ -137,7 +137,7 @@ void write_legend(std::ostringstream& out, const RunResult& run, const Grid& gri
   out << "</ul>\n";
 }
 
-void write_cell(std::ostringstream& out, const RunResult& run, const CellResult* cell, bool first) {
+void write_cell(std::ostringstream& out, const runner::RunResult& run, const runner::CellResult* cell, bool first) {
   const std::string border = first ? " first" : "";
   if (cell == nullptr) {
     out << "<td class=\"none" << border << "\">–</td>";
@@ -145,7 +145,7 @@ void write_cell(std::ostringstream& out, const RunResult& run, const CellResult*
   }
   const std::string code = esc(verdict_code(cell->actual));
   if (cell->match) {
-    std::string kind = cell->actual.outcome == Outcome::pass ? "pass" : "fail";
+    std::string kind = cell->actual.outcome == verdict::Outcome::pass ? "pass" : "fail";
     out << "<td class=\"" << kind << border << "\" title=\"" << attr(cell_tooltip(*cell)) << "\">"
         << code << "</td>";
     return;
@@ -155,7 +155,7 @@ void write_cell(std::ostringstream& out, const RunResult& run, const CellResult*
       << esc(verdict_code(cell->expected)) << "</small></a></td>";
 }
 
-void write_grid(std::ostringstream& out, const RunResult& run, const Grid& grid) {
+void write_grid(std::ostringstream& out, const runner::RunResult& run, const Grid& grid) {
   const auto& profiles = grid.profiles();
   const bool sub_columns = profiles.size() > 1;
   out << "<h2>Results</h2>\n";
@@ -191,7 +191,7 @@ void write_grid(std::ostringstream& out, const RunResult& run, const Grid& grid)
   out << "</tbody></table></div>\n";
 }
 
-void write_mismatches(std::ostringstream& out, const RunResult& run) {
+void write_mismatches(std::ostringstream& out, const runner::RunResult& run) {
   if (run.mismatched() == 0) return;
   out << "<h2>Mismatches (" << run.mismatched() << ")</h2>\n";
   for (const auto& cell : run.cells) {
@@ -208,7 +208,7 @@ void write_mismatches(std::ostringstream& out, const RunResult& run) {
   }
 }
 
-void write_notes(std::ostringstream& out, const RunResult& run) {
+void write_notes(std::ostringstream& out, const runner::RunResult& run) {
   if (!run.portability.empty()) {
     out << "<h2>Portability</h2>\n<p class=\"legend\">Where client profiles disagree about the "
            "same server.</p>\n<ul>\n";
@@ -227,7 +227,7 @@ void write_notes(std::ostringstream& out, const RunResult& run) {
 
 }  // namespace
 
-std::string render_html_report(const RunResult& run) {
+std::string render_html_report(const runner::RunResult& run) {
   Grid grid(run);
   const bool ok = run.mismatched() == 0;
   std::string status = ok ? "✓ " + std::to_string(run.matched()) + "/" +

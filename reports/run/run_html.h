@@ -12,6 +12,6 @@
 
 namespace tlsmatrix::reports {
 
-std::string render_html_report(const RunResult& run);
+std::string render_html_report(const runner::RunResult& run);
 
 }  // namespace tlsmatrix::reports

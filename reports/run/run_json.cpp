@@ -8,12 +8,12 @@
 namespace tlsmatrix::reports {
 
 namespace {
-void write_verdict(JsonWriter& w, const Verdict& v) {
+void write_verdict(JsonWriter& w, const verdict::Verdict& v) {
   w.member("outcome", to_string(v.outcome)).member("reason", to_string(v.reason));
 }
 }  // namespace
 
-std::string render_json_report(const RunResult& run) {
+std::string render_json_report(const runner::RunResult& run) {
   JsonWriter w;
   w.begin_object();
   w.member("tool", run.tool).member("version", run.version).member("started", run.started);
@@ -62,7 +62,7 @@ std::string render_json_report(const RunResult& run) {
     w.end_array();
   }
   if (run.real_clients) {
-    const RealClientsResult& rc = *run.real_clients;
+    const runner::RealClientsResult& rc = *run.real_clients;
     w.key("real_clients").begin_object();
     w.member("clients_dir", rc.clients_dir);
     w.key("stacks").begin_array();

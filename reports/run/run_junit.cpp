@@ -14,7 +14,7 @@ namespace {
 std::string seconds(double ms) { return junit_seconds(ms); }
 std::string attr(std::string_view name, std::string_view value) { return xml_attr(name, value); }
 
-std::string failure_body(const CellResult& cell) {
+std::string failure_body(const runner::CellResult& cell) {
   std::string body = "expected: " + describe(cell.expected) + "\nactual:   " + describe(cell.actual);
   if (!cell.summary.empty()) body += "\nscenario: " + cell.summary;
   if (!cell.detail.empty()) body += "\n\n" + cell.detail;
@@ -22,7 +22,7 @@ std::string failure_body(const CellResult& cell) {
 }
 }  // namespace
 
-std::string render_junit_report(const RunResult& run) {
+std::string render_junit_report(const runner::RunResult& run) {
   Grid grid(run);
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -31,7 +31,7 @@ std::string render_junit_report(const RunResult& run) {
       << attr("errors", std::to_string(run.harness_errors()))
       << attr("time", seconds(run.wall_ms)) << ">\n";
   for (const auto& row : grid.rows()) {
-    std::vector<const CellResult*> cells;
+    std::vector<const runner::CellResult*> cells;
     int failures = 0, errors = 0;
     double ms = 0;
     for (const auto& cell : run.cells) {
@@ -46,7 +46,7 @@ std::string render_junit_report(const RunResult& run) {
         << attr("errors", std::to_string(errors)) << attr("skipped", "0") << attr("time", seconds(ms));
     if (!run.started.empty()) out << attr("timestamp", run.started);
     out << attr("file", row.file) << ">\n";
-    for (const CellResult* cell : cells) {
+    for (const runner::CellResult* cell : cells) {
       out << "    <testcase"
           << attr("name", "mode " + std::to_string(cell->mode) + " / " + profile_and_server(*cell))
           << attr("classname", cell->scenario) << attr("file", cell->scenario_file)

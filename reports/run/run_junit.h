@@ -11,6 +11,6 @@
 
 namespace tlsmatrix::reports {
 
-std::string render_junit_report(const RunResult& run);
+std::string render_junit_report(const runner::RunResult& run);
 
 }  // namespace tlsmatrix::reports

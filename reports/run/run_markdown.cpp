@@ -43,7 +43,7 @@ std::string detail_cell(std::string_view detail) {
   }
   return out;
 }
-std::string code_cell(const CellResult* cell) {
+std::string code_cell(const runner::CellResult* cell) {
   if (cell == nullptr) return "–";
   std::string got = code(verdict_code(cell->actual));
   if (cell->match) return got;
@@ -52,7 +52,7 @@ std::string code_cell(const CellResult* cell) {
 
 // Every cell, with its code, under a legend of the codes used; folded away when everything
 // matched (the counts above say so), open when something did not.
-void write_grid(std::ostringstream& out, const RunResult& run, const Grid& grid) {
+void write_grid(std::ostringstream& out, const runner::RunResult& run, const Grid& grid) {
   CodeLegend codes;
   for (const auto& cell : run.cells) {
     codes.add(cell.actual);
@@ -94,7 +94,7 @@ void write_grid(std::ostringstream& out, const RunResult& run, const Grid& grid)
 }
 }  // namespace
 
-std::string render_markdown_report(const RunResult& run) {
+std::string render_markdown_report(const runner::RunResult& run) {
   Grid grid(run);
   std::ostringstream out;
   const int total = static_cast<int>(run.cells.size());
@@ -158,11 +158,7 @@ std::string render_markdown_report(const RunResult& run) {
     }
     out << "\n";
   }
-  if (!run.notes.empty()) {
-    out << "### Notes\n\n";
-    for (const auto& note : run.notes) out << "- " << escape_markdown(note) << "\n";
-    out << "\n";
-  }
+  out << markdown_notes(run.notes);
   return out.str();
 }
 

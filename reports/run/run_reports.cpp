@@ -7,7 +7,7 @@
 
 namespace tlsmatrix::reports {
 
-void write_reports(const RunResult& run, const ReportPaths& paths) {
+void write_reports(const runner::RunResult& run, const ReportPaths& paths) {
   write_reports(paths, {.json = [&] { return render_json_report(run); },
                         .junit = [&] { return render_junit_report(run); },
                         .markdown = [&] { return render_markdown_report(run); },

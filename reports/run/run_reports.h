@@ -7,6 +7,6 @@
 
 namespace tlsmatrix::reports {
 
-void write_reports(const RunResult& run, const ReportPaths& paths);
+void write_reports(const runner::RunResult& run, const ReportPaths& paths);
 
 }  // namespace tlsmatrix::reports

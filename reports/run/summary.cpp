@@ -25,7 +25,7 @@ std::string join(const Items& items) {
 }
 }  // namespace
 
-std::string summary_line(const RunResult& run) {
+std::string summary_line(const runner::RunResult& run) {
   std::set<std::string> scenarios;
   std::set<int> modes;
   std::vector<std::string> profiles;  // in the run's order (grpc-core first), as the grid
@@ -49,10 +49,10 @@ std::string summary_line(const RunResult& run) {
          (servers.size() == 1 && servers.front() == "harness" ? "" : ", servers " + join(servers)) + ") in " + secs;
 }
 
-std::vector<std::string> real_clients_lines(const RunResult& run) {
+std::vector<std::string> real_clients_lines(const runner::RunResult& run) {
   std::vector<std::string> out;
   if (!run.real_clients) return out;
-  const RealClientsResult& r = *run.real_clients;
+  const runner::RealClientsResult& r = *run.real_clients;
   for (const auto& s : r.stacks) {
     if (s.ran) {
       out.push_back(s.profile + ": " + s.stack + ": " + std::to_string(s.cells) + " cells, " +

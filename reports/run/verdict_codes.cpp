@@ -41,13 +41,13 @@ std::size_t table_index(std::string_view name) {
   return kCodes.size();
 }
 
-std::string_view reason_name(const Verdict& v) {
-  return v.outcome == Outcome::pass ? std::string_view("ok") : to_string(v.reason);
+std::string_view reason_name(const verdict::Verdict& v) {
+  return v.outcome == verdict::Outcome::pass ? std::string_view("ok") : to_string(v.reason);
 }
 
 }  // namespace
 
-std::string verdict_code(const Verdict& verdict) {
+std::string verdict_code(const verdict::Verdict& verdict) {
   std::string_view name = reason_name(verdict);
   std::size_t i = table_index(name);
   if (i < kCodes.size()) return std::string(kCodes[i].second);
@@ -60,22 +60,22 @@ std::string verdict_code(const Verdict& verdict) {
   return code.empty() ? "?" : code;
 }
 
-std::string code_meaning(const Verdict& verdict) {
-  return verdict.outcome == Outcome::pass ? "pass" : std::string(to_string(verdict.reason));
+std::string code_meaning(const verdict::Verdict& verdict) {
+  return verdict.outcome == verdict::Outcome::pass ? "pass" : std::string(to_string(verdict.reason));
 }
 
-void CodeLegend::add(const Verdict& verdict) {
-  Verdict key = verdict.outcome == Outcome::pass ? Verdict{} : verdict;
+void CodeLegend::add(const verdict::Verdict& verdict) {
+  verdict::Verdict key = verdict.outcome == verdict::Outcome::pass ? verdict::Verdict{} : verdict;
   if (std::find(seen_.begin(), seen_.end(), key) == seen_.end()) seen_.push_back(key);
 }
 
 std::vector<LegendEntry> CodeLegend::entries() const {
-  std::vector<Verdict> sorted = seen_;
-  std::stable_sort(sorted.begin(), sorted.end(), [](const Verdict& a, const Verdict& b) {
+  std::vector<verdict::Verdict> sorted = seen_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const verdict::Verdict& a, const verdict::Verdict& b) {
     return table_index(reason_name(a)) < table_index(reason_name(b));
   });
   std::vector<LegendEntry> out;
-  for (const Verdict& v : sorted) out.push_back({verdict_code(v), code_meaning(v)});
+  for (const verdict::Verdict& v : sorted) out.push_back({verdict_code(v), code_meaning(v)});
   return out;
 }
 

@@ -18,10 +18,10 @@ inline constexpr std::size_t kMaxCodeWidth = 4;
 
 // "ok" for a pass, else the reason's code. Keyed by the reason's name (to_string), so a reason
 // added later without a code of its own still gets one: its first letters, upper case.
-std::string verdict_code(const Verdict& verdict);
+std::string verdict_code(const verdict::Verdict& verdict);
 
 // What a code stands for: "pass" or the reason's name ("hostname_mismatch").
-std::string code_meaning(const Verdict& verdict);
+std::string code_meaning(const verdict::Verdict& verdict);
 
 struct LegendEntry {
   std::string code;
@@ -32,12 +32,12 @@ struct LegendEntry {
 // order of the reason taxonomy (not the order they were seen), so two runs' legends line up.
 class CodeLegend {
  public:
-  void add(const Verdict& verdict);
+  void add(const verdict::Verdict& verdict);
   std::vector<LegendEntry> entries() const;
   bool empty() const { return seen_.empty(); }
 
  private:
-  std::vector<Verdict> seen_;
+  std::vector<verdict::Verdict> seen_;
 };
 
 }  // namespace tlsmatrix::reports

@@ -25,9 +25,9 @@ std::string validate_json(const validate::DeploymentInput& input,
       .member("tool", "tlsmatrix")
       .member("version", TLSMATRIX_VERSION)
       .member("command", "validate")
-      .member("started", iso8601_utc(input.now));
+      .member("started", io::iso8601_utc(input.now));
   // The moment judged when --at moved it (then "started" is that moment too); null otherwise.
-  w.member("at", at_given ? std::optional<std::string>(iso8601_utc(input.now)) : std::nullopt);
+  w.member("at", at_given ? std::optional<std::string>(io::iso8601_utc(input.now)) : std::nullopt);
   w.key("input")
       .begin_object()
       .member("tls_mode", input.tls_mode)
@@ -65,13 +65,13 @@ std::string validate_json(const validate::DeploymentInput& input,
   }
   w.key("entries").begin_array();
   for (const auto& e : timeline.entries) {
-    w.begin_object().member("at", iso8601_utc(e.at)).member("causes", e.causes).member("change", e.change)
+    w.begin_object().member("at", io::iso8601_utc(e.at)).member("causes", e.causes).member("change", e.change)
         .member("breaks", e.breaks);
     w.key("verdicts").begin_array();
     for (const auto& v : e.verdicts) {
       w.begin_object()
           .member("profile", v.profile)
-          .member("outcome", v.verdict.outcome == Outcome::pass ? "pass" : "fail")
+          .member("outcome", v.verdict.outcome == verdict::Outcome::pass ? "pass" : "fail")
           .member("reason", std::string(to_string(v.verdict.reason)))
           .end_object();
     }

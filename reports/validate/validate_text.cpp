@@ -1,8 +1,11 @@
 #include "reports/validate/validate_text.h"
 
-namespace tlsmatrix::validate {
+namespace tlsmatrix::reports {
 
 namespace {
+
+using findings::Finding;
+using findings::Severity;
 
 const char* mark(Severity s) {
   switch (s) {
@@ -20,7 +23,7 @@ std::string plural(int n, const char* one, const char* many) {
 
 }  // namespace
 
-std::string render_text(const std::vector<Finding>& results) {
+std::string validate_text(const std::vector<Finding>& results) {
   std::string out;
   for (const auto& r : results) {
     out += "  ";
@@ -35,10 +38,10 @@ std::string render_text(const std::vector<Finding>& results) {
   return out;
 }
 
-std::string summary_line(const findings::Counts& s) {
+std::string validate_summary_line(const findings::Counts& s) {
   return "validate: " + plural(s.ok, "ok", "ok") + ", " + plural(s.warnings, "warning", "warnings") +
          ", " + plural(s.errors, "error", "errors") + ": " +
          (s.errors > 0 ? "FAILED" : (s.warnings > 0 ? "passed with warnings" : "passed"));
 }
 
-}  // namespace tlsmatrix::validate
+}  // namespace tlsmatrix::reports

@@ -7,10 +7,10 @@
 
 #include "harness/validate/check_result.h"
 
-namespace tlsmatrix::validate {
+namespace tlsmatrix::reports {
 
-std::string render_text(const std::vector<Finding>& results);
+std::string validate_text(const std::vector<findings::Finding>& results);
 // "validate: 12 ok, 1 warning, 0 errors: passed"
-std::string summary_line(const findings::Counts& s);
+std::string validate_summary_line(const findings::Counts& s);
 
-}  // namespace tlsmatrix::validate
+}  // namespace tlsmatrix::reports

@@ -23,7 +23,7 @@ template <typename Fn>
 std::string value_or_input_error(Fn&& fn) {
   try {
     fn();
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     if (std::string_view(e.what()).rfind(std::string(kOrigin) + ":", 0) != 0) {
       return std::string("InputError does not start with the file name: ") + e.what();
     }
@@ -35,7 +35,7 @@ std::string value_or_input_error(Fn&& fn) {
 }
 
 inline std::string check_scenario_loader(std::string_view data) {
-  return value_or_input_error([&] { parse_scenario(data, kOrigin); });
+  return value_or_input_error([&] { scenario::parse_scenario(data, kOrigin); });
 }
 
 inline std::string check_milvus_yaml(std::string_view data) {
@@ -43,8 +43,8 @@ inline std::string check_milvus_yaml(std::string_view data) {
 }
 
 inline std::string check_pem(std::string_view data) {
-  std::string problem = value_or_input_error([&] { parse_certs(data, kOrigin); });
-  if (problem.empty()) problem = value_or_input_error([&] { parse_private_key(data, kOrigin); });
+  std::string problem = value_or_input_error([&] { certs::parse_certs(data, kOrigin); });
+  if (problem.empty()) problem = value_or_input_error([&] { certs::parse_private_key(data, kOrigin); });
   // A loader that leaves errors on OpenSSL's thread-local queue misleads the next caller's
   // message (a handshake failure reported with a stale PEM error).
   if (problem.empty()) {

@@ -11,21 +11,15 @@ import subprocess
 import sys
 import tempfile
 
-TLSMATRIX = os.path.abspath(os.environ.get("TLSMATRIX", "build/tlsmatrix"))
-SOURCE = os.path.abspath(os.environ.get("TLSMATRIX_SOURCE_DIR", "."))
-BUILD = os.path.abspath(os.environ.get("TLSMATRIX_BUILD_DIR", "build"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import BUILD_DIR, SOURCE_DIR, TLSMATRIX, Checks  # noqa: E402
+
+SOURCE = os.path.abspath(SOURCE_DIR)
+BUILD = os.path.abspath(BUILD_DIR)
 SCEN = os.path.join(SOURCE, "scenarios")
 SCENARIOS = [os.path.join(SCEN, p) for p in ("valid/rsa.yaml", "trust/client-cert-other-ca.yaml",
                                              "broken/rsa1024-server.yaml")]
-failures = []
-
-
-def check(cond, what, output=""):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-        if output:
-            print(output[-3000:])
+check = Checks(verbose=True, tail=3000)
 
 
 def run(binary, *args, env=None, cwd=None):
@@ -99,9 +93,7 @@ def main():
         else:
             print("skip the planted client: node is not installed")
 
-    if failures:
-        print(f"{len(failures)} failed")
-        sys.exit(1)
+    sys.exit(check.finish("real_clients"))
 
 
 if __name__ == "__main__":

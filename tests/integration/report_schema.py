@@ -10,28 +10,19 @@ import json
 import os
 import pathlib
 import re
-import subprocess
 import sys
 import tempfile
 
 import jsonschema  # Debian python3-jsonschema (scripts/install-deps.sh)
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from itest import SOURCE_DIR, TLSMATRIX  # noqa: E402
+from itest import SOURCE_DIR, fail, run_expect  # noqa: E402
 SRC = pathlib.Path(SOURCE_DIR)
 SCHEMA_FILE = SRC / "docs" / "schema" / "run-report.schema.json"
 
 
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-
 def run(args, want_rc):
-    done = subprocess.run([TLSMATRIX, *args], capture_output=True, text=True, timeout=600, check=False)
-    if done.returncode != want_rc:
-        fail("exit %d, want %d: %s\n%s%s" % (done.returncode, want_rc, args, done.stdout[-2000:], done.stderr))
-    return done
+    return run_expect(args, want_rc, timeout=600, tail=2000)
 
 
 schema = json.loads(SCHEMA_FILE.read_text())

@@ -11,18 +11,11 @@ import subprocess
 import sys
 import tempfile
 
-TLSMATRIX = os.environ.get("TLSMATRIX", "build/tlsmatrix")
-SOURCE = os.environ.get("TLSMATRIX_SOURCE_DIR", ".")
-SCEN = os.path.join(SOURCE, "scenarios")
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from itest import SOURCE_DIR, TLSMATRIX, Checks  # noqa: E402
 
-
-def check(cond, what, output=""):
-    print(("ok   " if cond else "FAIL ") + what, flush=True)
-    if not cond:
-        failures.append(what)
-        if output:
-            print(output[-3000:])
+SCEN = os.path.join(SOURCE_DIR, "scenarios")
+check = Checks(verbose=True, tail=3000)
 
 
 def tlsmatrix(*args, timeout=180):
@@ -109,9 +102,7 @@ def main():
         check(s.returncode == 0 and "listening on" in s.stdout and "note:" not in s.stderr,
               f"serve --server-profile milvus serves it (exit {s.returncode})", s.stdout + s.stderr)
 
-    if failures:
-        print(f"{len(failures)} failed")
-        sys.exit(1)
+    sys.exit(check.finish("servers_milvus"))
 
 
 if __name__ == "__main__":

@@ -13,24 +13,11 @@ import datetime
 import json
 import os
 import pathlib
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from itest import TLSMATRIX as BIN  # noqa: E402
-
-
-def fail(msg):
-    print("FAIL: " + msg, file=sys.stderr)
-    sys.exit(1)
-
-
-def run(args, want_rc):
-    done = subprocess.run([BIN, *args], capture_output=True, text=True, timeout=300, check=False)
-    if done.returncode != want_rc:
-        fail("exit %d, want %d: %s\n%s%s" % (done.returncode, want_rc, " ".join(args), done.stdout[-3000:], done.stderr))
-    return done
+from itest import fail, run_expect as run  # noqa: E402
 
 
 def mode2(d, extra, want_rc, json_path):

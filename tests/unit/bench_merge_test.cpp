@@ -33,7 +33,7 @@ std::vector<float> samples(int n, double centre, unsigned seed) {
 
 std::string run_json(const std::vector<float>& latencies, double elapsed_s) {
   BenchResult r;
-  r.config = {1, KeyType::ec_p256, handshake::TlsVersion::tls13, false};
+  r.config = {1, certs::KeyType::ec_p256, handshake::TlsVersion::tls13, false};
   r.concurrency = 2;
   r.target = "10.0.0.5:19530";
   r.load.ok = latencies.size();
@@ -94,7 +94,7 @@ TEST(BenchMerge, BadInputNamesTheFile) {
     try {
       handshake::merge_bench_json({"pod-3.json"}, {text});
       ADD_FAILURE() << "accepted: " << want;
-    } catch (const InputError& e) {
+    } catch (const io::InputError& e) {
       std::string what = e.what();
       EXPECT_NE(what.find("pod-3.json"), std::string::npos) << what;
       EXPECT_NE(what.find(want), std::string::npos) << what;

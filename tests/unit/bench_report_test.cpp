@@ -26,7 +26,7 @@ handshake::LoadResult load(std::uint64_t ok, double seconds, double cpu_s, std::
 
 BenchResult result(int mode, bool resume, double rate, double ceiling) {
   BenchResult r;
-  r.config = {mode, KeyType::ec_p256, handshake::TlsVersion::tls13, resume};
+  r.config = {mode, certs::KeyType::ec_p256, handshake::TlsVersion::tls13, resume};
   r.concurrency = 2;
   r.cores = 2;
   r.target = "in-process";

@@ -26,8 +26,8 @@ class CatalogueLocationTest : public ::testing::Test {
   fs::path beside() const { return root() / "prefix" / "share" / "tlsmatrix" / "scenarios"; }
   fs::path builtin() const { return root() / "builtin" / "share" / "tlsmatrix" / "scenarios"; }
 
-  CataloguePlaces places() const {
-    CataloguePlaces p;
+  scenario::CataloguePlaces places() const {
+    scenario::CataloguePlaces p;
     p.working_dir = work();
     p.executable = exe();
     p.bin_to_datadir = "../share";
@@ -41,9 +41,9 @@ class CatalogueLocationTest : public ::testing::Test {
 
 TEST_F(CatalogueLocationTest, NothingAnywhereIsBadInputNamingEveryPlace) {
   try {
-    locate_catalogue(places());
+    scenario::locate_catalogue(places());
     FAIL() << "no catalogue exists, yet one was found";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     std::string msg = e.what();
     EXPECT_NE(msg.find("$TLSMATRIX_SCENARIOS is not set"), std::string::npos) << msg;
     EXPECT_NE(msg.find("./scenarios"), std::string::npos) << msg;
@@ -55,7 +55,7 @@ TEST_F(CatalogueLocationTest, NothingAnywhereIsBadInputNamingEveryPlace) {
 
 TEST_F(CatalogueLocationTest, BuiltInPrefixIsTheLastResort) {
   fs::create_directories(builtin());
-  CatalogueLocation at = locate_catalogue(places());
+  scenario::CatalogueLocation at = scenario::locate_catalogue(places());
   EXPECT_EQ(at.path, builtin());
   EXPECT_EQ(describe(at), "catalogue: " + builtin().string() + " (the install prefix tlsmatrix was built for)");
 }
@@ -63,7 +63,7 @@ TEST_F(CatalogueLocationTest, BuiltInPrefixIsTheLastResort) {
 TEST_F(CatalogueLocationTest, BesideTheExecutableBeatsTheBuiltInPrefix) {
   fs::create_directories(builtin());
   fs::create_directories(beside());
-  CatalogueLocation at = locate_catalogue(places());
+  scenario::CatalogueLocation at = scenario::locate_catalogue(places());
   EXPECT_EQ(at.path, beside()) << "the ../share hop must be folded away";
   EXPECT_EQ(at.how, "installed with " + exe().string());
 }
@@ -71,7 +71,7 @@ TEST_F(CatalogueLocationTest, BesideTheExecutableBeatsTheBuiltInPrefix) {
 TEST_F(CatalogueLocationTest, WorkingFolderBeatsTheInstalledOne) {
   fs::create_directories(beside());
   fs::create_directories(work() / "scenarios");
-  CatalogueLocation at = locate_catalogue(places());
+  scenario::CatalogueLocation at = scenario::locate_catalogue(places());
   EXPECT_EQ(at.path, work() / "scenarios");
   EXPECT_EQ(at.how, "./scenarios in the current folder");
 }
@@ -79,28 +79,28 @@ TEST_F(CatalogueLocationTest, WorkingFolderBeatsTheInstalledOne) {
 TEST_F(CatalogueLocationTest, AFileCalledScenariosIsNotACatalogue) {
   std::ofstream(work() / "scenarios") << "not a folder";
   fs::create_directories(beside());
-  EXPECT_EQ(locate_catalogue(places()).path, beside());
+  EXPECT_EQ(scenario::locate_catalogue(places()).path, beside());
 }
 
 TEST_F(CatalogueLocationTest, EnvironmentBeatsEverything) {
   fs::create_directories(work() / "scenarios");
   fs::create_directories(beside());
   fs::create_directories(root() / "mine");
-  CataloguePlaces p = places();
+  scenario::CataloguePlaces p = places();
   p.env = (root() / "mine").string();
-  CatalogueLocation at = locate_catalogue(p);
+  scenario::CatalogueLocation at = scenario::locate_catalogue(p);
   EXPECT_EQ(at.path, root() / "mine");
   EXPECT_EQ(at.how, "from $TLSMATRIX_SCENARIOS");
 }
 
 TEST_F(CatalogueLocationTest, EnvironmentPointingNowhereIsBadInputNotAFallBack) {
   fs::create_directories(beside());
-  CataloguePlaces p = places();
+  scenario::CataloguePlaces p = places();
   p.env = (root() / "gone").string();
   try {
-    locate_catalogue(p);
+    scenario::locate_catalogue(p);
     FAIL() << "a missing $TLSMATRIX_SCENARIOS fell back to another catalogue";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("$TLSMATRIX_SCENARIOS=" + (root() / "gone").string()), std::string::npos)
         << e.what();
   }
@@ -108,24 +108,24 @@ TEST_F(CatalogueLocationTest, EnvironmentPointingNowhereIsBadInputNotAFallBack) 
 
 TEST_F(CatalogueLocationTest, EmptyEnvironmentCountsAsUnset) {
   fs::create_directories(beside());
-  CataloguePlaces p = places();
+  scenario::CataloguePlaces p = places();
   p.env = "";
-  EXPECT_EQ(locate_catalogue(p).path, beside());
+  EXPECT_EQ(scenario::locate_catalogue(p).path, beside());
 }
 
 TEST_F(CatalogueLocationTest, UnknownExecutableSkipsThatPlaceAndSaysSo) {
-  CataloguePlaces p = places();
+  scenario::CataloguePlaces p = places();
   p.executable.reset();
   try {
-    locate_catalogue(p);
+    scenario::locate_catalogue(p);
     FAIL() << "found a catalogue where none exists";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("executable's own folder is unknown"), std::string::npos) << e.what();
   }
 }
 
 TEST(CatalogueLookupHelp, NamesThisBuildsPlacesInOrder) {
-  std::string help = catalogue_lookup_help();
+  std::string help = scenario::catalogue_lookup_help();
   std::size_t env = help.find("$TLSMATRIX_SCENARIOS");
   std::size_t here = help.find("./scenarios");
   std::size_t beside = help.find("tlsmatrix/scenarios, BIN");

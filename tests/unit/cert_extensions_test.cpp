@@ -20,12 +20,12 @@ namespace {
 
 using testutil::spec;
 
-bool same_key(const GeneratedCert& a, const GeneratedCert& b) {
+bool same_key(const certs::GeneratedCert& a, const certs::GeneratedCert& b) {
   return EVP_PKEY_eq(X509_get0_pubkey(a.cert.get()), X509_get0_pubkey(b.cert.get())) == 1;
 }
 
 // `openssl x509 -noout -text` of the certificate's PEM.
-std::string x509_text(const GeneratedCert& gc) {
+std::string x509_text(const certs::GeneratedCert& gc) {
   testutil::TempDir dir;
   std::string path = (dir.path() / "c.pem").string();
   FILE* f = std::fopen(path.c_str(), "w");
@@ -55,7 +55,7 @@ TEST(CertKeyOf, RenewedLeafAndReissuedCaShareTheKey) {
   auto renewed = spec("renewed", "ca2");
   renewed.key_of = "leaf";
   auto other = spec("other", "ca");
-  CertSet set = build_cert_set({ca, ca2, leaf, renewed, other});
+  certs::CertSet set = certs::build_cert_set({ca, ca2, leaf, renewed, other});
   EXPECT_TRUE(same_key(set.get("ca"), set.get("ca2")));
   EXPECT_TRUE(same_key(set.get("leaf"), set.get("renewed")));
   EXPECT_FALSE(same_key(set.get("leaf"), set.get("other")));
@@ -69,10 +69,10 @@ TEST(CertKeyOf, RenewedLeafAndReissuedCaShareTheKey) {
 TEST(CertKeyOf, TakesNoSlotSoOtherKeysStay) {
   auto a = spec("a");
   auto b = spec("b");
-  auto before = pool_slots({a, b});
+  auto before = certs::pool_slots({a, b});
   auto shared = spec("shared");
   shared.key_of = "b";
-  auto after = pool_slots({a, shared, b});
+  auto after = certs::pool_slots({a, shared, b});
   EXPECT_EQ(before[0], after[0]);
   EXPECT_EQ(before[1], after[2]);
   EXPECT_EQ(after[1], after[2]);
@@ -81,12 +81,12 @@ TEST(CertKeyOf, TakesNoSlotSoOtherKeysStay) {
 TEST(CertKeyOf, DanglingOrLoopingIsRefused) {
   auto a = spec("a");
   a.key_of = "nobody";
-  EXPECT_THROW(pool_slots({a}), std::invalid_argument);
+  EXPECT_THROW(certs::pool_slots({a}), std::invalid_argument);
   auto x = spec("x");
   auto y = spec("y");
   x.key_of = "y";
   y.key_of = "x";
-  EXPECT_THROW(pool_slots({x, y}), std::invalid_argument);
+  EXPECT_THROW(certs::pool_slots({x, y}), std::invalid_argument);
 }
 
 TEST(CertExtensions, CriticalityIsAChoice) {
@@ -97,7 +97,7 @@ TEST(CertExtensions, CriticalityIsAChoice) {
   s.ext_key_usage_critical = true;
   s.sans = {"DNS:localhost"};
   s.san_critical = true;
-  CertSet set = build_cert_set({s});
+  certs::CertSet set = certs::build_cert_set({s});
   const X509* x = set.get("s").cert.get();
   EXPECT_EQ(ext_critical(x, NID_basic_constraints), 0);
   EXPECT_EQ(ext_critical(x, NID_key_usage), 0);
@@ -109,7 +109,7 @@ TEST(CertExtensions, CriticalityIsAChoice) {
 }
 
 TEST(CertExtensions, DefaultsAreTodays) {
-  CertSet set = build_cert_set({spec("s", "", true)});
+  certs::CertSet set = certs::build_cert_set({spec("s", "", true)});
   const X509* x = set.get("s").cert.get();
   EXPECT_EQ(ext_critical(x, NID_basic_constraints), 1);
   EXPECT_EQ(ext_critical(x, NID_key_usage), 1);
@@ -122,17 +122,17 @@ TEST(CertExtensions, DefaultsAreTodays) {
 TEST(CertExtensions, BasicConstraintsAbsent) {
   auto s = spec("s");
   s.basic_constraints = false;
-  CertSet set = build_cert_set({s});
+  certs::CertSet set = certs::build_cert_set({s});
   EXPECT_EQ(ext_critical(set.get("s").cert.get(), NID_basic_constraints), -1);
   auto bad = spec("bad", "", true);
   bad.basic_constraints = false;
-  EXPECT_THROW(build_cert_set({bad}), std::invalid_argument);
+  EXPECT_THROW(certs::build_cert_set({bad}), std::invalid_argument);
 }
 
 TEST(CertExtensions, EkuOnACaWithAnyAndRawOids) {
   auto ca = spec("ca", "", true);
   ca.ext_key_usage = {"serverAuth", "anyExtendedKeyUsage", "1.3.6.1.4.1.55555.7"};
-  CertSet set = build_cert_set({ca});
+  certs::CertSet set = certs::build_cert_set({ca});
   const X509* x = set.get("ca").cert.get();
   ossl::ExtKeyUsagePtr eku(
       static_cast<EXTENDED_KEY_USAGE*>(X509_get_ext_d2i(x, NID_ext_key_usage, nullptr, nullptr)));
@@ -149,9 +149,9 @@ TEST(CertExtensions, EkuOnACaWithAnyAndRawOids) {
 
 TEST(CertExtensions, NameConstraintsDnsAndIp) {
   auto ca = spec("ca", "", true);
-  ca.name_constraints = NameConstraints{{"DNS:example.com", "IP:10.0.0.0/8"},
+  ca.name_constraints = certs::NameConstraints{{"DNS:example.com", "IP:10.0.0.0/8"},
                                         {"DNS:bad.example.com", "IP:fd00::/8"}, true};
-  CertSet set = build_cert_set({ca});
+  certs::CertSet set = certs::build_cert_set({ca});
   EXPECT_EQ(ext_critical(set.get("ca").cert.get(), NID_name_constraints), 1);
   std::string text = x509_text(set.get("ca"));
   EXPECT_NE(text.find("X509v3 Name Constraints: critical"), std::string::npos) << text;
@@ -160,14 +160,14 @@ TEST(CertExtensions, NameConstraintsDnsAndIp) {
   EXPECT_NE(text.find("DNS:bad.example.com"), std::string::npos) << text;
   EXPECT_NE(text.find("IP:FD00:0:0:0:0:0:0:0/FF00:0:0:0:0:0:0:0"), std::string::npos) << text;
   auto bad = spec("bad", "", true);
-  bad.name_constraints = NameConstraints{{"IP:10.0.0.0/33"}, {}, true};
-  EXPECT_THROW(build_cert_set({bad}), std::invalid_argument);
+  bad.name_constraints = certs::NameConstraints{{"IP:10.0.0.0/33"}, {}, true};
+  EXPECT_THROW(certs::build_cert_set({bad}), std::invalid_argument);
 }
 
 TEST(CertExtensions, UnknownExtensionByOid) {
   auto s = spec("s");
   s.extra_extensions = {{"1.3.6.1.4.1.55555.1", true}, {"1.3.6.1.4.1.55555.2", false}};
-  CertSet set = build_cert_set({s});
+  certs::CertSet set = certs::build_cert_set({s});
   std::string text = x509_text(set.get("s"));
   EXPECT_NE(text.find("1.3.6.1.4.1.55555.1: critical"), std::string::npos) << text;
   EXPECT_NE(text.find("1.3.6.1.4.1.55555.2: \n"), std::string::npos) << text;
@@ -179,11 +179,11 @@ TEST(CertExtensions, UnknownExtensionByOid) {
 TEST(CertExtensions, KeyIdentifiersAbsentOrMismatched) {
   auto ca = spec("ca", "", true);
   auto absent = spec("absent", "ca");
-  absent.subject_key_id = KeyIdForm::absent;
-  absent.authority_key_id = KeyIdForm::absent;
+  absent.subject_key_id = certs::KeyIdForm::absent;
+  absent.authority_key_id = certs::KeyIdForm::absent;
   auto wrong = spec("wrong", "ca");
-  wrong.authority_key_id = KeyIdForm::mismatched;
-  CertSet set = build_cert_set({ca, absent, wrong});
+  wrong.authority_key_id = certs::KeyIdForm::mismatched;
+  certs::CertSet set = certs::build_cert_set({ca, absent, wrong});
   const X509* a = set.get("absent").cert.get();
   EXPECT_EQ(ext_critical(a, NID_subject_key_identifier), -1);
   EXPECT_EQ(ext_critical(a, NID_authority_key_identifier), -1);
@@ -202,7 +202,7 @@ TEST(CertExtensions, SerialZeroAndLong) {
   zero.serial = 0;
   auto big = spec("big");
   big.serial_bytes = std::vector<unsigned char>(21, 0x7F);
-  CertSet set = build_cert_set({zero, big});
+  certs::CertSet set = certs::build_cert_set({zero, big});
   EXPECT_EQ(ASN1_INTEGER_get(X509_get0_serialNumber(set.get("zero").cert.get())), 0);
   ossl::BignumPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(set.get("big").cert.get()), nullptr));
   EXPECT_EQ(BN_num_bytes(bn.get()), 21);
@@ -215,7 +215,7 @@ TEST(CertExtensions, EmailSanAndTwoCns) {
   s.cn = "first";
   s.more_cns = {"second"};
   s.sans = {"email:ops@example.com", "URI:spiffe://x/y"};
-  CertSet set = build_cert_set({s});
+  certs::CertSet set = certs::build_cert_set({s});
   std::string text = x509_text(set.get("s"));
   EXPECT_NE(text.find("CN = first, CN = second"), std::string::npos) << text;
   EXPECT_NE(text.find("email:ops@example.com"), std::string::npos) << text;
@@ -223,16 +223,16 @@ TEST(CertExtensions, EmailSanAndTwoCns) {
 }
 
 TEST(CertKeys, RsaPssAndP521) {
-  auto ca = spec("ca", "", true, KeyType::rsa_pss);
-  auto leaf = spec("leaf", "ca", false, KeyType::ec_p521);
-  CertSet set = build_cert_set({ca, leaf});
+  auto ca = spec("ca", "", true, certs::KeyType::rsa_pss);
+  auto leaf = spec("leaf", "ca", false, certs::KeyType::ec_p521);
+  certs::CertSet set = certs::build_cert_set({ca, leaf});
   EXPECT_EQ(EVP_PKEY_get_id(set.get("ca").key.get()), EVP_PKEY_RSA_PSS);
   EXPECT_EQ(EVP_PKEY_get_bits(set.get("leaf").key.get()), 521);
   EXPECT_EQ(X509_get_signature_nid(set.get("leaf").cert.get()), NID_rsassaPss);
   EXPECT_EQ(testutil::verify_chain(set.get("leaf").cert.get(), set.get("ca").cert.get()),
             X509_V_OK);
-  EXPECT_EQ(parse_key_type("rsa-pss"), KeyType::rsa_pss);
-  EXPECT_EQ(parse_key_type("ec-p521"), KeyType::ec_p521);
+  EXPECT_EQ(certs::parse_key_type("rsa-pss"), certs::KeyType::rsa_pss);
+  EXPECT_EQ(certs::parse_key_type("ec-p521"), certs::KeyType::ec_p521);
 }
 
 }  // namespace

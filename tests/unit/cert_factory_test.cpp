@@ -59,7 +59,7 @@ TEST(CertFactory, ValidityWindowsAreWhatTheSpecSays) {
   auto future = spec("future");
   future.not_before = 1 * kDay;
   future.not_after = 2 * kDay;
-  CertSet set = build_cert_set({valid, expired, future});
+  certs::CertSet set = certs::build_cert_set({valid, expired, future});
 
   X509* v = set.get("valid").cert.get();
   EXPECT_LT(X509_cmp_current_time(X509_get0_notBefore(v)), 0);
@@ -77,7 +77,7 @@ TEST(CertFactory, ValidityWindowsAreWhatTheSpecSays) {
 TEST(CertFactory, SanEntriesAreExactlyTheSpecs) {
   auto s = spec("server");
   s.sans = {"DNS:localhost", "DNS:*.example.com", "IP:127.0.0.1", "IP:::1", "URI:spiffe://td/x"};
-  CertSet set = build_cert_set({s});
+  certs::CertSet set = certs::build_cert_set({s});
   X509* cert = set.get("server").cert.get();
   EXPECT_EQ(san_entries(cert),
             (std::vector<std::string>{"DNS:localhost", "DNS:*.example.com", "IP(4 bytes)",
@@ -94,7 +94,7 @@ TEST(CertFactory, SanEntriesAreExactlyTheSpecs) {
 TEST(CertFactory, CnOnlyLeafHasNoSanExtension) {
   auto s = spec("server");
   s.cn = "localhost";
-  CertSet set = build_cert_set({s});
+  certs::CertSet set = certs::build_cert_set({s});
   X509* cert = set.get("server").cert.get();
   EXPECT_EQ(X509_get_ext_by_NID(cert, NID_subject_alt_name, -1), -1);
   EXPECT_EQ(cn_of(cert), "localhost");
@@ -103,9 +103,9 @@ TEST(CertFactory, CnOnlyLeafHasNoSanExtension) {
 TEST(CertFactory, BadSanIsRejected) {
   auto s = spec("server");
   s.sans = {"IP:not-an-ip"};
-  EXPECT_THROW(build_cert_set({s}), std::invalid_argument);
+  EXPECT_THROW(certs::build_cert_set({s}), std::invalid_argument);
   s.sans = {"EMAIL:a@b"};
-  EXPECT_THROW(build_cert_set({s}), std::invalid_argument);
+  EXPECT_THROW(certs::build_cert_set({s}), std::invalid_argument);
 }
 
 TEST(CertFactory, SubjectFields) {
@@ -115,7 +115,7 @@ TEST(CertFactory, SubjectFields) {
   s.c = "DE";
   s.st = "Berlin";
   s.l = "Mitte";
-  CertSet set = build_cert_set({s});
+  certs::CertSet set = certs::build_cert_set({s});
   const X509_NAME* name = X509_get_subject_name(set.get("server").cert.get());
   auto field = [&](int nid) {
     char buf[64] = {};
@@ -135,7 +135,7 @@ TEST(CertFactory, ChainVerifiesOnlyWithIntermediate) {
   auto leaf = spec("leaf", "inter");
   leaf.sans = {"DNS:localhost"};
   // Listed leaf first on purpose: the factory orders issuers itself.
-  CertSet set = build_cert_set({leaf, spec("inter", "root", true), spec("root", "", true)});
+  certs::CertSet set = certs::build_cert_set({leaf, spec("inter", "root", true), spec("root", "", true)});
   EXPECT_EQ(set.names(), (std::vector<std::string>{"root", "inter", "leaf"}));
   X509* root = set.get("root").cert.get();
   X509* inter = set.get("inter").cert.get();
@@ -154,7 +154,7 @@ TEST(CertFactory, ChainVerifiesOnlyWithIntermediate) {
 TEST(CertFactory, PathlenZeroForbidsAnIntermediate) {
   auto root = spec("root", "", true);
   root.pathlen = 0;
-  CertSet set = build_cert_set({root, spec("inter", "root", true), spec("leaf", "inter")});
+  certs::CertSet set = certs::build_cert_set({root, spec("inter", "root", true), spec("leaf", "inter")});
   EXPECT_EQ(X509_get_pathlen(set.get("root").cert.get()), 0);
   EXPECT_EQ(X509_get_pathlen(set.get("inter").cert.get()), -1);  // unlimited
   EXPECT_EQ(verify_chain(set.get("leaf").cert.get(), set.get("root").cert.get(),
@@ -163,7 +163,7 @@ TEST(CertFactory, PathlenZeroForbidsAnIntermediate) {
 }
 
 TEST(CertFactory, NonCaIssuerIsRejectedByVerifiers) {
-  CertSet set = build_cert_set({spec("notca", "", false), spec("leaf", "notca")});
+  certs::CertSet set = certs::build_cert_set({spec("notca", "", false), spec("leaf", "notca")});
   X509* notca = set.get("notca").cert.get();
   EXPECT_EQ(X509_check_ca(notca), 0);
   ossl::BasicConstraintsPtr bc(static_cast<BASIC_CONSTRAINTS*>(
@@ -182,8 +182,8 @@ TEST(CertFactory, KeyUsageDefaultsAndOverrides) {
   none.key_usage = std::vector<std::string>{};
   auto custom = spec("custom");
   custom.key_usage = std::vector<std::string>{"digitalSignature"};
-  CertSet set =
-      build_cert_set({spec("ca", "", true), spec("leaf", "ca"), none, custom});
+  certs::CertSet set =
+      certs::build_cert_set({spec("ca", "", true), spec("leaf", "ca"), none, custom});
   EXPECT_EQ(X509_get_key_usage(set.get("ca").cert.get()), KU_KEY_CERT_SIGN | KU_CRL_SIGN);
   EXPECT_EQ(X509_get_key_usage(set.get("leaf").cert.get()),
             KU_DIGITAL_SIGNATURE | KU_KEY_ENCIPHERMENT);
@@ -198,7 +198,7 @@ TEST(CertFactory, ExtendedKeyUsage) {
   client.ext_key_usage = {"clientAuth"};
   auto both = spec("both");
   both.ext_key_usage = {"serverAuth", "clientAuth"};
-  CertSet set = build_cert_set({server, client, both, spec("plain")});
+  certs::CertSet set = certs::build_cert_set({server, client, both, spec("plain")});
   EXPECT_EQ(X509_get_extended_key_usage(set.get("server").cert.get()), XKU_SSL_SERVER);
   EXPECT_EQ(X509_get_extended_key_usage(set.get("client").cert.get()), XKU_SSL_CLIENT);
   EXPECT_EQ(X509_get_extended_key_usage(set.get("both").cert.get()),
@@ -210,26 +210,26 @@ TEST(CertFactory, ExtendedKeyUsage) {
 }
 
 TEST(CertFactory, Digest) {
-  auto sha1 = spec("sha1", "", false, KeyType::rsa2048);
+  auto sha1 = spec("sha1", "", false, certs::KeyType::rsa2048);
   sha1.digest = "sha1";
-  auto sha384 = spec("sha384", "", false, KeyType::ec_p256);
+  auto sha384 = spec("sha384", "", false, certs::KeyType::ec_p256);
   sha384.digest = "sha384";
-  auto sha512 = spec("sha512", "", false, KeyType::rsa2048);
+  auto sha512 = spec("sha512", "", false, certs::KeyType::rsa2048);
   sha512.digest = "sha512";
-  CertSet set = build_cert_set({sha1, sha384, sha512, spec("default")});
+  certs::CertSet set = certs::build_cert_set({sha1, sha384, sha512, spec("default")});
   EXPECT_EQ(X509_get_signature_nid(set.get("sha1").cert.get()), NID_sha1WithRSAEncryption);
   EXPECT_EQ(X509_get_signature_nid(set.get("sha384").cert.get()), NID_ecdsa_with_SHA384);
   EXPECT_EQ(X509_get_signature_nid(set.get("sha512").cert.get()), NID_sha512WithRSAEncryption);
   EXPECT_EQ(X509_get_signature_nid(set.get("default").cert.get()), NID_ecdsa_with_SHA256);
   auto bad = spec("bad");
   bad.digest = "md5";
-  EXPECT_THROW(build_cert_set({bad}), std::invalid_argument);
+  EXPECT_THROW(certs::build_cert_set({bad}), std::invalid_argument);
 }
 
 TEST(CertFactory, SerialExplicitAndRandom) {
   auto fixed = spec("fixed");
   fixed.serial = 4242;
-  CertSet set = build_cert_set({fixed, spec("r1"), spec("r2")});
+  certs::CertSet set = certs::build_cert_set({fixed, spec("r1"), spec("r2")});
   std::uint64_t v = 0;
   ASSERT_EQ(ASN1_INTEGER_get_uint64(&v, X509_get0_serialNumber(set.get("fixed").cert.get())), 1);
   EXPECT_EQ(v, 4242u);
@@ -243,13 +243,13 @@ TEST(CertFactory, SerialExplicitAndRandom) {
 
 // Each key type: a self-signed CA of that type (it signs itself) issuing an EC leaf (it signs
 // others). One key per type keeps RSA-4096 to a single generation.
-class EveryKeyType : public ::testing::TestWithParam<KeyType> {};
+class EveryKeyType : public ::testing::TestWithParam<certs::KeyType> {};
 
 TEST_P(EveryKeyType, SignsVerifiesAndMatches) {
-  KeyType type = GetParam();
-  CertSet set = build_cert_set({spec("ca", "", true, type), spec("leaf", "ca")});
+  certs::KeyType type = GetParam();
+  certs::CertSet set = certs::build_cert_set({spec("ca", "", true, type), spec("leaf", "ca")});
   for (const char* name : {"ca", "leaf"}) {
-    const GeneratedCert& gc = set.get(name);
+    const certs::GeneratedCert& gc = set.get(name);
     EXPECT_EQ(X509_check_private_key(gc.cert.get(), gc.key.get()), 1) << name;
   }
   X509* ca = set.get("ca").cert.get();
@@ -257,36 +257,36 @@ TEST_P(EveryKeyType, SignsVerifiesAndMatches) {
   EXPECT_EQ(verify_chain(set.get("leaf").cert.get(), ca), X509_V_OK);
   EVP_PKEY* key = set.get("ca").key.get();
   switch (type) {
-    case KeyType::rsa1024: EXPECT_EQ(EVP_PKEY_get_bits(key), 1024); break;
-    case KeyType::rsa2048: EXPECT_EQ(EVP_PKEY_get_bits(key), 2048); break;
-    case KeyType::rsa3072: EXPECT_EQ(EVP_PKEY_get_bits(key), 3072); break;
-    case KeyType::rsa4096: EXPECT_EQ(EVP_PKEY_get_bits(key), 4096); break;
-    case KeyType::ec_p256:
+    case certs::KeyType::rsa1024: EXPECT_EQ(EVP_PKEY_get_bits(key), 1024); break;
+    case certs::KeyType::rsa2048: EXPECT_EQ(EVP_PKEY_get_bits(key), 2048); break;
+    case certs::KeyType::rsa3072: EXPECT_EQ(EVP_PKEY_get_bits(key), 3072); break;
+    case certs::KeyType::rsa4096: EXPECT_EQ(EVP_PKEY_get_bits(key), 4096); break;
+    case certs::KeyType::ec_p256:
       EXPECT_TRUE(EVP_PKEY_is_a(key, "EC"));
       EXPECT_EQ(EVP_PKEY_get_bits(key), 256);
       break;
-    case KeyType::ec_p384:
+    case certs::KeyType::ec_p384:
       EXPECT_TRUE(EVP_PKEY_is_a(key, "EC"));
       EXPECT_EQ(EVP_PKEY_get_bits(key), 384);
       break;
-    case KeyType::ed25519:
+    case certs::KeyType::ed25519:
       EXPECT_EQ(EVP_PKEY_get_id(key), EVP_PKEY_ED25519);
       EXPECT_EQ(X509_get_signature_nid(ca), NID_ED25519);
       break;
-    case KeyType::rsa_pss:
+    case certs::KeyType::rsa_pss:
       EXPECT_EQ(EVP_PKEY_get_id(key), EVP_PKEY_RSA_PSS);
       EXPECT_EQ(X509_get_signature_nid(ca), NID_rsassaPss);
       break;
-    case KeyType::ec_p521:
+    case certs::KeyType::ec_p521:
       EXPECT_TRUE(EVP_PKEY_is_a(key, "EC"));
       EXPECT_EQ(EVP_PKEY_get_bits(key), 521);
       break;
   }
-  if (type != KeyType::ed25519) {
+  if (type != certs::KeyType::ed25519) {
     EXPECT_NE(EVP_PKEY_get_id(key), EVP_PKEY_ED25519);
   }
   // The key in the PEM is the key of the certificate.
-  ossl::EvpPkeyPtr reread = parse_private_key(set.get("ca").key_pem, "ca.key");
+  ossl::EvpPkeyPtr reread = certs::parse_private_key(set.get("ca").key_pem, "ca.key");
   EXPECT_EQ(X509_check_private_key(ca, reread.get()), 1);
   // A different key does not match.
   EXPECT_EQ(X509_check_private_key(ca, set.get("leaf").key.get()), 0);
@@ -294,9 +294,9 @@ TEST_P(EveryKeyType, SignsVerifiesAndMatches) {
 }
 
 INSTANTIATE_TEST_SUITE_P(CertFactory, EveryKeyType,
-                         ::testing::Values(KeyType::rsa1024, KeyType::rsa2048, KeyType::rsa3072,
-                                           KeyType::rsa4096, KeyType::ec_p256, KeyType::ec_p384,
-                                           KeyType::ed25519, KeyType::rsa_pss, KeyType::ec_p521),
+                         ::testing::Values(certs::KeyType::rsa1024, certs::KeyType::rsa2048, certs::KeyType::rsa3072,
+                                           certs::KeyType::rsa4096, certs::KeyType::ec_p256, certs::KeyType::ec_p384,
+                                           certs::KeyType::ed25519, certs::KeyType::rsa_pss, certs::KeyType::ec_p521),
                          [](const auto& info) {
                            std::string n(to_string(info.param));
                            for (char& c : n) if (c == '-') c = '_';
@@ -304,21 +304,21 @@ INSTANTIATE_TEST_SUITE_P(CertFactory, EveryKeyType,
                          });
 
 TEST(KeyTypeNames, RoundTrip) {
-  EXPECT_EQ(key_type_names().size(), 9u);
-  for (auto name : key_type_names()) {
-    auto t = parse_key_type(name);
+  EXPECT_EQ(certs::key_type_names().size(), 9u);
+  for (auto name : certs::key_type_names()) {
+    auto t = certs::parse_key_type(name);
     ASSERT_TRUE(t.has_value()) << name;
     EXPECT_EQ(to_string(*t), name);
   }
-  EXPECT_FALSE(parse_key_type("rsa").has_value());
-  EXPECT_FALSE(parse_key_type("ec_p256").has_value());
+  EXPECT_FALSE(certs::parse_key_type("rsa").has_value());
+  EXPECT_FALSE(certs::parse_key_type("ec_p256").has_value());
 }
 
 TEST(CertFactory, GarbageCertDoesNotParse) {
   auto g = spec("broken");
   g.garbage = true;
-  CertSet set = build_cert_set({g});
-  const GeneratedCert& gc = set.get("broken");
+  certs::CertSet set = certs::build_cert_set({g});
+  const certs::GeneratedCert& gc = set.get("broken");
   EXPECT_EQ(gc.cert, nullptr);
   EXPECT_NE(gc.key, nullptr);
   EXPECT_EQ(gc.cert_pem.rfind("-----BEGIN CERTIFICATE-----\n", 0), 0u);
@@ -327,22 +327,22 @@ TEST(CertFactory, GarbageCertDoesNotParse) {
   ossl::X509Ptr parsed(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
   EXPECT_EQ(parsed, nullptr);
   ossl::drain_errors();
-  EXPECT_THROW(parse_certs(gc.cert_pem, "broken.pem"), InputError);
+  EXPECT_THROW(certs::parse_certs(gc.cert_pem, "broken.pem"), io::InputError);
   // The bytes follow from the name, so OpenSSL's error for them (which reaches the report) is
   // the same in every run; another name gives other bytes.
-  EXPECT_EQ(build_cert_set({g}).get("broken").cert_pem, gc.cert_pem);
+  EXPECT_EQ(certs::build_cert_set({g}).get("broken").cert_pem, gc.cert_pem);
   auto other = spec("other");
   other.garbage = true;
-  EXPECT_NE(build_cert_set({other}).get("other").cert_pem, gc.cert_pem);
+  EXPECT_NE(certs::build_cert_set({other}).get("other").cert_pem, gc.cert_pem);
   // A garbage certificate cannot issue anything.
-  EXPECT_THROW(build_cert_set({g, spec("leaf", "broken")}), std::invalid_argument);
+  EXPECT_THROW(certs::build_cert_set({g, spec("leaf", "broken")}), std::invalid_argument);
 }
 
 TEST(CertFactory, InvalidSetsThrow) {
-  EXPECT_THROW(build_cert_set({spec("leaf", "missing")}), std::invalid_argument);
-  EXPECT_THROW(build_cert_set({spec("a"), spec("a")}), std::invalid_argument);
-  EXPECT_THROW(build_cert_set({spec("a", "b", true), spec("b", "a", true)}), std::invalid_argument);
-  CertSet set = build_cert_set({spec("a")});
+  EXPECT_THROW(certs::build_cert_set({spec("leaf", "missing")}), std::invalid_argument);
+  EXPECT_THROW(certs::build_cert_set({spec("a"), spec("a")}), std::invalid_argument);
+  EXPECT_THROW(certs::build_cert_set({spec("a", "b", true), spec("b", "a", true)}), std::invalid_argument);
+  certs::CertSet set = certs::build_cert_set({spec("a")});
   EXPECT_THROW(set.get("nope"), std::out_of_range);
 }
 
@@ -350,9 +350,9 @@ TEST(CertFactory, WritesFilesWithModes) {
   testutil::TempDir tmp;
   auto g = spec("broken");
   g.garbage = true;
-  CertSet set = build_cert_set({spec("ca", "", true), spec("server", "ca"), g});
+  certs::CertSet set = certs::build_cert_set({spec("ca", "", true), spec("server", "ca"), g});
   auto dir = tmp.path() / "sub";
-  write_cert_set(set, dir);
+  certs::write_cert_set(set, dir);
   for (const auto& name : set.names()) {
     struct stat pem {}, key {};
     ASSERT_EQ(::stat((dir / (name + ".pem")).c_str(), &pem), 0) << name;
@@ -360,12 +360,12 @@ TEST(CertFactory, WritesFilesWithModes) {
     EXPECT_EQ(pem.st_mode & 0777, 0644u) << name;
     EXPECT_EQ(key.st_mode & 0777, 0600u) << name;
   }
-  auto certs = load_certs(dir / "server.pem");
+  auto certs = certs::load_certs(dir / "server.pem");
   ASSERT_EQ(certs.size(), 1u);
   EXPECT_EQ(X509_cmp(certs[0].get(), set.get("server").cert.get()), 0);
-  ossl::EvpPkeyPtr key = load_private_key(dir / "server.key");
+  ossl::EvpPkeyPtr key = certs::load_private_key(dir / "server.key");
   EXPECT_EQ(X509_check_private_key(certs[0].get(), key.get()), 1);
-  EXPECT_THROW(load_certs(dir / "broken.pem"), InputError);
+  EXPECT_THROW(certs::load_certs(dir / "broken.pem"), io::InputError);
   // Nothing else was left behind (no temporary files).
   int files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir)) ++files;
@@ -376,10 +376,10 @@ TEST(CertFactory, WritesFilesWithModes) {
 // writable by others.
 TEST(CertFactory, KeyFolderIsPrivateUnderAnyUmask) {
   testutil::TempDir tmp;
-  CertSet set = build_cert_set({spec("ca", "", true), spec("server", "ca")});
+  certs::CertSet set = certs::build_cert_set({spec("ca", "", true), spec("server", "ca")});
   const mode_t old_umask = ::umask(0);
   const fs::path dir = tmp.path() / "a" / "tls";
-  write_cert_set(set, dir);
+  certs::write_cert_set(set, dir);
   ::umask(old_umask);
   EXPECT_EQ(fs::status(dir).permissions() & fs::perms::all, fs::perms(0700));
   EXPECT_EQ(fs::status(tmp.path() / "a").permissions() &
@@ -392,12 +392,12 @@ TEST(CertFactory, KeyFolderIsPrivateUnderAnyUmask) {
 // is in the way, so nothing of the set may appear (before: ca.pem, ca.key and server.pem did).
 TEST(CertFactory, ASetIsWrittenWholeOrNotAtAll) {
   testutil::TempDir tmp;
-  CertSet set = build_cert_set({spec("ca", "", true), spec("server", "ca")});
+  certs::CertSet set = certs::build_cert_set({spec("ca", "", true), spec("server", "ca")});
   const fs::path dir = tmp.path() / "tls";
   fs::create_directories(dir / "server.key");
   { std::ofstream(dir / "server.key" / "x") << "x"; }
   { std::ofstream(dir / "ca.pem") << "old ca"; }
-  EXPECT_THROW(write_cert_set(set, dir), std::runtime_error);
+  EXPECT_THROW(certs::write_cert_set(set, dir), std::runtime_error);
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename());
   std::sort(names.begin(), names.end());
@@ -407,11 +407,11 @@ TEST(CertFactory, ASetIsWrittenWholeOrNotAtAll) {
 }
 
 TEST(KeyPool, SameSlotSameKeyDistinctSlotsDistinctKeys) {
-  KeyPool pool;
-  auto a0 = pool.get(KeyType::ec_p256, 0);
-  auto a0again = pool.get(KeyType::ec_p256, 0);
-  auto a1 = pool.get(KeyType::ec_p256, 1);
-  auto b0 = pool.get(KeyType::ec_p384, 0);
+  certs::KeyPool pool;
+  auto a0 = pool.get(certs::KeyType::ec_p256, 0);
+  auto a0again = pool.get(certs::KeyType::ec_p256, 0);
+  auto a1 = pool.get(certs::KeyType::ec_p256, 1);
+  auto b0 = pool.get(certs::KeyType::ec_p384, 0);
   EXPECT_EQ(a0.get(), a0again.get());
   EXPECT_EQ(EVP_PKEY_eq(a0.get(), a0again.get()), 1);
   EXPECT_NE(EVP_PKEY_eq(a0.get(), a1.get()), 1);
@@ -423,39 +423,39 @@ TEST(KeyPool, SameSlotSameKeyDistinctSlotsDistinctKeys) {
 // warm() fills slots on worker threads; later get() calls hand out exactly those keys, and
 // threads racing for one slot all end up with the same key.
 TEST(KeyPool, WarmAndConcurrentGetAgree) {
-  KeyPool pool;
-  pool.warm({{KeyType::ec_p256, 0}, {KeyType::ec_p256, 1}, {KeyType::ed25519, 0},
-             {KeyType::ec_p256, 0}});
-  auto a = pool.get(KeyType::ec_p256, 0);
-  auto b = pool.get(KeyType::ec_p256, 1);
+  certs::KeyPool pool;
+  pool.warm({{certs::KeyType::ec_p256, 0}, {certs::KeyType::ec_p256, 1}, {certs::KeyType::ed25519, 0},
+             {certs::KeyType::ec_p256, 0}});
+  auto a = pool.get(certs::KeyType::ec_p256, 0);
+  auto b = pool.get(certs::KeyType::ec_p256, 1);
   EXPECT_NE(EVP_PKEY_eq(a.get(), b.get()), 1);
-  pool.warm({{KeyType::ec_p256, 0}});  // already there: must not replace it
-  EXPECT_EQ(pool.get(KeyType::ec_p256, 0).get(), a.get());
+  pool.warm({{certs::KeyType::ec_p256, 0}});  // already there: must not replace it
+  EXPECT_EQ(pool.get(certs::KeyType::ec_p256, 0).get(), a.get());
 
   std::vector<ossl::EvpPkeyPtr> got(4);
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < got.size(); ++i) {
-    threads.emplace_back([&, i] { got[i] = pool.get(KeyType::ec_p384, 7); });
+    threads.emplace_back([&, i] { got[i] = pool.get(certs::KeyType::ec_p384, 7); });
   }
   for (auto& t : threads) t.join();
   for (const auto& k : got) EXPECT_EQ(k.get(), got[0].get());
 }
 
 TEST(KeyPool, SlotsCountPerKeyTypeInSpecOrder) {
-  auto slots = pool_slots({spec("a", "", false, KeyType::rsa2048), spec("b"),
-                           spec("c", "", false, KeyType::rsa2048), spec("d")});
-  EXPECT_EQ(slots, (std::vector<std::pair<KeyType, int>>{{KeyType::rsa2048, 0},
-                                                         {KeyType::ec_p256, 0},
-                                                         {KeyType::rsa2048, 1},
-                                                         {KeyType::ec_p256, 1}}));
+  auto slots = certs::pool_slots({spec("a", "", false, certs::KeyType::rsa2048), spec("b"),
+                           spec("c", "", false, certs::KeyType::rsa2048), spec("d")});
+  EXPECT_EQ(slots, (std::vector<std::pair<certs::KeyType, int>>{{certs::KeyType::rsa2048, 0},
+                                                         {certs::KeyType::ec_p256, 0},
+                                                         {certs::KeyType::rsa2048, 1},
+                                                         {certs::KeyType::ec_p256, 1}}));
 }
 
 // Keys are distinct within a set and shared by the same position across sets.
 TEST(KeyPool, SetsShareKeysByPosition) {
-  KeyPool pool;
-  std::vector<CertSpec> specs = {spec("ca", "", true), spec("server", "ca"), spec("client", "ca")};
-  CertSet one = build_cert_set(specs, pool);
-  CertSet two = build_cert_set(specs, pool);
+  certs::KeyPool pool;
+  std::vector<certs::CertSpec> specs = {spec("ca", "", true), spec("server", "ca"), spec("client", "ca")};
+  certs::CertSet one = certs::build_cert_set(specs, pool);
+  certs::CertSet two = certs::build_cert_set(specs, pool);
   std::set<EVP_PKEY*> keys;
   for (const auto& name : one.names()) keys.insert(one.get(name).key.get());
   EXPECT_EQ(keys.size(), 3u);
@@ -467,9 +467,9 @@ TEST(KeyPool, SetsShareKeysByPosition) {
 }
 
 TEST(MilvusLayout, GenSetHasTheRightRoles) {
-  MilvusLayoutOptions opt;
-  opt.key_type = KeyType::ec_p256;
-  CertSet set = build_cert_set(milvus_layout(opt));
+  certs::MilvusLayoutOptions opt;
+  opt.key_type = certs::KeyType::ec_p256;
+  certs::CertSet set = certs::build_cert_set(certs::milvus_layout(opt));
   EXPECT_EQ(set.names(), (std::vector<std::string>{"ca", "server", "client"}));
   X509* ca = set.get("ca").cert.get();
   X509* server = set.get("server").cert.get();
@@ -480,10 +480,10 @@ TEST(MilvusLayout, GenSetHasTheRightRoles) {
   EXPECT_EQ(san_entries(server), (std::vector<std::string>{"DNS:localhost", "IP(4 bytes)"}));
   EXPECT_EQ(verify_chain(server, ca), X509_V_OK);
   EXPECT_EQ(verify_chain(client, ca), X509_V_OK);
-  EXPECT_EQ(normalize_san("10.1.2.3"), "IP:10.1.2.3");
-  EXPECT_EQ(normalize_san("::1"), "IP:::1");
-  EXPECT_EQ(normalize_san("db.local"), "DNS:db.local");
-  EXPECT_EQ(normalize_san("URI:spiffe://a"), "URI:spiffe://a");
+  EXPECT_EQ(certs::normalize_san("10.1.2.3"), "IP:10.1.2.3");
+  EXPECT_EQ(certs::normalize_san("::1"), "IP:::1");
+  EXPECT_EQ(certs::normalize_san("db.local"), "DNS:db.local");
+  EXPECT_EQ(certs::normalize_san("URI:spiffe://a"), "URI:spiffe://a");
 }
 
 }  // namespace

@@ -47,19 +47,19 @@ Bytes text(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
 TEST(FirstBytes, RealClientHelloWithItsAlpnList) {
   Bytes hello = client_hello(std::string("\x02h2\x08http/1.1", 12));
-  ClientStart c = view_client_start(hello);
-  EXPECT_EQ(c.kind, ClientStart::Kind::hello);
+  endpoints::ClientStart c = endpoints::view_client_start(hello);
+  EXPECT_EQ(c.kind, endpoints::ClientStart::Kind::hello);
   EXPECT_EQ(c.hello_size, hello.size());
   EXPECT_TRUE(c.alpn_offered);
   EXPECT_EQ(c.alpn, (std::vector<std::string>{"h2", "http/1.1"}));
   EXPECT_TRUE(c.offers_h2());
 
-  ClientStart none = view_client_start(client_hello(""));
-  EXPECT_EQ(none.kind, ClientStart::Kind::hello);
+  endpoints::ClientStart none = endpoints::view_client_start(client_hello(""));
+  EXPECT_EQ(none.kind, endpoints::ClientStart::Kind::hello);
   EXPECT_FALSE(none.alpn_offered);
   EXPECT_FALSE(none.offers_h2());
 
-  ClientStart other = view_client_start(client_hello(std::string("\x08http/1.1", 9)));
+  endpoints::ClientStart other = endpoints::view_client_start(client_hello(std::string("\x08http/1.1", 9)));
   EXPECT_TRUE(other.alpn_offered);
   EXPECT_FALSE(other.offers_h2());
 }
@@ -68,8 +68,8 @@ TEST(FirstBytes, EveryCutOfAHelloIsPartialAndKnowsItsSize) {
   Bytes hello = client_hello(std::string("\x02h2", 3));
   for (std::size_t n = 1; n < hello.size(); ++n) {
     SCOPED_TRACE(n);
-    ClientStart c = view_client_start(std::span(hello).first(n));
-    ASSERT_EQ(c.kind, ClientStart::Kind::hello_partial);
+    endpoints::ClientStart c = endpoints::view_client_start(std::span(hello).first(n));
+    ASSERT_EQ(c.kind, endpoints::ClientStart::Kind::hello_partial);
     EXPECT_EQ(c.have, n);
     EXPECT_EQ(c.hello_size, n >= 5 ? hello.size() : 0u);
   }
@@ -83,51 +83,51 @@ TEST(FirstBytes, HelloSplitOverTwoRecords) {
   std::size_t rest = body - first;
   split.insert(split.end(), {22, 3, 1, static_cast<std::uint8_t>(rest >> 8), static_cast<std::uint8_t>(rest)});
   split.insert(split.end(), hello.begin() + 5 + first, hello.end());
-  ClientStart c = view_client_start(split);
-  EXPECT_EQ(c.kind, ClientStart::Kind::hello);
+  endpoints::ClientStart c = endpoints::view_client_start(split);
+  EXPECT_EQ(c.kind, endpoints::ClientStart::Kind::hello);
   EXPECT_TRUE(c.offers_h2());
-  EXPECT_EQ(view_client_start(std::span(split).first(200)).kind, ClientStart::Kind::hello_partial);
+  EXPECT_EQ(endpoints::view_client_start(std::span(split).first(200)).kind, endpoints::ClientStart::Kind::hello_partial);
 }
 
 TEST(FirstBytes, PlaintextAndMalformedStarts) {
-  EXPECT_EQ(view_client_start({}).kind, ClientStart::Kind::nothing);
+  EXPECT_EQ(endpoints::view_client_start({}).kind, endpoints::ClientStart::Kind::nothing);
 
-  ClientStart http1 = view_client_start(text("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
-  EXPECT_EQ(http1.kind, ClientStart::Kind::not_tls);
+  endpoints::ClientStart http1 = endpoints::view_client_start(text("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_EQ(http1.kind, endpoints::ClientStart::Kind::not_tls);
   EXPECT_FALSE(http1.http2_preface);
   EXPECT_EQ(http1.preview, "GET / HTTP/1.1");
 
-  ClientStart h2 = view_client_start(text("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00"));
-  EXPECT_EQ(h2.kind, ClientStart::Kind::not_tls);
+  endpoints::ClientStart h2 = endpoints::view_client_start(text("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00"));
+  EXPECT_EQ(h2.kind, endpoints::ClientStart::Kind::not_tls);
   EXPECT_TRUE(h2.http2_preface);
 
   // A handshake record holding a ServerHello (type 2), and a record of absurd length.
-  EXPECT_EQ(view_client_start(Bytes{22, 3, 3, 0, 4, 2, 0, 0, 0}).kind, ClientStart::Kind::malformed);
-  EXPECT_EQ(view_client_start(Bytes{22, 3, 1, 0xff, 0xff, 1}).kind, ClientStart::Kind::malformed);
-  EXPECT_EQ(view_client_start(Bytes{22, 9, 1}).kind, ClientStart::Kind::malformed);
+  EXPECT_EQ(endpoints::view_client_start(Bytes{22, 3, 3, 0, 4, 2, 0, 0, 0}).kind, endpoints::ClientStart::Kind::malformed);
+  EXPECT_EQ(endpoints::view_client_start(Bytes{22, 3, 1, 0xff, 0xff, 1}).kind, endpoints::ClientStart::Kind::malformed);
+  EXPECT_EQ(endpoints::view_client_start(Bytes{22, 9, 1}).kind, endpoints::ClientStart::Kind::malformed);
 }
 
 TEST(FirstBytes, ServerAnswer) {
-  EXPECT_EQ(view_server_start({}).kind, ServerStart::Kind::nothing);
-  EXPECT_EQ(view_server_start(Bytes{22, 3, 3, 0, 90, 2}).kind, ServerStart::Kind::handshake);
-  ServerStart alert = view_server_start(Bytes{21, 3, 3, 0, 2, 2, 70});
-  EXPECT_EQ(alert.kind, ServerStart::Kind::alert);
+  EXPECT_EQ(endpoints::view_server_start({}).kind, endpoints::ServerStart::Kind::nothing);
+  EXPECT_EQ(endpoints::view_server_start(Bytes{22, 3, 3, 0, 90, 2}).kind, endpoints::ServerStart::Kind::handshake);
+  endpoints::ServerStart alert = endpoints::view_server_start(Bytes{21, 3, 3, 0, 2, 2, 70});
+  EXPECT_EQ(alert.kind, endpoints::ServerStart::Kind::alert);
   EXPECT_EQ(alert.alert, 70);
 }
 
 // A connection as the front reports it, with the client's first bytes.
-ConnectionSummary summary(int mode, const Bytes& client_bytes, Closer closer) {
-  ConnectionSummary s;
+endpoints::ConnectionSummary summary(int mode, const Bytes& client_bytes, endpoints::Closer closer) {
+  endpoints::ConnectionSummary s;
   s.mode = mode;
   s.facts.client = "127.0.0.1:5000";
-  s.facts.client_start = view_client_start(client_bytes);
+  s.facts.client_start = endpoints::view_client_start(client_bytes);
   s.facts.closer = closer;
   s.facts.duration = std::chrono::milliseconds(250);
   return s;
 }
 
-std::string line_of(const ConnectionSummary& s) {
-  ServerEvent e = connection_end_event(s);
+std::string line_of(const endpoints::ConnectionSummary& s) {
+  endpoints::ServerEvent e = endpoints::connection_end_event(s);
   EXPECT_EQ(e.peer, "127.0.0.1:5000");
   return std::string(e.ok ? "pass " : "fail ") + std::string(to_string(e.reason)) + ": " + e.detail;
 }
@@ -136,24 +136,24 @@ TEST(ConnectionEndEvent, SilentConnectionsSayWhatWasSeen) {
   Bytes no_alpn = client_hello("");
   Bytes h2 = client_hello(std::string("\x02h2", 3));
   struct Case {
-    ConnectionSummary s;
+    endpoints::ConnectionSummary s;
     std::string want;
   } cases[] = {
-      {summary(1, {}, Closer::client), "fail unclassified: the client closed the connection before sending anything"},
-      {summary(1, Bytes(h2.begin(), h2.begin() + 40), Closer::client),
+      {summary(1, {}, endpoints::Closer::client), "fail unclassified: the client closed the connection before sending anything"},
+      {summary(1, Bytes(h2.begin(), h2.begin() + 40), endpoints::Closer::client),
        "fail unclassified: the client closed the connection during its ClientHello (40 of " +
            std::to_string(h2.size()) + " bytes)"},
-      {summary(1, no_alpn, Closer::server),
+      {summary(1, no_alpn, endpoints::Closer::server),
        "fail protocol_mismatch: the client offered no ALPN h2 (none at all); gRPC closed the connection: it runs "
        "only over HTTP/2"},
-      {summary(2, text("GET / HTTP/1.1\r\n"), Closer::server),
+      {summary(2, text("GET / HTTP/1.1\r\n"), endpoints::Closer::server),
        "fail plaintext_to_tls: the client did not speak TLS (its first bytes: 'GET / HTTP/1.1')"},
-      {summary(0, h2, Closer::server),
+      {summary(0, h2, endpoints::Closer::server),
        "fail tls_to_plaintext: the client started a TLS handshake; this server speaks plaintext (tlsMode 0)"},
-      {summary(1, {}, Closer::server),
+      {summary(1, {}, endpoints::Closer::server),
        "fail timeout: the client sent nothing; the server closed the connection after 0.25 s"},
-      {summary(1, h2, Closer::client), "fail unclassified: no RPC: the client closed the connection after 0.25 s"},
-      {summary(1, h2, Closer::server),
+      {summary(1, h2, endpoints::Closer::client), "fail unclassified: no RPC: the client closed the connection after 0.25 s"},
+      {summary(1, h2, endpoints::Closer::server),
        "fail unclassified: the server closed the connection before any RPC; gRPC reported nothing the harness "
        "could tie to it"},
   };
@@ -163,17 +163,17 @@ TEST(ConnectionEndEvent, SilentConnectionsSayWhatWasSeen) {
 TEST(ConnectionEndEvent, NoAlpnIsTheReasonOnlyWhenNothingElseCouldBe) {
   Bytes no_alpn = client_hello("");
   // The client left first: gRPC never got to judge ALPN.
-  EXPECT_EQ(line_of(summary(1, no_alpn, Closer::client)).rfind("fail unclassified: no RPC", 0), 0u);
+  EXPECT_EQ(line_of(summary(1, no_alpn, endpoints::Closer::client)).rfind("fail unclassified: no RPC", 0), 0u);
   // A refusal that may be this connection's: not guessed at.
-  ConnectionSummary s = summary(2, no_alpn, Closer::server);
+  endpoints::ConnectionSummary s = summary(2, no_alpn, endpoints::Closer::server);
   s.ambiguous = {"client_cert_missing: peer did not return a certificate"};
   EXPECT_EQ(line_of(s),
             "fail unclassified: the server refused a handshake while others were under way, and gRPC's report "
             "names no connection: 'client_cert_missing: peer did not return a certificate'; the server closed "
             "the connection");
   // An alert from the server before: OpenSSL refused the handshake, for a reason not in sight.
-  s = summary(1, no_alpn, Closer::server);
-  s.facts.server_start = view_server_start(Bytes{21, 3, 3, 0, 2, 2, 40});
+  s = summary(1, no_alpn, endpoints::Closer::server);
+  s.facts.server_start = endpoints::view_server_start(Bytes{21, 3, 3, 0, 2, 2, 40});
   EXPECT_EQ(line_of(s),
             "fail unclassified: the server sent a TLS alert (handshake failure) and the server closed the "
             "connection; gRPC logged nothing the harness could tie to it");
@@ -181,21 +181,21 @@ TEST(ConnectionEndEvent, NoAlpnIsTheReasonOnlyWhenNothingElseCouldBe) {
 
 TEST(ConnectionEndEvent, RpcsRefusalsAndTheHarnessOwnTrouble) {
   Bytes h2 = client_hello(std::string("\x02h2", 3));
-  ConnectionSummary s = summary(2, h2, Closer::client);
+  endpoints::ConnectionSummary s = summary(2, h2, endpoints::Closer::client);
   s.rpcs = 2;
   s.verified = "client certificate verified (CN=client)";
   EXPECT_EQ(line_of(s),
             "pass ok: client certificate verified (CN=client); 2 RPCs, then the client closed the connection "
             "after 0.25 s");
 
-  s = summary(2, h2, Closer::server);
-  s.refusal = ServerEvent{};
+  s = summary(2, h2, endpoints::Closer::server);
+  s.refusal = endpoints::ServerEvent{};
   s.refusal->ok = false;
-  s.refusal->reason = Reason::client_cert_missing;
+  s.refusal->reason = verdict::Reason::client_cert_missing;
   s.refusal->detail = "peer did not return a certificate";
   EXPECT_EQ(line_of(s), "fail client_cert_missing: peer did not return a certificate");
 
-  s = summary(1, {}, Closer::harness);
+  s = summary(1, {}, endpoints::Closer::harness);
   s.facts.harness_error = "cannot reach serve's gRPC server on 127.0.0.1:1: Connection refused";
   EXPECT_EQ(line_of(s),
             "fail unclassified: serve could not relay the connection: cannot reach serve's gRPC server on "
@@ -203,32 +203,32 @@ TEST(ConnectionEndEvent, RpcsRefusalsAndTheHarnessOwnTrouble) {
 }
 
 struct LedgerFixture {
-  std::vector<ServerEvent> printed;
-  ConnectionLedger ledger{1, [this](const ServerEvent& e) { printed.push_back(e); }};
+  std::vector<endpoints::ServerEvent> printed;
+  endpoints::ConnectionLedger ledger{1, [this](const endpoints::ServerEvent& e) { printed.push_back(e); }};
 
   // A connection; `sent`: its ClientHello (offering h2) went on to gRPC.
-  ConnectionFacts open(std::uint64_t id, int backend_port, bool sent = true) {
-    ConnectionFacts f;
+  endpoints::ConnectionFacts open(std::uint64_t id, int backend_port, bool sent = true) {
+    endpoints::ConnectionFacts f;
     f.id = id;
     f.client = "10.0.0." + std::to_string(id) + ":4000";
     f.backend_port = backend_port;
     ledger.opened(f);
     if (sent) {
-      f.client_start = view_client_start(client_hello(std::string("\x02h2", 3)));
+      f.client_start = endpoints::view_client_start(client_hello(std::string("\x02h2", 3)));
       ledger.relayed_to_server(id, f.client_start.kind);
     }
     return f;
   }
-  static ServerEvent refusal(Reason r, std::string detail) {
-    ServerEvent e;
+  static endpoints::ServerEvent refusal(verdict::Reason r, std::string detail) {
+    endpoints::ServerEvent e;
     e.ok = false;
     e.reason = r;
     e.detail = std::move(detail);
     return e;
   }
-  static ServerEvent rpc(int backend_port) {
-    ServerEvent e;
-    e.kind = ServerEvent::Kind::rpc;
+  static endpoints::ServerEvent rpc(int backend_port) {
+    endpoints::ServerEvent e;
+    e.kind = endpoints::ServerEvent::Kind::rpc;
     e.peer = "127.0.0.1:" + std::to_string(backend_port);
     e.detail = "RPC /grpc.health.v1.Health/Check";
     return e;
@@ -237,12 +237,12 @@ struct LedgerFixture {
 
 TEST(ConnectionLedger, AnRpcNamesItsConnectionByTheRelayPort) {
   LedgerFixture t;
-  ConnectionFacts a = t.open(1, 40001);
+  endpoints::ConnectionFacts a = t.open(1, 40001);
   t.open(2, 40002);
   t.ledger.report(LedgerFixture::rpc(40001));
   ASSERT_EQ(t.printed.size(), 1u);
   EXPECT_EQ(t.printed[0].peer, "10.0.0.1:4000");
-  a.closer = Closer::client;
+  a.closer = endpoints::Closer::client;
   t.ledger.ended(a);
   ASSERT_EQ(t.printed.size(), 2u);
   EXPECT_TRUE(t.printed[1].ok);
@@ -251,53 +251,53 @@ TEST(ConnectionLedger, AnRpcNamesItsConnectionByTheRelayPort) {
 
 TEST(ConnectionLedger, ARefusalGoesToTheOnlyConnectionItCanBeAbout) {
   LedgerFixture t;
-  ConnectionFacts served = t.open(1, 40001);
-  ConnectionFacts idle = t.open(2, 40002, /*sent=*/false);
-  ConnectionFacts judged = t.open(3, 40003);
+  endpoints::ConnectionFacts served = t.open(1, 40001);
+  endpoints::ConnectionFacts idle = t.open(2, 40002, /*sent=*/false);
+  endpoints::ConnectionFacts judged = t.open(3, 40003);
   t.ledger.report(LedgerFixture::rpc(40001));  // served an RPC: its handshake is not in question
-  t.ledger.report(LedgerFixture::refusal(Reason::client_cert_missing, "peer did not return a certificate"));
+  t.ledger.report(LedgerFixture::refusal(verdict::Reason::client_cert_missing, "peer did not return a certificate"));
   // Printed at once, with the connection's address, and only once.
   ASSERT_EQ(t.printed.size(), 2u);
-  EXPECT_EQ(t.printed[1].reason, Reason::client_cert_missing);
+  EXPECT_EQ(t.printed[1].reason, verdict::Reason::client_cert_missing);
   EXPECT_EQ(t.printed[1].peer, "10.0.0.3:4000");
-  judged.closer = Closer::server;
+  judged.closer = endpoints::Closer::server;
   t.ledger.ended(judged);
   EXPECT_EQ(t.printed.size(), 2u);
-  idle.closer = Closer::client;
+  idle.closer = endpoints::Closer::client;
   t.ledger.ended(idle);
   ASSERT_EQ(t.printed.size(), 3u);
-  EXPECT_EQ(t.printed[2].reason, Reason::unclassified);
+  EXPECT_EQ(t.printed[2].reason, verdict::Reason::unclassified);
   EXPECT_EQ(t.printed[2].detail, "the client closed the connection before sending anything");
 }
 
 TEST(ConnectionLedger, NotSpeakingTlsIsAboutTheConnectionThatDidNot) {
   LedgerFixture t;
   t.open(1, 40001);  // a ClientHello being handshaken
-  ConnectionFacts plain;
+  endpoints::ConnectionFacts plain;
   plain.id = 2;
   plain.client = "10.0.0.2:4000";
   plain.backend_port = 40002;
   t.ledger.opened(plain);
-  t.ledger.relayed_to_server(2, view_client_start(text("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")).kind);
-  t.ledger.report(LedgerFixture::refusal(Reason::plaintext_to_tls, "the client did not speak TLS"));
+  t.ledger.relayed_to_server(2, endpoints::view_client_start(text("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")).kind);
+  t.ledger.report(LedgerFixture::refusal(verdict::Reason::plaintext_to_tls, "the client did not speak TLS"));
   ASSERT_EQ(t.printed.size(), 1u);
   EXPECT_EQ(t.printed[0].peer, "10.0.0.2:4000");
-  EXPECT_EQ(t.printed[0].reason, Reason::plaintext_to_tls);
+  EXPECT_EQ(t.printed[0].reason, verdict::Reason::plaintext_to_tls);
 }
 
 TEST(ConnectionLedger, ARefusalThatCouldBeEitherIsNotGivenToOne) {
   LedgerFixture t;
-  ConnectionFacts a = t.open(1, 40001);
-  ConnectionFacts b = t.open(2, 40002);
-  t.ledger.report(LedgerFixture::refusal(Reason::unknown_ca, "the client does not trust this server's certificate"));
+  endpoints::ConnectionFacts a = t.open(1, 40001);
+  endpoints::ConnectionFacts b = t.open(2, 40002);
+  t.ledger.report(LedgerFixture::refusal(verdict::Reason::unknown_ca, "the client does not trust this server's certificate"));
   EXPECT_TRUE(t.printed.empty());
-  for (ConnectionFacts* f : {&a, &b}) {
-    f->closer = Closer::server;
+  for (endpoints::ConnectionFacts* f : {&a, &b}) {
+    f->closer = endpoints::Closer::server;
     t.ledger.ended(*f);
   }
   ASSERT_EQ(t.printed.size(), 2u);
   for (const auto& e : t.printed) {
-    EXPECT_EQ(e.reason, Reason::unclassified);
+    EXPECT_EQ(e.reason, verdict::Reason::unclassified);
     EXPECT_NE(e.detail.find("names no connection: 'unknown_ca: the client does not trust"), std::string::npos)
         << e.detail;
   }
@@ -306,9 +306,9 @@ TEST(ConnectionLedger, ARefusalThatCouldBeEitherIsNotGivenToOne) {
 TEST(ConnectionLedger, ARefusalAboutNoKnownConnectionIsPrintedAsGrpcSaidIt) {
   LedgerFixture t;
   t.open(1, 40001, /*sent=*/false);
-  t.ledger.report(LedgerFixture::refusal(Reason::plaintext_to_tls, "the client did not speak TLS"));
+  t.ledger.report(LedgerFixture::refusal(verdict::Reason::plaintext_to_tls, "the client did not speak TLS"));
   ASSERT_EQ(t.printed.size(), 1u);
-  EXPECT_EQ(t.printed[0].reason, Reason::plaintext_to_tls);
+  EXPECT_EQ(t.printed[0].reason, verdict::Reason::plaintext_to_tls);
   EXPECT_TRUE(t.printed[0].peer.empty());
 }
 
@@ -392,11 +392,11 @@ TEST(WriteWithDeadline, AFullPipeTimesOut) {
 TEST(ListenAddress, PortZeroAsksForAnyFreePort) {
   EXPECT_EQ(net::parse_listen_address("127.0.0.1:0").port, 0);
   EXPECT_EQ(net::parse_listen_address("[::1]:19530").host, "::1");
-  EXPECT_THROW(net::parse_host_port("127.0.0.1:0"), InputError);  // a peer has no port 0
+  EXPECT_THROW(net::parse_host_port("127.0.0.1:0"), io::InputError);  // a peer has no port 0
   try {
     net::parse_listen_address("127.0.0.1:65536", "--listen");
     ADD_FAILURE() << "accepted port 65536";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_STREQ(e.what(), "--listen 127.0.0.1:65536: port must be a number from 0 to 65535 (expected HOST:PORT, "
                            "e.g. 127.0.0.1:19530)");
   }

@@ -29,8 +29,8 @@ using testutil::message_of;
 class ExporterConfigTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    CertSet set = build_cert_set({testutil::spec("ca", "", true), testutil::spec("client", "ca")});
-    write_cert_set(set, dir_.path() / "tls");
+    certs::CertSet set = certs::build_cert_set({testutil::spec("ca", "", true), testutil::spec("client", "ca")});
+    certs::write_cert_set(set, dir_.path() / "tls");
   }
   std::filesystem::path write(const std::string& text) {
     auto p = dir_.path() / "exporter.yaml";

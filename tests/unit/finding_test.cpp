@@ -45,7 +45,7 @@ TEST(Finding, DisplayNameAndMessageAsTheChecksListThem) {
   Finding p = make("rejects_plaintext", Severity::error);
   p.title = "a plaintext client is turned away";
   p.message = "it was let in";
-  p.reason = Reason::plaintext_to_tls;
+  p.reason = verdict::Reason::plaintext_to_tls;
   EXPECT_EQ(findings::display_name(p), "rejects_plaintext: a plaintext client is turned away");
   EXPECT_EQ(findings::message_with_reason(p), "plaintext_to_tls: it was let in");
 }

@@ -11,6 +11,9 @@
 namespace tlsmatrix::handshake {
 namespace {
 
+using certs::CertSet;
+using certs::KeyType;
+
 constexpr double kShort = 0.05;  // enough for a handful of handshakes; speed is not asserted
 
 CostFiles files_of(const CertSet& set, int mode) {

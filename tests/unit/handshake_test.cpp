@@ -29,15 +29,15 @@ namespace tlsmatrix::handshake {
 namespace {
 
 // Certificate sets are built once per key type (key generation is the slow part).
-const CertSet& certs_for(KeyType key) {
-  static std::map<KeyType, CertSet> sets;
+const certs::CertSet& certs_for(certs::KeyType key) {
+  static std::map<certs::KeyType, certs::CertSet> sets;
   auto it = sets.find(key);
   if (it == sets.end()) it = sets.emplace(key, make_bench_certs(key)).first;
   return it->second;
 }
 
 struct Case {
-  KeyType key;
+  certs::KeyType key;
   TlsVersion tls;
 };
 
@@ -54,7 +54,7 @@ class MemoryPairTest : public testing::TestWithParam<Case> {};
 // (the second handshake must report SSL_session_reused) for every key type and TLS version.
 TEST_P(MemoryPairTest, FullMutualAndResumedHandshakes) {
   const auto [key, tls] = GetParam();
-  const CertSet& certs = certs_for(key);
+  const certs::CertSet& certs = certs_for(key);
   for (int mode : {1, 2}) {
     SCOPED_TRACE("mode " + std::to_string(mode));
     HandshakeConfig full{mode, key, tls, /*resume=*/false};
@@ -86,19 +86,19 @@ TEST_P(MemoryPairTest, FullMutualAndResumedHandshakes) {
 
 INSTANTIATE_TEST_SUITE_P(
     KeysAndVersions, MemoryPairTest,
-    testing::Values(Case{KeyType::rsa2048, TlsVersion::tls12}, Case{KeyType::rsa2048, TlsVersion::tls13},
-                    Case{KeyType::rsa3072, TlsVersion::tls12}, Case{KeyType::rsa3072, TlsVersion::tls13},
-                    Case{KeyType::ec_p256, TlsVersion::tls12}, Case{KeyType::ec_p256, TlsVersion::tls13},
-                    Case{KeyType::ed25519, TlsVersion::tls12}, Case{KeyType::ed25519, TlsVersion::tls13}),
+    testing::Values(Case{certs::KeyType::rsa2048, TlsVersion::tls12}, Case{certs::KeyType::rsa2048, TlsVersion::tls13},
+                    Case{certs::KeyType::rsa3072, TlsVersion::tls12}, Case{certs::KeyType::rsa3072, TlsVersion::tls13},
+                    Case{certs::KeyType::ec_p256, TlsVersion::tls12}, Case{certs::KeyType::ec_p256, TlsVersion::tls13},
+                    Case{certs::KeyType::ed25519, TlsVersion::tls12}, Case{certs::KeyType::ed25519, TlsVersion::tls13}),
     case_name);
 
 // A full-handshake configuration turns every session mechanism off, so offering the previous
 // session must not resume (otherwise "full" figures would include cheap resumptions).
 TEST(MemoryPair, FullConfigurationNeverResumes) {
   for (TlsVersion tls : {TlsVersion::tls12, TlsVersion::tls13}) {
-    HandshakeConfig full{1, KeyType::ec_p256, tls, false};
-    auto sctx = make_server_ctx(certs_for(KeyType::ec_p256), full);
-    auto cctx = make_client_ctx(certs_for(KeyType::ec_p256), full);
+    HandshakeConfig full{1, certs::KeyType::ec_p256, tls, false};
+    auto sctx = make_server_ctx(certs_for(certs::KeyType::ec_p256), full);
+    auto cctx = make_client_ctx(certs_for(certs::KeyType::ec_p256), full);
     MemoryPair pair(sctx.get(), cctx.get());
     ossl::SslSessionPtr session;
     ASSERT_TRUE(pair.handshake(nullptr, &session).ok);
@@ -110,9 +110,9 @@ TEST(MemoryPair, FullConfigurationNeverResumes) {
 
 // A mode-2 server refuses a client that has no certificate.
 TEST(MemoryPair, MutualServerRefusesClientWithoutCertificate) {
-  const CertSet& certs = certs_for(KeyType::ec_p256);
-  auto sctx = make_server_ctx(certs, {2, KeyType::ec_p256, TlsVersion::tls13, false});
-  auto cctx = make_client_ctx(certs, {1, KeyType::ec_p256, TlsVersion::tls13, false});
+  const certs::CertSet& certs = certs_for(certs::KeyType::ec_p256);
+  auto sctx = make_server_ctx(certs, {2, certs::KeyType::ec_p256, TlsVersion::tls13, false});
+  auto cctx = make_client_ctx(certs, {1, certs::KeyType::ec_p256, TlsVersion::tls13, false});
   MemoryPair pair(sctx.get(), cctx.get());
   HandshakeOutcome o = pair.handshake();
   EXPECT_FALSE(o.ok);
@@ -122,10 +122,10 @@ TEST(MemoryPair, MutualServerRefusesClientWithoutCertificate) {
 // Over loopback sockets: the event-loop server and the blocking client. The server's own
 // counters confirm the handshakes, the client certificates and the resumptions.
 TEST(SocketHandshake, ServerAndClientAgreeOnWhatHappened) {
-  const CertSet& certs = certs_for(KeyType::ec_p256);
+  const certs::CertSet& certs = certs_for(certs::KeyType::ec_p256);
   for (TlsVersion tls : {TlsVersion::tls12, TlsVersion::tls13}) {
     SCOPED_TRACE("TLS " + std::string(to_string(tls)));
-    HandshakeConfig cfg{2, KeyType::ec_p256, tls, /*resume=*/true};
+    HandshakeConfig cfg{2, certs::KeyType::ec_p256, tls, /*resume=*/true};
     auto sctx = make_server_ctx(certs, cfg);
     auto cctx = make_client_ctx(certs, cfg);
     Listener listener;
@@ -160,8 +160,8 @@ TEST(SocketHandshake, ServerAndClientAgreeOnWhatHappened) {
 }
 
 TEST(SocketHandshake, UnreachableTargetFailsWithinTheTimeout) {
-  const CertSet& certs = certs_for(KeyType::ec_p256);
-  auto cctx = make_client_ctx(certs, {1, KeyType::ec_p256, TlsVersion::tls13, false});
+  const certs::CertSet& certs = certs_for(certs::KeyType::ec_p256);
+  auto cctx = make_client_ctx(certs, {1, certs::KeyType::ec_p256, TlsVersion::tls13, false});
   int port;
   { Listener gone; port = gone.port(); }  // a port nobody listens on any more
   SocketHandshaker client(cctx.get(), loopback_endpoint(port), std::chrono::milliseconds(500));
@@ -174,8 +174,8 @@ TEST(SocketHandshake, UnreachableTargetFailsWithinTheTimeout) {
 // A server that accepts (the kernel completes the TCP handshake for the backlog) but never
 // speaks: the handshake's deadline runs out in SSL_connect, and that is reported as a timeout.
 TEST(SocketHandshake, SilentServerIsReportedAsTimeout) {
-  const CertSet& certs = certs_for(KeyType::ec_p256);
-  auto cctx = make_client_ctx(certs, {1, KeyType::ec_p256, TlsVersion::tls13, false});
+  const certs::CertSet& certs = certs_for(certs::KeyType::ec_p256);
+  auto cctx = make_client_ctx(certs, {1, certs::KeyType::ec_p256, TlsVersion::tls13, false});
   Listener silent;
   SocketHandshaker client(cctx.get(), loopback_endpoint(silent.port()), std::chrono::milliseconds(200));
   HandshakeOutcome o = client.handshake();
@@ -242,8 +242,8 @@ class TrickleServer {
 // byte every 100 ms cannot keep a 500 ms handshake going. The hang guard (3 s) is not a speed
 // assertion; on failure the server is stopped so the stuck handshake returns.
 TEST(SocketHandshake, TricklingServerEndsAtTheTotalDeadline) {
-  const CertSet& certs = certs_for(KeyType::ec_p256);
-  auto cctx = make_client_ctx(certs, {1, KeyType::ec_p256, TlsVersion::tls13, false});
+  const certs::CertSet& certs = certs_for(certs::KeyType::ec_p256);
+  auto cctx = make_client_ctx(certs, {1, certs::KeyType::ec_p256, TlsVersion::tls13, false});
   TrickleServer drip(std::chrono::milliseconds(100));
   SocketHandshaker client(cctx.get(), loopback_endpoint(drip.port()), std::chrono::milliseconds(500));
   auto done = std::async(std::launch::async, [&] { return client.handshake(); });
@@ -265,7 +265,7 @@ TEST(BenchRun, TargetThatTricklesEndsWithTheRun) {
   settings.processes = 1;
   settings.duration_s = 0.5;
   settings.references = false;
-  HandshakeConfig config{1, KeyType::ec_p256, TlsVersion::tls13, false};
+  HandshakeConfig config{1, certs::KeyType::ec_p256, TlsVersion::tls13, false};
   auto done = std::async(std::launch::async, [&] { return run_bench(config, settings); });
   // --duration 0.5 + 1 s grace; the rest is a hang guard for a loaded machine.
   bool ended = done.wait_for(std::chrono::milliseconds(4500)) == std::future_status::ready;
@@ -284,9 +284,9 @@ TEST(BenchRun, TargetThatTricklesEndsWithTheRun) {
 // One handshake against an in-process TLS 1.3 mode-2 server, waiting for its answer as a
 // --target client does. `tickets`: the server sends a session ticket after each handshake.
 HandshakeOutcome confirmed_handshake(bool client_cert, bool tickets, Negotiated& seen) {
-  const CertSet& certs = certs_for(KeyType::ec_p256);
-  auto sctx = make_server_ctx(certs, {2, KeyType::ec_p256, TlsVersion::tls13, tickets});
-  auto cctx = make_client_ctx(certs, {client_cert ? 2 : 1, KeyType::ec_p256, TlsVersion::tls13, false});
+  const certs::CertSet& certs = certs_for(certs::KeyType::ec_p256);
+  auto sctx = make_server_ctx(certs, {2, certs::KeyType::ec_p256, TlsVersion::tls13, tickets});
+  auto cctx = make_client_ctx(certs, {client_cert ? 2 : 1, certs::KeyType::ec_p256, TlsVersion::tls13, false});
   Listener listener;
   HandshakeServer server(listener, sctx.get(), 1);
   SocketOptions confirm;
@@ -316,15 +316,15 @@ TEST(SocketHandshake, Tls13MutualHandshakeCountsOnceTheServerAnswers) {
   EXPECT_TRUE(seen.cert_sent);
   EXPECT_EQ(seen.version, "TLSv1.3");
   ASSERT_NE(seen.server_cert, nullptr);
-  EXPECT_EQ(bench_key_type(X509_get0_pubkey(seen.server_cert.get())), KeyType::ec_p256);
+  EXPECT_EQ(bench_key_type(X509_get0_pubkey(seen.server_cert.get())), certs::KeyType::ec_p256);
 }
 
 // The survey of a --target: a mode-2 server at TLS 1.2 judges the certificate before its
 // Finished, so a missing one is a refusal during the handshake; with one, the configuration to
 // measure is what the server did.
 TEST(TargetSurvey, DescribesWhatTheServerDid) {
-  const CertSet& certs = certs_for(KeyType::ec_p256);
-  auto sctx = make_server_ctx(certs, {2, KeyType::ec_p256, TlsVersion::tls12, false});
+  const certs::CertSet& certs = certs_for(certs::KeyType::ec_p256);
+  auto sctx = make_server_ctx(certs, {2, certs::KeyType::ec_p256, TlsVersion::tls12, false});
   Listener listener;
   HandshakeServer server(listener, sctx.get(), 1);
   Endpoint ep = loopback_endpoint(listener.port());
@@ -344,14 +344,14 @@ TEST(TargetSurvey, DescribesWhatTheServerDid) {
   ASSERT_TRUE(s.outcome.ok) << s.outcome.error;
   ASSERT_TRUE(s.config);
   EXPECT_EQ(s.config->mode, 2);
-  EXPECT_EQ(s.config->key, KeyType::ec_p256);
+  EXPECT_EQ(s.config->key, certs::KeyType::ec_p256);
   EXPECT_EQ(s.config->tls, TlsVersion::tls12);
   EXPECT_EQ(s.facts.server_key, "EC P-256");
   EXPECT_EQ(s.facts.verified, "verified against ca.pem for localhost");
 
   // Verified against a CA that did not sign it: not measured, and said so.
   client.trust.clear();
-  client.trust.push_back(ossl::up_ref(certs_for(KeyType::ed25519).get("ca").cert.get()));
+  client.trust.push_back(ossl::up_ref(certs_for(certs::KeyType::ed25519).get("ca").cert.get()));
   TargetSurvey untrusted = survey_target(ep, client, std::nullopt, std::chrono::seconds(5));
   EXPECT_FALSE(untrusted.outcome.ok);
   EXPECT_FALSE(untrusted.outcome.refused);
@@ -368,7 +368,7 @@ TEST(SocketHandshake, TargetIsParsedStrictly) {
     try {
       resolve_endpoint(bad);
       ADD_FAILURE() << "accepted " << bad;
-    } catch (const InputError& e) {
+    } catch (const io::InputError& e) {
       EXPECT_EQ(std::string(e.what()).rfind("--target " + std::string(bad) + ": ", 0), 0u)
           << e.what();
     }
@@ -496,15 +496,15 @@ TEST(LoadRunner, PercentilesUseNearestRank) {
 // The bound counts what each configuration really does: mode 2 adds the client's signature and
 // the server's two verifications; TLS 1.2 resumption has no public-key operation at all.
 TEST(CryptoBound, OperationsFollowTheConfiguration) {
-  const CertSet& certs = certs_for(KeyType::ec_p256);
+  const certs::CertSet& certs = certs_for(certs::KeyType::ec_p256);
   auto count = [](const CryptoBound& b) {
     int n = 0;
     for (const auto& op : b.ops) n += op.count;
     return n;
   };
-  CryptoBound m1 = measure_crypto_bound(certs, {1, KeyType::ec_p256, TlsVersion::tls13, false}, 2);
-  CryptoBound m2 = measure_crypto_bound(certs, {2, KeyType::ec_p256, TlsVersion::tls13, false}, 2);
-  CryptoBound r12 = measure_crypto_bound(certs, {1, KeyType::ec_p256, TlsVersion::tls12, true}, 2);
+  CryptoBound m1 = measure_crypto_bound(certs, {1, certs::KeyType::ec_p256, TlsVersion::tls13, false}, 2);
+  CryptoBound m2 = measure_crypto_bound(certs, {2, certs::KeyType::ec_p256, TlsVersion::tls13, false}, 2);
+  CryptoBound r12 = measure_crypto_bound(certs, {1, certs::KeyType::ec_p256, TlsVersion::tls12, true}, 2);
   EXPECT_GT(m1.per_s, 0);
   EXPECT_EQ(m2.ops.size(), m1.ops.size() + 3);
   EXPECT_GT(m2.us_per_handshake, m1.us_per_handshake);

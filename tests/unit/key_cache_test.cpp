@@ -16,6 +16,8 @@ namespace tlsmatrix {
 namespace {
 
 namespace fs = std::filesystem;
+using certs::KeyPool;
+using certs::KeyType;
 
 class KeyCache : public ::testing::Test {
  protected:

@@ -6,10 +6,10 @@ namespace tlsmatrix::io {
 namespace {
 
 TEST(ListText, JoinsWithCommasAndALastAnd) {
-  EXPECT_EQ(join_and({}), "");
-  EXPECT_EQ(join_and({"go"}), "go");
-  EXPECT_EQ(join_and({"go", "node"}), "go and node");
-  EXPECT_EQ(join_and({"grpc-core", "go", "node"}), "grpc-core, go and node");
+  EXPECT_EQ(io::join_and({}), "");
+  EXPECT_EQ(io::join_and({"go"}), "go");
+  EXPECT_EQ(io::join_and({"go", "node"}), "go and node");
+  EXPECT_EQ(io::join_and({"grpc-core", "go", "node"}), "grpc-core, go and node");
 }
 
 }  // namespace

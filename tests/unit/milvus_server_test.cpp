@@ -23,24 +23,24 @@ namespace {
 
 using namespace std::chrono_literals;
 
-CertSpec spec(std::string name, std::string issuer, std::string cn, bool ca = false) {
-  CertSpec s;
+certs::CertSpec spec(std::string name, std::string issuer, std::string cn, bool ca = false) {
+  certs::CertSpec s;
   s.name = std::move(name);
   s.issuer = std::move(issuer);
   s.cn = std::move(cn);
   s.ca = ca;
-  s.key_type = KeyType::ec_p256;
+  s.key_type = certs::KeyType::ec_p256;
   if (!ca) s.sans = {"DNS:localhost"};
   return s;
 }
 
-const ServerProfile& milvus() { return *find_server_profile("milvus"); }
+const verdict::ServerProfile& milvus() { return *verdict::find_server_profile("milvus"); }
 
-int go_error(const CertSet& set, const std::string& leaf, const std::string& anchor) {
-  return go_verify_chain(set.get(leaf).cert.get(), {}, {set.get(anchor).cert.get()}, x509::Peer::client).error;
+int go_error(const certs::CertSet& set, const std::string& leaf, const std::string& anchor) {
+  return verdict::go_verify_chain(set.get(leaf).cert.get(), {}, {set.get(anchor).cert.get()}, x509::Peer::client).error;
 }
 
-int openssl_error(const CertSet& set, const std::string& leaf, const std::string& anchor) {
+int openssl_error(const certs::CertSet& set, const std::string& leaf, const std::string& anchor) {
   // As the harness's own server checks a client chain (tls_server.cpp).
   return x509::verify(set.get(leaf).cert.get(), {}, {set.get(anchor).cert.get()},
                       {.peer = x509::Peer::client,
@@ -52,44 +52,44 @@ int openssl_error(const CertSet& set, const std::string& leaf, const std::string
 }
 
 TEST(GoX509, IgnoresTheLeafKeyUsageWhereOpenSslRefusesIt) {
-  std::vector<CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client")};
+  std::vector<certs::CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client")};
   specs[1].key_usage = std::vector<std::string>{"keyCertSign"};
-  CertSet set = build_cert_set(specs);
+  certs::CertSet set = certs::build_cert_set(specs);
   EXPECT_NE(openssl_error(set, "client", "ca"), X509_V_OK);
   EXPECT_EQ(go_error(set, "client", "ca"), X509_V_OK);
 }
 
 TEST(GoX509, AcceptsAnRsa1024CaWhereOpenSslRefusesIt) {
-  std::vector<CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client")};
-  specs[0].key_type = KeyType::rsa1024;
-  CertSet set = build_cert_set(specs);
+  std::vector<certs::CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client")};
+  specs[0].key_type = certs::KeyType::rsa1024;
+  certs::CertSet set = certs::build_cert_set(specs);
   EXPECT_NE(openssl_error(set, "client", "ca"), X509_V_OK);
   EXPECT_EQ(go_error(set, "client", "ca"), X509_V_OK);
 }
 
 TEST(GoX509, ChecksExtendedKeyUsageOnTheTrustAnchorToo) {
-  std::vector<CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client")};
+  std::vector<certs::CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client")};
   specs[0].ext_key_usage = {"serverAuth"};
-  CertSet set = build_cert_set(specs);
+  certs::CertSet set = certs::build_cert_set(specs);
   EXPECT_EQ(go_error(set, "client", "ca"), X509_V_ERR_INVALID_PURPOSE);
 }
 
 TEST(GoX509, RefusesSha1BelowTheAnchorOnly) {
-  std::vector<CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client"),
+  std::vector<certs::CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client"),
                               spec("old-ca", "", "Old CA", true), spec("client2", "old-ca", "client2")};
   specs[1].digest = "sha1";
   specs[2].digest = "sha1";  // the anchor's own signature is never checked
-  CertSet set = build_cert_set(specs);
+  certs::CertSet set = certs::build_cert_set(specs);
   EXPECT_EQ(go_error(set, "client", "ca"), X509_V_ERR_CA_MD_TOO_WEAK);
   EXPECT_EQ(go_error(set, "client2", "old-ca"), X509_V_OK);
 }
 
 TEST(GoX509, AnExpiredLeafIsExpiredWhateverItsIssuer) {
-  std::vector<CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client"),
+  std::vector<certs::CertSpec> specs{spec("ca", "", "CA", true), spec("client", "ca", "client"),
                               spec("other", "", "Other CA", true)};
   specs[1].not_before = std::chrono::hours(-48);
   specs[1].not_after = std::chrono::hours(-24);
-  CertSet set = build_cert_set(specs);
+  certs::CertSet set = certs::build_cert_set(specs);
   // OpenSSL meets the unknown issuer first; Go the leaf's dates.
   EXPECT_EQ(x509::classify_x509_error(openssl_error(set, "client", "other")), x509::ChainFault::untrusted);
   EXPECT_EQ(go_error(set, "client", "other"), X509_V_ERR_CERT_HAS_EXPIRED);
@@ -102,7 +102,7 @@ struct RawHandshake {
   std::vector<std::string> ca_names;
 };
 
-RawHandshake raw_handshake(int port, const std::string& sni, int max_version, const CertSet* set = nullptr) {
+RawHandshake raw_handshake(int port, const std::string& sni, int max_version, const certs::CertSet* set = nullptr) {
   RawHandshake out;
   ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
   if (max_version > 0) SSL_CTX_set_max_proto_version(ctx.get(), max_version);
@@ -150,27 +150,27 @@ RawHandshake raw_handshake(int port, const std::string& sni, int max_version, co
 
 class MilvusServer : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { silence_grpc_logging(); }
+  static void SetUpTestSuite() { runner::silence_grpc_logging(); }
   MilvusServer() {
-    set_ = build_cert_set({spec("ca", "", "Milvus Unit CA", true), spec("server", "ca", "localhost"),
+    set_ = certs::build_cert_set({spec("ca", "", "Milvus Unit CA", true), spec("server", "ca", "localhost"),
                            spec("client", "ca", "client")});
     files_.cert_chain_pem = set_.get("server").cert_pem;
     files_.key_pem = set_.get("server").key_pem;
     files_.ca_pem = set_.get("ca").cert_pem;
   }
-  std::unique_ptr<TlsServer> start(int mode, const ServerProfile& profile) {
+  std::unique_ptr<endpoints::TlsServer> start(int mode, const verdict::ServerProfile& profile) {
     std::string error;
-    auto server = TlsServer::start(mode, files_, &error, {}, nullptr, profile);
+    auto server = endpoints::TlsServer::start(mode, files_, &error, {}, nullptr, profile);
     EXPECT_NE(server, nullptr) << error;
     return server;
   }
-  CertSet set_;
-  ServerFiles files_;
+  certs::CertSet set_;
+  endpoints::ServerFiles files_;
 };
 
 TEST_F(MilvusServer, TakesOnlyTls13InMode2) {
   auto m = start(2, milvus());
-  auto h = start(2, harness_server_profile());
+  auto h = start(2, verdict::harness_server_profile());
   auto m1 = start(1, milvus());
   ASSERT_TRUE(m && h && m1);
   RawHandshake to_milvus = raw_handshake(m->port(), "localhost", TLS1_2_VERSION, &set_);
@@ -184,7 +184,7 @@ TEST_F(MilvusServer, TakesOnlyTls13InMode2) {
 
 TEST_F(MilvusServer, NamesTheCaInItsCertificateRequest) {
   auto m = start(2, milvus());
-  auto h = start(2, harness_server_profile());
+  auto h = start(2, verdict::harness_server_profile());
   ASSERT_TRUE(m && h);
   RawHandshake to_milvus = raw_handshake(m->port(), "localhost", 0, &set_);
   EXPECT_TRUE(to_milvus.ok);
@@ -194,7 +194,7 @@ TEST_F(MilvusServer, NamesTheCaInItsCertificateRequest) {
 
 TEST_F(MilvusServer, RefusesAServerNameEndingWithADot) {
   auto m = start(1, milvus());
-  auto h = start(1, harness_server_profile());
+  auto h = start(1, verdict::harness_server_profile());
   ASSERT_TRUE(m && h);
   RawHandshake dotted = raw_handshake(m->port(), "localhost.", 0);
   EXPECT_FALSE(dotted.ok);
@@ -205,8 +205,8 @@ TEST_F(MilvusServer, RefusesAServerNameEndingWithADot) {
   EXPECT_TRUE(raw_handshake(h->port(), "localhost.", 0).ok);
 }
 
-Scenario cell_scenario() {
-  Scenario s;
+scenario::Scenario cell_scenario() {
+  scenario::Scenario s;
   s.name = "unit-milvus";
   s.file = "unit";
   s.certs = {spec("ca", "", "CA", true), spec("server", "ca", "localhost"), spec("client", "ca", "client"),
@@ -215,45 +215,45 @@ Scenario cell_scenario() {
   s.client.ca_pem_path = {"ca"};
   s.client.client_pem_path = "client";
   s.client.server_name = "localhost";
-  for (int m : kModes) s.expect[m] = Expectation{};
+  for (int m : scenario::kModes) s.expect[m] = scenario::Expectation{};
   return s;
 }
 
-Verdict cell(const Scenario& s, int mode, const char* profile, const ServerProfile& server) {
-  CertSet certs = build_cert_set(s.certs);
-  CellResult c = run_cell(s, certs, mode, *find_profile(profile), 30000ms, kDescriptorWait, server);
+verdict::Verdict cell(const scenario::Scenario& s, int mode, const char* profile, const verdict::ServerProfile& server) {
+  certs::CertSet certs = certs::build_cert_set(s.certs);
+  runner::CellResult c = runner::run_cell(s, certs, mode, *verdict::find_profile(profile), 30000ms, runner::kDescriptorWait, server);
   EXPECT_EQ(c.server, server.name);
   EXPECT_EQ(c.detail.find("DISAGREEMENT"), std::string::npos) << c.detail;
   return c.actual;
 }
 
 TEST_F(MilvusServer, CellsWithATrailingDotServerNameAreProtocolMismatches) {
-  Scenario s = cell_scenario();
+  scenario::Scenario s = cell_scenario();
   s.client.server_name = "localhost.";
-  EXPECT_EQ(cell(s, 1, "grpc-core", milvus()), (Verdict{Outcome::fail, Reason::protocol_mismatch}));
+  EXPECT_EQ(cell(s, 1, "grpc-core", milvus()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::protocol_mismatch}));
 }
 
 TEST_F(MilvusServer, AGoClientWithholdsACertificateFromAnotherCa) {
-  Scenario s = cell_scenario();
+  scenario::Scenario s = cell_scenario();
   s.client.client_pem_path = "other-client";
-  EXPECT_EQ(cell(s, 2, "go", milvus()), (Verdict{Outcome::fail, Reason::client_cert_missing}));
-  EXPECT_EQ(cell(s, 2, "node", milvus()), (Verdict{Outcome::fail, Reason::client_cert_unknown_ca}));
-  EXPECT_EQ(cell(s, 2, "go", harness_server_profile()), (Verdict{Outcome::fail, Reason::client_cert_unknown_ca}));
+  EXPECT_EQ(cell(s, 2, "go", milvus()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::client_cert_missing}));
+  EXPECT_EQ(cell(s, 2, "node", milvus()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::client_cert_unknown_ca}));
+  EXPECT_EQ(cell(s, 2, "go", verdict::harness_server_profile()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::client_cert_unknown_ca}));
 }
 
 TEST_F(MilvusServer, ServesAnRsa1024CertificateTheHarnessWillNotLoad) {
-  Scenario s = cell_scenario();
-  s.certs[1].key_type = KeyType::rsa1024;
-  EXPECT_EQ(cell(s, 1, "go", milvus()), (Verdict{Outcome::pass, Reason::ok}));
-  EXPECT_EQ(cell(s, 1, "grpc-core", milvus()), (Verdict{Outcome::fail, Reason::server_cert_invalid}));
-  EXPECT_EQ(cell(s, 1, "go", harness_server_profile()), (Verdict{Outcome::fail, Reason::server_config_error}));
+  scenario::Scenario s = cell_scenario();
+  s.certs[1].key_type = certs::KeyType::rsa1024;
+  EXPECT_EQ(cell(s, 1, "go", milvus()), (verdict::Verdict{verdict::Outcome::pass, verdict::Reason::ok}));
+  EXPECT_EQ(cell(s, 1, "grpc-core", milvus()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::server_cert_invalid}));
+  EXPECT_EQ(cell(s, 1, "go", verdict::harness_server_profile()), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::server_config_error}));
 }
 
 TEST(ServerProfiles, AreData) {
-  EXPECT_EQ(server_profile_names(), (std::vector<std::string>{"harness", "milvus"}));
-  EXPECT_EQ(pick_server_profiles({}).size(), 1u);
-  EXPECT_EQ(pick_server_profiles({"milvus", "harness"}).front()->name, "harness");
-  EXPECT_THROW(pick_server_profiles({"envoy"}), std::invalid_argument);
+  EXPECT_EQ(verdict::server_profile_names(), (std::vector<std::string>{"harness", "milvus"}));
+  EXPECT_EQ(runner::pick_server_profiles({}).size(), 1u);
+  EXPECT_EQ(runner::pick_server_profiles({"milvus", "harness"}).front()->name, "harness");
+  EXPECT_THROW(runner::pick_server_profiles({"envoy"}), std::invalid_argument);
 }
 
 }  // namespace

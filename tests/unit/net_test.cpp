@@ -54,7 +54,7 @@ TEST(NetHostPort, RefusesAndNamesBadValues) {
     try {
       parse_host_port(bad, "--target");
       ADD_FAILURE() << "accepted " << bad;
-    } catch (const InputError& e) {
+    } catch (const io::InputError& e) {
       EXPECT_EQ(std::string(e.what()).rfind("--target " + std::string(bad) + ": ", 0), 0u)
           << e.what();
       EXPECT_NE(std::string(e.what()).find("expected HOST:PORT"), std::string::npos) << e.what();
@@ -63,7 +63,7 @@ TEST(NetHostPort, RefusesAndNamesBadValues) {
   try {
     parse_host_port("::1:80");
     ADD_FAILURE() << "accepted ::1:80";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_STREQ(e.what(), "::1:80: IPv6 addresses need brackets (expected HOST:PORT, e.g. 127.0.0.1:19530)");
   }
 }

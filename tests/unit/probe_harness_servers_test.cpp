@@ -19,16 +19,16 @@ const Finding* check_named(const ProbeReport& r, const std::string& id) {
 }
 
 TEST(ProbeHarnessServers, InfersEachModeOfTheHarnessServer) {
-  MilvusLayoutOptions layout;
-  layout.key_type = KeyType::ec_p256;
-  CertSet set = build_cert_set(milvus_layout(layout));
-  ServerFiles files;
+  certs::MilvusLayoutOptions layout;
+  layout.key_type = certs::KeyType::ec_p256;
+  certs::CertSet set = certs::build_cert_set(certs::milvus_layout(layout));
+  endpoints::ServerFiles files;
   files.cert_chain_pem = set.get("server").cert_pem;
   files.key_pem = set.get("server").key_pem;
   files.ca_pem = set.get("ca").cert_pem;
   for (int mode : {0, 1, 2}) {
     std::string error;
-    auto server = TlsServer::start(mode, files, &error);
+    auto server = endpoints::TlsServer::start(mode, files, &error);
     ASSERT_NE(server, nullptr) << error;
     ProbeOptions o;
     o.endpoint = net::parse_host_port("127.0.0.1:" + std::to_string(server->port()));

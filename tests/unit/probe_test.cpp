@@ -47,20 +47,20 @@ TEST(ProbeTls, NamesAlertsIncludingTls13Ones) {
 }
 
 // A CA, a server leaf for localhost/127.0.0.1, a CN-only leaf, an expired leaf, a client leaf.
-CertSet test_certs() {
+certs::CertSet test_certs() {
   using testutil::leaf_spec;
-  std::vector<CertSpec> specs{testutil::ca_spec("ca", "probe test CA"),
+  std::vector<certs::CertSpec> specs{testutil::ca_spec("ca", "probe test CA"),
                               leaf_spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}, {"serverAuth"}),
                               leaf_spec("cn_only", "ca", "localhost"),
                               leaf_spec("expired", "ca", "localhost", {"DNS:localhost"}),
                               leaf_spec("client", "ca", "client", {}, {"clientAuth"})};
   specs[3].not_before = -std::chrono::hours(48);
   specs[3].not_after = -std::chrono::hours(24);
-  return build_cert_set(specs);
+  return certs::build_cert_set(specs);
 }
 
 TEST(ProbeCertInfo, DescribesALeaf) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   CertInfo info = describe_cert(set.get("server").cert.get());
   EXPECT_EQ(info.subject, "CN=localhost");
   EXPECT_EQ(info.issuer, "CN=probe test CA");
@@ -80,26 +80,26 @@ TEST(ProbeCertInfo, DescribesALeaf) {
 
 // The profile table of README.md ("Client profiles"): where grpc-core, go and node disagree.
 TEST(ProbeProfiles, JudgeChainsLikeTheClientStacks) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   X509* ca = set.get("ca").cert.get();
   auto verdict = [&](const char* profile, const char* leaf, X509* trust, const char* name) {
     return verify_as_profile(profile, {set.get(leaf).cert.get()}, {trust}, name).reason;
   };
   for (const char* p : {"grpc-core", "go", "node"}) {
-    EXPECT_EQ(verdict(p, "server", ca, "localhost"), Reason::ok) << p;
-    EXPECT_EQ(verdict(p, "server", ca, "127.0.0.1"), Reason::ok) << p;
-    EXPECT_EQ(verdict(p, "server", ca, "other.example"), Reason::hostname_mismatch) << p;
-    EXPECT_EQ(verdict(p, "expired", ca, "localhost"), Reason::server_cert_expired) << p;
+    EXPECT_EQ(verdict(p, "server", ca, "localhost"), verdict::Reason::ok) << p;
+    EXPECT_EQ(verdict(p, "server", ca, "127.0.0.1"), verdict::Reason::ok) << p;
+    EXPECT_EQ(verdict(p, "server", ca, "other.example"), verdict::Reason::hostname_mismatch) << p;
+    EXPECT_EQ(verdict(p, "expired", ca, "localhost"), verdict::Reason::server_cert_expired) << p;
   }
   // Name only in the CN: Go alone refuses.
-  EXPECT_EQ(verdict("grpc-core", "cn_only", ca, "localhost"), Reason::ok);
-  EXPECT_EQ(verdict("go", "cn_only", ca, "localhost"), Reason::hostname_mismatch);
-  EXPECT_EQ(verdict("node", "cn_only", ca, "localhost"), Reason::ok);
+  EXPECT_EQ(verdict("grpc-core", "cn_only", ca, "localhost"), verdict::Reason::ok);
+  EXPECT_EQ(verdict("go", "cn_only", ca, "localhost"), verdict::Reason::hostname_mismatch);
+  EXPECT_EQ(verdict("node", "cn_only", ca, "localhost"), verdict::Reason::ok);
   // The CA-signed leaf as the only root: Node alone refuses.
   X509* leaf = set.get("server").cert.get();
-  EXPECT_EQ(verdict("grpc-core", "server", leaf, "localhost"), Reason::ok);
-  EXPECT_EQ(verdict("go", "server", leaf, "localhost"), Reason::ok);
-  EXPECT_EQ(verdict("node", "server", leaf, "localhost"), Reason::unknown_ca);
+  EXPECT_EQ(verdict("grpc-core", "server", leaf, "localhost"), verdict::Reason::ok);
+  EXPECT_EQ(verdict("go", "server", leaf, "localhost"), verdict::Reason::ok);
+  EXPECT_EQ(verdict("node", "server", leaf, "localhost"), verdict::Reason::unknown_ca);
 }
 
 // A listening socket on 127.0.0.1 with a port from the OS.
@@ -123,7 +123,7 @@ class TinyTlsServer {
   // `plaintext_too`: a connection whose first byte is not a TLS handshake record gets an
   // HTTP/2 SETTINGS frame instead, as a multiplexer serving both on one port would.
   // `extra_chain`: this many copies of the CA follow the leaf in the Certificate message.
-  TinyTlsServer(const CertSet& set, int verify_mode, const std::string& leaf = "server",
+  TinyTlsServer(const certs::CertSet& set, int verify_mode, const std::string& leaf = "server",
                 bool plaintext_too = false, int extra_chain = 0)
       : plaintext_too_(plaintext_too) {
     ctx_.reset(SSL_CTX_new(TLS_server_method()));
@@ -183,7 +183,7 @@ class TinyTlsServer {
   std::thread thread_;
 };
 
-ProbeOptions options_for(const TinyTlsServer& server, const CertSet& set) {
+ProbeOptions options_for(const TinyTlsServer& server, const certs::CertSet& set) {
   ProbeOptions o;
   o.endpoint = net::parse_host_port("127.0.0.1:" + std::to_string(server.port()));
   o.server_name = "localhost";
@@ -241,7 +241,7 @@ TEST(ProbeRun, AnUnresolvedNameIsToldFromARefusedPortByItsKind) {
 }
 
 TEST(ProbeRun, InfersModeOneAndReadsTheChain) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_NONE);
   ProbeReport r = run_probe(options_for(server, set));
   ASSERT_TRUE(r.inferred_mode.has_value());
@@ -257,7 +257,7 @@ TEST(ProbeRun, InfersModeOneAndReadsTheChain) {
 }
 
 TEST(ProbeRun, JudgesTheChainForTheChosenProfilesOnly) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_NONE);
   ProbeOptions o = options_for(server, set);
   o.profiles = {"node"};
@@ -268,7 +268,7 @@ TEST(ProbeRun, JudgesTheChainForTheChosenProfilesOnly) {
 }
 
 TEST(ProbeRun, InfersModeTwoWhenTheServerRequiresACertificate) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT);
   ProbeOptions o = options_for(server, set);
   ClientIdentity id;
@@ -287,7 +287,7 @@ TEST(ProbeRun, InfersModeTwoWhenTheServerRequiresACertificate) {
 }
 
 TEST(ProbeRun, FlagsAServerThatAsksButDoesNotRequire) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_PEER);
   ProbeReport r = run_probe(options_for(server, set));
   EXPECT_TRUE(r.asks_for_client_cert);
@@ -299,24 +299,24 @@ TEST(ProbeRun, FlagsAServerThatAsksButDoesNotRequire) {
 }
 
 TEST(ProbeRun, ReportsAnExpiredServerCertificate) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_NONE, "expired");
   ProbeReport r = run_probe(options_for(server, set));
   const Finding* validity = find_check(r, "leaf_validity");
   ASSERT_NE(validity, nullptr);
   EXPECT_EQ(validity->severity, Severity::error);
-  EXPECT_EQ(validity->reason, Reason::server_cert_expired);
+  EXPECT_EQ(validity->reason, verdict::Reason::server_cert_expired);
   for (const auto& profile : probe_profiles()) {
     const Finding* c = find_check(r, "chain." + profile);
     ASSERT_NE(c, nullptr) << profile;
-    EXPECT_EQ(c->reason, Reason::server_cert_expired) << profile;
+    EXPECT_EQ(c->reason, verdict::Reason::server_cert_expired) << profile;
   }
   EXPECT_FALSE(r.passed());
 }
 
 // TLS and plaintext on one port: TLS there protects nothing, so "rejects plaintext" must fail.
 TEST(ProbeRun, FailsAPortThatTakesTlsAndPlaintext) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_NONE, "server", /*plaintext_too=*/true);
   ProbeOptions o = options_for(server, set);
   o.expected_mode = 1;
@@ -368,7 +368,7 @@ class PlainH2Server {
 // The user gave TLS client files, the endpoint serves plaintext: clients configured with those
 // files fail (tls_to_plaintext), so the probe must fail, not pass with a warning.
 TEST(ProbeRun, FailsAPlaintextEndpointProbedWithTlsFiles) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   PlainH2Server server;
   ProbeOptions o;
   o.endpoint = net::parse_host_port("127.0.0.1:" + std::to_string(server.port()));
@@ -381,7 +381,7 @@ TEST(ProbeRun, FailsAPlaintextEndpointProbedWithTlsFiles) {
   const Finding* c = find_check(r, "tls_files_unused");
   ASSERT_NE(c, nullptr);
   EXPECT_EQ(c->severity, Severity::error);
-  EXPECT_EQ(c->reason, Reason::tls_to_plaintext);
+  EXPECT_EQ(c->reason, verdict::Reason::tls_to_plaintext);
   EXPECT_NE(c->message.find("serves plaintext"), std::string::npos) << c->message;
   EXPECT_FALSE(r.passed());
 }
@@ -389,8 +389,8 @@ TEST(ProbeRun, FailsAPlaintextEndpointProbedWithTlsFiles) {
 // --trust holds a self-signed root that is simply not the server's CA. Node fails like every
 // stack (unknown_ca), and its advice must not be the one for a CA-signed trust file.
 TEST(ProbeRun, AdvisesTheServersIssuerForAnUnrelatedRoot) {
-  CertSet set = test_certs();
-  CertSet other_set = build_cert_set({testutil::ca_spec("other-ca", "some other CA")});
+  certs::CertSet set = test_certs();
+  certs::CertSet other_set = certs::build_cert_set({testutil::ca_spec("other-ca", "some other CA")});
   TinyTlsServer server(set, SSL_VERIFY_NONE);
   ProbeOptions o = options_for(server, set);
   o.trust.clear();
@@ -400,7 +400,7 @@ TEST(ProbeRun, AdvisesTheServersIssuerForAnUnrelatedRoot) {
   for (const auto& profile : probe_profiles()) {
     const Finding* c = find_check(r, "chain." + profile);
     ASSERT_NE(c, nullptr) << profile;
-    EXPECT_EQ(c->reason, Reason::unknown_ca) << profile;
+    EXPECT_EQ(c->reason, verdict::Reason::unknown_ca) << profile;
     EXPECT_EQ(c->fix.find("CA-signed"), std::string::npos) << profile << ": " << c->fix;
     EXPECT_NE(c->fix.find("CN=probe test CA"), std::string::npos) << profile << ": " << c->fix;
   }
@@ -409,7 +409,7 @@ TEST(ProbeRun, AdvisesTheServersIssuerForAnUnrelatedRoot) {
 // --trust holds the server's own CA-signed certificate: only Node refuses, and it is told to
 // trust the self-signed root that issued it.
 TEST(ProbeRun, TellsNodeToTrustTheRootInsteadOfTheServerCertificate) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   TinyTlsServer server(set, SSL_VERIFY_NONE);
   ProbeOptions o = options_for(server, set);
   o.trust.clear();
@@ -420,7 +420,7 @@ TEST(ProbeRun, TellsNodeToTrustTheRootInsteadOfTheServerCertificate) {
   EXPECT_EQ(find_check(r, "chain.go")->severity, Severity::ok);
   const Finding* node = find_check(r, "chain.node");
   ASSERT_NE(node, nullptr);
-  EXPECT_EQ(node->reason, Reason::unknown_ca);
+  EXPECT_EQ(node->reason, verdict::Reason::unknown_ca);
   EXPECT_NE(node->fix.find("self-signed root"), std::string::npos) << node->fix;
   EXPECT_NE(node->fix.find("CN=probe test CA"), std::string::npos) << node->fix;
 }
@@ -429,7 +429,7 @@ TEST(ProbeRun, TellsNodeToTrustTheRootInsteadOfTheServerCertificate) {
 // beyond its limit). The server decided nothing, so no negative check may pass and the report may
 // not pass; the check that met the limit is inconclusive.
 TEST(ProbeRun, AnOversizedChainIsInconclusiveNotAPass) {
-  CertSet set = test_certs();
+  certs::CertSet set = test_certs();
   for (int verify : {SSL_VERIFY_NONE, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT}) {
     TinyTlsServer server(set, verify, "server", false, /*extra_chain=*/2999);
     ProbeOptions o = options_for(server, set);
@@ -468,7 +468,7 @@ TEST(ProbeReportText, WrapsAndNeutralisesPeerText) {
   for (int i = 0; i < 40; ++i) long_text += "word" + std::to_string(i) + " ";
   r.checks.push_back(Finding{"client_cert_required", Severity::error, "a client without a certificate is turned away",
                            long_text,
-                           "make the server require client certificates", Reason::client_cert_missing, {}, {}});
+                           "make the server require client certificates", verdict::Reason::client_cert_missing, {}, {}});
   r.checks.push_back(Finding{"chain", Severity::warning, "the chain verifies", "not checked", "pass --trust", {}, {}, {}});
   reports::ConsoleOptions o;
   o.width = 80;

@@ -10,6 +10,13 @@ namespace tlsmatrix {
 namespace {
 
 using namespace std::chrono_literals;
+using certs::CertSet;
+using certs::CertSpec;
+using certs::KeyType;
+using verdict::find_profile;
+using verdict::PresentedChain;
+using verdict::Reason;
+using verdict::verify_server;
 
 CertSpec ca(std::string name = "ca") {
   CertSpec s;

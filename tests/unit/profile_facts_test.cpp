@@ -12,14 +12,14 @@ namespace tlsmatrix {
 namespace {
 
 TEST(ProfileFacts, ACnOnlyNameIsRefusedInTheProfilesOwnWords) {
-  CertSpec leaf = testutil::spec("server", "ca");
+  certs::CertSpec leaf = testutil::spec("server", "ca");
   leaf.cn = "localhost";  // the name only in the CN
-  CertSet set = build_cert_set({testutil::spec("ca", "", true), leaf});
+  certs::CertSet set = certs::build_cert_set({testutil::spec("ca", "", true), leaf});
   int never = 0;
-  for (const ClientProfile& p : client_profiles()) {
+  for (const verdict::ClientProfile& p : verdict::client_profiles()) {
     validate::NameJudgement j =
         validate::judge_server_name(p.name, set.get("server").cert.get(), "localhost");
-    if (p.names.cn_fallback != CnFallback::never) continue;
+    if (p.names.cn_fallback != verdict::CnFallback::never) continue;
     ++never;
     EXPECT_EQ(j.match, validate::NameMatch::rejected) << p.name;
     EXPECT_EQ(j.detail, p.cn_only_rejection) << p.name;

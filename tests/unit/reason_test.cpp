@@ -9,27 +9,27 @@ namespace {
 
 // Every expectable name round-trips; `unclassified` can never be expected.
 TEST(Reason, NamesRoundTrip) {
-  for (auto name : expectable_reason_names()) {
-    auto r = parse_reason(name);
+  for (auto name : verdict::expectable_reason_names()) {
+    auto r = verdict::parse_reason(name);
     ASSERT_TRUE(r.has_value()) << name;
     EXPECT_EQ(to_string(*r), name);
   }
-  EXPECT_FALSE(parse_reason("unclassified").has_value());
+  EXPECT_FALSE(verdict::parse_reason("unclassified").has_value());
   // The harness speaking of itself is never an expectation either.
-  EXPECT_FALSE(parse_reason("harness_error").has_value());
-  EXPECT_EQ(to_string(Reason::harness_error), "harness_error");
-  EXPECT_FALSE(parse_reason("hostname-mismatch").has_value());
+  EXPECT_FALSE(verdict::parse_reason("harness_error").has_value());
+  EXPECT_EQ(to_string(verdict::Reason::harness_error), "harness_error");
+  EXPECT_FALSE(verdict::parse_reason("hostname-mismatch").has_value());
 }
 
 TEST(CellResult, MismatchTextReadsLikeBoGo) {
-  CellResult c;
-  c.expected = {Outcome::fail, Reason::unknown_ca};
-  c.actual = {Outcome::pass, Reason::ok};
+  runner::CellResult c;
+  c.expected = {verdict::Outcome::fail, verdict::Reason::unknown_ca};
+  c.actual = {verdict::Outcome::pass, verdict::Reason::ok};
   EXPECT_EQ(c.mismatch_text(), "unexpected success");
-  c.expected = {Outcome::pass, Reason::ok};
-  c.actual = {Outcome::fail, Reason::timeout};
+  c.expected = {verdict::Outcome::pass, verdict::Reason::ok};
+  c.actual = {verdict::Outcome::fail, verdict::Reason::timeout};
   EXPECT_EQ(c.mismatch_text(), "unexpected failure: timeout");
-  c.expected = {Outcome::fail, Reason::unknown_ca};
+  c.expected = {verdict::Outcome::fail, verdict::Reason::unknown_ca};
   EXPECT_EQ(c.mismatch_text(), "wrong failure: want unknown_ca, got timeout");
   c.match = true;
   EXPECT_EQ(c.mismatch_text(), "");
@@ -37,13 +37,13 @@ TEST(CellResult, MismatchTextReadsLikeBoGo) {
 
 // A cell the harness could not run says so, not "wrong failure: want X, got harness_error".
 TEST(CellResult, HarnessErrorIsNoVerdict) {
-  RunResult run;
+  runner::RunResult run;
   run.cells.resize(3);
   run.cells[0].match = true;
-  run.cells[1].expected = {Outcome::fail, Reason::unknown_ca};
-  run.cells[1].actual = {Outcome::fail, Reason::harness_error};
+  run.cells[1].expected = {verdict::Outcome::fail, verdict::Reason::unknown_ca};
+  run.cells[1].actual = {verdict::Outcome::fail, verdict::Reason::harness_error};
   run.cells[1].harness_error = "out of file descriptors (ulimit -n 16)";
-  run.cells[2].actual = {Outcome::fail, Reason::timeout};
+  run.cells[2].actual = {verdict::Outcome::fail, verdict::Reason::timeout};
   EXPECT_EQ(run.cells[1].mismatch_text(), "harness error (no verdict): out of file descriptors (ulimit -n 16)");
   EXPECT_EQ(run.matched(), 1);
   EXPECT_EQ(run.mismatched(), 2);

@@ -23,32 +23,32 @@
 namespace tlsmatrix::reports {
 namespace {
 
-const Verdict kPass{Outcome::pass, Reason::ok};
-Verdict fail(Reason r) { return {Outcome::fail, r}; }
+const verdict::Verdict kPass{verdict::Outcome::pass, verdict::Reason::ok};
+verdict::Verdict fail(verdict::Reason r) { return {verdict::Outcome::fail, r}; }
 
 const std::string kLongName = "portability-wildcard-single-label-parent";
 
 // 3 scenarios x modes 0,1,2 x profiles grpc-core, go, node: 27 cells in 9 columns, two of them
 // mismatched (mode2-no-client-cert mode 2 go: want cNO, got cCA?; expiry-server-expired mode 1
 // node: want EXP, got ok).
-RunResult nine_column_run() {
-  RunResult run;
+runner::RunResult nine_column_run() {
+  runner::RunResult run;
   run.version = "0.1.0";
   run.wall_ms = 2000;
   for (const std::string& name : {kLongName, std::string("mode2-no-client-cert"),
                                   std::string("expiry-server-expired")}) {
     for (int mode : {0, 1, 2}) {
       for (const std::string profile : {"grpc-core", "go", "node"}) {
-        Verdict want = kPass;
-        if (name == kLongName && mode > 0 && profile != "go") want = fail(Reason::hostname_mismatch);
-        if (name == "mode2-no-client-cert" && mode == 2) want = fail(Reason::client_cert_missing);
-        if (name == "expiry-server-expired" && mode > 0) want = fail(Reason::server_cert_expired);
-        Verdict got = want;
+        verdict::Verdict want = kPass;
+        if (name == kLongName && mode > 0 && profile != "go") want = fail(verdict::Reason::hostname_mismatch);
+        if (name == "mode2-no-client-cert" && mode == 2) want = fail(verdict::Reason::client_cert_missing);
+        if (name == "expiry-server-expired" && mode > 0) want = fail(verdict::Reason::server_cert_expired);
+        verdict::Verdict got = want;
         if (name == "mode2-no-client-cert" && mode == 2 && profile == "go") {
-          got = fail(Reason::client_cert_unknown_ca);
+          got = fail(verdict::Reason::client_cert_unknown_ca);
         }
         if (name == "expiry-server-expired" && mode == 1 && profile == "node") got = kPass;
-        CellResult c;
+        runner::CellResult c;
         c.scenario = name;
         c.scenario_file = "scenarios/" + name + ".yaml";
         c.mode = mode;
@@ -79,18 +79,18 @@ std::string line_with(const std::string& text, const std::string& needle) {
 
 TEST(VerdictCodes, ShortAndNamed) {
   EXPECT_EQ(verdict_code(kPass), "ok");
-  EXPECT_EQ(verdict_code(fail(Reason::hostname_mismatch)), "HOST");
-  EXPECT_EQ(verdict_code(fail(Reason::unknown_ca)), "CA?");
-  EXPECT_EQ(verdict_code(fail(Reason::client_cert_unknown_ca)), "cCA?");
-  for (std::string_view name : expectable_reason_names()) {
-    Verdict v = fail(*parse_reason(name));
+  EXPECT_EQ(verdict_code(fail(verdict::Reason::hostname_mismatch)), "HOST");
+  EXPECT_EQ(verdict_code(fail(verdict::Reason::unknown_ca)), "CA?");
+  EXPECT_EQ(verdict_code(fail(verdict::Reason::client_cert_unknown_ca)), "cCA?");
+  for (std::string_view name : verdict::expectable_reason_names()) {
+    verdict::Verdict v = fail(*verdict::parse_reason(name));
     EXPECT_LE(verdict_code(v).size(), kMaxCodeWidth) << name;
     EXPECT_EQ(code_meaning(v), name);
   }
   // Every code means one reason.
   std::vector<std::string> codes;
-  for (std::string_view name : expectable_reason_names()) {
-    codes.push_back(verdict_code(fail(*parse_reason(name))));
+  for (std::string_view name : verdict::expectable_reason_names()) {
+    codes.push_back(verdict_code(fail(*verdict::parse_reason(name))));
   }
   std::sort(codes.begin(), codes.end());
   EXPECT_EQ(std::adjacent_find(codes.begin(), codes.end()), codes.end());
@@ -98,10 +98,10 @@ TEST(VerdictCodes, ShortAndNamed) {
 
 TEST(VerdictCodes, LegendListsUsedCodesInTaxonomyOrder) {
   CodeLegend legend;
-  legend.add(fail(Reason::client_cert_missing));
+  legend.add(fail(verdict::Reason::client_cert_missing));
   legend.add(kPass);
-  legend.add(fail(Reason::hostname_mismatch));
-  legend.add(fail(Reason::client_cert_missing));
+  legend.add(fail(verdict::Reason::hostname_mismatch));
+  legend.add(fail(verdict::Reason::client_cert_missing));
   auto entries = legend.entries();
   ASSERT_EQ(entries.size(), 3u);
   EXPECT_EQ(entries[0].code, "ok");
@@ -163,7 +163,7 @@ TEST(ConsoleGrid, NineColumnsFitEightyColumns) {
       std::size_t col = 0;
       bool prev_space = true;
       for (std::size_t pos = 0; pos < line.size();) {
-        char32_t cp = next_code_point(line, pos).value_or(kReplacementChar);
+        char32_t cp = io::next_code_point(line, pos).value_or(io::kReplacementChar);
         if (cp != ' ' && prev_space) cols.push_back(col);
         prev_space = cp == ' ';
         ++col;
@@ -184,7 +184,7 @@ TEST(ConsoleGrid, NineColumnsFitEightyColumns) {
 }
 
 TEST(ConsoleGrid, WideGridsSplitByModeRatherThanHideNames) {
-  RunResult run = nine_column_run();
+  runner::RunResult run = nine_column_run();
   ConsoleOptions o;
   o.width = 50;
   std::string text = render_console_report(run, o);

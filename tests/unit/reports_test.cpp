@@ -39,9 +39,9 @@ const std::string kNasty = "multi\nline\x01name\x1b[31m\xff";
 const std::string kLong =
     "a-scenario-name-so-long-that-the-terminal-table-has-to-cut-it-somewhere-before-the-marks";
 
-CellResult make_cell(const std::string& scenario, int mode, const std::string& profile,
-                     Verdict expected, Verdict actual, std::string detail = "") {
-  CellResult c;
+runner::CellResult make_cell(const std::string& scenario, int mode, const std::string& profile,
+                     verdict::Verdict expected, verdict::Verdict actual, std::string detail = "") {
+  runner::CellResult c;
   c.scenario = scenario;
   c.scenario_file = "scenarios/" + std::to_string(scenario.size()) + ".yaml";
   c.summary = "summary of " + scenario;
@@ -57,19 +57,19 @@ CellResult make_cell(const std::string& scenario, int mode, const std::string& p
 
 // 3 scenarios x modes 0,1,2 x profiles grpc-core, go = 18 cells, two of them mismatched:
 // kNasty mode 2 go (wrong failure) and kQuoted mode 1 grpc-core (unexpected success).
-RunResult sample_run() {
-  RunResult run;
+runner::RunResult sample_run() {
+  runner::RunResult run;
   run.version = "0.1.0";
   run.started = "2026-11-23T04:30:00Z";
   run.wall_ms = 1234;
-  const Verdict pass{Outcome::pass, Reason::ok};
-  const Verdict unknown_ca{Outcome::fail, Reason::unknown_ca};
-  const Verdict missing{Outcome::fail, Reason::client_cert_missing};
+  const verdict::Verdict pass{verdict::Outcome::pass, verdict::Reason::ok};
+  const verdict::Verdict unknown_ca{verdict::Outcome::fail, verdict::Reason::unknown_ca};
+  const verdict::Verdict missing{verdict::Outcome::fail, verdict::Reason::client_cert_missing};
   for (const auto& name : {kQuoted, kNasty, kLong}) {
     for (int mode : {0, 1, 2}) {
       for (const std::string profile : {"grpc-core", "go"}) {
-        Verdict want = mode == 0 ? pass : (name == kNasty && mode == 2 ? missing : unknown_ca);
-        Verdict got = want;
+        verdict::Verdict want = mode == 0 ? pass : (name == kNasty && mode == 2 ? missing : unknown_ca);
+        verdict::Verdict got = want;
         std::string detail;
         if (name == kNasty && mode == 2 && profile == "go") {
           got = unknown_ca;
@@ -169,7 +169,7 @@ TEST(ConsoleTable, ColumnsAlignAndFit) {
     bool prev_space = true;
     for (std::size_t pos = 0; pos < line.size();) {
       std::size_t start = pos;
-      char32_t cp = next_code_point(line, pos).value_or(kReplacementChar);
+      char32_t cp = io::next_code_point(line, pos).value_or(io::kReplacementChar);
       if (cp != ' ' && prev_space && col >= from) {
         cols.push_back(line.substr(start, pos - start) == "✗" ? col + 1 : col);
       }
@@ -208,8 +208,8 @@ TEST(ConsoleTable, AsciiAndColour) {
 }
 
 TEST(ConsoleTable, SingleProfileHasNoSubColumns) {
-  RunResult run = sample_run();
-  std::erase_if(run.cells, [](const CellResult& c) { return c.profile == "go"; });
+  runner::RunResult run = sample_run();
+  std::erase_if(run.cells, [](const runner::CellResult& c) { return c.profile == "go"; });
   std::string text = render_console_report(run, {});
   EXPECT_EQ(text.find("scenario"), 0u);
   // The header is one line: the scenario rows follow it directly.
@@ -217,7 +217,7 @@ TEST(ConsoleTable, SingleProfileHasNoSubColumns) {
 }
 
 TEST(Markdown, HeadingReflectsStatus) {
-  RunResult run = sample_run();
+  runner::RunResult run = sample_run();
   std::string md = render_markdown_report(run);
   EXPECT_EQ(md.rfind("## ❌ tlsmatrix: 2 of 18 cells mismatched\n", 0), 0u) << md;
   EXPECT_NE(md.find("| scenario | mode | profile | expected | actual |"), std::string::npos);
@@ -324,9 +324,9 @@ TEST(CheckReport, InconclusiveProbeCheckIsNeverShownAsPassed) {
 // A cell the harness could not run is a JUnit <error> (the test did not run), not a <failure>,
 // and the counts say which is which; JSON and the summary line count it apart too.
 TEST(Junit, HarnessErrorIsAnError) {
-  RunResult run = sample_run();
-  CellResult& c = run.cells[0];
-  c.actual = {Outcome::fail, Reason::harness_error};
+  runner::RunResult run = sample_run();
+  runner::CellResult& c = run.cells[0];
+  c.actual = {verdict::Outcome::fail, verdict::Reason::harness_error};
   c.harness_error = "out of file descriptors (ulimit -n 16)";
   c.match = false;
   std::string xml = render_junit_report(run);
@@ -363,7 +363,7 @@ TEST(WriteReports, FilesParseWithRealParsers) {
   testutil::TempDir dir;
   ReportPaths paths{dir.path() / "run.json", dir.path() / "run.xml", dir.path() / "run.md",
                     dir.path() / "run.html"};
-  RunResult run = sample_run();
+  runner::RunResult run = sample_run();
   check_report_paths(paths);
   write_reports(run, paths);
   for (const auto& p : {*paths.json, *paths.junit, *paths.markdown, *paths.html}) {
@@ -417,8 +417,8 @@ TEST(WriteReports, OneFailureWritesNoReport) {
 
 TEST(WriteReports, BadPathsAreInputErrors) {
   testutil::TempDir dir;
-  EXPECT_THROW(check_report_paths({.json = dir.path() / "missing" / "run.json"}), InputError);
-  EXPECT_THROW(check_report_paths({.html = dir.path()}), InputError);
+  EXPECT_THROW(check_report_paths({.json = dir.path() / "missing" / "run.json"}), io::InputError);
+  EXPECT_THROW(check_report_paths({.html = dir.path()}), io::InputError);
   EXPECT_NO_THROW(check_report_paths({.junit = dir.path() / "run.xml"}));
   EXPECT_THROW(write_reports(sample_run(), {.json = dir.path() / "missing" / "run.json"}),
                std::runtime_error);

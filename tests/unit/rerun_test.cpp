@@ -9,8 +9,8 @@
 namespace tlsmatrix {
 namespace {
 
-CellResult cell(Outcome outcome, Reason reason) {
-  CellResult c;
+runner::CellResult cell(verdict::Outcome outcome, verdict::Reason reason) {
+  runner::CellResult c;
   c.scenario = "s";
   c.expected = {outcome, reason};
   c.actual = {outcome, reason};
@@ -18,32 +18,32 @@ CellResult cell(Outcome outcome, Reason reason) {
   return c;
 }
 
-CellResult short_of_descriptors() {
-  CellResult c = cell(Outcome::fail, Reason::harness_error);
+runner::CellResult short_of_descriptors() {
+  runner::CellResult c = cell(verdict::Outcome::fail, verdict::Reason::harness_error);
   c.match = false;
   c.harness_error = "out of file descriptors (ulimit -n 16)";
   c.harness_errno = EMFILE;
   return c;
 }
 
-const CellResult kPassed = cell(Outcome::pass, Reason::ok);
-const CellResult kFailedAsExpected = cell(Outcome::fail, Reason::unknown_ca);
+const runner::CellResult kPassed = cell(verdict::Outcome::pass, verdict::Reason::ok);
+const runner::CellResult kFailedAsExpected = cell(verdict::Outcome::fail, verdict::Reason::unknown_ca);
 
 TEST(RerunAfterShortage, NothingRunsAgainWithoutAHarnessError) {
-  RunResult run;
+  runner::RunResult run;
   run.cells = {kPassed, kFailedAsExpected};
   int calls = 0;
-  rerun_after_shortage(run, 4, [&](int) { return ++calls, kPassed; });
+  runner::rerun_after_shortage(run, 4, [&](int) { return ++calls, kPassed; });
   EXPECT_EQ(calls, 0);
   EXPECT_TRUE(run.notes.empty());
 }
 
 // Every failed cell of the pass is suspect, matched or not; passes stand.
 TEST(RerunAfterShortage, FailedCellsRunAgainAndTheirNewVerdictsCount) {
-  RunResult run;
+  runner::RunResult run;
   run.cells = {kPassed, kFailedAsExpected, short_of_descriptors()};
   std::vector<int> ran;
-  rerun_after_shortage(run, 4, [&](int i) {
+  runner::rerun_after_shortage(run, 4, [&](int i) {
     ran.push_back(i);
     return i == 1 ? kFailedAsExpected : kPassed;
   });
@@ -57,13 +57,13 @@ TEST(RerunAfterShortage, FailedCellsRunAgainAndTheirNewVerdictsCount) {
 
 // Still short one at a time: no failure of this process is a verdict, a pass still is.
 TEST(RerunAfterShortage, StillShortAloneLeavesNoFailureAsAVerdict) {
-  RunResult run;
+  runner::RunResult run;
   run.cells = {kPassed, kFailedAsExpected, short_of_descriptors(), kFailedAsExpected};
-  rerun_after_shortage(run, 4, [&](int i) { return i == 2 ? short_of_descriptors() : run.cells[i]; });
+  runner::rerun_after_shortage(run, 4, [&](int i) { return i == 2 ? short_of_descriptors() : run.cells[i]; });
   EXPECT_EQ(run.cells[0].actual, kPassed.actual);
   EXPECT_TRUE(run.cells[0].match);
   for (int i : {1, 2, 3}) {
-    EXPECT_EQ(run.cells[i].actual.reason, Reason::harness_error) << i;
+    EXPECT_EQ(run.cells[i].actual.reason, verdict::Reason::harness_error) << i;
     EXPECT_FALSE(run.cells[i].match) << i;
   }
   EXPECT_EQ(run.harness_errors(), 3);
@@ -74,10 +74,10 @@ TEST(RerunAfterShortage, StillShortAloneLeavesNoFailureAsAVerdict) {
 
 // Five in a row without room even alone: the limit is too low, the rest is not tried.
 TEST(RerunAfterShortage, GivesUpAfterFiveInARow) {
-  RunResult run;
+  runner::RunResult run;
   run.cells.assign(20, short_of_descriptors());
   int calls = 0;
-  rerun_after_shortage(run, 4, [&](int) { return ++calls, short_of_descriptors(); });
+  runner::rerun_after_shortage(run, 4, [&](int) { return ++calls, short_of_descriptors(); });
   EXPECT_EQ(calls, 5);
   EXPECT_EQ(run.harness_errors(), 20);
 }

@@ -81,9 +81,9 @@ class FaultServer {
   FILE* out_ = nullptr;
 };
 
-ClientSetup tls_client() {
-  static const CertSet set = build_cert_set({testutil::spec("ca", "", true)});
-  ClientSetup setup;
+endpoints::ClientSetup tls_client() {
+  static const certs::CertSet set = certs::build_cert_set({testutil::spec("ca", "", true)});
+  endpoints::ClientSetup setup;
   setup.secure = true;
   setup.trust_pem = set.get("ca").cert_pem;
   setup.trust_label = "ca_pem_path (ca.pem)";
@@ -92,26 +92,26 @@ ClientSetup tls_client() {
 }
 
 struct Attempt {
-  ClientOutcome outcome;
-  CellVerdict verdict;
+  endpoints::ClientOutcome outcome;
+  verdict::CellVerdict verdict;
   std::chrono::milliseconds took;
 };
 
 Attempt attempt(const std::string& mode, std::chrono::milliseconds deadline) {
-  silence_grpc_logging();  // as `run` does: the handshake errors are expected here
+  runner::silence_grpc_logging();  // as `run` does: the handshake errors are expected here
   FaultServer server(mode);
-  const ClientProfile* profile = find_profile("grpc-core");
+  const verdict::ClientProfile* profile = verdict::find_profile("grpc-core");
   auto start = std::chrono::steady_clock::now();
   Attempt a;
-  a.outcome = call_health_check(server.port(), tls_client(), *profile, deadline);
+  a.outcome = endpoints::call_health_check(server.port(), tls_client(), *profile, deadline);
   a.took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
-  CellObservation obs;
+  verdict::CellObservation obs;
   obs.server_mode = 1;
   obs.client_secure = true;
   obs.status_code = a.outcome.status_code;
   obs.client_message = a.outcome.message;
-  a.verdict = classify(obs);
+  a.verdict = verdict::classify(obs);
   return a;
 }
 
@@ -121,7 +121,7 @@ TEST(RunFaults, AStallingServerIsATimeoutWithinTheDeadline) {
     SCOPED_TRACE(mode);
     Attempt a = attempt(mode, deadline);
     EXPECT_EQ(a.outcome.status_code, kGrpcDeadlineExceeded) << a.outcome.message;
-    EXPECT_EQ(a.verdict.verdict.reason, Reason::timeout) << a.verdict.detail;
+    EXPECT_EQ(a.verdict.verdict.reason, verdict::Reason::timeout) << a.verdict.detail;
     EXPECT_LT(a.took, 10 * deadline) << "hang guard";
   }
 }
@@ -133,7 +133,7 @@ TEST(RunFaults, AServerThatClosesOrGarblesIsAFailureNotAHang) {
     SCOPED_TRACE(mode);
     Attempt a = attempt(mode, deadline);
     EXPECT_FALSE(a.outcome.ok());
-    EXPECT_EQ(a.verdict.verdict.outcome, Outcome::fail) << a.verdict.detail;
+    EXPECT_EQ(a.verdict.verdict.outcome, verdict::Outcome::fail) << a.verdict.detail;
     EXPECT_LT(a.took, 10 * deadline) << "hang guard";
   }
 }
@@ -147,7 +147,7 @@ TEST(RunFaults, AHandshakeStalledPastTwentySecondsIsStillATimeout) {
   const std::chrono::milliseconds deadline{22000};
   Attempt a = attempt("stall-server-hello", deadline);
   EXPECT_EQ(a.outcome.status_code, kGrpcDeadlineExceeded) << a.outcome.message;
-  EXPECT_EQ(a.verdict.verdict.reason, Reason::timeout) << a.verdict.detail;
+  EXPECT_EQ(a.verdict.verdict.reason, verdict::Reason::timeout) << a.verdict.detail;
   EXPECT_LT(a.took, 3 * deadline) << "hang guard";
 }
 

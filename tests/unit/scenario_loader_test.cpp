@@ -83,7 +83,7 @@ profiles:
 )";
 
 TEST(ScenarioLoader, FullDocumentParsesEveryField) {
-  Scenario s = parse_scenario(kFullDoc, "scenarios/valid/full.yaml");
+  scenario::Scenario s = scenario::parse_scenario(kFullDoc, "scenarios/valid/full.yaml");
   EXPECT_EQ(s.name, "full-example");
   EXPECT_EQ(s.summary, "Every field of the schema.");
   EXPECT_EQ(s.file, "scenarios/valid/full.yaml");
@@ -94,9 +94,9 @@ TEST(ScenarioLoader, FullDocumentParsesEveryField) {
   // Issuers first; otherwise file order.
   EXPECT_EQ(order, (std::vector<std::string>{"root", "inter", "server", "client", "other"}));
 
-  const CertSpec& server = s.certs[2];
+  const certs::CertSpec& server = s.certs[2];
   EXPECT_EQ(server.issuer, "inter");
-  EXPECT_EQ(server.key_type, KeyType::ec_p256);
+  EXPECT_EQ(server.key_type, certs::KeyType::ec_p256);
   EXPECT_EQ(server.cn, "localhost");
   EXPECT_EQ(server.o, "milvus");
   EXPECT_EQ(server.ou, "qa");
@@ -115,13 +115,13 @@ TEST(ScenarioLoader, FullDocumentParsesEveryField) {
   EXPECT_FALSE(server.ca);
   EXPECT_FALSE(server.garbage);
 
-  const CertSpec& inter = s.certs[1];
+  const certs::CertSpec& inter = s.certs[1];
   EXPECT_TRUE(inter.ca);
   EXPECT_EQ(inter.pathlen, std::optional<int>(0));
   EXPECT_FALSE(inter.key_usage.has_value());  // role default
-  EXPECT_EQ(inter.key_type, KeyType::rsa2048);  // schema default
+  EXPECT_EQ(inter.key_type, certs::KeyType::rsa2048);  // schema default
 
-  const CertSpec& root = s.certs[0];
+  const certs::CertSpec& root = s.certs[0];
   EXPECT_TRUE(root.issuer.empty());
   ASSERT_TRUE(root.key_usage.has_value());
   EXPECT_TRUE(root.key_usage->empty());  // [] = no extension
@@ -142,19 +142,19 @@ TEST(ScenarioLoader, FullDocumentParsesEveryField) {
   EXPECT_EQ(s.client.secure, std::optional<bool>(false));
 
   ASSERT_EQ(s.expect.size(), 3u);
-  EXPECT_EQ(s.expect.at(0).verdict, (Verdict{Outcome::pass, Reason::ok}));
-  EXPECT_EQ(s.expect.at(1).verdict, (Verdict{Outcome::fail, Reason::hostname_mismatch}));
-  EXPECT_EQ(s.expect.at(2).verdict, (Verdict{Outcome::fail, Reason::client_cert_missing}));
+  EXPECT_EQ(s.expect.at(0).verdict, (verdict::Verdict{verdict::Outcome::pass, verdict::Reason::ok}));
+  EXPECT_EQ(s.expect.at(1).verdict, (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::hostname_mismatch}));
+  EXPECT_EQ(s.expect.at(2).verdict, (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::client_cert_missing}));
   EXPECT_EQ(s.expect.at(2).pos.str(), "scenarios/valid/full.yaml:50:6");
 
-  EXPECT_EQ(s.expectation(1, "go").verdict, (Verdict{Outcome::fail, Reason::unknown_ca}));
-  EXPECT_EQ(s.expectation(2, "go").verdict, (Verdict{Outcome::fail, Reason::client_cert_missing}));
-  EXPECT_EQ(s.expectation(2, "node").verdict, (Verdict{Outcome::pass, Reason::ok}));
+  EXPECT_EQ(s.expectation(1, "go").verdict, (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::unknown_ca}));
+  EXPECT_EQ(s.expectation(2, "go").verdict, (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::client_cert_missing}));
+  EXPECT_EQ(s.expectation(2, "node").verdict, (verdict::Verdict{verdict::Outcome::pass, verdict::Reason::ok}));
   EXPECT_EQ(s.expectation(1, "grpc-core").verdict, s.expect.at(1).verdict);
 }
 
 TEST(ScenarioLoader, DefaultsWhenOmitted) {
-  Scenario s = parse_scenario(R"(name: minimal
+  scenario::Scenario s = scenario::parse_scenario(R"(name: minimal
 summary: One self-signed cert.
 certs:
   server: {cn: localhost}
@@ -167,8 +167,8 @@ expect: {0: pass, 1: fail unknown_ca, 2: fail server_config_error}
   EXPECT_TRUE(s.server.ca.empty());
   EXPECT_FALSE(s.client.secure.has_value());
   EXPECT_TRUE(s.client.client_key_path.empty());
-  const CertSpec& c = s.certs.at(0);
-  EXPECT_EQ(c.key_type, KeyType::rsa2048);
+  const certs::CertSpec& c = s.certs.at(0);
+  EXPECT_EQ(c.key_type, certs::KeyType::rsa2048);
   EXPECT_EQ(c.digest, "sha256");
   EXPECT_FALSE(c.key_usage.has_value());
   EXPECT_TRUE(c.ext_key_usage.empty());
@@ -346,7 +346,7 @@ const std::vector<ErrorCase>& error_cases() {
        "not valid UTF-8 (byte 0xE9)"},
       {"too many sans", replace_line(9, "    san: [" + [] {
          std::string list = "DNS:h0.test";
-         for (std::size_t i = 1; i <= kMaxSubjectAltNames; ++i) {
+         for (std::size_t i = 1; i <= certs::kMaxSubjectAltNames; ++i) {
            list += ", DNS:h" + std::to_string(i) + ".test";
          }
          return list;
@@ -360,9 +360,9 @@ TEST(ScenarioLoader, ErrorsNameFileLineAndProblem) {
   for (const auto& c : error_cases()) {
     SCOPED_TRACE(std::string(c.what) + "\n" + c.yaml);
     try {
-      parse_scenario(c.yaml, "bad.yaml");
+      scenario::parse_scenario(c.yaml, "bad.yaml");
       ADD_FAILURE() << "no error for: " << c.what;
-    } catch (const InputError& e) {
+    } catch (const io::InputError& e) {
       std::string msg = e.what();
       EXPECT_THAT(msg, StartsWith("bad.yaml:" + std::to_string(c.line) + ":")) << c.what;
       EXPECT_THAT(msg, HasSubstr(c.message)) << c.what;
@@ -374,15 +374,15 @@ TEST(ScenarioLoader, ErrorsNameFileLineAndProblem) {
 // profile the table defines is accepted, and the refusal lists exactly those.
 TEST(ScenarioLoader, ProfileKeysAreTheDefinedProfiles) {
   std::string allowed;
-  for (const auto& name : client_profile_names()) {
+  for (const auto& name : verdict::client_profile_names()) {
     allowed += (allowed.empty() ? "" : ", ") + name;
-    Scenario s = parse_scenario(append("profiles:\n  " + name + ":\n    1: pass\n"), "ok.yaml");
+    scenario::Scenario s = scenario::parse_scenario(append("profiles:\n  " + name + ":\n    1: pass\n"), "ok.yaml");
     EXPECT_EQ(s.profile_expect.count(name), 1u) << name;
   }
   try {
-    parse_scenario(append("profiles:\n  java:\n    1: pass\n"), "bad.yaml");
+    scenario::parse_scenario(append("profiles:\n  java:\n    1: pass\n"), "bad.yaml");
     FAIL() << "accepted a profile that no engine runs";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_THAT(e.what(), ::testing::EndsWith("allowed: " + allowed)) << e.what();
   }
 }
@@ -392,9 +392,9 @@ TEST(ScenarioLoader, DigestForEd25519SignerIsAnError) {
   std::string yaml = replace_line(6, "    ca: true\n    key: ed25519");
   yaml.replace(yaml.find("    cn: localhost"), 17, "    cn: localhost\n    digest: sha256");
   try {
-    parse_scenario(yaml, "bad.yaml");
+    scenario::parse_scenario(yaml, "bad.yaml");
     FAIL() << "accepted a digest for an ed25519 signer";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_THAT(e.what(), StartsWith("bad.yaml:11:"));
     EXPECT_THAT(e.what(), HasSubstr("the signer 'ca' has an ed25519 key"));
   }
@@ -412,45 +412,45 @@ TEST(ScenarioLoader, SubjectAndValidityLimitsAreOpenSslLimits) {
                                          std::string(128, 's') + "\n    l: " +
                                          std::string(128, 'l') +
                                          "\n    not_before: -100y\n    not_after: +7000y");
-  Scenario s = parse_scenario(yaml, "limits.yaml");
+  scenario::Scenario s = scenario::parse_scenario(yaml, "limits.yaml");
   ASSERT_EQ(s.certs.at(1).name, "server");
-  CertSpec server = s.certs.at(1);
+  certs::CertSpec server = s.certs.at(1);
   EXPECT_EQ(server.cn, two_byte);
   EXPECT_EQ(server.not_after, std::chrono::seconds(std::int64_t{7000} * 365 * 86400));
-  EXPECT_NO_THROW(build_cert_set(s.certs));
+  EXPECT_NO_THROW(certs::build_cert_set(s.certs));
 
   server.issuer.clear();  // built alone, self-signed
-  EXPECT_NO_THROW(build_cert_set({server}));  // so each refusal below has one cause
-  auto refused = [](CertSpec spec, auto change) {
+  EXPECT_NO_THROW(certs::build_cert_set({server}));  // so each refusal below has one cause
+  auto refused = [](certs::CertSpec spec, auto change) {
     change(spec);
-    EXPECT_ANY_THROW(build_cert_set({spec}));
+    EXPECT_ANY_THROW(certs::build_cert_set({spec}));
   };
-  refused(server, [](CertSpec& c) { c.cn += "a"; });
-  refused(server, [](CertSpec& c) { c.o += "o"; });
-  refused(server, [](CertSpec& c) { c.ou += "u"; });
-  refused(server, [](CertSpec& c) { c.st += "s"; });
-  refused(server, [](CertSpec& c) { c.l += "l"; });
-  refused(server, [](CertSpec& c) { c.not_after = std::chrono::seconds(std::int64_t{9000} * 365 * 86400); });
-  refused(server, [](CertSpec& c) { c.not_before = std::chrono::seconds(std::int64_t{-200} * 365 * 86400); });
+  refused(server, [](certs::CertSpec& c) { c.cn += "a"; });
+  refused(server, [](certs::CertSpec& c) { c.o += "o"; });
+  refused(server, [](certs::CertSpec& c) { c.ou += "u"; });
+  refused(server, [](certs::CertSpec& c) { c.st += "s"; });
+  refused(server, [](certs::CertSpec& c) { c.l += "l"; });
+  refused(server, [](certs::CertSpec& c) { c.not_after = std::chrono::seconds(std::int64_t{9000} * 365 * 86400); });
+  refused(server, [](certs::CertSpec& c) { c.not_before = std::chrono::seconds(std::int64_t{-200} * 365 * 86400); });
 }
 
 TEST(ScenarioLoader, BaseDocumentIsValid) {
   // The error table above relies on the base being valid: each row then fails for one reason.
-  Scenario s = parse_scenario(kBase, "base.yaml");
+  scenario::Scenario s = scenario::parse_scenario(kBase, "base.yaml");
   EXPECT_EQ(s.certs.size(), 2u);
 }
 
 TEST(ParseDuration, AcceptsSignedOffsetsWithUnits) {
   using std::chrono::seconds;
-  EXPECT_EQ(parse_duration("0"), seconds(0));
-  EXPECT_EQ(parse_duration("+825d"), seconds(825 * 86400));
-  EXPECT_EQ(parse_duration("-1h"), seconds(-3600));
-  EXPECT_EQ(parse_duration("30m"), seconds(1800));
-  EXPECT_EQ(parse_duration("45s"), seconds(45));
-  EXPECT_EQ(parse_duration("-2y"), seconds(-2 * 365 * 86400));
+  EXPECT_EQ(scenario::parse_duration("0"), seconds(0));
+  EXPECT_EQ(scenario::parse_duration("+825d"), seconds(825 * 86400));
+  EXPECT_EQ(scenario::parse_duration("-1h"), seconds(-3600));
+  EXPECT_EQ(scenario::parse_duration("30m"), seconds(1800));
+  EXPECT_EQ(scenario::parse_duration("45s"), seconds(45));
+  EXPECT_EQ(scenario::parse_duration("-2y"), seconds(-2 * 365 * 86400));
   for (const char* bad : {"", "+", "h", "1", "1.5h", "1w", "--1h", " 1h", "1h ", "+-1h",
                           "99999999999999999999y", "10001y"}) {
-    EXPECT_FALSE(parse_duration(bad).has_value()) << "'" << bad << "'";
+    EXPECT_FALSE(scenario::parse_duration(bad).has_value()) << "'" << bad << "'";
   }
 }
 
@@ -466,7 +466,7 @@ TEST(LoadScenarios, FoldersAreRecursiveSortedAndSetTheFamily) {
   dir.write("expiry/a.yaml", named("a"));
   dir.write("expiry/notes.txt", "not a scenario");
   dir.write(".hidden/x.yaml", "broken: [");
-  auto all = load_scenarios({dir.path()});
+  auto all = scenario::load_scenarios({dir.path()});
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[0].name, "a");
   EXPECT_EQ(all[0].family, "expiry");
@@ -474,7 +474,7 @@ TEST(LoadScenarios, FoldersAreRecursiveSortedAndSetTheFamily) {
   EXPECT_EQ(all[2].name, "b");
   EXPECT_EQ(all[2].family, "trust");
   // A file named twice (directly and through its folder) loads once.
-  EXPECT_EQ(load_scenarios({dir.path() / "trust/b.yaml", dir.path()}).size(), 3u);
+  EXPECT_EQ(scenario::load_scenarios({dir.path() / "trust/b.yaml", dir.path()}).size(), 3u);
 }
 
 TEST(LoadScenarios, DuplicateNamesAcrossFilesNameBothFiles) {
@@ -482,9 +482,9 @@ TEST(LoadScenarios, DuplicateNamesAcrossFilesNameBothFiles) {
   dir.write("one/x.yaml", named("same"));
   dir.write("two/y.yaml", named("same"));
   try {
-    load_scenarios({dir.path()});
+    scenario::load_scenarios({dir.path()});
     FAIL() << "duplicate names accepted";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_THAT(e.what(), HasSubstr("two/y.yaml: scenario name 'same' is already used by"));
     EXPECT_THAT(e.what(), HasSubstr("one/x.yaml"));
   }
@@ -494,12 +494,12 @@ TEST(LoadScenarios, NothingFoundNamesThePath) {
   testutil::TempDir dir;
   dir.write("README.md", "# nothing here");
   try {
-    load_scenarios({dir.path()});
+    scenario::load_scenarios({dir.path()});
     FAIL() << "an empty folder was accepted";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_THAT(e.what(), StartsWith(dir.path().string() + ": no scenario files"));
   }
-  EXPECT_THROW(load_scenarios({dir.path() / "missing"}), InputError);
+  EXPECT_THROW(scenario::load_scenarios({dir.path() / "missing"}), io::InputError);
 }
 
 // A folder of scenarios may hold things that only look like scenario files: `run scenarios/`
@@ -509,14 +509,14 @@ TEST(LoadScenarios, AFifoIsSkippedAndASymlinkLoopNamed) {
   testutil::TempDir dir;
   dir.write("a.yaml", named("a"));
   ASSERT_EQ(::mkfifo((dir.path() / "fifo.yaml").c_str(), 0600), 0);
-  EXPECT_EQ(load_scenarios({dir.path()}).size(), 1u);
+  EXPECT_EQ(scenario::load_scenarios({dir.path()}).size(), 1u);
 
   fs::path loop = dir.path() / "loop.yaml";
   fs::create_symlink("loop.yaml", loop);
   try {
-    load_scenarios({dir.path()});
+    scenario::load_scenarios({dir.path()});
     ADD_FAILURE() << "accepted a folder with a symlink loop";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_THAT(e.what(), StartsWith(loop.string() + ": cannot read: "));
   }
 }
@@ -526,16 +526,16 @@ TEST(LoadScenarios, ErrorInOneFileNamesThatFile) {
   dir.write("ok.yaml", named("ok"));
   dir.write("sub/bad.yaml", replace_line(9, "    kee: rsa2048"));
   try {
-    load_scenarios({dir.path()});
+    scenario::load_scenarios({dir.path()});
     FAIL() << "bad file accepted";
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     EXPECT_THAT(e.what(), StartsWith((dir.path() / "sub/bad.yaml").string() + ":9:5: "));
   }
 }
 
 // The shipped catalogue loads cleanly and covers every family the README promises.
 TEST(Catalogue, LoadsAndCoversEveryFamily) {
-  auto all = load_scenarios({fs::path(TLSMATRIX_SOURCE_DIR) / "scenarios"});
+  auto all = scenario::load_scenarios({fs::path(TLSMATRIX_SOURCE_DIR) / "scenarios"});
   EXPECT_GE(all.size(), 32u);
   std::set<std::string> families;
   for (const auto& s : all) {
@@ -549,7 +549,7 @@ TEST(Catalogue, LoadsAndCoversEveryFamily) {
   }
   int rsa4096 = 0;
   for (const auto& s : all) {
-    for (const auto& c : s.certs) rsa4096 += c.key_type == KeyType::rsa4096;
+    for (const auto& c : s.certs) rsa4096 += c.key_type == certs::KeyType::rsa4096;
   }
   EXPECT_LE(rsa4096, 1) << "rsa4096 keys are slow to generate; the catalogue allows one";
 }
@@ -560,9 +560,9 @@ TEST(ScenarioLoader, DialAddress) {
     return "name: d\nsummary: s\ncerts:\n  server:\n    cn: localhost\nserver:\n  cert: server\nclient:\n" +
            client + "expect: {0: pass, 1: pass, 2: pass}\n";
   };
-  EXPECT_EQ(parse_scenario(doc("  secure: false\n"), "d.yaml").client.dial, "127.0.0.1");
-  EXPECT_EQ(parse_scenario(doc("  dial: localhost\n"), "d.yaml").client.dial, "localhost");
-  EXPECT_EQ(parse_scenario(doc("  dial: \"[::1]\"\n"), "d.yaml").client.dial, "[::1]");
+  EXPECT_EQ(scenario::parse_scenario(doc("  secure: false\n"), "d.yaml").client.dial, "127.0.0.1");
+  EXPECT_EQ(scenario::parse_scenario(doc("  dial: localhost\n"), "d.yaml").client.dial, "localhost");
+  EXPECT_EQ(scenario::parse_scenario(doc("  dial: \"[::1]\"\n"), "d.yaml").client.dial, "[::1]");
   struct Bad {
     const char* value;
     const char* message;
@@ -572,9 +572,9 @@ TEST(ScenarioLoader, DialAddress) {
                        Bad{"[localhost]", "one of: 127.0.0.1, localhost, \"[::1]\""}}) {
     SCOPED_TRACE(b.value);
     try {
-      parse_scenario(doc("  secure: false\n  dial: \"" + std::string(b.value) + "\"\n"), "d.yaml");
+      scenario::parse_scenario(doc("  secure: false\n  dial: \"" + std::string(b.value) + "\"\n"), "d.yaml");
       ADD_FAILURE() << "accepted";
-    } catch (const InputError& e) {
+    } catch (const io::InputError& e) {
       EXPECT_THAT(e.what(), StartsWith("d.yaml:10:"));
       EXPECT_THAT(e.what(), HasSubstr(b.message));
     }
@@ -587,7 +587,7 @@ TEST(ScenarioLoader, TlsVersions) {
     return "name: v\nsummary: s\ncerts:\n  server:\n    cn: localhost\nserver:\n  cert: server\n" + server +
            "client:\n  secure: false\n" + client + "expect: {0: pass, 1: pass, 2: pass}\n";
   };
-  Scenario s = parse_scenario(doc("  tls_max: \"1.2\"\n", "  tls_min: 1.3\n"), "v.yaml");
+  scenario::Scenario s = scenario::parse_scenario(doc("  tls_max: \"1.2\"\n", "  tls_min: 1.3\n"), "v.yaml");
   EXPECT_EQ(s.server.tls_max, "1.2");
   EXPECT_EQ(s.server.tls_min, "");
   EXPECT_EQ(s.client.tls_min, "1.3");
@@ -602,9 +602,9 @@ TEST(ScenarioLoader, TlsVersions) {
                            "client.tls_min: 1.3 is above client.tls_max 1.2: no version is left to offer"}}) {
     SCOPED_TRACE(b.message);
     try {
-      parse_scenario(doc(b.server, b.client), "v.yaml");
+      scenario::parse_scenario(doc(b.server, b.client), "v.yaml");
       ADD_FAILURE() << "accepted";
-    } catch (const InputError& e) {
+    } catch (const io::InputError& e) {
       EXPECT_THAT(e.what(), StartsWith("v.yaml:" + std::to_string(b.line) + ":"));
       EXPECT_THAT(e.what(), HasSubstr(b.message));
     }

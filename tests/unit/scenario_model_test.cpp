@@ -27,14 +27,14 @@ std::string doc(const std::string& x_keys, const std::string& server = "  cert: 
 
 std::string error_of(const std::string& yaml) {
   try {
-    parse_scenario(yaml, "m.yaml");
-  } catch (const InputError& e) {
+    scenario::parse_scenario(yaml, "m.yaml");
+  } catch (const io::InputError& e) {
     return e.what();
   }
   return "(loaded)";
 }
 
-const CertSpec& cert(const Scenario& s, const std::string& name) {
+const certs::CertSpec& cert(const scenario::Scenario& s, const std::string& name) {
   for (const auto& c : s.certs) {
     if (c.name == name) return c;
   }
@@ -42,23 +42,23 @@ const CertSpec& cert(const Scenario& s, const std::string& name) {
 }
 
 TEST(ScenarioBundles, ScalarOrListAndWrittenInOrder) {
-  Scenario s = parse_scenario(
+  scenario::Scenario s = scenario::parse_scenario(
       doc("    issuer: ca\n    cn: localhost\n", "  cert: x\n  ca: [y, ca]\n",
           "  ca_pem_path: [ca, y]\n  client_pem_path: y\n"),
       "m.yaml");
   EXPECT_EQ(s.server.ca, (std::vector<std::string>{"y", "ca"}));
   EXPECT_EQ(s.client.ca_pem_path, (std::vector<std::string>{"ca", "y"}));
-  Scenario one = parse_scenario(doc("    issuer: ca\n", "  cert: x\n  ca: ca\n"), "m.yaml");
+  scenario::Scenario one = scenario::parse_scenario(doc("    issuer: ca\n", "  cert: x\n  ca: ca\n"), "m.yaml");
   EXPECT_EQ(one.server.ca, std::vector<std::string>{"ca"});
 
-  CertSet certs = build_cert_set(s.certs);
-  ServerFiles f = server_files(s, certs);
+  certs::CertSet certs = certs::build_cert_set(s.certs);
+  endpoints::ServerFiles f = runner::server_files(s, certs);
   EXPECT_EQ(f.ca_pem, certs.get("y").cert_pem + certs.get("ca").cert_pem);
   EXPECT_EQ(f.ca_label, "tls.caPemPath (bundle: y.pem + ca.pem)");
-  ClientSetup c = client_setup(s, certs, 2);
+  endpoints::ClientSetup c = runner::client_setup(s, certs, 2);
   EXPECT_EQ(c.trust_pem, certs.get("ca").cert_pem + certs.get("y").cert_pem);
   // One name reads as it always did (the JSON report of today's catalogue stays the same).
-  EXPECT_EQ(server_files(one, certs).ca_label, "tls.caPemPath (ca.pem)");
+  EXPECT_EQ(runner::server_files(one, certs).ca_label, "tls.caPemPath (ca.pem)");
 }
 
 TEST(ScenarioBundles, ErrorsNameTheLine) {
@@ -71,15 +71,15 @@ TEST(ScenarioBundles, ErrorsNameTheLine) {
 }
 
 TEST(ScenarioKeyOf, SharesTheKeyAndItsType) {
-  Scenario s = parse_scenario(doc("    key_of: y\n    issuer: ca\n"), "m.yaml");
+  scenario::Scenario s = scenario::parse_scenario(doc("    key_of: y\n    issuer: ca\n"), "m.yaml");
   // y is written after x: key_of follows names, not order.
   EXPECT_EQ(cert(s, "x").key_of, "y");
-  Scenario ec = parse_scenario(
+  scenario::Scenario ec = scenario::parse_scenario(
       "name: t\nsummary: s\ncerts:\n  a: {cn: a, key: ec-p384}\n  b: {cn: b, key_of: a}\n"
       "server: {cert: b}\nexpect: {0: pass, 1: pass, 2: pass}\n",
       "m.yaml");
-  EXPECT_EQ(cert(ec, "b").key_type, KeyType::ec_p384);
-  CertSet certs = build_cert_set(ec.certs);
+  EXPECT_EQ(cert(ec, "b").key_type, certs::KeyType::ec_p384);
+  certs::CertSet certs = certs::build_cert_set(ec.certs);
   EXPECT_EQ(certs.get("a").key_pem, certs.get("b").key_pem);
   EXPECT_EQ(EVP_PKEY_eq(X509_get0_pubkey(certs.get("a").cert.get()),
                         X509_get0_pubkey(certs.get("b").cert.get())),
@@ -97,7 +97,7 @@ TEST(ScenarioKeyOf, ErrorsNameTheLine) {
 }
 
 TEST(ScenarioExtensions, EveryKeyLoadsAndGenerates) {
-  Scenario s = parse_scenario(doc("    issuer: ca\n"
+  scenario::Scenario s = scenario::parse_scenario(doc("    issuer: ca\n"
                                   "    key: rsa-pss\n"
                                   "    cn: [one, two]\n"
                                   "    san: [DNS:localhost, \"email:a@example.com\"]\n"
@@ -108,8 +108,8 @@ TEST(ScenarioExtensions, EveryKeyLoadsAndGenerates) {
                                   "    aki: mismatched\n"
                                   "    serial: 0x0102030405060708090a0b0c0d0e0f101112131415\n"),
                               "m.yaml");
-  const CertSpec& x = cert(s, "x");
-  EXPECT_EQ(x.key_type, KeyType::rsa_pss);
+  const certs::CertSpec& x = cert(s, "x");
+  EXPECT_EQ(x.key_type, certs::KeyType::rsa_pss);
   EXPECT_EQ(x.cn, "one");
   EXPECT_EQ(x.more_cns, std::vector<std::string>{"two"});
   EXPECT_EQ(x.ext_key_usage.size(), 3U);
@@ -119,29 +119,29 @@ TEST(ScenarioExtensions, EveryKeyLoadsAndGenerates) {
   EXPECT_EQ(x.san_critical, true);
   ASSERT_EQ(x.extra_extensions.size(), 1U);
   EXPECT_TRUE(x.extra_extensions[0].critical);
-  EXPECT_EQ(x.subject_key_id, KeyIdForm::absent);
-  EXPECT_EQ(x.authority_key_id, KeyIdForm::mismatched);
+  EXPECT_EQ(x.subject_key_id, certs::KeyIdForm::absent);
+  EXPECT_EQ(x.authority_key_id, certs::KeyIdForm::mismatched);
   EXPECT_EQ(x.serial_bytes.size(), 21U);
 
-  CertSet certs = build_cert_set(s.certs);
+  certs::CertSet certs = certs::build_cert_set(s.certs);
   const X509* c = certs.get("x").cert.get();
   EXPECT_EQ(X509_EXTENSION_get_critical(X509_get_ext(c, X509_get_ext_by_NID(c, NID_basic_constraints, -1))), 0);
   EXPECT_EQ(X509_get_ext_by_NID(c, NID_subject_key_identifier, -1), -1);
   EXPECT_EQ(X509_NAME_entry_count(X509_get_subject_name(c)), 2);
 
-  Scenario nc = parse_scenario(doc("    ca: true\n    basic_constraints: true\n"
+  scenario::Scenario nc = scenario::parse_scenario(doc("    ca: true\n    basic_constraints: true\n"
                                    "    name_constraints: {permitted: [DNS:example.com, IP:10.0.0.0/8], excluded: [IP:fd00::/8]}\n"
                                    "    critical: {name_constraints: false}\n"),
                                "m.yaml");
   ASSERT_TRUE(cert(nc, "x").name_constraints);
   EXPECT_FALSE(cert(nc, "x").name_constraints->critical);
-  CertSet nc_certs = build_cert_set(nc.certs);
+  certs::CertSet nc_certs = certs::build_cert_set(nc.certs);
   const X509* n = nc_certs.get("x").cert.get();
   int loc = X509_get_ext_by_NID(n, NID_name_constraints, -1);
   ASSERT_GE(loc, 0);
   EXPECT_EQ(X509_EXTENSION_get_critical(X509_get_ext(n, loc)), 0);
 
-  Scenario zero = parse_scenario(doc("    serial: 0\n    basic_constraints: false\n"), "m.yaml");
+  scenario::Scenario zero = scenario::parse_scenario(doc("    serial: 0\n    basic_constraints: false\n"), "m.yaml");
   EXPECT_EQ(cert(zero, "x").serial, 0U);
   EXPECT_FALSE(cert(zero, "x").basic_constraints);
 }

@@ -23,7 +23,7 @@ profiles:
   node: {0: fail timeout}
 )";
 
-Verdict at(const Scenario& s, int mode, const std::string& profile, const std::string& server) {
+verdict::Verdict at(const scenario::Scenario& s, int mode, const std::string& profile, const std::string& server) {
   return s.expectation(mode, profile, server).verdict;
 }
 
@@ -33,18 +33,18 @@ TEST(ServerExpectations, ResolveMostSpecificFirst) {
     1: fail server_cert_invalid
     go: {1: pass}
 )";
-  Scenario s = parse_scenario(doc, "scenarios/broken/weak.yaml");
-  const Verdict pass{Outcome::pass, Reason::ok};
+  scenario::Scenario s = scenario::parse_scenario(doc, "scenarios/broken/weak.yaml");
+  const verdict::Verdict pass{verdict::Outcome::pass, verdict::Reason::ok};
   // servers.milvus.go.1
   EXPECT_EQ(at(s, 1, "go", "milvus"), pass);
   // servers.milvus.1 (node has no server-specific override for mode 1)
-  EXPECT_EQ(at(s, 1, "node", "milvus"), (Verdict{Outcome::fail, Reason::server_cert_invalid}));
+  EXPECT_EQ(at(s, 1, "node", "milvus"), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::server_cert_invalid}));
   // profiles.node.0, then expect.2: nothing for those modes under servers.milvus
-  EXPECT_EQ(at(s, 0, "node", "milvus"), (Verdict{Outcome::fail, Reason::timeout}));
-  EXPECT_EQ(at(s, 2, "go", "milvus"), (Verdict{Outcome::fail, Reason::server_config_error}));
+  EXPECT_EQ(at(s, 0, "node", "milvus"), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::timeout}));
+  EXPECT_EQ(at(s, 2, "go", "milvus"), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::server_config_error}));
   // The harness's own server ignores the milvus block.
-  EXPECT_EQ(at(s, 1, "go", "harness"), (Verdict{Outcome::fail, Reason::server_config_error}));
-  EXPECT_EQ(s.expectation(1, "go").verdict, (Verdict{Outcome::fail, Reason::server_config_error}));
+  EXPECT_EQ(at(s, 1, "go", "harness"), (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::server_config_error}));
+  EXPECT_EQ(s.expectation(1, "go").verdict, (verdict::Verdict{verdict::Outcome::fail, verdict::Reason::server_config_error}));
   // Positions point at the line that decided.
   EXPECT_EQ(s.expectation(1, "go", "milvus").pos.line, 14);
 }
@@ -65,9 +65,9 @@ TEST(ServerExpectations, RejectsWhatNobodyWouldRead) {
   for (const auto& c : cases) {
     SCOPED_TRACE(c.what);
     try {
-      parse_scenario(std::string(kBase) + c.servers, "x.yaml");
+      scenario::parse_scenario(std::string(kBase) + c.servers, "x.yaml");
       ADD_FAILURE() << "accepted";
-    } catch (const InputError& e) {
+    } catch (const io::InputError& e) {
       EXPECT_THAT(e.what(), HasSubstr(c.message));
       EXPECT_THAT(e.what(), HasSubstr("x.yaml:1"));
     }

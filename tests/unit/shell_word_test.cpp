@@ -22,9 +22,9 @@ std::string shell_echo(const std::string& command) {
 }
 
 TEST(ShellWord, LeavesPlainWordsAlone) {
-  EXPECT_EQ(shell_word("127.0.0.1:19530"), "127.0.0.1:19530");
-  EXPECT_EQ(shell_word("/tmp/tls/ca.pem"), "/tmp/tls/ca.pem");
-  EXPECT_EQ(shell_word("--server-name"), "--server-name");
+  EXPECT_EQ(io::shell_word("127.0.0.1:19530"), "127.0.0.1:19530");
+  EXPECT_EQ(io::shell_word("/tmp/tls/ca.pem"), "/tmp/tls/ca.pem");
+  EXPECT_EQ(io::shell_word("--server-name"), "--server-name");
 }
 
 TEST(ShellWord, AShellReadsQuotedWordsBackUnchanged) {
@@ -32,8 +32,8 @@ TEST(ShellWord, AShellReadsQuotedWordsBackUnchanged) {
       "[::1]:19530", "my certs/ca.pem", "it's", "$HOME", "a;b", "*.pem", "", "`x`", "tab\there"};
   std::string expected;
   for (const auto& w : words) expected += w + "\n";
-  EXPECT_EQ(shell_echo(shell_command(words)), expected) << shell_command(words);
-  EXPECT_EQ(shell_word("[::1]:19530"), "'[::1]:19530'");
+  EXPECT_EQ(shell_echo(io::shell_command(words)), expected) << io::shell_command(words);
+  EXPECT_EQ(io::shell_word("[::1]:19530"), "'[::1]:19530'");
 }
 
 }  // namespace

@@ -18,23 +18,23 @@ namespace {
 // Key generation in the runner's generator thread fails, as it does for RSA-1024 on an OpenSSL
 // in FIPS mode. No key type is refused by every OpenSSL, so this one does not exist at all.
 TEST(ThreadErrors, KeyGenerationFailureInTheRunnerReachesTheCaller) {
-  CertSpec ca;
+  certs::CertSpec ca;
   ca.name = "ca";
   ca.cn = "Test CA";
   ca.ca = true;
-  ca.key_type = static_cast<KeyType>(99);
-  Scenario s;
+  ca.key_type = static_cast<certs::KeyType>(99);
+  scenario::Scenario s;
   s.name = "unit-refused-key";
   s.file = "unit-refused-key.yaml";
   s.certs = {ca};
   s.server = {.cert = "ca", .chain = {}, .key = "", .ca = {}, .tls_min = "", .tls_max = ""};
-  s.expect[1] = Expectation{};
-  RunOptions options;
+  s.expect[1] = scenario::Expectation{};
+  runner::RunOptions options;
   options.modes = {1};
   options.profiles = {"grpc-core"};
   options.jobs = 2;
   try {
-    run_scenarios({s}, options);
+    runner::run_scenarios({s}, options);
     FAIL() << "a scenario whose key cannot be generated ran";
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("generating a unknown key"), std::string::npos) << e.what();

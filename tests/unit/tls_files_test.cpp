@@ -17,18 +17,18 @@ namespace {
 using testutil::spec;
 
 struct Chain {
-  CertSet set;
+  certs::CertSet set;
   std::string pem;  // leaf, then intermediate
   std::string key;
 };
 
 // root (SHA-256) -> inter (signed with `inter_digest`, key `inter_key`) -> leaf (SHA-256).
-Chain chain_with_intermediate(const std::string& inter_digest, KeyType inter_key = KeyType::rsa2048) {
-  CertSpec root = spec("root", "", true, KeyType::rsa2048);
-  CertSpec inter = spec("inter", "root", true, inter_key);
+Chain chain_with_intermediate(const std::string& inter_digest, certs::KeyType inter_key = certs::KeyType::rsa2048) {
+  certs::CertSpec root = spec("root", "", true, certs::KeyType::rsa2048);
+  certs::CertSpec inter = spec("inter", "root", true, inter_key);
   inter.digest = inter_digest;
-  CertSpec leaf = spec("leaf", "inter", false, KeyType::rsa2048);
-  Chain c{build_cert_set({root, inter, leaf}), "", ""};
+  certs::CertSpec leaf = spec("leaf", "inter", false, certs::KeyType::rsa2048);
+  Chain c{certs::build_cert_set({root, inter, leaf}), "", ""};
   c.pem = c.set.get("leaf").cert_pem + c.set.get("inter").cert_pem;
   c.key = c.set.get("leaf").key_pem;
   return c;
@@ -36,7 +36,7 @@ Chain chain_with_intermediate(const std::string& inter_digest, KeyType inter_key
 
 TEST(IdentityError, AcceptsAChainOfSha256Certificates) {
   Chain c = chain_with_intermediate("sha256");
-  EXPECT_EQ(identity_error(c.pem, c.key, "server.pem", "server.key"), "");
+  EXPECT_EQ(endpoints::identity_error(c.pem, c.key, "server.pem", "server.key"), "");
 }
 
 // OpenSSL sends the chain only if every certificate in it passes the security level (at the
@@ -44,7 +44,7 @@ TEST(IdentityError, AcceptsAChainOfSha256Certificates) {
 // although the leaf itself loads.
 TEST(IdentityError, RefusesASha1SignedIntermediateItWouldNotSend) {
   Chain c = chain_with_intermediate("sha1");
-  std::string err = identity_error(c.pem, c.key, "server.pem", "server.key");
+  std::string err = endpoints::identity_error(c.pem, c.key, "server.pem", "server.key");
   EXPECT_NE(err.find("server.pem"), std::string::npos) << err;
   EXPECT_NE(err.find("CN=inter"), std::string::npos) << err;
   EXPECT_NE(err.find("ca md too weak"), std::string::npos) << err;
@@ -54,23 +54,23 @@ TEST(IdentityError, RefusesASha1SignedIntermediateItWouldNotSend) {
 // the chain only when it sends it.
 TEST(IdentityError, AChainThatIsNotSentIsNotChecked) {
   Chain c = chain_with_intermediate("sha1");
-  EXPECT_EQ(identity_error(c.pem, c.key, "client.pem", "client.key", -1, /*chain_is_sent=*/false), "");
+  EXPECT_EQ(endpoints::identity_error(c.pem, c.key, "client.pem", "client.key", -1, /*chain_is_sent=*/false), "");
 }
 
 TEST(IdentityError, RefusesAnRsa1024Intermediate) {
-  Chain c = chain_with_intermediate("sha256", KeyType::rsa1024);
-  std::string err = identity_error(c.pem, c.key, "server.pem", "server.key");
+  Chain c = chain_with_intermediate("sha256", certs::KeyType::rsa1024);
+  std::string err = endpoints::identity_error(c.pem, c.key, "server.pem", "server.key");
   EXPECT_NE(err.find("ca key too small"), std::string::npos) << err;
 }
 
 // A self-signed root sent along is not checked for its digest (its signature is never verified),
 // as OpenSSL does not check it either.
 TEST(IdentityError, ASha1SelfSignedRootInTheChainIsNotItsDigest) {
-  CertSpec root = spec("root", "", true, KeyType::rsa2048);
+  certs::CertSpec root = spec("root", "", true, certs::KeyType::rsa2048);
   root.digest = "sha1";
-  CertSpec leaf = spec("leaf", "root", false, KeyType::rsa2048);
-  CertSet set = build_cert_set({root, leaf});
-  EXPECT_EQ(identity_error(set.get("leaf").cert_pem + set.get("root").cert_pem, set.get("leaf").key_pem,
+  certs::CertSpec leaf = spec("leaf", "root", false, certs::KeyType::rsa2048);
+  certs::CertSet set = certs::build_cert_set({root, leaf});
+  EXPECT_EQ(endpoints::identity_error(set.get("leaf").cert_pem + set.get("root").cert_pem, set.get("leaf").key_pem,
                            "server.pem", "server.key"),
             "");
 }
@@ -78,20 +78,20 @@ TEST(IdentityError, ASha1SelfSignedRootInTheChainIsNotItsDigest) {
 // A context loads a marked chain at the marked level, an unmarked one at its own (Debian: 2).
 TEST(OwnCertLevel, AMarkedChainLoadsAtItsLevelAndNothingElseChanges) {
   Chain c = chain_with_intermediate("sha1");
-  CertSpec weak = spec("weak", "inter", false, KeyType::rsa1024);
-  CertSet more = build_cert_set({spec("root", "", true, KeyType::rsa2048), spec("inter", "root", true), weak});
+  certs::CertSpec weak = spec("weak", "inter", false, certs::KeyType::rsa1024);
+  certs::CertSet more = certs::build_cert_set({spec("root", "", true, certs::KeyType::rsa2048), spec("inter", "root", true), weak});
   std::string weak_chain = more.get("weak").cert_pem;
   std::string weak_key = more.get("weak").key_pem;
 
-  EXPECT_NE(identity_error(c.pem, c.key, "client.pem", "client.key"), "");
-  EXPECT_NE(identity_error(weak_chain, weak_key, "client.pem", "client.key"), "");
-  EXPECT_EQ(identity_error(with_own_cert_level(c.pem, 0), c.key, "client.pem", "client.key"), "");
-  EXPECT_EQ(identity_error(with_own_cert_level(weak_chain, 0), weak_key, "client.pem", "client.key"), "");
-  EXPECT_EQ(identity_error(with_own_cert_level(weak_chain, 1), weak_key, "client.pem", "client.key"), "");
-  EXPECT_NE(identity_error(with_own_cert_level(c.pem, 1), c.key, "client.pem", "client.key"), "");
+  EXPECT_NE(endpoints::identity_error(c.pem, c.key, "client.pem", "client.key"), "");
+  EXPECT_NE(endpoints::identity_error(weak_chain, weak_key, "client.pem", "client.key"), "");
+  EXPECT_EQ(endpoints::identity_error(endpoints::with_own_cert_level(c.pem, 0), c.key, "client.pem", "client.key"), "");
+  EXPECT_EQ(endpoints::identity_error(endpoints::with_own_cert_level(weak_chain, 0), weak_key, "client.pem", "client.key"), "");
+  EXPECT_EQ(endpoints::identity_error(endpoints::with_own_cert_level(weak_chain, 1), weak_key, "client.pem", "client.key"), "");
+  EXPECT_NE(endpoints::identity_error(endpoints::with_own_cert_level(c.pem, 1), c.key, "client.pem", "client.key"), "");
   // The same certificates unmarked, after the hook is in place: still refused.
-  EXPECT_NE(identity_error(c.pem, c.key, "client.pem", "client.key"), "");
-  EXPECT_NE(identity_error(weak_chain, weak_key, "client.pem", "client.key"), "");
+  EXPECT_NE(endpoints::identity_error(c.pem, c.key, "client.pem", "client.key"), "");
+  EXPECT_NE(endpoints::identity_error(weak_chain, weak_key, "client.pem", "client.key"), "");
 
   // The certificates are the same ones, in the same order; only the leaf's PEM type differs.
   auto read_all = [](const std::string& pem) {
@@ -101,12 +101,12 @@ TEST(OwnCertLevel, AMarkedChainLoadsAtItsLevelAndNothingElseChanges) {
     ERR_clear_error();
     return out;
   };
-  auto marked = read_all(with_own_cert_level(c.pem, 0));
+  auto marked = read_all(endpoints::with_own_cert_level(c.pem, 0));
   auto plain = read_all(c.pem);
   EXPECT_EQ(plain.size(), 2u);
   ASSERT_EQ(marked.size(), plain.size());
   for (std::size_t i = 0; i < plain.size(); ++i) EXPECT_EQ(X509_cmp(marked[i].get(), plain[i].get()), 0);
-  EXPECT_EQ(with_own_cert_level("not a certificate", 0), "not a certificate");
+  EXPECT_EQ(endpoints::with_own_cert_level("not a certificate", 0), "not a certificate");
 }
 
 }  // namespace

@@ -10,7 +10,7 @@ namespace {
 std::string error_of(std::string_view text) {
   try {
     io::check_utf8(text, "f.yaml");
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     return e.what();
   }
   return "";

@@ -20,23 +20,23 @@ using std::chrono::hours;
 using testutil::leaf_spec;
 
 // A CA named "Test CA NAME".
-CertSpec ca_spec(const std::string& name) { return testutil::ca_spec(name, "Test CA " + name); }
+certs::CertSpec ca_spec(const std::string& name) { return testutil::ca_spec(name, "Test CA " + name); }
 
 // A correct Milvus-layout set: ca, server (SAN localhost, 127.0.0.1; serverAuth), client.
-std::vector<CertSpec> good_specs() {
+std::vector<certs::CertSpec> good_specs() {
   return {ca_spec("ca"),
           leaf_spec("server", "ca", "localhost", {"DNS:localhost", "IP:127.0.0.1"}, {"serverAuth"}),
           leaf_spec("client", "ca", "client", {}, {"clientAuth"})};
 }
 
-CertFile cert_file(const CertSet& set, std::vector<std::string> names) {
+CertFile cert_file(const certs::CertSet& set, std::vector<std::string> names) {
   CertFile f;
   f.path = names.front() + ".pem";
   for (const auto& n : names) f.certs.push_back(ossl::up_ref(set.get(n).cert.get()));
   return f;
 }
 
-KeyFile key_file(const CertSet& set, const std::string& name) {
+KeyFile key_file(const certs::CertSet& set, const std::string& name) {
   return KeyFile{name + ".key", ossl::up_ref(set.get(name).key.get())};
 }
 
@@ -45,7 +45,7 @@ struct Deployment {
   DeploymentInput input;
   LoadedDeployment files;
 };
-Deployment mode2(const CertSet& set) {
+Deployment mode2(const certs::CertSet& set) {
   Deployment d;
   d.input.tls_mode = 2;
   d.input.server_name = "localhost";
@@ -83,7 +83,7 @@ const Finding* find(const std::vector<Finding>& rs, std::string_view check, Seve
 }
 
 TEST(ValidateChecks, CorrectSetIsClean) {
-  CertSet set = build_cert_set(good_specs());
+  certs::CertSet set = certs::build_cert_set(good_specs());
   Deployment d = mode2(set);
   auto rs = run_static_checks(d.input, d.files);
   EXPECT_TRUE(with_severity(rs, Severity::error).empty()) << dump(rs);
@@ -95,7 +95,7 @@ TEST(ValidateChecks, CorrectSetIsClean) {
 // A plaintext mode loads no TLS files, so nothing about them is checked; but whatever expects
 // TLS there is an error: clients given TLS files, and server files without any tlsMode.
 TEST(ValidateChecks, ModeZeroChecksOnlyWhatExpectsTls) {
-  CertSet set = build_cert_set(good_specs());
+  certs::CertSet set = certs::build_cert_set(good_specs());
   Deployment d = mode2(set);
   d.input.tls_mode = 0;
   d.files.trust.reset();
@@ -165,7 +165,7 @@ TEST(ValidateChecks, MisplacedModeKeyIsNamed) {
 }
 
 TEST(ValidateChecks, ModeTwoWithoutCaIsAnError) {
-  CertSet set = build_cert_set(good_specs());
+  certs::CertSet set = certs::build_cert_set(good_specs());
   Deployment d = mode2(set);
   d.files.ca_pem.reset();
   d.input.config_file = "deploy/milvus.yaml";
@@ -178,7 +178,7 @@ TEST(ValidateChecks, ModeTwoWithoutCaIsAnError) {
 
 // The key of another certificate: the error names the key file.
 TEST(ValidateChecks, KeyFromAnotherCertificate) {
-  CertSet set = build_cert_set(good_specs());
+  certs::CertSet set = certs::build_cert_set(good_specs());
   Findings out;
   KeyFile wrong{"server.key", ossl::up_ref(set.get("client").key.get())};
   check_key_matches(cert_file(set, {"server"}), wrong, Role::server, out);
@@ -200,7 +200,7 @@ TEST(ValidateChecks, ValidityWindow) {
   specs.push_back(leaf_spec("soon", "ca", "soon", {"DNS:soon"}, {}));
   specs.back().not_after = hours(24 * 10);
   const auto now = std::chrono::system_clock::now();
-  CertSet set = build_cert_set(specs, KeyPool::shared(), now);
+  certs::CertSet set = certs::build_cert_set(specs, certs::KeyPool::shared(), now);
 
   std::vector<const X509*> seen;
   Findings out;
@@ -211,7 +211,7 @@ TEST(ValidateChecks, ValidityWindow) {
   const auto& rs = out.results();
   ASSERT_EQ(rs.size(), 3u) << dump(rs);
   EXPECT_EQ(rs[0].severity, Severity::error);
-  EXPECT_NE(rs[0].message.find("expired on " + readable_utc(x509::not_after(set.get("server").cert.get()))),
+  EXPECT_NE(rs[0].message.find("expired on " + io::readable_utc(x509::not_after(set.get("server").cert.get()))),
             std::string::npos) << rs[0].message;
   EXPECT_EQ(rs[1].severity, Severity::error);
   EXPECT_NE(rs[1].message.find("not valid until"), std::string::npos) << rs[1].message;
@@ -231,7 +231,7 @@ TEST(ValidateChecks, FarFutureExpiryIsValid) {
   auto specs = good_specs();
   specs[0].not_after = std::chrono::hours(24 * 365 * 7900);
   const auto now = std::chrono::system_clock::now();
-  CertSet set = build_cert_set(specs, KeyPool::shared(), now);
+  certs::CertSet set = certs::build_cert_set(specs, certs::KeyPool::shared(), now);
   std::vector<const X509*> seen;
   Findings out;
   check_validity(cert_file(set, {"ca"}), now, 30, seen, out);
@@ -244,10 +244,10 @@ TEST(ValidateChecks, FarFutureExpiryIsValid) {
 
 TEST(ValidateChecks, WeakKeyAndSha1) {
   auto specs = good_specs();
-  specs[1].key_type = KeyType::rsa1024;
+  specs[1].key_type = certs::KeyType::rsa1024;
   specs[2].digest = "sha1";
   specs[0].digest = "sha1";  // a root's self-signature is not what verifiers check
-  CertSet set = build_cert_set(specs);
+  certs::CertSet set = certs::build_cert_set(specs);
   std::vector<const X509*> seen;
   Findings out;
   check_strength(cert_file(set, {"server"}), seen, out);
@@ -266,7 +266,7 @@ TEST(ValidateChecks, WeakKeyAndSha1) {
 TEST(ValidateChecks, ClientWithServerAuthOnly) {
   auto specs = good_specs();
   specs[2].ext_key_usage = {"serverAuth"};
-  CertSet set = build_cert_set(specs);
+  certs::CertSet set = certs::build_cert_set(specs);
   Deployment d = mode2(set);
   auto rs = run_static_checks(d.input, d.files);
   const Finding* r = find(rs, "client.usage", Severity::error);
@@ -285,7 +285,7 @@ TEST(ValidateChecks, ServerUsageFaults) {
   auto specs = good_specs();
   specs[1].ext_key_usage = {"clientAuth"};
   specs[1].key_usage = std::vector<std::string>{"keyEncipherment"};
-  CertSet set = build_cert_set(specs);
+  certs::CertSet set = certs::build_cert_set(specs);
   Findings out;
   check_leaf_role(cert_file(set, {"server"}), Role::server, out);
   ASSERT_EQ(out.results().size(), 2u) << dump(out.results());
@@ -296,7 +296,7 @@ TEST(ValidateChecks, ServerUsageFaults) {
 // pymilvus sends no client certificate when server_pem_path is set: trusting server.pem itself
 // in mode 2 is a trap worth a warning.
 TEST(ValidateChecks, PinnedServerPemInModeTwo) {
-  CertSet set = build_cert_set(good_specs());
+  certs::CertSet set = certs::build_cert_set(good_specs());
   Deployment d = mode2(set);
   d.files.trust = cert_file(set, {"server"});
   auto rs = run_static_checks(d.input, d.files);
@@ -309,7 +309,7 @@ TEST(ValidateChecks, PinnedServerPemInModeTwo) {
 }
 
 TEST(ValidateChecks, CaFileMustHoldCas) {
-  CertSet set = build_cert_set(good_specs());
+  certs::CertSet set = certs::build_cert_set(good_specs());
   Findings out;
   check_is_ca(cert_file(set, {"server"}), Role::ca, nullptr, out);
   ASSERT_EQ(out.results().size(), 1u);
@@ -324,7 +324,7 @@ TEST(ValidateChecks, CaFileMustHoldCas) {
 
 // A CA-signed server.pem as the only trust root: fine for grpc-core and go, not for node.
 TEST(ValidateChecks, PinnedLeafFailsOnlyForNode) {
-  CertSet set = build_cert_set(good_specs());
+  certs::CertSet set = certs::build_cert_set(good_specs());
   Findings out;
   check_server_chain_to_trust(cert_file(set, {"server"}), cert_file(set, {"server"}),
                               {"grpc-core", "go", "node"}, out);
@@ -340,7 +340,7 @@ TEST(ValidateChecks, ChainsToTheWrongCa) {
   auto specs = good_specs();
   specs.push_back(ca_spec("other"));
   specs.push_back(leaf_spec("stranger", "other", "stranger", {}, {"clientAuth"}));
-  CertSet set = build_cert_set(specs);
+  certs::CertSet set = certs::build_cert_set(specs);
   Deployment d = mode2(set);
   d.files.trust = cert_file(set, {"other"});
   d.files.client_pem = cert_file(set, {"stranger"});
@@ -356,11 +356,11 @@ TEST(ValidateChecks, ChainsToTheWrongCa) {
 
 TEST(ValidateChecks, Intermediates) {
   auto specs = good_specs();
-  CertSpec inter = ca_spec("inter");
+  certs::CertSpec inter = ca_spec("inter");
   inter.issuer = "ca";
   specs.push_back(inter);
   specs.push_back(leaf_spec("deep", "inter", "localhost", {"DNS:localhost"}, {"serverAuth"}));
-  CertSet set = build_cert_set(specs);
+  certs::CertSet set = certs::build_cert_set(specs);
   CertFile root = cert_file(set, {"ca"});
   CertFile root_and_inter = cert_file(set, {"ca", "inter"});
 
@@ -391,7 +391,7 @@ TEST(ValidateChecks, Intermediates) {
 TEST(ValidateChecks, NameOnlyInCn) {
   auto specs = good_specs();
   specs[1].sans = {};
-  CertSet set = build_cert_set(specs);
+  certs::CertSet set = certs::build_cert_set(specs);
   Findings out;
   check_server_name(cert_file(set, {"server"}), "localhost", {"grpc-core", "go", "node"}, out);
   const auto& rs = out.results();
@@ -406,7 +406,7 @@ TEST(ValidateChecks, NameOnlyInCn) {
 TEST(ValidateChecks, NameRules) {
   auto specs = good_specs();
   specs[1].sans = {"DNS:*.milvus.example", "IP:127.0.0.1"};
-  CertSet set = build_cert_set(specs);
+  certs::CertSet set = certs::build_cert_set(specs);
   const std::vector<std::string> all{"grpc-core", "go", "node"};
   auto judge = [&](const std::string& name) {
     Findings out;
@@ -430,18 +430,18 @@ TEST(ValidateChecks, NameRules) {
 // The advice names the SAN that the command it suggests (`certs gen --cn NAME`) really makes:
 // "123" and "1.2.3" are DNS names to both, not IP addresses.
 TEST(ValidateChecks, SuggestedSanIsWhatCertsGenMakes) {
-  CertSet set = build_cert_set(good_specs());
+  certs::CertSet set = certs::build_cert_set(good_specs());
   for (const std::string name : {"123", "1.2.3", "milvus.example", "10.0.0.7", "::2"}) {
     Findings out;
     check_server_name(cert_file(set, {"server"}), name, {"go"}, out);
     const auto& rs = out.results();
     ASSERT_EQ(rs.size(), 1u) << name << "\n" << dump(rs);
     EXPECT_EQ(rs[0].severity, Severity::error) << name;
-    EXPECT_NE(rs[0].fix.find("subjectAltName = " + normalize_san(name) + " "), std::string::npos)
+    EXPECT_NE(rs[0].fix.find("subjectAltName = " + certs::normalize_san(name) + " "), std::string::npos)
         << name << ": " << rs[0].fix;
   }
-  EXPECT_EQ(normalize_san("123"), "DNS:123");
-  EXPECT_EQ(normalize_san("::2"), "IP:::2");
+  EXPECT_EQ(certs::normalize_san("123"), "DNS:123");
+  EXPECT_EQ(certs::normalize_san("::2"), "IP:::2");
 }
 
 TEST(ValidateChecks, MergeProfiles) {

@@ -15,7 +15,7 @@ namespace {
 // a 5 s budget was seen to run out.
 constexpr std::chrono::seconds kHangGuard{30};
 
-LoadedDeployment files_of(const CertSet& set) {
+LoadedDeployment files_of(const certs::CertSet& set) {
   auto certs = [&](const std::string& n) {
     CertFile f{n + ".pem", {}};
     f.certs.push_back(ossl::up_ref(set.get(n).cert.get()));
@@ -32,28 +32,28 @@ LoadedDeployment files_of(const CertSet& set) {
   return f;
 }
 
-CertSet make_set(std::vector<std::string> server_sans) {
-  CertSpec ca;
+certs::CertSet make_set(std::vector<std::string> server_sans) {
+  certs::CertSpec ca;
   ca.name = "ca";
   ca.cn = "Dynamic CA";
   ca.ca = true;
-  CertSpec server;
+  certs::CertSpec server;
   server.name = "server";
   server.issuer = "ca";
   server.cn = "localhost";
   server.sans = std::move(server_sans);
-  CertSpec client;
+  certs::CertSpec client;
   client.name = "client";
   client.issuer = "ca";
   client.cn = "client";
   client.ext_key_usage = {"clientAuth"};
-  for (CertSpec* s : {&ca, &server, &client}) s->key_type = KeyType::ec_p256;  // fast
-  return build_cert_set({ca, server, client});
+  for (certs::CertSpec* s : {&ca, &server, &client}) s->key_type = certs::KeyType::ec_p256;  // fast
+  return certs::build_cert_set({ca, server, client});
 }
 
 class DynamicCheck : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { silence_grpc_logging(); }
+  static void SetUpTestSuite() { runner::silence_grpc_logging(); }
   DeploymentInput input() {
     DeploymentInput in;
     in.tls_mode = 2;
@@ -64,7 +64,7 @@ class DynamicCheck : public ::testing::Test {
 };
 
 TEST_F(DynamicCheck, CorrectSetConnectsEverywhere) {
-  CertSet set = make_set({"DNS:localhost"});
+  certs::CertSet set = make_set({"DNS:localhost"});
   auto rs = run_dynamic_check(input(), files_of(set), kHangGuard);
   ASSERT_EQ(rs.size(), 1u);
   EXPECT_EQ(rs[0].severity, Severity::ok) << rs[0].message;
@@ -72,7 +72,7 @@ TEST_F(DynamicCheck, CorrectSetConnectsEverywhere) {
 }
 
 TEST_F(DynamicCheck, NameOnlyInCnFailsForGo) {
-  CertSet set = make_set({});
+  certs::CertSet set = make_set({});
   auto rs = run_dynamic_check(input(), files_of(set), kHangGuard);
   ASSERT_EQ(rs.size(), 2u);
   const Finding& go = rs[0].severity == Severity::error ? rs[0] : rs[1];
@@ -85,7 +85,7 @@ TEST_F(DynamicCheck, NameOnlyInCnFailsForGo) {
 // certificate for localhost alone fails that, and the advice must name 127.0.0.1 as an IP
 // name, not an empty "DNS:".
 TEST_F(DynamicCheck, HostnameAdviceNamesWhatTheClientChecked) {
-  CertSet set = make_set({"DNS:localhost"});
+  certs::CertSet set = make_set({"DNS:localhost"});
   DeploymentInput in = input();
   in.server_name.clear();
   auto rs = run_dynamic_check(in, files_of(set), kHangGuard);
@@ -103,7 +103,7 @@ TEST_F(DynamicCheck, HostnameAdviceNamesWhatTheClientChecked) {
 // Every profile fails the same way (mode 2, no client certificate): one merged line, with the
 // reason the server saw.
 TEST_F(DynamicCheck, AlikeFailuresMerge) {
-  CertSet set = make_set({"DNS:localhost"});
+  certs::CertSet set = make_set({"DNS:localhost"});
   LoadedDeployment f = files_of(set);
   f.client_pem.reset();
   f.client_key.reset();
@@ -118,7 +118,7 @@ TEST_F(DynamicCheck, AlikeFailuresMerge) {
 // given them connects with TLS to the plaintext server, as it would to Milvus, and fails with
 // tls_to_plaintext (it used not to be tried at all, and validate passed).
 TEST_F(DynamicCheck, PlaintextModeTriesClientsGivenTlsFiles) {
-  CertSet set = make_set({"DNS:localhost"});
+  certs::CertSet set = make_set({"DNS:localhost"});
   DeploymentInput in = input();
   in.tls_mode = 0;
   LoadedDeployment server_only = files_of(set);

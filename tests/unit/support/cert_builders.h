@@ -13,9 +13,9 @@
 namespace tlsmatrix::testutil {
 
 // A certificate `name` issued by `issuer` ("" = self-signed), CN = name.
-inline CertSpec spec(std::string name, std::string issuer = "", bool ca = false,
-                     KeyType type = KeyType::ec_p256) {
-  CertSpec s;
+inline certs::CertSpec spec(std::string name, std::string issuer = "", bool ca = false,
+                     certs::KeyType type = certs::KeyType::ec_p256) {
+  certs::CertSpec s;
   s.name = std::move(name);
   s.issuer = std::move(issuer);
   s.ca = ca;
@@ -25,17 +25,17 @@ inline CertSpec spec(std::string name, std::string issuer = "", bool ca = false,
 }
 
 // A CA with subject CN `cn`: a self-signed root, or an intermediate issued by `issuer`.
-inline CertSpec ca_spec(std::string name, std::string cn, std::string issuer = "") {
-  CertSpec s = spec(std::move(name), std::move(issuer), /*ca=*/true);
+inline certs::CertSpec ca_spec(std::string name, std::string cn, std::string issuer = "") {
+  certs::CertSpec s = spec(std::move(name), std::move(issuer), /*ca=*/true);
   s.cn = std::move(cn);
   return s;
 }
 
 // A leaf issued by `issuer` with subject CN `cn`, subjectAltNames `sans` ("DNS:x", "IP:y") and
 // extendedKeyUsage `eku` ("serverAuth").
-inline CertSpec leaf_spec(std::string name, std::string issuer, std::string cn,
+inline certs::CertSpec leaf_spec(std::string name, std::string issuer, std::string cn,
                           std::vector<std::string> sans = {}, std::vector<std::string> eku = {}) {
-  CertSpec s = spec(std::move(name), std::move(issuer));
+  certs::CertSpec s = spec(std::move(name), std::move(issuer));
   s.cn = std::move(cn);
   s.sans = std::move(sans);
   s.ext_key_usage = std::move(eku);

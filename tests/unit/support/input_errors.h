@@ -12,7 +12,7 @@ namespace tlsmatrix::testutil {
 inline std::string message_of(const std::function<void()>& fn) {
   try {
     fn();
-  } catch (const InputError& e) {
+  } catch (const io::InputError& e) {
     return e.what();
   }
   return "(no InputError)";

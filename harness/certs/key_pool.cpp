@@ -7,8 +7,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include <algorithm>
 #include <atomic>
@@ -126,12 +124,8 @@ ossl::EvpPkeyPtr KeyPool::load_cached(const std::filesystem::path& dir, KeyType 
       (st.st_mode & 0777) != 0600 || st.st_size > 65536) {
     return nullptr;
   }
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) return nullptr;
   try {
-    ossl::EvpPkeyPtr key = parse_private_key(text.str(), file.string());
+    ossl::EvpPkeyPtr key = parse_private_key(io::read_file(file, 65536), file.string());
     if (!key || !is_of_type(key.get(), type)) return nullptr;
     // A damaged file can still parse: OpenSSL's full key check (RSA: p*q = n, d*e = 1 mod
     // lambda, ...; EC: the point on the curve and matching the scalar) catches what it changed.

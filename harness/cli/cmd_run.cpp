@@ -7,20 +7,26 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <thread>
 
 #include "harness/cli/at_option.h"
+#include "harness/certs/key_pool.h"
+#include "harness/certs/pem_io.h"
 #include "harness/cli/commands.h"
+#include "harness/handshake/handshake_cost.h"
 #include "harness/io/input_error.h"
 #include "harness/runner/real_clients.h"
 #include "harness/io/utc_time.h"
 #include "harness/ossl/verify_time.h"
+#include "harness/runner/cell_setup.h"
 #include "harness/runner/runner.h"
 #include "harness/scenario/catalogue_location.h"
 #include "harness/scenario/scenario_loader.h"
 #include "harness/verdict/profile.h"
+#include "reports/bench/cost_report.h"
 #include "reports/run/run_console.h"
 #include "reports/run/run_reports.h"
 #include "reports/run/summary.h"
@@ -36,6 +42,8 @@ struct RunCliOptions {
   std::vector<std::string> profiles;
   std::vector<std::string> servers;
   bool real_clients = false;
+  bool cost = false;
+  bool no_key_cache = false;
   std::string filter;
   int jobs = 0;
   double timeout_s = 5;
@@ -55,6 +63,63 @@ std::vector<scenario::Scenario> apply_filter(std::vector<scenario::Scenario> all
                      " scenario names");
   }
   return kept;
+}
+
+// `run --cost`: each scenario x TLS mode whose grpc-core cell on the harness's server passed
+// (a set that works there) gets its handshake cost, with the files that cell used. Measured
+// after every cell has run, so no cell's CPU is counted in a figure.
+std::vector<handshake::NamedCost> scenario_costs(const std::vector<scenario::Scenario>& scenarios,
+                                                 const runner::RunResult& run) {
+  std::vector<handshake::NamedCost> out;
+  for (const auto& scenario : scenarios) {
+    std::vector<int> modes;
+    for (const auto& cell : run.cells) {
+      if (cell.scenario == scenario.name && (cell.mode == 1 || cell.mode == 2) &&
+          cell.profile == "grpc-core" && cell.server == verdict::kHarnessServer && cell.actual.outcome == verdict::Outcome::pass) {
+        modes.push_back(cell.mode);
+      }
+    }
+    if (modes.empty()) continue;
+    const certs::CertSet certs = runner::scenario_cert_set(scenario);
+    const endpoints::ServerFiles server = runner::server_files(scenario, certs);
+    for (int mode : modes) {
+      const endpoints::ClientSetup client = runner::client_setup(scenario, certs, mode);
+      handshake::CostComparison cost;
+      try {
+        // Parsed as each end parsed them for the cell (garbage files never get this far: the
+        // cell passed).
+        auto chain = certs::parse_certs(server.cert_chain_pem, "tls.serverPemPath");
+        auto key = certs::parse_private_key(server.key_pem, "tls.serverKeyPath");
+        std::vector<ossl::X509Ptr> cas, trust, client_chain;
+        if (!server.ca_pem.empty()) cas = certs::parse_certs(server.ca_pem, "tls.caPemPath");
+        if (!client.trust_pem.empty()) trust = certs::parse_certs(client.trust_pem, client.trust_label);
+        ossl::EvpPkeyPtr client_key;
+        if (!client.cert_chain_pem.empty()) {
+          client_chain = certs::parse_certs(client.cert_chain_pem, client.cert_label);
+          client_key = certs::parse_private_key(client.key_pem, client.key_label);
+        }
+        auto raw = [](const std::vector<ossl::X509Ptr>& v) {
+          std::vector<X509*> r;
+          for (const auto& c : v) r.push_back(c.get());
+          return r;
+        };
+        handshake::CostFiles f;
+        f.server_chain = raw(chain);
+        f.server_key = key.get();
+        f.client_cas = raw(cas);
+        f.trust = raw(trust);
+        f.server_name = client.server_name;
+        f.client_chain = raw(client_chain);
+        f.client_key = client_key.get();
+        cost = handshake::measure_files_cost(mode, f, handshake::kRunCostSeconds);
+      } catch (const std::exception& e) {
+        cost = handshake::compare_costs(mode, "unknown key", handshake::HandshakeCost{false, e.what()},
+                                        handshake::p256_cost(mode));
+      }
+      out.push_back({scenario.name, std::move(cost)});
+    }
+  }
+  return out;
 }
 
 // "\r[ 57/270] name mode 1 go" on a terminal, overwritten in place and cleared at the end.
@@ -96,6 +161,12 @@ int do_run(const RunCliOptions& o) {
   reports::check_report_paths(report_paths);
 
   runner::silence_grpc_logging();
+  // The scenarios' keys are test keys, the same every run: made once per machine. Never for
+  // keys a user deploys (certs gen keeps its own fresh ones).
+  const char* no_cache_env = std::getenv("TLSMATRIX_NO_KEY_CACHE");
+  if (!o.no_key_cache && !(no_cache_env != nullptr && no_cache_env[0] != '\0')) {
+    if (auto dir = certs::KeyPool::default_cache_dir()) certs::KeyPool::shared().use_disk_cache(*dir);
+  }
   // --at: every cell's handshake (both ends, every profile) verifies at that moment; the
   // scenarios' certificates are still generated relative to the real now.
   const std::optional<std::chrono::sys_seconds> at = at_time(o.at);
@@ -117,6 +188,10 @@ int do_run(const RunCliOptions& o) {
   runner::RunResult run = runner::run_scenarios(scenarios, ro);
   if (at) run.at = io::iso8601_utc(*at);
   progress.clear();
+  if (o.cost) {
+    if (isatty(STDERR_FILENO) == 1) std::cerr << "measuring each scenario's handshake cost...\n";
+    run.cost = scenario_costs(scenarios, run);
+  }
   if (o.real_clients) {
     if (isatty(STDERR_FILENO) == 1) std::cerr << "running the real clients...\n";
     run.real_clients = runner::check_real_clients(scenarios, run, ro.timeout);
@@ -128,6 +203,7 @@ int do_run(const RunCliOptions& o) {
               << "):\n";
     for (const auto& line : reports::real_clients_lines(run)) std::cout << "  " << line << "\n";
   }
+  if (run.cost) std::cout << "\n" << reports::cost_table(*run.cost);
   std::cout.flush();
   reports::write_reports(run, report_paths);
   if (run.harness_errors() > 0) {
@@ -174,6 +250,13 @@ void add_run_command(CLI::App& app, Action& action) {
                 "Also run the real client stacks that are installed (python3-grpcio for grpc-core, go,\n"
                 "node) on every TLS cell (modes 1 and 2) beside the prediction, and list each cell where\n"
                 "they disagree (exit 1); a stack that is not installed is skipped with a note");
+  cmd->add_flag("--cost", opts->cost,
+                "Also measure each scenario's handshake cost in modes 1 and 2 where its grpc-core cell\n"
+                "passed (CPU per handshake with its files, beside an ECDSA P-256 set; 0.1 s each, after\n"
+                "the cells) and add it to the text and JSON reports");
+  cmd->add_flag("--no-key-cache", opts->no_key_cache,
+                "Generate every scenario key afresh instead of reusing the ones kept in\n"
+                "$XDG_CACHE_HOME/tlsmatrix/keys (else ~/.cache/tlsmatrix/keys; also TLSMATRIX_NO_KEY_CACHE=1)");
   cmd->add_option("--filter", opts->filter, "Only scenarios whose name matches this shell glob (e.g. 'name-*')");
   cmd->add_option("--jobs,-j", opts->jobs,
                   "Cells run in parallel (default: the number of cores; capped by ulimit -n)")

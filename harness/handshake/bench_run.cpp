@@ -89,21 +89,27 @@ class ServerShare : public ProcessScope {
 
 }  // namespace
 
+LoadResult measure_in_memory(SSL_CTX* server_ctx, SSL_CTX* client_ctx, bool resume, int workers,
+                             int processes, double duration_s, std::string label, bool progress) {
+  LoadPlan plan;
+  plan.processes = processes;
+  plan.workers = workers;
+  plan.duration_s = duration_s;
+  plan.label = std::move(label);
+  plan.progress = progress;
+  plan.make_worker = [&](int) -> std::unique_ptr<Worker> {
+    return std::make_unique<HandshakeWorker<MemoryPair>>(MemoryPair(server_ctx, client_ctx), resume);
+  };
+  return run_load(plan);
+}
+
 LoadResult measure_ceiling(const certs::CertSet& certs, const HandshakeConfig& config, int cores,
                            int processes, double duration_s, bool progress) {
   auto server_ctx = make_server_ctx(certs, config);
   auto client_ctx = make_client_ctx(certs, config);
-  LoadPlan plan;
-  plan.processes = std::min(processes, cores);
-  plan.workers = cores;
-  plan.duration_s = duration_s;
-  plan.label = "ceiling  " + describe(config);
-  plan.progress = progress;
-  plan.make_worker = [&](int) -> std::unique_ptr<Worker> {
-    return std::make_unique<HandshakeWorker<MemoryPair>>(
-        MemoryPair(server_ctx.get(), client_ctx.get()), config.resume);
-  };
-  return run_load(plan);
+  return measure_in_memory(server_ctx.get(), client_ctx.get(), config.resume, cores,
+                           std::min(processes, cores), duration_s, "ceiling  " + describe(config),
+                           progress);
 }
 
 namespace {

@@ -94,6 +94,11 @@ std::unique_ptr<ProcessScope> start_grpc_server(const certs::CertSet& certs, int
 LoadResult measure_ceiling(const certs::CertSet& certs, const HandshakeConfig& config, int cores,
                            int processes, double duration_s, bool progress);
 
+// In-memory handshakes between two given contexts (both must outlive the call): the ceiling's
+// loop, also what the cost beside a verdict is measured with (handshake_cost.h).
+LoadResult measure_in_memory(SSL_CTX* server_ctx, SSL_CTX* client_ctx, bool resume, int workers,
+                             int processes, double duration_s, std::string label, bool progress);
+
 // Measures one configuration: the layer, then the ceiling and the bound.
 BenchResult run_bench(const HandshakeConfig& config, const BenchSettings& settings);
 

@@ -108,6 +108,33 @@ ossl::SslCtxPtr make_client_ctx(const certs::CertSet& certs, const HandshakeConf
   return ctx;
 }
 
+ossl::SslCtxPtr make_files_server_ctx(const std::vector<X509*>& chain, EVP_PKEY* key, int mode,
+                                      const std::vector<X509*>& client_cas, TlsVersion tls) {
+  ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_server_method()));
+  ossl::check(ctx != nullptr, "creating the server SSL_CTX");
+  ossl::check(!chain.empty() && key != nullptr, "the server needs a certificate and a key");
+  pin_version(ctx.get(), tls);
+  read_ahead(ctx.get());
+  ossl::check(SSL_CTX_use_certificate(ctx.get(), chain.front()) == 1 &&
+                  SSL_CTX_use_PrivateKey(ctx.get(), key) == 1 &&
+                  SSL_CTX_check_private_key(ctx.get()) == 1,
+              "loading the server certificate and key");
+  for (std::size_t i = 1; i < chain.size(); ++i) {
+    ossl::check(SSL_CTX_add1_chain_cert(ctx.get(), chain[i]) == 1, "adding an intermediate");
+  }
+  if (mode == 2) {
+    for (X509* ca : client_cas) {
+      ossl::check(X509_STORE_add_cert(SSL_CTX_get_cert_store(ctx.get()), ca) == 1,
+                  "adding the client CA to the trust store");
+    }
+    SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  }
+  SSL_CTX_set_session_cache_mode(ctx.get(), SSL_SESS_CACHE_OFF);
+  SSL_CTX_set_options(ctx.get(), SSL_OP_NO_TICKET);
+  SSL_CTX_set_num_tickets(ctx.get(), 0);
+  return ctx;
+}
+
 ossl::SslCtxPtr make_target_client_ctx(const TargetClient& target, std::optional<TlsVersion> tls,
                                        bool resume) {
   ossl::SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));

@@ -47,6 +47,12 @@ struct TargetClient {
   std::string client_label;          // the --client-pem file, for messages
 };
 
+// A server from a deployment's own files (validate, rotate, run --cost): `chain` leaf first, then
+// what it sends besides; in mode 2 it requires a client certificate verifying to `client_cas`.
+// Full handshakes only, pinned to `tls`. Throws ossl::OsslError when the files do not load.
+ossl::SslCtxPtr make_files_server_ctx(const std::vector<X509*>& chain, EVP_PKEY* key, int mode,
+                                      const std::vector<X509*>& client_cas, TlsVersion tls);
+
 // For `target`, at one TLS version or (nullopt) whatever the server picks. Offers ALPN h2 as a
 // gRPC client does (a gRPC server refuses a client without it). Sessions as make_client_ctx.
 ossl::SslCtxPtr make_target_client_ctx(const TargetClient& target, std::optional<TlsVersion> tls,

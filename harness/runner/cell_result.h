@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/handshake/handshake_cost.h"
 #include "harness/verdict/reason.h"
 
 namespace tlsmatrix::runner {
@@ -77,6 +78,9 @@ struct RunResult {
   // Where the harness's server differs from Milvus's own, and similar caveats for the reader.
   std::vector<std::string> notes;
   double wall_ms = 0;
+  // Set by `run --cost`: each scenario x TLS mode whose grpc-core cell on the harness's server
+  // passed, in scenario and mode order.
+  std::optional<std::vector<handshake::NamedCost>> cost;
   // Set by `run --real-clients`.
   std::optional<RealClientsResult> real_clients;
   // Non-empty when cells are left without a verdict (harness_errors() > 0): the cause and the

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "reports/bench/cost_report.h"
 #include "reports/common/json_out.h"
 
 namespace tlsmatrix::reports {
@@ -93,7 +94,8 @@ std::string rotate_text(const Rollout& r) {
   return out;
 }
 
-std::string rotate_json(const Rollout& r, int exit_code, double duration_ms) {
+std::string rotate_json(const Rollout& r, int exit_code, double duration_ms,
+                        const std::optional<RotateCost>& cost) {
   JsonWriter w;
   w.begin_object()
       .member("tool", "tlsmatrix")
@@ -158,6 +160,16 @@ std::string rotate_json(const Rollout& r, int exit_code, double duration_ms) {
   }
   w.end_array();
   w.member("safe_in_any_order", r.all_safe()).member("any_safe", r.any_safe());
+  w.key("cost");
+  if (cost) {
+    w.begin_object().key("from").begin_array();
+    for (const auto& c : cost->from) write_cost_json(w, c);
+    w.end_array().key("to").begin_array();
+    for (const auto& c : cost->to) write_cost_json(w, c);
+    w.end_array().end_object();
+  } else {
+    w.null();
+  }
   w.member("exit_code", exit_code).member("duration_ms", duration_ms);
   w.end_object();
   return w.take();

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "reports/bench/cost_report.h"
 #include "reports/common/json_out.h"
 
 namespace tlsmatrix::reports {
@@ -50,6 +51,16 @@ std::string render_json_report(const runner::RunResult& run) {
   w.key("notes").begin_array();
   for (const auto& note : run.notes) w.value(note);
   w.end_array();
+  if (run.cost) {
+    w.key("cost").begin_array();
+    for (const auto& n : *run.cost) {
+      // The shared cost entry, under the scenario's name.
+      w.begin_object().member("scenario", n.name).key("cost");
+      write_cost_json(w, n.cost);
+      w.end_object();
+    }
+    w.end_array();
+  }
   if (run.real_clients) {
     const runner::RealClientsResult& rc = *run.real_clients;
     w.key("real_clients").begin_object();

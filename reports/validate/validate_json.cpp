@@ -2,6 +2,7 @@
 
 #include "harness/io/utc_time.h"
 #include "harness/validate/profile_rules.h"
+#include "reports/bench/cost_report.h"
 #include "reports/common/finding_json.h"
 #include "reports/common/json_out.h"
 
@@ -17,7 +18,8 @@ std::optional<std::string> path_text(const std::optional<std::filesystem::path>&
 std::string validate_json(const validate::DeploymentInput& input,
                           const std::vector<validate::Finding>& results,
                           const std::vector<std::string>& notes, int exit_code,
-                          double duration_ms, const validate::Timeline& timeline, bool at_given) {
+                          double duration_ms, const validate::Timeline& timeline, bool at_given,
+                          const std::optional<std::vector<handshake::CostComparison>>& cost) {
   JsonWriter w;
   w.begin_object()
       .member("tool", "tlsmatrix")
@@ -76,6 +78,14 @@ std::string validate_json(const validate::DeploymentInput& input,
     w.end_array().end_object();
   }
   w.end_array().end_object();
+  w.key("cost");
+  if (cost) {
+    w.begin_array();
+    for (const auto& c : *cost) write_cost_json(w, c);
+    w.end_array();
+  } else {
+    w.null();
+  }
   w.member("exit_code", exit_code).member("duration_ms", duration_ms);
   w.end_object();
   return w.take();

@@ -43,18 +43,13 @@ std::vector<handshake::CostComparison> set_cost(const std::filesystem::path& dir
   const auto server_key = certs::load_private_key(dir / "server.key");
   const auto client = certs::load_certs(dir / "client.pem");
   const auto client_key = certs::load_private_key(dir / "client.key");
-  auto raw = [](const std::vector<ossl::X509Ptr>& v) {
-    std::vector<X509*> out;
-    for (const auto& c : v) out.push_back(c.get());
-    return out;
-  };
   handshake::CostFiles f;
-  f.server_chain = raw(server);
+  f.server_chain = handshake::borrowed(server);
   f.server_key = server_key.get();
-  f.client_cas = raw(ca);
-  f.trust = raw(ca);
+  f.client_cas = handshake::borrowed(ca);
+  f.trust = handshake::borrowed(ca);
   f.server_name = server_name;
-  f.client_chain = raw(client);
+  f.client_chain = handshake::borrowed(client);
   f.client_key = client_key.get();
   std::vector<handshake::CostComparison> out;
   for (int mode : modes) out.push_back(handshake::measure_files_cost(mode, f));

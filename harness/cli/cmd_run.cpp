@@ -98,18 +98,13 @@ std::vector<handshake::NamedCost> scenario_costs(const std::vector<scenario::Sce
           client_chain = certs::parse_certs(client.cert_chain_pem, client.cert_label);
           client_key = certs::parse_private_key(client.key_pem, client.key_label);
         }
-        auto raw = [](const std::vector<ossl::X509Ptr>& v) {
-          std::vector<X509*> r;
-          for (const auto& c : v) r.push_back(c.get());
-          return r;
-        };
         handshake::CostFiles f;
-        f.server_chain = raw(chain);
+        f.server_chain = handshake::borrowed(chain);
         f.server_key = key.get();
-        f.client_cas = raw(cas);
-        f.trust = raw(trust);
+        f.client_cas = handshake::borrowed(cas);
+        f.trust = handshake::borrowed(trust);
         f.server_name = client.server_name;
-        f.client_chain = raw(client_chain);
+        f.client_chain = handshake::borrowed(client_chain);
         f.client_key = client_key.get();
         cost = handshake::measure_files_cost(mode, f, handshake::kRunCostSeconds);
       } catch (const std::exception& e) {

@@ -13,6 +13,7 @@
 #include <openssl/ssl.h>
 
 #include "harness/handshake/handshake_config.h"
+#include "harness/ossl/ossl_ptr.h"
 
 namespace tlsmatrix::handshake {
 
@@ -74,6 +75,13 @@ struct CostFiles {
   std::vector<X509*> client_chain;  // presented in mode 2 when not empty
   EVP_PKEY* client_key = nullptr;
 };
+
+// Borrowed pointers to owned certificates, the form CostFiles takes.
+inline std::vector<X509*> borrowed(const std::vector<ossl::X509Ptr>& certs) {
+  std::vector<X509*> out;
+  for (const auto& c : certs) out.push_back(c.get());
+  return out;
+}
 
 // The files' cost in `mode` (TLS 1.3, full handshakes) beside P-256's (p256_cost). Files that
 // cannot make a server or a client are "not measured" with the reason, never an exception.
